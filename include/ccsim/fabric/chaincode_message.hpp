@@ -1,0 +1,86 @@
+// ChaincodeMessage as it crosses the peer<->chaincode stream (fabric-protocol.md section 1).
+// Types and numbers are the protobuf enum's. The payload is kept decoded: each type's
+// protobuf payload (section 1.3) becomes the typed fields below, so the trace can show it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccsim::fabric {
+
+/// ChaincodeMessage.Type, values as in chaincode_shim.proto (12 is unused in every version).
+enum class MessageType : std::uint8_t {
+  UNDEFINED = 0,
+  REGISTER = 1,
+  REGISTERED = 2,
+  INIT = 3,
+  READY = 4,
+  TRANSACTION = 5,
+  COMPLETED = 6,
+  ERROR = 7,
+  GET_STATE = 8,
+  PUT_STATE = 9,
+  DEL_STATE = 10,
+  INVOKE_CHAINCODE = 11,
+  RESPONSE = 13,
+  GET_STATE_BY_RANGE = 14,
+  GET_QUERY_RESULT = 15,
+  QUERY_STATE_NEXT = 16,
+  QUERY_STATE_CLOSE = 17,
+  KEEPALIVE = 18,
+  GET_HISTORY_FOR_KEY = 19,
+  GET_STATE_METADATA = 20,
+  PUT_STATE_METADATA = 21,
+  GET_PRIVATE_DATA_HASH = 22,
+  PURGE_PRIVATE_DATA = 23,
+};
+
+/// The enum name, as protobuf spells it ("GET_STATE").
+const char* to_string(MessageType type);
+/// Parses a protobuf enum name; nullopt if it is not one.
+std::optional<MessageType> message_type_from_string(std::string_view name);
+
+/// pb.Response: what Init/Invoke return. Status constants as in the shim.
+struct Response {
+  static constexpr std::int32_t kOk = 200;
+  static constexpr std::int32_t kErrorThreshold = 400;
+  static constexpr std::int32_t kError = 500;
+
+  std::int32_t status = kOk;
+  std::string message;
+  std::string payload;
+
+  bool operator==(const Response&) const = default;
+};
+
+struct ChaincodeMessage {
+  MessageType type = MessageType::UNDEFINED;
+  std::string txid;
+  std::string channel_id;
+
+  // Decoded payload; which fields apply depends on the type (fabric-protocol.md 1.3).
+  std::string chaincode_id;       // REGISTER: ChaincodeID.name
+  std::vector<std::string> args;  // INIT / TRANSACTION: ChaincodeInput.args
+  std::string key;                // GET_STATE, PUT_STATE, DEL_STATE
+  std::string value;              // PUT_STATE
+  std::string text;               // ERROR: the UTF-8 error text; RESPONSE to GET_STATE: value
+  Response response;              // COMPLETED: pb.Response
+  bool has_proposal = false;      // INIT / TRANSACTION carry the signed proposal
+
+  /// One line for traces: the payload as a person wants to read it.
+  std::string summary() const;
+};
+
+/// The correlation key of a transaction on a handler: channel_id + txid, concatenated as
+/// Fabric does from 1.1 (fabric-protocol.md 1.2).
+inline std::string tx_key(std::string_view channel_id, std::string_view txid) {
+  std::string k(channel_id);
+  k += txid;
+  return k;
+}
+
+}  // namespace ccsim::fabric

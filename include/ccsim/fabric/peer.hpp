@@ -1,0 +1,73 @@
+// A peer node as far as the chaincode protocol goes: ledger, handler registry, container
+// runtime, launcher, ChaincodeSupport, and the endorser that turns proposals into chaincode
+// executions and outcomes. The composition root of the fabric layer for one run.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ccsim/fabric/chaincode_support.hpp"
+#include "ccsim/fabric/container_runtime.hpp"
+#include "ccsim/fabric/delay_model.hpp"
+#include "ccsim/fabric/handler_registry.hpp"
+#include "ccsim/fabric/ledger.hpp"
+#include "ccsim/fabric/profile.hpp"
+#include "ccsim/fabric/runtime_launcher.hpp"
+
+namespace ccsim::fabric {
+
+/// A signed proposal as far as the chaincode sees it.
+struct Proposal {
+  std::string txid;
+  std::string channel_id;
+  std::string chaincode;          // chaincode name
+  std::vector<std::string> args;  // args[0] is the function
+  bool is_init = false;           // 2.x: sent as INIT rather than TRANSACTION
+};
+
+/// A proposal's final result as the client would see it.
+struct ProposalOutcome {
+  std::string txid;
+  std::string channel_id;
+  kernel::Time submitted;
+  kernel::Time completed;
+  std::optional<std::int64_t> status;  // the chaincode's Response.status, if it answered
+  std::optional<std::string> payload;  // Response.payload
+  std::optional<std::string> error;    // the peer's error, or Response.message when status >= 400
+};
+
+class Peer {
+ public:
+  /// `chaincodes` must outlive the peer.
+  Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayModel delays,
+       const std::vector<ChaincodeDefinition>& chaincodes);
+  Peer(const Peer&) = delete;
+  Peer& operator=(const Peer&) = delete;
+
+  /// The endorser receives `proposal` now. Its outcome is recorded when the chaincode call
+  /// ends; a successful one (status < 400, shim.ERRORTHRESHOLD) commits its writes.
+  void submit(const Proposal& proposal);
+
+  const std::vector<ProposalOutcome>& outcomes() const { return outcomes_; }
+  const Ledger& ledger() const { return ledger_; }
+  const ChaincodeSupport& support() const { return support_; }
+  const Profile& profile() const { return profile_; }
+
+ private:
+  void record_outcome(ProposalOutcome outcome);
+
+  kernel::Simulation* sim_;
+  Profile profile_;
+  PeerConfig config_;
+  DelayModel delays_;
+  std::map<std::string, const ChaincodeDefinition*> by_name_;
+  Ledger ledger_;
+  HandlerRegistry registry_;
+  ContainerRuntime runtime_;
+  RuntimeLauncher launcher_;
+  ChaincodeSupport support_;
+  std::vector<ProposalOutcome> outcomes_;
+};
+
+}  // namespace ccsim::fabric

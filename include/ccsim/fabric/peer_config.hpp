@@ -1,0 +1,24 @@
+// The peer's chaincode settings (core.yaml `chaincode.*`, fabric-protocol.md section 5) and
+// the simulator's own timing knobs. Defaults are Fabric's sampleconfig defaults.
+#pragma once
+
+#include "ccsim/kernel/time.hpp"
+
+namespace ccsim::fabric {
+
+struct PeerConfig {
+  /// chaincode.executetimeout. 1.2+: a value under 1s becomes 30s.
+  kernel::Duration execute_timeout = kernel::Duration::seconds(30);
+  /// chaincode.startuptimeout. 1.2+: clamped to at least 5s.
+  kernel::Duration startup_timeout = kernel::Duration::seconds(300);
+  /// chaincode.keepalive; zero is off (the default). P-sw sends KEEPALIVE on a fixed ticker.
+  kernel::Duration keepalive = kernel::Duration();
+  /// Virtual time each handler loop spends on one inbound message (simulator knob; zero
+  /// by default). Widens the windows in which real machines race.
+  kernel::Duration processing = kernel::Duration();
+};
+
+/// The values the peer actually uses after its own clamping (section 5).
+PeerConfig effective(PeerConfig config);
+
+}  // namespace ccsim::fabric

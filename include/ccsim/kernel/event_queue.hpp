@@ -1,0 +1,60 @@
+// The pending-event set of a run, ordered by (time, sequence). The sequence number is a
+// per-queue counter taken at every push, so events due at the same instant run in the order
+// they were scheduled unless a decision source chooses otherwise. Cancelled events are
+// skipped when they reach the front.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "ccsim/kernel/time.hpp"
+
+namespace ccsim::kernel {
+
+using Callback = std::function<void()>;
+
+/// A handle to a scheduled event, for cancellation. Default-constructed handles name nothing.
+struct EventId {
+  std::uint64_t seq = 0;  // 0 is never assigned
+  bool valid() const { return seq != 0; }
+  bool operator==(const EventId&) const = default;
+};
+
+class EventQueue {
+ public:
+  struct Entry {
+    Time time;
+    std::uint64_t seq;
+    Callback fn;
+  };
+
+  EventId push(Time time, Callback fn);
+  /// Cancels a pending event. Cancelling one that already ran or was cancelled is a no-op.
+  void cancel(EventId id);
+  bool is_pending(EventId id) const;
+
+  /// Drops cancelled events from the front; true when a live event remains.
+  bool prune();
+  /// The earliest live event's time. Requires prune() == true.
+  Time next_time() const { return heap_.front().time; }
+  /// Removes and returns the earliest live event. Requires prune() == true.
+  Entry pop();
+  /// Removes every live event due at exactly `time`, in (time, sequence) order.
+  std::vector<Entry> pop_all_at(Time time);
+  /// Puts back an event taken by pop_all_at, keeping its sequence number.
+  void restore(Entry entry);
+
+  /// Live (scheduled, not cancelled, not yet run) events.
+  std::size_t size() const { return heap_.size() - cancelled_in_heap_; }
+
+ private:
+  std::vector<Entry> heap_;
+  // done_[seq]: the event has run or was cancelled. One bit per event ever scheduled keeps
+  // cancel and is_pending O(1) without searching the heap.
+  std::vector<bool> done_{false};
+  std::size_t cancelled_in_heap_ = 0;
+  std::uint64_t next_seq_ = 1;
+};
+
+}  // namespace ccsim::kernel

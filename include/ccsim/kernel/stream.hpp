@@ -1,0 +1,147 @@
+// A simulated bidirectional stream (a gRPC bidi stream) between two ends, A and B.
+//
+// Guarantees, per direction: reliable and FIFO. Each message gets a latency from the
+// stream's latency function and is delivered no earlier than the message before it, so
+// order is kept even when a later message draws a shorter latency. (An explicitly unsafe
+// mode drops the FIFO clamp; the caller must say so in its trace.) Nothing orders the two
+// directions against each other.
+//
+// Life: close_send(end) is a half-close: the other end receives EOF after everything that
+// end sent before it. abort(reason) breaks the stream at once: undelivered messages are
+// lost and both ends receive the error. Sending on a closed direction fails with a text.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "ccsim/kernel/simulation.hpp"
+
+namespace ccsim::kernel {
+
+enum class End : std::uint8_t { kA = 0, kB = 1 };
+constexpr End other(End e) {
+  return e == End::kA ? End::kB : End::kA;
+}
+
+/// How an end learns that its inbound direction is over.
+struct StreamClosed {
+  bool eof = false;   // orderly: the other end half-closed (or finished)
+  std::string error;  // otherwise: why the stream broke
+};
+
+template <class Message>
+class Stream {
+ public:
+  /// What an end does with its input. Calls arrive as scheduled events, never re-entrantly
+  /// from send().
+  class Receiver {
+   public:
+    virtual ~Receiver() = default;
+    virtual void on_message(Message msg) = 0;
+    virtual void on_closed(const StreamClosed& closed) = 0;
+  };
+
+  using LatencyFn = std::function<Duration(End from, const Message& msg)>;
+
+  Stream(Simulation& sim, LatencyFn latency, bool fifo = true)
+      : sim_(&sim), latency_(std::move(latency)), fifo_(fifo) {}
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  void attach(End end, Receiver* receiver) { end_state(end).receiver = receiver; }
+
+  /// Hands a message to the stream. Returns an error text if `from` can no longer send.
+  std::optional<std::string> send(End from, Message msg) {
+    EndState& sender = end_state(from);
+    if (aborted_) return abort_reason_;
+    if (sender.send_closed) return std::string("EOF");
+    const Time when = arrival(sender, latency_(from, msg));
+    if (!fifo_) {
+      sim_->at(when, [this, from, m = std::move(msg)]() mutable {
+        if (aborted_) return;
+        if (Receiver* r = end_state(other(from)).receiver) r->on_message(std::move(m));
+      });
+      return std::nullopt;
+    }
+    sender.in_flight.push_back(InFlight{false, std::move(msg)});
+    sim_->at(when, [this, from] { deliver_next(from); });
+    return std::nullopt;
+  }
+
+  /// Half-close from `from`: the other end gets EOF after the messages already sent.
+  void close_send(End from, Duration latency = Duration()) {
+    EndState& sender = end_state(from);
+    if (aborted_ || sender.send_closed) return;
+    sender.send_closed = true;
+    const Time when = arrival(sender, latency);
+    sender.in_flight.push_back(InFlight{true, Message{}});
+    sim_->at(when, [this, from] { deliver_next(from); });
+  }
+
+  /// Breaks the stream: pending messages are lost; both ends get `reason` now.
+  void abort(const std::string& reason) {
+    if (aborted_) return;
+    aborted_ = true;
+    abort_reason_ = reason;
+    for (End e : {End::kA, End::kB}) {
+      end_state(e).in_flight.clear();
+      Receiver* r = end_state(e).receiver;
+      if (r == nullptr) continue;
+      sim_->spawn([r, reason] { r->on_closed(StreamClosed{false, reason}); });
+    }
+  }
+
+  bool can_send(End from) const { return !aborted_ && !end_state(from).send_closed; }
+  bool aborted() const { return aborted_; }
+  bool fifo() const { return fifo_; }
+
+ private:
+  struct InFlight {
+    bool eof;
+    Message msg;
+  };
+  struct EndState {
+    Receiver* receiver = nullptr;    // gets what the other end sends
+    bool send_closed = false;        // this end half-closed its sending direction
+    Time last_arrival;               // latest arrival of what this end sent
+    std::deque<InFlight> in_flight;  // what this end sent, not yet arrived (FIFO mode)
+  };
+
+  EndState& end_state(End e) { return ends_[static_cast<int>(e)]; }
+  const EndState& end_state(End e) const { return ends_[static_cast<int>(e)]; }
+
+  Time arrival(EndState& sender, Duration latency) {
+    Time when = sim_->now() + latency;
+    if (fifo_ && when < sender.last_arrival) when = sender.last_arrival;
+    if (when > sender.last_arrival) sender.last_arrival = when;
+    return when;
+  }
+
+  // Each arrival event takes the head of the queue, so even if events due at the same
+  // instant run in another order (tie exploration), messages arrive in the order sent.
+  void deliver_next(End from) {
+    EndState& sender = end_state(from);
+    if (aborted_ || sender.in_flight.empty()) return;
+    InFlight item = std::move(sender.in_flight.front());
+    sender.in_flight.pop_front();
+    Receiver* r = end_state(other(from)).receiver;
+    if (r == nullptr) return;
+    if (item.eof) {
+      r->on_closed(StreamClosed{true, {}});
+    } else {
+      r->on_message(std::move(item.msg));
+    }
+  }
+
+  Simulation* sim_;
+  LatencyFn latency_;
+  bool fifo_;
+  bool aborted_ = false;
+  std::string abort_reason_;
+  EndState ends_[2];
+};
+
+}  // namespace ccsim::kernel

@@ -1,0 +1,19 @@
+// The human-readable trace of a run: aligned columns, one line per event (virtual time,
+// actor, stream, handler state, event, message type, txid, detail), then one outcome line
+// per proposal, then the seed and digest.
+#pragma once
+
+#include <ostream>
+
+#include "ccsim/scenario/run.hpp"
+
+namespace ccsim::report {
+
+struct TextOptions {
+  bool events = true;  // false: outcomes and the summary only (--quiet)
+};
+
+void write_text(std::ostream& out, const scenario::Scenario& scenario,
+                const scenario::RunResult& result, const TextOptions& options = {});
+
+}  // namespace ccsim::report

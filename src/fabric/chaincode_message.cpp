@@ -1,0 +1,90 @@
+#include "ccsim/fabric/chaincode_message.hpp"
+
+#include <array>
+#include <utility>
+
+namespace ccsim::fabric {
+
+namespace {
+constexpr std::array<std::pair<MessageType, const char*>, 23> kNames = {{
+    {MessageType::UNDEFINED, "UNDEFINED"},
+    {MessageType::REGISTER, "REGISTER"},
+    {MessageType::REGISTERED, "REGISTERED"},
+    {MessageType::INIT, "INIT"},
+    {MessageType::READY, "READY"},
+    {MessageType::TRANSACTION, "TRANSACTION"},
+    {MessageType::COMPLETED, "COMPLETED"},
+    {MessageType::ERROR, "ERROR"},
+    {MessageType::GET_STATE, "GET_STATE"},
+    {MessageType::PUT_STATE, "PUT_STATE"},
+    {MessageType::DEL_STATE, "DEL_STATE"},
+    {MessageType::INVOKE_CHAINCODE, "INVOKE_CHAINCODE"},
+    {MessageType::RESPONSE, "RESPONSE"},
+    {MessageType::GET_STATE_BY_RANGE, "GET_STATE_BY_RANGE"},
+    {MessageType::GET_QUERY_RESULT, "GET_QUERY_RESULT"},
+    {MessageType::QUERY_STATE_NEXT, "QUERY_STATE_NEXT"},
+    {MessageType::QUERY_STATE_CLOSE, "QUERY_STATE_CLOSE"},
+    {MessageType::KEEPALIVE, "KEEPALIVE"},
+    {MessageType::GET_HISTORY_FOR_KEY, "GET_HISTORY_FOR_KEY"},
+    {MessageType::GET_STATE_METADATA, "GET_STATE_METADATA"},
+    {MessageType::PUT_STATE_METADATA, "PUT_STATE_METADATA"},
+    {MessageType::GET_PRIVATE_DATA_HASH, "GET_PRIVATE_DATA_HASH"},
+    {MessageType::PURGE_PRIVATE_DATA, "PURGE_PRIVATE_DATA"},
+}};
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  out += s;
+  out += '"';
+  return out;
+}
+}  // namespace
+
+const char* to_string(MessageType type) {
+  for (const auto& [t, name] : kNames) {
+    if (t == type) return name;
+  }
+  return "UNKNOWN";
+}
+
+std::optional<MessageType> message_type_from_string(std::string_view name) {
+  for (const auto& [t, n] : kNames) {
+    if (name == n) return t;
+  }
+  return std::nullopt;
+}
+
+std::string ChaincodeMessage::summary() const {
+  switch (type) {
+    case MessageType::REGISTER:
+      return "name=" + quoted(chaincode_id);
+    case MessageType::INIT:
+    case MessageType::TRANSACTION: {
+      std::string s = "args=[";
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        if (i != 0) s += ',';
+        s += quoted(args[i]);
+      }
+      return s + "]";
+    }
+    case MessageType::GET_STATE:
+    case MessageType::DEL_STATE:
+      return "key=" + quoted(key);
+    case MessageType::PUT_STATE:
+      return "key=" + quoted(key) + " value=" + quoted(value);
+    case MessageType::COMPLETED: {
+      std::string s = "status=" + std::to_string(response.status);
+      if (!response.payload.empty()) s += " payload=" + quoted(response.payload);
+      if (!response.message.empty()) s += " message=" + quoted(response.message);
+      return s;
+    }
+    case MessageType::ERROR:
+      return quoted(text);
+    case MessageType::RESPONSE:
+      return text.empty() ? std::string() : "payload=" + quoted(text);
+    default:
+      return {};
+  }
+}
+
+}  // namespace ccsim::fabric

@@ -1,0 +1,28 @@
+#include "ccsim/fabric/delay_model.hpp"
+
+namespace ccsim::fabric {
+
+const DelayRange& DirectionDelays::for_type(MessageType t) const {
+  auto it = by_type.find(t);
+  return it == by_type.end() ? all : it->second;
+}
+
+kernel::Duration DelayModel::latency(kernel::Decisions& decisions, const std::string& stream,
+                                     Side from, const ChaincodeMessage& msg) const {
+  const DirectionDelays& dir = from == Side::kPeer ? peer_to_shim : shim_to_peer;
+  const DelayRange& r = dir.for_type(msg.type);
+  if (r.max <= r.min) return r.min;
+  const auto span = static_cast<std::uint64_t>((r.max - r.min).ns()) + 1;
+  std::string key = "latency ";
+  key += from == Side::kPeer ? "peer->" + stream : stream + "->peer";
+  key += ' ';
+  key += to_string(msg.type);
+  if (!msg.txid.empty()) {
+    key += ' ';
+    key += msg.txid;
+  }
+  const std::uint64_t offset = decisions.choose(kernel::DecisionKind::kLatency, key, span);
+  return r.min + kernel::Duration::nanoseconds(static_cast<std::int64_t>(offset));
+}
+
+}  // namespace ccsim::fabric

@@ -1,0 +1,80 @@
+#include "ccsim/fabric/peer.hpp"
+
+#include <memory>
+
+#include "ccsim/kernel/check.hpp"
+
+namespace ccsim::fabric {
+
+Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayModel delays,
+           const std::vector<ChaincodeDefinition>& chaincodes)
+    : sim_(&sim),
+      profile_(std::move(profile)),
+      config_(effective(config)),
+      delays_(std::move(delays)),
+      registry_(sim, /*allow_unsolicited_registration=*/false),
+      runtime_(sim, config_, delays_,
+               [this](ChaincodeStream& stream, kernel::End end, const std::string& name) {
+                 support_.handle_chaincode_stream(stream, end, name);
+               }),
+      launcher_(sim, config_, registry_, runtime_),
+      support_(Handler::Deps{&sim, &profile_, &config_, &registry_}, launcher_) {
+  for (const ChaincodeDefinition& def : chaincodes) {
+    runtime_.add(def);
+    by_name_[def.name] = &def;
+  }
+}
+
+void Peer::submit(const Proposal& proposal) {
+  auto it = by_name_.find(proposal.chaincode);
+  CCSIM_CHECK_AT(sim_->now(), it != by_name_.end(), "a proposal names an unknown chaincode");
+  const ChaincodeDefinition& def = *it->second;
+
+  TransactionParams params;
+  params.txid = proposal.txid;
+  params.channel_id = proposal.channel_id;
+  params.namespace_id = def.name;
+  params.simulator = std::make_shared<TxSimulator>(ledger_, proposal.channel_id);
+
+  trace_note(*sim_, "endorser", "", "", proposal.txid, proposal.channel_id,
+             std::string("proposal ") + (proposal.is_init ? "init " : "") + def.name + " " +
+                 (proposal.args.empty() ? "" : proposal.args.front()));
+
+  const kernel::Time submitted = sim_->now();
+  support_.execute(params, def.ccid(), proposal.args, proposal.is_init,
+                   [this, params, submitted](ExecutionResult r) {
+                     ProposalOutcome o;
+                     o.txid = params.txid;
+                     o.channel_id = params.channel_id;
+                     o.submitted = submitted;
+                     o.completed = sim_->now();
+                     if (r.error) {
+                       o.error = r.error;
+                     } else {
+                       o.status = r.response->status;
+                       o.payload = r.response->payload;
+                       if (r.response->status >= Response::kErrorThreshold) {
+                         o.error = r.response->message;
+                       } else {
+                         params.simulator->commit_to(ledger_);
+                       }
+                     }
+                     record_outcome(std::move(o));
+                   });
+}
+
+void Peer::record_outcome(ProposalOutcome o) {
+  kernel::TraceEvent e;
+  e.t = sim_->now();
+  e.kind = kernel::TraceKind::kOutcome;
+  e.actor = "endorser";
+  e.txid = o.txid;
+  e.channel = o.channel_id;
+  e.status = o.status;
+  e.error = o.error;
+  e.payload = o.payload;
+  sim_->trace().record(std::move(e));
+  outcomes_.push_back(std::move(o));
+}
+
+}  // namespace ccsim::fabric

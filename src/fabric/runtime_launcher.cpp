@@ -1,0 +1,80 @@
+#include "ccsim/fabric/runtime_launcher.hpp"
+
+#include "ccsim/fabric/trace_events.hpp"
+
+namespace ccsim::fabric {
+
+void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, Done done) {
+  Wait& w = *waits_.emplace_back(std::make_unique<Wait>());
+  w.ccid = ccid;
+  w.done = std::move(done);
+  auto [state, already_started] = registry_->launching(ccid);
+  w.state = state;
+  w.already_started = already_started;
+  w.select =
+      std::make_unique<kernel::Select>(*sim_, "launch " + ccid + " " + txid, 3,
+                                       [this, &w](std::size_t chosen) { finish(w, chosen); });
+  trace_note(*sim_, "launcher", "", "", txid, "",
+             already_started ? "launch " + ccid + ": waiting for the launch under way"
+                             : "launch " + ccid + ": starting");
+  if (!already_started) {
+    w.timer = sim_->after(config_->startup_timeout, [this, &w] {
+      kernel::TraceEvent e;
+      e.t = sim_->now();
+      e.kind = kernel::TraceKind::kTimer;
+      e.actor = "launcher";
+      e.detail = "startup timeout " + w.ccid;
+      sim_->trace().record(std::move(e));
+      w.select->ready(kTimeoutCase);
+    });
+    sim_->spawn([this, &w] { start_container(w); });
+  }
+  w.state->on_done([&w](const std::optional<std::string>&) { w.select->ready(kDoneCase); });
+}
+
+// The launch goroutine: Build, Start, then Wait for the container to exit.
+void RuntimeLauncher::start_container(Wait& w) {
+  runtime_->build(w.ccid, [this, &w](const std::optional<std::string>& err) {
+    if (err) {
+      w.start_failure = "error building chaincode: " + *err;
+      w.select->ready(kStartFailCase);
+      return;
+    }
+    runtime_->start(w.ccid, [this, &w](const std::optional<std::string>& err) {
+      if (err) {
+        w.start_failure = "error starting container: " + *err;
+        w.select->ready(kStartFailCase);
+        return;
+      }
+      runtime_->wait(w.ccid, [&w](int exit_code) {
+        w.state->notify("container exited with " + std::to_string(exit_code));
+      });
+    });
+  });
+}
+
+void RuntimeLauncher::finish(Wait& w, std::size_t chosen) {
+  sim_->cancel(w.timer);
+  std::optional<std::string> err;
+  switch (chosen) {
+    case kDoneCase:
+      if (w.state->err()) err = "chaincode registration failed: " + *w.state->err();
+      break;
+    case kStartFailCase:
+      err = w.start_failure;
+      w.state->notify(err);
+      break;
+    case kTimeoutCase:
+      err = "timeout expired while starting chaincode " + w.ccid + " for transaction";
+      w.state->notify(err);
+      break;
+  }
+  if (err) {
+    trace_note(*sim_, "launcher", "", "", "", "", "launch " + w.ccid + " failed: " + *err);
+  }
+  Done done = std::move(w.done);
+  if (err && !w.already_started) registry_->deregister(w.ccid);  // deferred Deregister
+  done(err);
+}
+
+}  // namespace ccsim::fabric

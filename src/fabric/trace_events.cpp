@@ -1,0 +1,53 @@
+#include "ccsim/fabric/trace_events.hpp"
+
+namespace ccsim::fabric {
+
+const char* to_string(Side side) {
+  return side == Side::kPeer ? "peer" : "shim";
+}
+
+void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
+                   const std::string& state, const std::string& stream, Side from,
+                   const ChaincodeMessage& msg) {
+  kernel::TraceEvent e;
+  e.t = sim.now();
+  e.kind = kind;
+  e.actor = to_string(actor);
+  e.state = state;
+  e.stream = stream;
+  e.from = to_string(from);
+  e.type = to_string(msg.type);
+  e.txid = msg.txid;
+  e.channel = msg.channel_id;
+  e.detail = msg.summary();
+  sim.trace().record(std::move(e));
+}
+
+void trace_state(kernel::Simulation& sim, const std::string& actor, const std::string& stream,
+                 const std::string& from_state, const std::string& to_state) {
+  kernel::TraceEvent e;
+  e.t = sim.now();
+  e.kind = kernel::TraceKind::kState;
+  e.actor = actor;
+  e.state = to_state;
+  e.stream = stream;
+  e.detail = from_state + " -> " + to_state;
+  sim.trace().record(std::move(e));
+}
+
+void trace_note(kernel::Simulation& sim, const std::string& actor, const std::string& state,
+                const std::string& stream, const std::string& txid, const std::string& channel,
+                std::string detail) {
+  kernel::TraceEvent e;
+  e.t = sim.now();
+  e.kind = kernel::TraceKind::kNote;
+  e.actor = actor;
+  e.state = state;
+  e.stream = stream;
+  e.txid = txid;
+  e.channel = channel;
+  e.detail = std::move(detail);
+  sim.trace().record(std::move(e));
+}
+
+}  // namespace ccsim::fabric

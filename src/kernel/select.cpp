@@ -1,0 +1,24 @@
+#include "ccsim/kernel/select.hpp"
+
+namespace ccsim::kernel {
+
+void Select::ready(std::size_t case_index) {
+  if (resolved_) return;
+  ready_.at(case_index) = true;
+  if (!resolution_.valid()) resolution_ = sim_->spawn([this] { resolve(); });
+}
+
+void Select::resolve() {
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < ready_.size(); ++i) {
+    if (ready_[i]) candidates.push_back(i);
+  }
+  const std::uint64_t pick =
+      sim_->decisions().choose(DecisionKind::kSelect, "select " + key_, candidates.size());
+  resolved_ = true;
+  // on_chosen_ may destroy this Select (the owner's waiting is over): touch nothing after.
+  OnChosen done = std::move(on_chosen_);
+  done(candidates[pick]);
+}
+
+}  // namespace ccsim::kernel

@@ -1,0 +1,153 @@
+#include "json_reader.hpp"
+
+#include <algorithm>
+
+namespace ccsim::scenario::detail {
+
+namespace {
+// RFC 6901: "~" -> "~0", "/" -> "~1".
+std::string escape_token(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::string type_name(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float:
+      return "a number";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::object:
+      return "an object";
+    default:
+      return "an unsupported value";
+  }
+}
+
+Node Node::child(const std::string& key) const {
+  return Node((*value_)[key], pointer_ + "/" + escape_token(key), *file_);
+}
+
+Node Node::element(std::size_t index) const {
+  return Node((*value_)[index], pointer_ + "/" + std::to_string(index), *file_);
+}
+
+std::string Node::as_string() const {
+  if (!value_->is_string()) fail("expected a string, got " + type_name(*value_));
+  return value_->get<std::string>();
+}
+
+std::int64_t Node::as_int(std::int64_t min, std::int64_t max) const {
+  std::int64_t v = 0;
+  if (value_->is_number_unsigned()) {
+    const auto u = value_->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(INT64_MAX)) {
+      fail("expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+           ", got " + std::to_string(u));
+    }
+    v = static_cast<std::int64_t>(u);
+  } else if (value_->is_number_integer()) {
+    v = value_->get<std::int64_t>();
+  } else {
+    fail("expected an integer, got " + type_name(*value_));
+  }
+  if (v < min || v > max) {
+    fail("expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+         ", got " + std::to_string(v));
+  }
+  return v;
+}
+
+bool Node::as_bool() const {
+  if (!value_->is_boolean()) fail("expected true or false, got " + type_name(*value_));
+  return value_->get<bool>();
+}
+
+void Node::require_object() const {
+  if (!value_->is_object()) fail("expected an object, got " + type_name(*value_));
+}
+
+void Node::require_array() const {
+  if (!value_->is_array()) fail("expected an array, got " + type_name(*value_));
+}
+
+std::vector<Node> Node::elements() const {
+  require_array();
+  std::vector<Node> out;
+  for (std::size_t i = 0; i < value_->size(); ++i)
+    out.push_back(element(i));
+  return out;
+}
+
+void Node::require_keys(std::initializer_list<const char*> known) const {
+  require_object();
+  for (const auto& item : value_->items()) {
+    const std::string& key = item.key();
+    if (std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) continue;
+    std::string best;
+    std::size_t best_distance = SIZE_MAX;
+    for (const char* k : known) {
+      const std::size_t d = edit_distance(key, k);
+      if (d < best_distance) {
+        best_distance = d;
+        best = k;
+      }
+    }
+    std::string message = "unknown key \"" + key + "\"";
+    if (!best.empty() && best_distance <= std::max<std::size_t>(2, key.size() / 3)) {
+      message += " (did you mean \"" + best + "\"?)";
+    } else {
+      message += "; expected one of:";
+      for (const char* k : known)
+        message += std::string(" ") + k;
+    }
+    child(key).fail(message);
+  }
+}
+
+std::optional<Node> Node::get(const std::string& key) const {
+  require_object();
+  if (!value_->contains(key)) return std::nullopt;
+  return child(key);
+}
+
+Node Node::require(const std::string& key) const {
+  require_object();
+  if (!value_->contains(key)) fail("missing required key \"" + key + "\"");
+  return child(key);
+}
+
+}  // namespace ccsim::scenario::detail

@@ -1,0 +1,150 @@
+// Peer and shim handler behaviour, exercised through small scenarios. Each case names the
+// section of fabric-protocol.md it reproduces.
+#include <doctest/doctest.h>
+
+#include "../scenario/test_support.hpp"
+
+using namespace ccsim;
+
+namespace {
+std::vector<const kernel::TraceEvent*> events_of(const scenario::RunResult& r,
+                                                 kernel::TraceKind kind,
+                                                 const std::string& type = "") {
+  std::vector<const kernel::TraceEvent*> out;
+  for (const auto& e : r.trace.events()) {
+    if (e.kind == kind && (type.empty() || e.type == type)) out.push_back(&e);
+  }
+  return out;
+}
+
+bool has_note(const scenario::RunResult& r, const std::string& text) {
+  for (const auto& e : r.trace.events()) {
+    if (e.kind == kernel::TraceKind::kNote && e.detail.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+}  // namespace
+
+// §7.5: the execute timer fires while user code sleeps; the chaincode is not told. Its next
+// GET_STATE gets "no ledger context"; its late COMPLETED is dropped by Notify; the stream
+// stays up and the handler stays ready.
+TEST_CASE(
+    "fabric-protocol 7.5: execute timeout, then no ledger context and a late COMPLETED dropped") {
+  const auto s = scenario::load_text(R"({
+    "config": { "execute_timeout": "2s" },
+    "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "slow", "functions": { "f": [
+      { "sleep": "3s" }, { "get_state": "k" }, { "return": { "status": 200 } } ] } } ],
+    "proposals": [ { "txid": "tx1", "channel": "ch", "chaincode": "slow", "function": "f" } ]
+  })",
+                                     "timeout.json");
+  const auto r = scenario::run(s, {});
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(r.outcomes[0].error ==
+        "failed to execute transaction tx1: error sending: timeout expired while executing "
+        "transaction");
+  CHECK(!r.outcomes[0].status);
+
+  // The GET_STATE after the timeout is answered with ERROR "... no ledger context".
+  const auto errors = events_of(r, kernel::TraceKind::kSend, "ERROR");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0]->actor == "peer");
+  CHECK(errors[0]->detail == "\"GET_STATE failed: transaction ID: tx1: no ledger context\"");
+
+  // The chaincode reacts as Go chaincode does (shim.Error): COMPLETED with status 500, which
+  // the peer drops because the context is gone.
+  const auto completed = events_of(r, kernel::TraceKind::kDeliver, "COMPLETED");
+  REQUIRE(completed.size() == 1);
+  CHECK(completed[0]->detail.find("status=500") == 0);
+  CHECK(
+      has_note(r, "notifier Txid:tx1, channelID:ch does not exist for handling message COMPLETED"));
+  CHECK(events_of(r, kernel::TraceKind::kStreamEnd).empty());
+}
+
+// §2.2 Execute step 2: a second Execute for the same channel+txid fails before anything is
+// sent, with "txid: %s(%s) exists".
+TEST_CASE("fabric-protocol 2.2: a duplicate channel+txid is rejected before anything is sent") {
+  const auto s = scenario::load_text(R"({
+    "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "cc", "functions": { "f": [ { "sleep": "1s" } ] } } ],
+    "proposals": [
+      { "txid": "t", "channel": "ch", "chaincode": "cc", "function": "f" },
+      { "txid": "t", "channel": "ch", "chaincode": "cc", "function": "f", "at": "600ms", "duplicate": true } ]
+  })",
+                                     "dup.json");
+  const auto r = scenario::run(s, {});
+  REQUIRE(r.outcomes.size() == 2);
+  CHECK(r.outcomes[0].error ==
+        "failed to execute transaction t: error sending: txid: t(ch) exists");
+  CHECK(r.outcomes[1].status == 200);
+  CHECK(events_of(r, kernel::TraceKind::kSend, "TRANSACTION").size() == 1);
+}
+
+// §3.1: Invoke returns COMPLETED whatever the status; the endorser commits only below 400.
+TEST_CASE(
+    "fabric-protocol 3.1: a failing Invoke is COMPLETED with status 500 and commits nothing") {
+  const auto s = scenario::load_text(R"({
+    "chaincodes": [ { "name": "cc", "functions": { "f": [
+      { "put_state": { "key": "k", "value": "v" } }, { "fail": "bad input" } ] } } ],
+    "proposals": [ { "txid": "t", "channel": "ch", "chaincode": "cc", "function": "f" } ]
+  })",
+                                     "fail.json");
+  const auto r = scenario::run(s, {});
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(r.outcomes[0].status == 500);
+  CHECK(r.outcomes[0].error == "bad input");
+  CHECK(events_of(r, kernel::TraceKind::kDeliver, "COMPLETED").size() == 1);
+  CHECK(r.ledger.empty());
+}
+
+// §3.1: Init with status >= 500 is answered with ERROR{payload = message}; the caller sees
+// "transaction returned with failure: <message>", not wrapped in "failed to execute
+// transaction" (processChaincodeExecutionResult wraps only errors from Invoke).
+TEST_CASE(
+    "fabric-protocol 3.1/7.2: Init with status 500 gives ERROR and 'transaction returned with "
+    "failure'") {
+  const auto s = scenario::load_text(R"({
+    "chaincodes": [ { "name": "cc", "init": [ { "fail": "init refused" } ], "functions": {} } ],
+    "proposals": [ { "txid": "t", "channel": "ch", "chaincode": "cc", "function": "init", "init": true } ]
+  })",
+                                     "init.json");
+  const auto r = scenario::run(s, {});
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(r.outcomes[0].error == "transaction returned with failure: init refused");
+  CHECK(events_of(r, kernel::TraceKind::kDeliver, "INIT").size() == 1);
+  CHECK(events_of(r, kernel::TraceKind::kDeliver, "ERROR").size() == 1);
+}
+
+// §7.7: nothing registers within the startup timeout.
+TEST_CASE("fabric-protocol 7.7: a launch that outlives the startup timeout fails the proposal") {
+  const auto s = scenario::load_text(R"({
+    "config": { "startup_timeout": "5s" },
+    "chaincodes": [ { "name": "cc", "container": { "start": "6s" }, "functions": { "f": [] } } ],
+    "proposals": [ { "txid": "t", "channel": "ch", "chaincode": "cc", "function": "f" } ]
+  })",
+                                     "launch.json");
+  const auto r = scenario::run(s, {});
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(r.outcomes[0].error ==
+        "failed to execute transaction t: could not launch chaincode cc:1.0: timeout expired while "
+        "starting chaincode cc:1.0 for transaction");
+  CHECK(r.outcomes[0].completed == kernel::Time::zero() + kernel::Duration::seconds(5));
+}
+
+// §7.8 (1.3+ queued launches): a second proposal during the launch waits on the launch
+// state and succeeds once the first launch completes.
+TEST_CASE("fabric-protocol 7.8: proposals during a launch queue behind it (2.5)") {
+  const auto s = scenario::load_text(R"({
+    "chaincodes": [ { "name": "cc", "container": { "start": "1s" }, "functions": { "f": [] } } ],
+    "proposals": [
+      { "txid": "t1", "channel": "ch", "chaincode": "cc", "function": "f" },
+      { "txid": "t2", "channel": "ch", "chaincode": "cc", "function": "f", "at": "100ms" } ]
+  })",
+                                     "queue.json");
+  const auto r = scenario::run(s, {});
+  REQUIRE(r.outcomes.size() == 2);
+  CHECK(r.outcomes[0].status == 200);
+  CHECK(r.outcomes[1].status == 200);
+  CHECK(events_of(r, kernel::TraceKind::kDeliver, "REGISTER").size() == 1);
+  CHECK(has_note(r, "launch cc:1.0: waiting for the launch under way"));
+}

@@ -1,0 +1,108 @@
+// The ccsim program as a user meets it: exit codes, one-line errors, byte-identical replays.
+#include <filesystem>
+
+#include <doctest/doctest.h>
+
+#include "test_support.hpp"
+
+using namespace ccsim;
+
+namespace {
+std::string ccsim_cmd(const std::string& args) {
+  return std::string(CCSIM_BINARY) + " " + args;
+}
+
+std::filesystem::path temp_dir() {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("ccsim-cli-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+void write(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+}  // namespace
+
+TEST_CASE("run invoke_basic: exit 0, and two runs print identical bytes") {
+  const std::string cmd = ccsim_cmd(testing::source_path("scenarios/invoke_basic.json"));
+  const auto a =
+      testing::run_command(ccsim_cmd("run " + testing::source_path("scenarios/invoke_basic.json")));
+  const auto b =
+      testing::run_command(ccsim_cmd("run " + testing::source_path("scenarios/invoke_basic.json")));
+  CHECK(a.exit_code == 0);
+  CHECK(a.output == b.output);
+  CHECK(a.output.find("outcome tx1 at 0.507000000s status=200") != std::string::npos);
+}
+
+TEST_CASE("run --jsonl writes the trace file; --quiet prints outcomes only") {
+  const auto dir = temp_dir();
+  const auto out = dir / "t.jsonl";
+  const auto r = testing::run_command(
+      ccsim_cmd("run --quiet " + testing::source_path("scenarios/invoke_basic.json") + " --jsonl " +
+                out.string()));
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("deliver") == std::string::npos);
+  CHECK(r.output.rfind("outcome tx1", 0) == 0);
+  const std::string jsonl = testing::read_file(out.string());
+  CHECK(jsonl.find("\"event\":\"end\"") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("bad input: one line naming the file, exit 2, no output file") {
+  const auto dir = temp_dir();
+  const auto out = dir / "out.jsonl";
+  const auto bad_json = dir / "bad.json";
+  write(bad_json, "{ \"chaincodes\": [ }");
+  const auto unknown_cc = dir / "unknown.json";
+  write(unknown_cc,
+        R"({"chaincodes": [], "proposals": [ { "chaincode": "ghost", "function": "f" } ]})");
+
+  struct Case {
+    std::string file;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {(dir / "missing.json").string(), (dir / "missing.json").string() + ": no such file\n"},
+      {dir.string(), dir.string() + ": is a directory, not a scenario file\n"},
+      {bad_json.string(), bad_json.string() + ": invalid JSON at line 1, column 19: "},
+      {unknown_cc.string(),
+       unknown_cc.string() + ": /proposals/0/chaincode: no chaincode is named \"ghost\"\n"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.file);
+    const auto r = testing::run_command(ccsim_cmd("run " + c.file + " --jsonl " + out.string()));
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.rfind(c.expected, 0) == 0);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK(!std::filesystem::exists(out));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("usage errors exit 2; a failed expectation exits 1") {
+  CHECK(testing::run_command(ccsim_cmd("")).exit_code == 2);
+  CHECK(testing::run_command(ccsim_cmd("frobnicate")).exit_code == 2);
+  CHECK(testing::run_command(ccsim_cmd("run")).exit_code == 2);
+  CHECK(testing::run_command(
+            ccsim_cmd("run --seed=x " + testing::source_path("scenarios/invoke_basic.json")))
+            .exit_code == 2);
+
+  const auto dir = temp_dir();
+  const auto wrong = dir / "wrong.json";
+  write(wrong, R"({"chaincodes": [ { "name": "mycc", "functions": { "f": [] } } ],
+                   "proposals": [ { "chaincode": "mycc", "function": "f" } ],
+                   "expect": { "outcomes": { "tx1": { "status": 500 } } }})");
+  const auto r = testing::run_command(ccsim_cmd("run " + wrong.string()));
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("FAILED expect /expect/outcomes/tx1/status: expected 500, got 200") !=
+        std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("check validates without running") {
+  const auto r = testing::run_command(
+      ccsim_cmd("check " + testing::source_path("scenarios/invoke_basic.json")));
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find(": ok") != std::string::npos);
+}

@@ -1,0 +1,56 @@
+// Golden traces: the exact text and JSON-lines output of bundled scenarios, checked in
+// beside the tests. Any change in timing or order shows up as a diff. When a change is
+// intended, regenerate with tools/update-golden and read the diff before committing.
+#include <sstream>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "ccsim/report/text_trace.hpp"
+#include "test_support.hpp"
+
+using namespace ccsim;
+
+TEST_CASE("invoke_basic: the text trace matches the golden file") {
+  const auto s = scenario::load_file(testing::source_path("scenarios/invoke_basic.json"));
+  const auto r = scenario::run(s, {.seed = 1});
+  std::ostringstream text;
+  report::write_text(text, s, r);
+  CHECK(text.str() ==
+        testing::read_file(testing::source_path("tests/scenario/golden/invoke_basic.txt")));
+}
+
+TEST_CASE("invoke_basic: the JSON-lines trace matches the golden file") {
+  const auto s = scenario::load_file(testing::source_path("scenarios/invoke_basic.json"));
+  const auto r = scenario::run(s, {.seed = 1});
+  CHECK(testing::jsonl_of(r) ==
+        testing::read_file(testing::source_path("tests/scenario/golden/invoke_basic.jsonl")));
+}
+
+// The meaning, independent of the golden bytes (fabric-protocol.md 7.1 and 7.3).
+TEST_CASE("invoke_basic: register, launch and invoke deliver exactly the protocol's messages") {
+  const auto s = scenario::load_file(testing::source_path("scenarios/invoke_basic.json"));
+  const auto r = scenario::run(s, {.seed = 1});
+  std::istringstream lines(testing::jsonl_of(r));
+  std::vector<std::string> delivered;
+  std::string line;
+  nlohmann::json last;
+  nlohmann::json outcome;
+  while (std::getline(lines, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["event"] == "deliver") delivered.push_back(j["type"]);
+    if (j["event"] == "outcome") outcome = j;
+    last = j;
+  }
+  CHECK(delivered == std::vector<std::string>{"REGISTER", "REGISTERED", "READY", "TRANSACTION",
+                                              "GET_STATE", "RESPONSE", "PUT_STATE", "RESPONSE",
+                                              "COMPLETED"});
+  CHECK(outcome["txid"] == "tx1");
+  CHECK(outcome["status"] == 200);
+  CHECK(outcome["error"].is_null());
+  CHECK(last["event"] == "end");
+  CHECK(last["seed"] == 1);
+  CHECK(last["digest"].get<std::string>().size() == 16);
+  CHECK(r.passed());
+  CHECK(r.ledger.at(fabric::StateKey{"ch1", "mycc", "a"}) == "1");
+}

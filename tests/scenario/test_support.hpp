@@ -1,0 +1,51 @@
+// Helpers shared by the scenario-level tests.
+#pragma once
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "ccsim/report/jsonl_trace.hpp"
+#include "ccsim/scenario/loader.hpp"
+#include "ccsim/scenario/run.hpp"
+
+namespace ccsim::testing {
+
+inline std::string source_path(const std::string& relative) {
+  return std::string(CCSIM_SOURCE_DIR) + "/" + relative;
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+inline std::string jsonl_of(const scenario::RunResult& result) {
+  std::ostringstream out;
+  report::write_jsonl(out, result);
+  return out.str();
+}
+
+/// Runs a shell command; returns its exit status and what it printed on stdout and stderr.
+struct CommandResult {
+  int exit_code;
+  std::string output;
+};
+
+inline CommandResult run_command(const std::string& command) {
+  CommandResult r{-1, {}};
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return r;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0)
+    r.output.append(buf, n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+}  // namespace ccsim::testing
