@@ -39,7 +39,7 @@ void ChaincodeSupport::execute(const TransactionParams& params, const std::strin
     return ExecutionResult{std::nullopt, "failed to execute transaction " + txid + ": " + err};
   };
   launch(ccid, txid,
-         [this, params, args = std::move(args), is_init, done, failed](
+         [this, params, txid, args = std::move(args), is_init, done, failed](
              Handler* h, const std::optional<std::string>& err) mutable {
            if (err) {
              done(failed(*err));
@@ -50,7 +50,6 @@ void ChaincodeSupport::execute(const TransactionParams& params, const std::strin
            msg.txid = params.txid;
            msg.channel_id = params.channel_id;
            msg.args = std::move(args);
-           const std::string txid = params.txid;
            h->execute(
                params, std::move(msg), deps_.config->execute_timeout,
                [done, failed, txid](Handler::ExecuteResult r) {

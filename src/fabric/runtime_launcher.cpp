@@ -34,15 +34,15 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
 
 // The launch goroutine: Build, Start, then Wait for the container to exit.
 void RuntimeLauncher::start_container(Wait& w) {
-  runtime_->build(w.ccid, [this, &w](const std::optional<std::string>& err) {
-    if (err) {
-      w.start_failure = "error building chaincode: " + *err;
+  runtime_->build(w.ccid, [this, &w](const std::optional<std::string>& build_err) {
+    if (build_err) {
+      w.start_failure = "error building chaincode: " + *build_err;
       w.select->ready(kStartFailCase);
       return;
     }
-    runtime_->start(w.ccid, [this, &w](const std::optional<std::string>& err) {
-      if (err) {
-        w.start_failure = "error starting container: " + *err;
+    runtime_->start(w.ccid, [this, &w](const std::optional<std::string>& start_err) {
+      if (start_err) {
+        w.start_failure = "error starting container: " + *start_err;
         w.select->ready(kStartFailCase);
         return;
       }

@@ -16,6 +16,25 @@ Rng::Rng(std::uint64_t seed) {
     word = splitmix64(seed);
 }
 
+namespace {
+// The full 128-bit product of two 64-bit words, from 32-bit halves: portable C++, no
+// compiler extension, so every toolchain computes the same ranges.
+struct U128 {
+  std::uint64_t hi;
+  std::uint64_t lo;
+};
+U128 mul_64x64(std::uint64_t a, std::uint64_t b) {
+  const std::uint64_t a_lo = a & 0xffffffffULL, a_hi = a >> 32;
+  const std::uint64_t b_lo = b & 0xffffffffULL, b_hi = b >> 32;
+  const std::uint64_t lo_lo = a_lo * b_lo;
+  const std::uint64_t hi_lo = a_hi * b_lo;
+  const std::uint64_t lo_hi = a_lo * b_hi;
+  const std::uint64_t hi_hi = a_hi * b_hi;
+  const std::uint64_t cross = (lo_lo >> 32) + (hi_lo & 0xffffffffULL) + lo_hi;
+  return U128{hi_hi + (hi_lo >> 32) + (cross >> 32), (cross << 32) | (lo_lo & 0xffffffffULL)};
+}
+}  // namespace
+
 static inline std::uint64_t rotl(std::uint64_t x, int k) {
   return (x << k) | (x >> (64 - k));
 }
@@ -34,16 +53,13 @@ std::uint64_t Rng::next() {
 
 std::uint64_t Rng::below(std::uint64_t bound) {
   CCSIM_CHECK(bound >= 1, "Rng::below needs a bound of at least 1");
-  unsigned __int128 m = static_cast<unsigned __int128>(next()) * bound;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < bound) {
+  U128 m = mul_64x64(next(), bound);
+  if (m.lo < bound) {
     const std::uint64_t threshold = (0 - bound) % bound;
-    while (low < threshold) {
-      m = static_cast<unsigned __int128>(next()) * bound;
-      low = static_cast<std::uint64_t>(m);
-    }
+    while (m.lo < threshold)
+      m = mul_64x64(next(), bound);
   }
-  return static_cast<std::uint64_t>(m >> 64);
+  return m.hi;
 }
 
 std::int64_t Rng::between(std::int64_t lo, std::int64_t hi) {

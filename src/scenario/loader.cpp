@@ -17,6 +17,8 @@ using kernel::Duration;
 namespace {
 
 constexpr std::int64_t kMaxNs = INT64_MAX;
+// Wide enough that parsing can detect overflow before it happens (GCC/Clang extension).
+__extension__ using Wide = __int128;
 
 // --- Durations ---------------------------------------------------------------------------
 
@@ -60,21 +62,21 @@ Duration parse_duration(const std::string& text, const std::string& file,
   if (found == nullptr) bad(unit.empty() ? "no unit" : "unknown unit \"" + unit + "\"");
 
   // Exact integer arithmetic: whole * unit + fraction * unit / 10^digits.
-  __int128 ns = 0;
+  Wide ns = 0;
   for (char c : whole) {
     ns = ns * 10 + (c - '0');
     if (ns > kMaxNs) bad("too large");
   }
   ns *= found->ns;
   if (ns > kMaxNs) bad("too large");
-  __int128 frac_num = 0;
-  __int128 frac_den = 1;
+  Wide frac_num = 0;
+  Wide frac_den = 1;
   for (char c : fraction) {
     if (frac_den > kMaxNs) bad("too many decimals");
     frac_num = frac_num * 10 + (c - '0');
     frac_den *= 10;
   }
-  const __int128 frac_ns = frac_num * found->ns;
+  const Wide frac_ns = frac_num * found->ns;
   if (frac_ns % frac_den != 0) bad("finer than a nanosecond");
   ns += frac_ns / frac_den;
   if (ns > kMaxNs) bad("too large");

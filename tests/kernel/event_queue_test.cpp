@@ -35,7 +35,9 @@ struct ReplayWorld {
   Simulation sim{decisions, trace};
 };
 
-Time ns(std::int64_t n) { return Time::from_ns(n); }
+Time ns(std::int64_t n) {
+  return Time::from_ns(n);
+}
 
 }  // namespace
 
@@ -266,7 +268,8 @@ TEST_CASE("Simulation::is_pending is false for the running event and true for la
 TEST_CASE("Simulation::run stops with kEventLimit after max_events events") {
   World w;
   std::vector<int> ran;
-  for (int i = 0; i < 10; ++i) w.sim.at(ns(i + 1), [&ran, i] { ran.push_back(i); });
+  for (int i = 0; i < 10; ++i)
+    w.sim.at(ns(i + 1), [&ran, i] { ran.push_back(i); });
 
   RunLimits limits;
   limits.max_events = 4;
@@ -396,8 +399,7 @@ TEST_CASE("Exploring ties without a recorded answer keeps scheduling order and l
   CHECK(w.sim.run() == StopReason::kDrained);
   CHECK(ran == std::vector<std::string>{"first-scheduled", "second-scheduled"});
   REQUIRE(w.decisions.log().size() == 1);
-  CHECK(w.decisions.log()[0] ==
-        Decision{DecisionKind::kTie, "tie 2 events at 0.000000005s", 2, 0});
+  CHECK(w.decisions.log()[0] == Decision{DecisionKind::kTie, "tie 2 events at 0.000000005s", 2, 0});
 }
 
 TEST_CASE("A source that does not explore ties is never asked about them") {

@@ -18,6 +18,7 @@ namespace ccsim::kernel {
 
 /// Bounds that protect a run. Reaching one ends the run with a named stop reason.
 struct RunLimits {
+  /// Counted over the Simulation's whole life, not per run() call.
   std::uint64_t max_events = 10'000'000;
   Time horizon = Time::from_ns(INT64_MAX);  // events due after this instant do not run
 };

@@ -76,7 +76,9 @@ class Stream {
     EndState& sender = end_state(from);
     if (aborted_ || sender.send_closed) return;
     sender.send_closed = true;
-    const Time when = arrival(sender, latency);
+    // EOF never overtakes what was sent before it, even in the unsafe non-FIFO mode.
+    Time when = arrival(sender, latency);
+    if (when < sender.last_arrival) when = sender.last_arrival;
     sender.in_flight.push_back(InFlight{true, Message{}});
     sim_->at(when, [this, from] { deliver_next(from); });
   }
