@@ -290,16 +290,8 @@ void Handler::execute(const TransactionParams& params, ChaincodeMessage msg,
   serial_send_async(std::move(msg));
 
   pending.timer = deps_.sim->after(timeout, [this, select, params] {
-    kernel::TraceEvent e;
-    e.t = deps_.sim->now();
-    e.kind = TraceKind::kTimer;
-    e.actor = "peer";
-    e.state = to_string(state_);
-    e.stream = stream_name_;
-    e.txid = params.txid;
-    e.channel = params.channel_id;
-    e.detail = "execute timeout";
-    deps_.sim->trace().record(std::move(e));
+    trace_event(*deps_.sim, TraceKind::kTimer, "peer", to_string(state_), stream_name_, params.txid,
+                params.channel_id, "execute timeout");
     select->ready(kTimeoutCase);
   });
   if (ended_ && deps_.profile->stream_done_wakes_execute) select->ready(kStreamDoneCase);
@@ -368,14 +360,8 @@ void Handler::end_stream(const std::string& reason) {
   if (ended_) return;
   ended_ = true;
   inbox_.clear();
-  kernel::TraceEvent e;
-  e.t = deps_.sim->now();
-  e.kind = TraceKind::kStreamEnd;
-  e.actor = "peer";
-  e.state = to_string(state_);
-  e.stream = stream_name_;
-  e.detail = reason;
-  deps_.sim->trace().record(std::move(e));
+  trace_event(*deps_.sim, TraceKind::kStreamEnd, "peer", to_string(state_), stream_name_, "", "",
+              reason);
   stream_->close_send(end_);
   deps_.sim->cancel(keepalive_timer_);
   if (deps_.profile->stream_done_wakes_execute) {

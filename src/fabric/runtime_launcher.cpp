@@ -19,12 +19,8 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
                              : "launch " + ccid + ": starting");
   if (!already_started) {
     w.timer = sim_->after(config_->startup_timeout, [this, &w] {
-      kernel::TraceEvent e;
-      e.t = sim_->now();
-      e.kind = kernel::TraceKind::kTimer;
-      e.actor = "launcher";
-      e.detail = "startup timeout " + w.ccid;
-      sim_->trace().record(std::move(e));
+      trace_event(*sim_, kernel::TraceKind::kTimer, "launcher", "", "", "", "",
+                  "startup timeout " + w.ccid);
       w.select->ready(kTimeoutCase);
     });
     sim_->spawn([this, &w] { start_container(w); });

@@ -151,11 +151,10 @@ std::optional<std::string> ShimHandler::handle_response(const ChaincodeMessage& 
   if (it == response_channels_.end()) {
     return "[" + short_txid(msg.txid) + "] responseChannel does not exist";
   }
-  Waiting waiting = std::move(it->second);
+  std::shared_ptr<Invocation> waiting = std::move(it->second);
   // deleteResponseChannel runs when the stub call returns; the goroutine resumes as a task.
   response_channels_.erase(it);
-  sim_->spawn(
-      [this, waiting, reply = msg] { on_reply(waiting.invocation, waiting.request, reply); });
+  sim_->spawn([this, waiting, reply = msg] { on_reply(waiting, reply); });
   return std::nullopt;
 }
 
@@ -227,18 +226,16 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
     return fail(inv, "[" + short_txid(request.txid) + "] error sending " + to_string(request.type) +
                          ": " + *err);
   }
-  response_channels_[key] = Waiting{inv, std::move(request)};
+  response_channels_[key] = inv;
 }
 
-void ShimHandler::on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& request,
-                           const ChaincodeMessage& reply) {
+void ShimHandler::on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply) {
   if (exited_) return;
   if (reply.type == MessageType::ERROR) return fail(inv, reply.text);
   if (reply.type != MessageType::RESPONSE) {
     return fail(inv, "[" + short_txid(reply.txid) + "] incorrect chaincode message " +
                          to_string(reply.type) + " received. Expecting RESPONSE or ERROR");
   }
-  (void)request;
   run(inv);
 }
 
@@ -288,14 +285,8 @@ void ShimHandler::exit(const std::string& reason) {
   if (exited_) return;
   exited_ = true;
   inbox_.clear();
-  kernel::TraceEvent e;
-  e.t = sim_->now();
-  e.kind = TraceKind::kStreamEnd;
-  e.actor = "shim";
-  e.state = to_string(state_);
-  e.stream = stream_name_;
-  e.detail = reason;
-  sim_->trace().record(std::move(e));
+  trace_event(*sim_, TraceKind::kStreamEnd, "shim", to_string(state_), stream_name_, "", "",
+              reason);
   stream_->close_send(end_);
   if (on_exit_) on_exit_(reason);
 }

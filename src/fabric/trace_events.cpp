@@ -35,12 +35,12 @@ void trace_state(kernel::Simulation& sim, const std::string& actor, const std::s
   sim.trace().record(std::move(e));
 }
 
-void trace_note(kernel::Simulation& sim, const std::string& actor, const std::string& state,
-                const std::string& stream, const std::string& txid, const std::string& channel,
-                std::string detail) {
+void trace_event(kernel::Simulation& sim, kernel::TraceKind kind, const std::string& actor,
+                 const std::string& state, const std::string& stream, const std::string& txid,
+                 const std::string& channel, std::string detail) {
   kernel::TraceEvent e;
   e.t = sim.now();
-  e.kind = kernel::TraceKind::kNote;
+  e.kind = kind;
   e.actor = actor;
   e.state = state;
   e.stream = stream;

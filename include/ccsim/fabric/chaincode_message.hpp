@@ -75,6 +75,11 @@ struct ChaincodeMessage {
   std::string summary() const;
 };
 
+/// shorttxid: the first 8 characters, as Fabric's logs and some of its error texts use.
+inline std::string short_txid(std::string_view txid) {
+  return std::string(txid.substr(0, 8));
+}
+
 /// The correlation key of a transaction on a handler: channel_id + txid, concatenated as
 /// Fabric does from 1.1 (fabric-protocol.md 1.2).
 inline std::string tx_key(std::string_view channel_id, std::string_view txid) {

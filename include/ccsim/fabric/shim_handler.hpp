@@ -63,8 +63,7 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   void start_invocation(const ChaincodeMessage& msg);
   void run(const std::shared_ptr<Invocation>& inv);
   void stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMessage request);
-  void on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& request,
-                const ChaincodeMessage& reply);
+  void on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply);
   void finish(const std::shared_ptr<Invocation>& inv, Response response);
   void fail(const std::shared_ptr<Invocation>& inv, const std::string& error);
 
@@ -87,12 +86,8 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   std::deque<Inbound> inbox_;
   bool loop_scheduled_ = false;
 
-  /// responseChannels: a waiting stub call per channel_id + txid, with what it sent.
-  struct Waiting {
-    std::shared_ptr<Invocation> invocation;
-    ChaincodeMessage request;
-  };
-  std::map<std::string, Waiting> response_channels_;
+  /// responseChannels: the invocation whose stub call waits, per channel_id + txid.
+  std::map<std::string, std::shared_ptr<Invocation>> response_channels_;
 };
 
 const char* to_string(ShimHandler::State state);

@@ -18,8 +18,15 @@ void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
                    const ChaincodeMessage& msg);
 void trace_state(kernel::Simulation& sim, const std::string& actor, const std::string& stream,
                  const std::string& from_state, const std::string& to_state);
-void trace_note(kernel::Simulation& sim, const std::string& actor, const std::string& state,
-                const std::string& stream, const std::string& txid, const std::string& channel,
-                std::string detail);
+/// An actor's event of any non-message kind (timer, stream end, note).
+void trace_event(kernel::Simulation& sim, kernel::TraceKind kind, const std::string& actor,
+                 const std::string& state, const std::string& stream, const std::string& txid,
+                 const std::string& channel, std::string detail);
+inline void trace_note(kernel::Simulation& sim, const std::string& actor, const std::string& state,
+                       const std::string& stream, const std::string& txid,
+                       const std::string& channel, std::string detail) {
+  trace_event(sim, kernel::TraceKind::kNote, actor, state, stream, txid, channel,
+              std::move(detail));
+}
 
 }  // namespace ccsim::fabric
