@@ -10,6 +10,8 @@
 
 #include "atomic_file.hpp"
 #include "ccsim/report/jsonl_trace.hpp"
+#include "ccsim/report/mermaid.hpp"
+#include "ccsim/report/perfetto.hpp"
 #include "ccsim/report/text_trace.hpp"
 #include "ccsim/scenario/errors.hpp"
 #include "ccsim/scenario/loader.hpp"
@@ -59,6 +61,10 @@ int cmd_run(const std::vector<std::string>& args) {
       "seed", po::value<std::uint64_t>(),
       "seed of the run's decision source (default: the scenario's \"seed\", else 1)")(
       "jsonl", po::value<std::string>(), "also write the JSON-lines trace to this file")(
+      "mermaid", po::value<std::string>(),
+      "also write the trace as a Mermaid sequence diagram to this file")(
+      "perfetto", po::value<std::string>(),
+      "also write the trace as Chrome trace-event JSON (ui.perfetto.dev) to this file")(
       "quiet,q", "print outcomes, seed and digest only, not every event");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::vector<std::string>>());
@@ -84,6 +90,16 @@ int cmd_run(const std::vector<std::string>& args) {
   if (vm.count("jsonl") != 0) {
     ccsim::cli::write_atomically(vm["jsonl"].as<std::string>(), [&](std::ostream& out) {
       ccsim::report::write_jsonl(out, result);
+    });
+  }
+  if (vm.count("mermaid") != 0) {
+    ccsim::cli::write_atomically(vm["mermaid"].as<std::string>(), [&](std::ostream& out) {
+      ccsim::report::write_mermaid(out, result);
+    });
+  }
+  if (vm.count("perfetto") != 0) {
+    ccsim::cli::write_atomically(vm["perfetto"].as<std::string>(), [&](std::ostream& out) {
+      ccsim::report::write_perfetto(out, result);
     });
   }
   ccsim::report::TextOptions text;

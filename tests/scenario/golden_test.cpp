@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "ccsim/report/mermaid.hpp"
+#include "ccsim/report/perfetto.hpp"
 #include "ccsim/report/text_trace.hpp"
 #include "test_support.hpp"
 
@@ -25,6 +27,24 @@ TEST_CASE("invoke_basic: the JSON-lines trace matches the golden file") {
   const auto r = scenario::run(s, {.seed = 1});
   CHECK(testing::jsonl_of(r) ==
         testing::read_file(testing::source_path("tests/scenario/golden/invoke_basic.jsonl")));
+}
+
+TEST_CASE("invoke_basic: the Mermaid diagram matches the golden file") {
+  const auto s = scenario::load_file(testing::source_path("scenarios/invoke_basic.json"));
+  const auto r = scenario::run(s, {.seed = 1});
+  std::ostringstream mermaid;
+  report::write_mermaid(mermaid, r);
+  CHECK(mermaid.str() ==
+        testing::read_file(testing::source_path("tests/scenario/golden/invoke_basic.mmd")));
+}
+
+TEST_CASE("invoke_basic: the Perfetto trace matches the golden file") {
+  const auto s = scenario::load_file(testing::source_path("scenarios/invoke_basic.json"));
+  const auto r = scenario::run(s, {.seed = 1});
+  std::ostringstream perfetto;
+  report::write_perfetto(perfetto, r);
+  CHECK(perfetto.str() == testing::read_file(testing::source_path(
+                              "tests/scenario/golden/invoke_basic.perfetto.json")));
 }
 
 // The meaning, independent of the golden bytes (fabric-protocol.md 7.1 and 7.3).

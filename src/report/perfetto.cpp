@@ -1,0 +1,186 @@
+#include "ccsim/report/perfetto.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ccsim/kernel/digest.hpp"
+
+namespace ccsim::report {
+
+namespace {
+using Json = nlohmann::ordered_json;
+using kernel::TraceEvent;
+using kernel::TraceKind;
+
+constexpr int kPid = 1;
+
+/// Virtual nanoseconds as the format's microseconds.
+double micros(std::int64_t ns) {
+  return static_cast<double>(ns) / 1000.0;
+}
+
+Json optional_string(const std::optional<std::string>& s) {
+  return s ? Json(*s) : Json(nullptr);
+}
+
+/// The track an event belongs on: the actor, or for the handlers the actor and its stream.
+std::string track_name(const TraceEvent& e) {
+  if (e.actor == "peer" || e.actor == "shim") return e.actor + " " + e.stream;
+  return e.actor;
+}
+
+bool is_proposal(const TraceEvent& e) {
+  return e.kind == TraceKind::kNote && e.actor == "endorser" && e.detail.rfind("proposal", 0) == 0;
+}
+
+/// A proposal's life, from its submission note to its outcome (or the end of the run).
+struct Span {
+  std::string txid;
+  std::string channel;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  const TraceEvent* outcome = nullptr;
+  std::size_t lane = 0;
+};
+
+std::vector<Span> transaction_spans(const std::vector<TraceEvent>& events, std::int64_t end_ns) {
+  std::vector<Span> spans;
+  // Proposals waiting for their outcome, per (txid, channel), oldest first.
+  std::map<std::pair<std::string, std::string>, std::deque<std::size_t>> open;
+  for (const TraceEvent& e : events) {
+    if (is_proposal(e)) {
+      open[{e.txid, e.channel}].push_back(spans.size());
+      spans.push_back(Span{e.txid, e.channel, e.t.ns(), end_ns, nullptr, 0});
+    } else if (e.kind == TraceKind::kOutcome) {
+      auto it = open.find({e.txid, e.channel});
+      if (it == open.end() || it->second.empty()) continue;
+      Span& span = spans[it->second.front()];
+      it->second.pop_front();
+      span.end_ns = e.t.ns();
+      span.outcome = &e;
+    }
+  }
+  // Slices on one track must nest: overlapping proposals go to further lanes. Spans are in
+  // order of their start; each takes the first lane free by then.
+  std::vector<std::int64_t> lane_free_at;
+  for (Span& span : spans) {
+    std::size_t lane = 0;
+    while (lane < lane_free_at.size() && lane_free_at[lane] > span.start_ns)
+      ++lane;
+    if (lane == lane_free_at.size()) lane_free_at.push_back(0);
+    lane_free_at[lane] = span.end_ns;
+    span.lane = lane;
+  }
+  return spans;
+}
+
+Json metadata(const char* name, int tid, const std::string& value) {
+  Json j;
+  j["name"] = name;
+  j["ph"] = "M";
+  j["pid"] = kPid;
+  j["tid"] = tid;
+  j["args"]["name"] = value;
+  return j;
+}
+
+Json instant(const TraceEvent& e, int tid) {
+  const bool message = e.kind == TraceKind::kSend || e.kind == TraceKind::kDeliver;
+  Json j;
+  j["name"] = message ? e.type : std::string(kernel::to_string(e.kind));
+  j["cat"] = kernel::to_string(e.kind);
+  j["ph"] = "i";
+  j["s"] = "t";
+  j["ts"] = micros(e.t.ns());
+  j["pid"] = kPid;
+  j["tid"] = tid;
+  Json& args = j["args"];
+  args["txid"] = e.txid;
+  args["channel"] = e.channel;
+  if (e.kind == TraceKind::kOutcome) {
+    args["status"] = e.status ? Json(*e.status) : Json(nullptr);
+    args["error"] = optional_string(e.error);
+    args["payload"] = optional_string(e.payload);
+  } else {
+    args["state"] = e.state;
+    args["detail"] = e.detail;
+    if (message) args["from"] = e.from;
+  }
+  return j;
+}
+
+Json complete(const Span& span, int tid) {
+  Json j;
+  j["name"] = "tx " + span.txid + (span.outcome != nullptr ? "" : " (no outcome)");
+  j["cat"] = "transaction";
+  j["ph"] = "X";
+  j["ts"] = micros(span.start_ns);
+  j["dur"] = micros(span.end_ns - span.start_ns);
+  j["pid"] = kPid;
+  j["tid"] = tid;
+  Json& args = j["args"];
+  args["txid"] = span.txid;
+  args["channel"] = span.channel;
+  const TraceEvent* o = span.outcome;
+  args["status"] = o != nullptr && o->status ? Json(*o->status) : Json(nullptr);
+  args["error"] = o != nullptr ? optional_string(o->error) : Json(nullptr);
+  return j;
+}
+}  // namespace
+
+void write_perfetto(std::ostream& out, const scenario::RunResult& result) {
+  const std::vector<TraceEvent>& events = result.trace.events();
+
+  // Thread ids 1, 2, ... per actor in order of first appearance, then the transaction lanes.
+  std::map<std::string, int> tids;
+  std::vector<std::string> tracks;
+  std::vector<int> event_tids;
+  event_tids.reserve(events.size());
+  for (const TraceEvent& e : events) {
+    const std::string name = track_name(e);
+    auto [it, added] = tids.emplace(name, static_cast<int>(tracks.size()) + 1);
+    if (added) tracks.push_back(name);
+    event_tids.push_back(it->second);
+  }
+  const std::vector<Span> spans = transaction_spans(events, result.end_time.ns());
+  std::size_t lanes = 0;
+  for (const Span& span : spans)
+    lanes = std::max(lanes, span.lane + 1);
+  const auto lane_tid = [&tracks](std::size_t lane) {
+    return static_cast<int>(tracks.size() + lane) + 1;
+  };
+
+  // One event per line: the file diffs well and stays one JSON document.
+  bool first = true;
+  const auto emit = [&out, &first](const Json& j) {
+    out << (first ? "\n" : ",\n") << j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    first = false;
+  };
+  out << "{\"traceEvents\":[";
+  emit(metadata("process_name", 0, "ccsim"));
+  for (std::size_t i = 0; i < tracks.size(); ++i)
+    emit(metadata("thread_name", static_cast<int>(i) + 1, tracks[i]));
+  for (std::size_t lane = 0; lane < lanes; ++lane) {
+    emit(metadata(
+        "thread_name", lane_tid(lane),
+        lane == 0 ? std::string("transactions") : "transactions " + std::to_string(lane + 1)));
+  }
+  for (std::size_t i = 0; i < events.size(); ++i)
+    emit(instant(events[i], event_tids[i]));
+  for (const Span& span : spans)
+    emit(complete(span, lane_tid(span.lane)));
+  Json other;
+  other["seed"] = std::to_string(result.seed);
+  other["digest"] = kernel::format_digest(result.digest());
+  out << "\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":" << other.dump() << "}\n";
+}
+
+}  // namespace ccsim::report
