@@ -5,12 +5,16 @@
 #include <set>
 #include <sstream>
 
-#include "json_reader.hpp"
+#include "readers.hpp"
 
 namespace ccsim::scenario {
 
+using detail::duration_of;
 using detail::Json;
 using detail::Node;
+using detail::read_chaincode;
+using detail::read_expect;
+using detail::read_strings;
 using fabric::Step;
 using kernel::Duration;
 
@@ -85,12 +89,6 @@ Duration parse_duration(const std::string& text, const std::string& file,
 
 namespace {
 
-Duration duration_of(const Node& n) {
-  return parse_duration(n.as_string(), n.file(), n.pointer());
-}
-
-// --- Sections ----------------------------------------------------------------------------
-
 fabric::DelayRange read_latency(const Node& n) {
   if (n.json().is_string()) {
     const Duration d = duration_of(n);
@@ -140,155 +138,6 @@ fabric::PeerConfig read_config(const Node& n) {
   if (auto v = n.get("keepalive")) c.keepalive = duration_of(*v);
   if (auto v = n.get("processing")) c.processing = duration_of(*v);
   return c;
-}
-
-fabric::Response read_response(const Node& n) {
-  n.require_keys({"status", "payload", "message"});
-  fabric::Response r;
-  if (auto s = n.get("status")) r.status = static_cast<std::int32_t>(s->as_int(0, 999));
-  if (auto p = n.get("payload")) r.payload = p->as_string();
-  if (auto m = n.get("message")) r.message = m->as_string();
-  return r;
-}
-
-Step read_step(const Node& n) {
-  n.require_object();
-  if (n.json().size() != 1) {
-    n.fail(
-        "a step is an object with exactly one key: get_state, put_state, del_state, sleep, "
-        "return or fail");
-  }
-  n.require_keys({"get_state", "put_state", "del_state", "sleep", "return", "fail"});
-  const std::string op = n.json().begin().key();
-  const Node arg = n.child(op);
-  Step s;
-  if (op == "get_state") {
-    s.op = Step::Op::kGetState;
-    s.key = arg.as_string();
-  } else if (op == "del_state") {
-    s.op = Step::Op::kDelState;
-    s.key = arg.as_string();
-  } else if (op == "put_state") {
-    s.op = Step::Op::kPutState;
-    arg.require_keys({"key", "value"});
-    s.key = arg.require("key").as_string();
-    s.value = arg.require("value").as_string();
-  } else if (op == "sleep") {
-    s.op = Step::Op::kSleep;
-    s.duration = duration_of(arg);
-  } else if (op == "return") {
-    s.op = Step::Op::kReturn;
-    s.response = read_response(arg);
-  } else {
-    s.op = Step::Op::kFail;
-    s.response.status = fabric::Response::kError;
-    s.response.message = arg.as_string();
-  }
-  return s;
-}
-
-fabric::ChaincodeFunction read_function(const Node& n) {
-  fabric::ChaincodeFunction f;
-  for (const Node& step : n.elements())
-    f.steps.push_back(read_step(step));
-  return f;
-}
-
-fabric::ChaincodeDefinition read_chaincode(const Node& n) {
-  n.require_keys({"name", "version", "container", "init", "functions"});
-  fabric::ChaincodeDefinition cc;
-  cc.name = n.require("name").as_string();
-  if (cc.name.empty()) n.child("name").fail("a chaincode name cannot be empty");
-  cc.version = n.get("version") ? n.child("version").as_string() : "1.0";
-  if (auto c = n.get("container")) {
-    c->require_keys({"build", "start"});
-    if (auto b = c->get("build")) cc.container.build_delay = duration_of(*b);
-    if (auto s = c->get("start")) cc.container.start_delay = duration_of(*s);
-  }
-  if (auto i = n.get("init")) cc.init = read_function(*i);
-  if (auto fs = n.get("functions")) {
-    fs->require_object();
-    for (const auto& item : fs->json().items()) {
-      if (item.key().empty()) fs->child("").fail("a function name cannot be empty");
-      cc.functions[item.key()] = read_function(fs->child(item.key()));
-    }
-  }
-  return cc;
-}
-
-std::vector<std::string> read_strings(const Node& n) {
-  std::vector<std::string> out;
-  for (const Node& e : n.elements())
-    out.push_back(e.as_string());
-  return out;
-}
-
-void read_expect(const Node& n, Scenario& s, const std::set<std::string>& txids) {
-  n.require_keys({"outcomes", "delivered", "ledger"});
-  const auto known_txid = [&](const Node& at, const std::string& txid) {
-    if (txids.count(txid) == 0) at.fail("no proposal has txid \"" + txid + "\"");
-  };
-  if (auto os = n.get("outcomes")) {
-    os->require_object();
-    for (const auto& item : os->json().items()) {
-      const Node o = os->child(item.key());
-      known_txid(o, item.key());
-      o.require_keys({"status", "payload", "error", "error_contains"});
-      OutcomeExpectation e;
-      if (auto v = o.get("status")) {
-        if (v->json().is_null()) {
-          e.expect_no_status = true;
-        } else {
-          e.status = v->as_int(0, 999);
-        }
-      }
-      if (auto v = o.get("payload")) e.payload = v->as_string();
-      if (auto v = o.get("error")) {
-        if (v->json().is_null()) {
-          e.expect_no_error = true;
-        } else {
-          e.error = v->as_string();
-        }
-      }
-      if (auto v = o.get("error_contains")) e.error_contains = v->as_string();
-      s.expect.outcomes[item.key()] = e;
-    }
-  }
-  if (auto ds = n.get("delivered")) {
-    ds->require_object();
-    for (const auto& item : ds->json().items()) {
-      const Node d = ds->child(item.key());
-      known_txid(d, item.key());
-      std::vector<std::string> types;
-      for (const Node& t : d.elements()) {
-        const std::string name = t.as_string();
-        if (!fabric::message_type_from_string(name))
-          t.fail("unknown message type \"" + name + "\"");
-        types.push_back(name);
-      }
-      s.expect.delivered[item.key()] = types;
-    }
-  }
-  if (auto ls = n.get("ledger")) {
-    ls->require_object();
-    for (const auto& ch : ls->json().items()) {
-      const Node chn = ls->child(ch.key());
-      chn.require_object();
-      for (const auto& cc : chn.json().items()) {
-        const Node ccn = chn.child(cc.key());
-        bool known = false;
-        for (const auto& def : s.chaincodes)
-          known = known || def.name == cc.key();
-        if (!known) ccn.fail("no chaincode is named \"" + cc.key() + "\"");
-        ccn.require_object();
-        for (const auto& kv : ccn.json().items()) {
-          const Node v = ccn.child(kv.key());
-          s.expect.ledger[ch.key()][cc.key()][kv.key()] =
-              v.json().is_null() ? std::nullopt : std::optional<std::string>(v.as_string());
-        }
-      }
-    }
-  }
 }
 
 Scenario read_scenario(const Node& root) {
@@ -457,5 +306,22 @@ Scenario load_file(const std::string& path) {
   buf << in.rdbuf();
   return load_text(buf.str(), path);
 }
+
+namespace detail {
+
+Duration duration_of(const Node& n) {
+  return parse_duration(n.as_string(), n.file(), n.pointer());
+}
+
+// --- Sections ----------------------------------------------------------------------------
+
+std::vector<std::string> read_strings(const Node& n) {
+  std::vector<std::string> out;
+  for (const Node& e : n.elements())
+    out.push_back(e.as_string());
+  return out;
+}
+
+}  // namespace detail
 
 }  // namespace ccsim::scenario

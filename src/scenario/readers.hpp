@@ -1,0 +1,25 @@
+// Internal: the readers of each section of a scenario file, shared by the loader's files.
+// Each reads one JSON value (with its pointer, for errors) into the Scenario's types.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ccsim/scenario/scenario.hpp"
+#include "json_reader.hpp"
+
+namespace ccsim::scenario::detail {
+
+kernel::Duration duration_of(const Node& n);
+std::vector<std::string> read_strings(const Node& n);
+
+/// chaincodes[i] (read_chaincode.cpp): name, version, container, init, functions.
+fabric::ChaincodeDefinition read_chaincode(const Node& n);
+/// chaincodes[i].container (read_faults.cpp).
+fabric::ContainerBehaviour read_container(const Node& n);
+
+/// expect (read_expect.cpp); `txids` are the proposals' txids.
+void read_expect(const Node& n, Scenario& s, const std::set<std::string>& txids);
+
+}  // namespace ccsim::scenario::detail
