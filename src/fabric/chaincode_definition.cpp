@@ -10,12 +10,34 @@ const char* to_string(Step::Op op) {
       return "put_state";
     case Step::Op::kDelState:
       return "del_state";
+    case Step::Op::kGetPrivateDataHash:
+      return "get_private_data_hash";
+    case Step::Op::kPurgePrivateData:
+      return "purge_private_data";
+    case Step::Op::kGetStateByRange:
+      return "get_state_by_range";
+    case Step::Op::kGetQueryResult:
+      return "get_query_result";
+    case Step::Op::kGetHistoryForKey:
+      return "get_history_for_key";
+    case Step::Op::kGetStateMetadata:
+      return "get_state_metadata";
+    case Step::Op::kPutStateMetadata:
+      return "put_state_metadata";
+    case Step::Op::kInvokeChaincode:
+      return "invoke_chaincode";
+    case Step::Op::kSetEvent:
+      return "set_event";
     case Step::Op::kSleep:
       return "sleep";
     case Step::Op::kReturn:
       return "return";
     case Step::Op::kFail:
       return "fail";
+    case Step::Op::kPanic:
+      return "panic";
+    case Step::Op::kHang:
+      return "hang";
   }
   return "?";
 }

@@ -54,6 +54,10 @@ std::optional<MessageType> message_type_from_string(std::string_view name) {
   return std::nullopt;
 }
 
+std::string ChaincodeMessage::in_collection() const {
+  return collection.empty() ? std::string() : "collection=" + quoted(collection) + " ";
+}
+
 std::string ChaincodeMessage::summary() const {
   switch (type) {
     case MessageType::REGISTER:
@@ -69,18 +73,57 @@ std::string ChaincodeMessage::summary() const {
     }
     case MessageType::GET_STATE:
     case MessageType::DEL_STATE:
-      return "key=" + quoted(key);
+    case MessageType::GET_PRIVATE_DATA_HASH:
+    case MessageType::PURGE_PRIVATE_DATA:
+    case MessageType::GET_STATE_METADATA:
+    case MessageType::GET_HISTORY_FOR_KEY:
+      return in_collection() + "key=" + quoted(key);
     case MessageType::PUT_STATE:
-      return "key=" + quoted(key) + " value=" + quoted(value);
+      return in_collection() + "key=" + quoted(key) + " value=" + quoted(value);
+    case MessageType::PUT_STATE_METADATA:
+      return in_collection() + "key=" + quoted(key) + " metakey=" + quoted(metakey) +
+             " value=" + quoted(value);
+    case MessageType::GET_STATE_BY_RANGE:
+      return in_collection() + "start=" + quoted(start_key) + " end=" + quoted(end_key);
+    case MessageType::GET_QUERY_RESULT:
+      return in_collection() + "query=" + quoted(query);
+    case MessageType::QUERY_STATE_NEXT:
+    case MessageType::QUERY_STATE_CLOSE:
+      return "id=" + quoted(iterator_id);
+    case MessageType::INVOKE_CHAINCODE: {
+      std::string s = "chaincode=" + quoted(target) + " args=[";
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        if (i != 0) s += ',';
+        s += quoted(args[i]);
+      }
+      return s + "]";
+    }
     case MessageType::COMPLETED: {
       std::string s = "status=" + std::to_string(response.status);
       if (!response.payload.empty()) s += " payload=" + quoted(response.payload);
       if (!response.message.empty()) s += " message=" + quoted(response.message);
+      if (event) s += " event=" + quoted(event->name);
       return s;
     }
     case MessageType::ERROR:
       return quoted(text);
     case MessageType::RESPONSE:
+      if (nested)
+        return "message=" + std::string(to_string(nested->type)) + " " + nested->summary();
+      if (is_query_response) {
+        std::string s = "results=" + std::to_string(results.size());
+        s += has_more ? " has_more=true" : " has_more=false";
+        return s + " id=" + quoted(iterator_id);
+      }
+      if (is_metadata_response) {
+        std::string s = "metadata={";
+        bool first = true;
+        for (const auto& [k, v] : metadata) {
+          s += (first ? "" : ",") + quoted(k) + ":" + quoted(v);
+          first = false;
+        }
+        return s + "}";
+      }
       return text.empty() ? std::string() : "payload=" + quoted(text);
     default:
       return {};

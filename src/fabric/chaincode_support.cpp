@@ -31,45 +31,69 @@ void ChaincodeSupport::launch(const std::string& ccid, const std::string& txid, 
   });
 }
 
-void ChaincodeSupport::execute(const TransactionParams& params, const std::string& ccid,
-                               std::vector<std::string> args, bool is_init, ExecuteDone done) {
-  const std::string txid = params.txid;
-  // processChaincodeExecutionResult's error wrapping, shared by both failure paths.
-  auto failed = [txid](const std::string& err) {
-    return ExecutionResult{std::nullopt, "failed to execute transaction " + txid + ": " + err};
-  };
-  launch(ccid, txid,
-         [this, params, txid, args = std::move(args), is_init, done, failed](
+void ChaincodeSupport::invoke_as(MessageType type, const TransactionParams& params,
+                                 const std::string& chaincode_name, std::vector<std::string> args,
+                                 Done done) {
+  auto it = ccid_by_name_.find(chaincode_name);
+  if (it == ccid_by_name_.end()) {
+    done(std::nullopt, "invalid invocation: [channel " + params.channel_id +
+                           "] failed to get chaincode container info for " + chaincode_name +
+                           ": chaincode " + chaincode_name + " not found");
+    return;
+  }
+  launch(it->second, params.txid,
+         [this, type, params, args = std::move(args), done = std::move(done)](
              Handler* h, const std::optional<std::string>& err) mutable {
            if (err) {
-             done(failed(*err));
+             done(std::nullopt, *err);
              return;
            }
            ChaincodeMessage msg;
-           msg.type = is_init ? MessageType::INIT : MessageType::TRANSACTION;
+           msg.type = type;
            msg.txid = params.txid;
            msg.channel_id = params.channel_id;
            msg.args = std::move(args);
-           h->execute(
-               params, std::move(msg), deps_.config->execute_timeout,
-               [done, failed, txid](Handler::ExecuteResult r) {
-                 if (r.error) {
-                   done(failed("error sending: " + *r.error));
-                 } else if (!r.response) {
-                   done(ExecutionResult{std::nullopt, "nil response from transaction " + txid});
-                 } else if (r.response->type == MessageType::COMPLETED) {
-                   done(ExecutionResult{r.response->response, std::nullopt});
-                 } else if (r.response->type == MessageType::ERROR) {
-                   done(ExecutionResult{std::nullopt,
-                                        "transaction returned with failure: " + r.response->text});
-                 } else {
-                   done(ExecutionResult{std::nullopt,
-                                        "unexpected response type " +
-                                            std::to_string(static_cast<int>(r.response->type)) +
-                                            " for transaction " + txid});
-                 }
-               });
+           h->execute(params, std::move(msg), deps_.config->execute_timeout,
+                      [done](Handler::ExecuteResult r) {
+                        if (r.error) {
+                          done(std::nullopt, "error sending: " + *r.error);
+                        } else {
+                          done(std::move(r.response), std::nullopt);
+                        }
+                      });
          });
+}
+
+void ChaincodeSupport::invoke(const TransactionParams& params, const std::string& chaincode_name,
+                              std::vector<std::string> args, Done done) {
+  invoke_as(MessageType::TRANSACTION, params, chaincode_name, std::move(args), std::move(done));
+}
+
+// Execute = Invoke + processChaincodeExecutionResult.
+void ChaincodeSupport::execute(const TransactionParams& params, const std::string& chaincode_name,
+                               std::vector<std::string> args, bool is_init, ExecuteDone done) {
+  const std::string txid = params.txid;
+  invoke_as(
+      is_init ? MessageType::INIT : MessageType::TRANSACTION, params, chaincode_name,
+      std::move(args),
+      [done = std::move(done), txid](std::optional<ChaincodeMessage> resp,
+                                     std::optional<std::string> err) {
+        if (err) {
+          done(
+              ExecutionResult{std::nullopt, "failed to execute transaction " + txid + ": " + *err});
+        } else if (!resp) {
+          done(ExecutionResult{std::nullopt, "nil response from transaction " + txid});
+        } else if (resp->type == MessageType::COMPLETED) {
+          done(ExecutionResult{resp->response, std::nullopt, resp->event});
+        } else if (resp->type == MessageType::ERROR) {
+          done(ExecutionResult{std::nullopt, "transaction returned with failure: " + resp->text,
+                               resp->event});
+        } else {
+          done(ExecutionResult{std::nullopt, "unexpected response type " +
+                                                 std::to_string(static_cast<int>(resp->type)) +
+                                                 " for transaction " + txid});
+        }
+      });
 }
 
 }  // namespace ccsim::fabric

@@ -4,15 +4,30 @@
 
 namespace ccsim::fabric {
 
-namespace {
-// The peer is the gRPC server at end A, the chaincode process the client at end B.
-constexpr kernel::End kPeerEnd = kernel::End::kA;
-constexpr kernel::End kShimEnd = kernel::End::kB;
-}  // namespace
+// Stands between the stream and the shim: what the peer sends reaches the shim as before,
+// and counts as a message the shim received (for the `crash.after_messages` behaviour).
+class ContainerRuntime::ShimTap final : public ChaincodeStream::Receiver {
+ public:
+  ShimTap(ContainerRuntime& runtime, Process& process, ShimHandler& shim)
+      : runtime_(&runtime), process_(&process), shim_(&shim) {}
+
+  void on_message(ChaincodeMessage msg) override {
+    shim_->on_message(std::move(msg));
+    runtime_->shim_message(*process_);
+  }
+  void on_closed(const kernel::StreamClosed& closed) override { shim_->on_closed(closed); }
+
+ private:
+  ContainerRuntime* runtime_;
+  Process* process_;
+  ShimHandler* shim_;
+};
 
 ContainerRuntime::ContainerRuntime(kernel::Simulation& sim, const PeerConfig& config,
                                    const DelayModel& delays, AcceptFn accept)
     : sim_(&sim), config_(&config), delays_(&delays), accept_(std::move(accept)) {}
+
+ContainerRuntime::~ContainerRuntime() = default;
 
 void ContainerRuntime::add(const ChaincodeDefinition& definition) {
   containers_[definition.ccid()].definition = &definition;
@@ -23,38 +38,107 @@ const ChaincodeDefinition* ContainerRuntime::definition(const std::string& ccid)
   return it == containers_.end() ? nullptr : it->second.definition;
 }
 
+std::string ContainerRuntime::ccid_of(const std::string& name) const {
+  for (const auto& [ccid, c] : containers_) {
+    if (c.definition->name == name) return ccid;
+  }
+  return "";
+}
+
 void ContainerRuntime::note(const std::string& ccid, std::string detail) {
   const ChaincodeDefinition* def = definition(ccid);
   trace_note(*sim_, "runtime", "", def != nullptr ? def->name : ccid, "", "", std::move(detail));
 }
 
+// --- Build, Start, Wait ------------------------------------------------------------------
+
+std::optional<std::string> ContainerRuntime::build_error(const Container& c) {
+  if (!c.build_err) return std::nullopt;
+  return "error building image: " + *c.build_err;
+}
+
+// ContainerRuntime.Build (2.x): the BuildRegistry lets one Build do the work; every other
+// caller waits for, or reuses, its result, a failure included.
 void ContainerRuntime::build(const std::string& ccid, ErrDone done) {
-  const ChaincodeDefinition* def = definition(ccid);
-  if (def == nullptr) {
+  auto it = containers_.find(ccid);
+  if (it == containers_.end()) {
     done("chaincode " + ccid + " is not installed");
     return;
   }
+  Container& c = it->second;
+  if (c.build_done) {
+    done(build_error(c));
+    return;
+  }
+  c.build_waiters.push_back(std::move(done));
+  if (c.build_started) return;
+  c.build_started = true;
   note(ccid, "build " + ccid);
-  sim_->after(def->container.build_delay, [done = std::move(done)] { done(std::nullopt); });
+  sim_->after(c.definition->container.build_delay, [this, ccid] {
+    Container& b = containers_.at(ccid);
+    b.build_done = true;
+    if (const auto& failure = b.definition->container.build_failure) {
+      b.build_err = *failure;
+      note(ccid, "build " + ccid + " failed: " + *failure);
+    }
+    std::vector<ErrDone> waiters = std::move(b.build_waiters);
+    b.build_waiters.clear();
+    for (ErrDone& w : waiters)
+      w(build_error(b));
+  });
 }
 
 void ContainerRuntime::start(const std::string& ccid, ErrDone done) {
   Container& c = containers_.at(ccid);
-  c.running = true;
+  const ContainerBehaviour& behaviour = c.definition->container;
+  if (c.current != nullptr && c.current->alive) {
+    // Docker's Start stops and removes a container of the same name first (1.4+, 2.x).
+    die(*c.current, kStoppedExitCode, "stopped: container " + ccid + " is started again");
+  }
   note(ccid, "start container " + ccid);
-  sim_->after(c.definition->container.start_delay, [this, ccid] { connect(ccid); });
+  if (behaviour.start_failure) {
+    note(ccid, "start container " + ccid + " failed: " + *behaviour.start_failure);
+    done("error starting container: " + *behaviour.start_failure);
+    return;
+  }
+  Process& p = *processes_.emplace_back(std::make_unique<Process>());
+  p.ccid = ccid;
+  c.current = &p;
+  Process* process = &p;
+  if (behaviour.exit_before_register) {
+    const int code = behaviour.exit_before_register->code;
+    p.dial = sim_->after(behaviour.exit_before_register->after, [this, process, code] {
+      note(process->ccid, "chaincode process " + process->ccid + " exits before registering");
+      exited(*process, code);
+    });
+  } else if (!behaviour.never_registers) {
+    p.dial = sim_->after(behaviour.start_delay, [this, process] { connect(*process); });
+  }
+  if (behaviour.crash && behaviour.crash->at) {
+    p.crash_timer = sim_->after(
+        *behaviour.crash->at,
+        [this, process, code = behaviour.crash->exit_code] { die(*process, code, "crashed"); });
+  }
   done(std::nullopt);
 }
 
 void ContainerRuntime::wait(const std::string& ccid, ExitDone done) {
-  containers_.at(ccid).exit_waiters.push_back(std::move(done));
+  Container& c = containers_.at(ccid);
+  if (c.current != nullptr && c.current->alive) {
+    c.current->exit_waiters.push_back(std::move(done));
+  } else if (c.last_exit_code) {
+    sim_->spawn([done = std::move(done), code = *c.last_exit_code] { done(code); });
+  }
+  // Never started: nothing to wait for, and Wait never returns.
 }
 
+// --- The process ---------------------------------------------------------------------------
+
 // The chaincode process dials the peer: a new stream, the peer's handler, the shim's REGISTER.
-void ContainerRuntime::connect(const std::string& ccid) {
-  Container& c = containers_.at(ccid);
-  if (!c.running) return;
-  const std::string name = c.definition->name;
+void ContainerRuntime::connect(Process& p) {
+  if (!p.alive) return;
+  const ChaincodeDefinition& def = *containers_.at(p.ccid).definition;
+  const std::string name = def.name;
   kernel::Simulation* sim = sim_;
   const DelayModel* delays = delays_;
   auto stream = std::make_unique<ChaincodeStream>(
@@ -65,25 +149,98 @@ void ContainerRuntime::connect(const std::string& ccid) {
       },
       !delays_->unsafe_reorder);
   ChaincodeStream& s = *streams_.emplace_back(std::move(stream));
+  p.stream = &s;
+  Process* process = &p;
+  s.set_observer([this, process, name](kernel::End from, const ChaincodeMessage& msg) {
+    const Side side = from == kPeerEnd ? Side::kPeer : Side::kShim;
+    if (side == Side::kShim) shim_message(*process);
+    if (observer_) observer_(name, side, msg);
+  });
   accept_(s, kPeerEnd, name);
-  auto shim = std::make_unique<ShimHandler>(*sim_, *config_, s, kShimEnd, name, *c.definition,
-                                            [this, ccid](const std::string&) {
-                                              // main() returns after shim.Start fails: exit 0.
-                                              exited(ccid, 0);
-                                            });
+  auto shim = std::make_unique<ShimHandler>(
+      *sim_, *config_, s, kShimEnd, name, def, [this, process](const std::string&, int exit_code) {
+        // main() returns after shim.Start fails: the container's configured exit code. A
+        // panic reports its own.
+        const int code = exit_code != 0
+                             ? exit_code
+                             : containers_.at(process->ccid).definition->container.exit_code;
+        exited(*process, code);
+      });
   ShimHandler& shim_ref = *shims_.emplace_back(std::move(shim));
+  p.shim = &shim_ref;
+  s.attach(kShimEnd, taps_.emplace_back(std::make_unique<ShimTap>(*this, p, shim_ref)).get());
   shim_ref.start();
 }
 
-void ContainerRuntime::exited(const std::string& ccid, int exit_code) {
-  Container& c = containers_.at(ccid);
-  if (!c.running) return;
-  c.running = false;
-  note(ccid, "container " + ccid + " exited with " + std::to_string(exit_code));
-  std::vector<ExitDone> waiters = std::move(c.exit_waiters);
-  c.exit_waiters.clear();
+// The shim sent or received one more message: a `crash.after_messages` process dies right
+// after the Nth, as its own task at that instant.
+void ContainerRuntime::shim_message(Process& p) {
+  ++p.shim_messages;
+  const auto& crash = containers_.at(p.ccid).definition->container.crash;
+  if (!p.alive || !crash || !crash->after_messages || p.shim_messages != *crash->after_messages) {
+    return;
+  }
+  Process* process = &p;
+  sim_->spawn([this, process, code = crash->exit_code, n = *crash->after_messages] {
+    die(*process, code, "crashed after " + std::to_string(n) + " messages");
+  });
+}
+
+// The process dies without its shim closing anything: the shim stops where it is, and the
+// stream breaks under both ends (the peer's Recv fails).
+void ContainerRuntime::die(Process& p, int exit_code, const std::string& why) {
+  if (!p.alive) return;
+  note(p.ccid, "chaincode process " + p.ccid + " " + why);
+  if (p.shim != nullptr) p.shim->kill();
+  if (p.stream != nullptr) p.stream->abort(kProcessDiedError);
+  exited(p, exit_code);
+}
+
+void ContainerRuntime::exited(Process& p, int exit_code) {
+  if (!p.alive) return;
+  p.alive = false;
+  sim_->cancel(p.dial);
+  sim_->cancel(p.crash_timer);
+  Container& c = containers_.at(p.ccid);
+  if (c.current == &p) c.last_exit_code = exit_code;
+  note(p.ccid, "container " + p.ccid + " exited with " + std::to_string(exit_code));
+  std::vector<ExitDone> waiters = std::move(p.exit_waiters);
+  p.exit_waiters.clear();
   for (ExitDone& w : waiters)
     sim_->spawn([w = std::move(w), exit_code] { w(exit_code); });
+}
+
+// --- For fault injection -------------------------------------------------------------------
+
+bool ContainerRuntime::running(const std::string& ccid) const {
+  auto it = containers_.find(ccid);
+  return it != containers_.end() && it->second.current != nullptr && it->second.current->alive;
+}
+
+ChaincodeStream* ContainerRuntime::live_stream(const std::string& ccid) {
+  auto it = containers_.find(ccid);
+  if (it == containers_.end() || it->second.current == nullptr) return nullptr;
+  ChaincodeStream* s = it->second.current->stream;
+  if (s == nullptr || s->aborted()) return nullptr;
+  if (!s->can_send(kPeerEnd) && !s->can_send(kShimEnd)) return nullptr;
+  return s;
+}
+
+std::vector<ChaincodeStream*> ContainerRuntime::live_streams() {
+  std::vector<ChaincodeStream*> out;
+  for (const auto& [ccid, c] : containers_) {
+    if (ChaincodeStream* s = live_stream(ccid)) out.push_back(s);
+  }
+  return out;
+}
+
+bool ContainerRuntime::crash(const std::string& ccid, int exit_code, const std::string& why) {
+  auto it = containers_.find(ccid);
+  if (it == containers_.end() || it->second.current == nullptr || !it->second.current->alive) {
+    return false;
+  }
+  die(*it->second.current, exit_code, why);
+  return true;
 }
 
 }  // namespace ccsim::fabric

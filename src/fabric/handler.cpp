@@ -1,5 +1,8 @@
 #include "ccsim/fabric/handler.hpp"
 
+#include <cstdio>
+
+#include "ccsim/fabric/sha256.hpp"
 #include "ccsim/fabric/trace_events.hpp"
 #include "ccsim/kernel/check.hpp"
 
@@ -199,6 +202,7 @@ void Handler::notify(const ChaincodeMessage& msg) {
     return;
   }
   ctx->response = msg;
+  ctx->query_iterators.clear();  // CloseQueryIterators
   if (ctx->on_response) ctx->on_response();
 }
 
@@ -213,49 +217,178 @@ void Handler::handle_transaction(const ChaincodeMessage& msg) {
              ". Cannot process. (dropped, no reply)");
     return;
   }
-  ChaincodeMessage resp;
   TransactionContext* ctx = contexts_.get(msg.channel_id, msg.txid);
   if (ctx == nullptr || !ctx->params.simulator) {
-    const char* cause = msg.type == MessageType::INVOKE_CHAINCODE
-                            ? "could not get valid transaction"
-                            : "no ledger context";
-    resp.type = MessageType::ERROR;
-    resp.text =
-        std::string(to_string(msg.type)) + " failed: transaction ID: " + msg.txid + ": " + cause;
+    finish_request(msg, DelegateResult{std::nullopt, msg.type == MessageType::INVOKE_CHAINCODE
+                                                         ? "could not get valid transaction"
+                                                         : "no ledger context"});
+    return;
+  }
+  run_delegate(msg, *ctx, [this, msg](DelegateResult r) { finish_request(msg, std::move(r)); });
+}
+
+// The end of HandleTransaction: wrap an error as Fabric does, release the txid before the
+// reply is sent (FAB-10284), and send the reply asynchronously.
+void Handler::finish_request(const ChaincodeMessage& msg, DelegateResult result) {
+  ChaincodeMessage resp;
+  if (result.response) {
+    resp = std::move(*result.response);
+    resp.type = MessageType::RESPONSE;
   } else {
-    resp = run_delegate(msg, *ctx);
+    resp.type = MessageType::ERROR;
+    resp.text = std::string(to_string(msg.type)) + " failed: transaction ID: " + msg.txid + ": " +
+                result.error;
   }
   resp.txid = msg.txid;
   resp.channel_id = msg.channel_id;
-  // FAB-10284: the txid is released before the reply is sent.
-  active_transactions_.erase(key);
+  active_transactions_.erase(tx_key(msg.channel_id, msg.txid));
   serial_send_async(std::move(resp));
 }
 
-ChaincodeMessage Handler::run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx) {
+void Handler::run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx,
+                           DelegateDone done) {
+  if (msg.type == MessageType::INVOKE_CHAINCODE) {
+    invoke_chaincode(msg, ctx, std::move(done));
+    return;
+  }
+  done(state_delegate(msg, ctx));
+}
+
+namespace {
+constexpr const char* kNoPrivateDataInInit =
+    "private data APIs are not allowed in chaincode Init()";
+// QueryResponseGenerator.MaxResultLimit: at most 100 results per QueryResponse.
+constexpr std::size_t kMaxResultLimit = 100;
+
+// BuildQueryResponse: the next batch; an exhausted iterator is cleaned up at once.
+ChaincodeMessage next_batch(TransactionContext& ctx, const std::string& id) {
+  QueryIterator& it = ctx.query_iterators.at(id);
   ChaincodeMessage resp;
-  resp.type = MessageType::RESPONSE;
+  resp.is_query_response = true;
+  resp.iterator_id = id;
+  const std::size_t remaining = it.results.size() - it.next;
+  const std::size_t n = std::min(remaining, kMaxResultLimit);
+  resp.results.assign(it.results.begin() + static_cast<std::ptrdiff_t>(it.next),
+                      it.results.begin() + static_cast<std::ptrdiff_t>(it.next + n));
+  it.next += n;
+  resp.has_more = remaining > kMaxResultLimit;
+  if (!resp.has_more) ctx.query_iterators.erase(id);
+  return resp;
+}
+}  // namespace
+
+// The synchronous delegates of section 2.2, over the transaction's simulator.
+Handler::DelegateResult Handler::state_delegate(const ChaincodeMessage& msg,
+                                                TransactionContext& ctx) {
   TxSimulator& sim = *ctx.params.simulator;
   const std::string& ns = ctx.params.namespace_id;
+  const bool private_data = !msg.collection.empty();
+  const auto ok = [](ChaincodeMessage r = {}) { return DelegateResult{std::move(r), ""}; };
+  const auto fail = [](std::string e) { return DelegateResult{std::nullopt, std::move(e)}; };
+
   switch (msg.type) {
-    case MessageType::GET_STATE:
-      resp.text = sim.get_state(ns, msg.key).value_or("");
-      break;
+    case MessageType::GET_STATE: {
+      if (private_data && ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
+      ChaincodeMessage r;
+      r.text = sim.get_state(ns, msg.key, msg.collection).value_or("");
+      return ok(std::move(r));
+    }
     case MessageType::PUT_STATE:
-      sim.set_state(ns, msg.key, msg.value);
-      break;
+      if (private_data && ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
+      sim.set_state(ns, msg.key, msg.value, msg.collection);
+      return ok();
     case MessageType::DEL_STATE:
-      sim.delete_state(ns, msg.key);
-      break;
+      if (private_data && ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
+      sim.delete_state(ns, msg.key, msg.collection);
+      return ok();
+    case MessageType::GET_PRIVATE_DATA_HASH: {
+      if (ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
+      ChaincodeMessage r;
+      if (auto v = sim.get_state(ns, msg.key, msg.collection)) r.text = sha256_hex(*v);
+      return ok(std::move(r));
+    }
+    case MessageType::PURGE_PRIVATE_DATA:
+      if (!private_data) return fail("only applicable for private data");
+      if (ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
+      sim.purge_private_data(ns, msg.collection, msg.key);
+      return ok();
+    case MessageType::GET_STATE_METADATA: {
+      if (private_data && ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
+      ChaincodeMessage r;
+      r.is_metadata_response = true;
+      r.metadata = sim.get_metadata(ns, msg.key, msg.collection);
+      return ok(std::move(r));
+    }
+    case MessageType::PUT_STATE_METADATA:
+      if (private_data && ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
+      sim.set_metadata(ns, msg.key, msg.metakey, msg.value, msg.collection);
+      return ok();
+    case MessageType::GET_STATE_BY_RANGE:
+      if (private_data && ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
+      return open_query(msg, ctx, sim.range(ns, msg.collection, msg.start_key, msg.end_key));
+    case MessageType::GET_QUERY_RESULT:
+      // The default state database, LevelDB, has no rich queries (stateleveldb.go).
+      if (private_data && ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
+      return fail("ExecuteQuery not supported for leveldb");
+    case MessageType::GET_HISTORY_FOR_KEY:
+      return open_query(msg, ctx, sim.history(ns, msg.key));
+    case MessageType::QUERY_STATE_NEXT:
+      if (ctx.query_iterators.count(msg.iterator_id) == 0) return fail("query iterator not found");
+      return ok(next_batch(ctx, msg.iterator_id));
+    case MessageType::QUERY_STATE_CLOSE: {
+      ctx.query_iterators.erase(msg.iterator_id);
+      ChaincodeMessage r;
+      r.is_query_response = true;
+      r.iterator_id = msg.iterator_id;
+      return ok(std::move(r));
+    }
     default:
-      // The scripted chaincode issues no other request yet; a request ccsim cannot answer
-      // is reported as an ERROR reply so the run goes on visibly.
-      resp.type = MessageType::ERROR;
-      resp.text = std::string(to_string(msg.type)) + " failed: transaction ID: " + msg.txid +
-                  ": not modelled by this ccsim version";
-      break;
+      CCSIM_CHECK_AT(deps_.sim->now(), false, "a request type with no delegate was dispatched");
   }
-  return resp;
+  return fail("unreachable");
+}
+
+Handler::DelegateResult Handler::open_query(const ChaincodeMessage& /*msg*/,
+                                            TransactionContext& ctx,
+                                            std::vector<QueryResult> results) {
+  // Fabric names iterators with a fresh UUID; a per-handler counter keeps runs reproducible.
+  char id[40];
+  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012llx",
+                static_cast<unsigned long long>(next_iterator_++));
+  ctx.query_iterators[id] = QueryIterator{std::move(results), 0};
+  return DelegateResult{next_batch(ctx, id), ""};
+}
+
+// HandleInvokeChaincode (section 2.5, P-sw): the callee runs on the target channel (the
+// caller's by default) under the same txid; same channel shares the caller's simulator, another
+// channel gets a fresh one whose writes are discarded (sim.Done()).
+void Handler::invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& ctx,
+                               DelegateDone done) {
+  std::string target = msg.target;
+  std::string channel = ctx.params.channel_id;
+  if (auto slash = target.find('/'); slash != std::string::npos) {
+    if (slash + 1 < target.size()) channel = target.substr(slash + 1);
+    target = target.substr(0, slash);
+  }
+  TransactionParams params;
+  params.txid = msg.txid;
+  params.channel_id = channel;
+  params.namespace_id = target;
+  params.has_signed_proposal = ctx.params.has_signed_proposal;
+  params.simulator = channel == ctx.params.channel_id
+                         ? ctx.params.simulator
+                         : std::make_shared<TxSimulator>(*deps_.ledger, channel);
+  deps_.invoker->invoke(params, target, msg.args,
+                        [done = std::move(done)](std::optional<ChaincodeMessage> response,
+                                                 std::optional<std::string> error) {
+                          if (error) {
+                            done(DelegateResult{std::nullopt, "execute failed: " + *error});
+                            return;
+                          }
+                          ChaincodeMessage r;
+                          r.nested = std::make_shared<const ChaincodeMessage>(std::move(*response));
+                          done(DelegateResult{std::move(r), ""});
+                        });
 }
 
 // --- Execute ----------------------------------------------------------------------------
@@ -372,7 +505,8 @@ void Handler::end_stream(const std::string& reason) {
 }
 
 void Handler::close() {
-  // Query iterators are not modelled yet; nothing else to release.
+  for (const auto& [key, ctx] : contexts_.all())
+    ctx->query_iterators.clear();
 }
 
 }  // namespace ccsim::fabric

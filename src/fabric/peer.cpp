@@ -7,7 +7,7 @@
 namespace ccsim::fabric {
 
 Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayModel delays,
-           const std::vector<ChaincodeDefinition>& chaincodes)
+           const std::vector<ChaincodeDefinition>& chaincodes, std::vector<Fault> faults)
     : sim_(&sim),
       profile_(std::move(profile)),
       config_(effective(config)),
@@ -18,10 +18,12 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
                  support_.handle_chaincode_stream(stream, end, name);
                }),
       launcher_(sim, config_, registry_, runtime_),
-      support_(Handler::Deps{&sim, &profile_, &config_, &registry_}, launcher_) {
+      support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr}, launcher_),
+      faults_(sim, runtime_, std::move(faults)) {
   for (const ChaincodeDefinition& def : chaincodes) {
     runtime_.add(def);
     by_name_[def.name] = &def;
+    support_.define(def.name, def.ccid());
   }
 }
 
@@ -41,13 +43,14 @@ void Peer::submit(const Proposal& proposal) {
                  (proposal.args.empty() ? "" : proposal.args.front()));
 
   const kernel::Time submitted = sim_->now();
-  support_.execute(params, def.ccid(), proposal.args, proposal.is_init,
+  support_.execute(params, def.name, proposal.args, proposal.is_init,
                    [this, params, submitted](ExecutionResult r) {
                      ProposalOutcome o;
                      o.txid = params.txid;
                      o.channel_id = params.channel_id;
                      o.submitted = submitted;
                      o.completed = sim_->now();
+                     if (r.event) o.event = r.event->name;
                      if (r.error) {
                        o.error = r.error;
                      } else {
@@ -56,7 +59,7 @@ void Peer::submit(const Proposal& proposal) {
                        if (r.response->status >= Response::kErrorThreshold) {
                          o.error = r.response->message;
                        } else {
-                         params.simulator->commit_to(ledger_);
+                         params.simulator->commit_to(ledger_, params.txid);
                        }
                      }
                      record_outcome(std::move(o));
@@ -73,6 +76,7 @@ void Peer::record_outcome(ProposalOutcome o) {
   e.status = o.status;
   e.error = o.error;
   e.payload = o.payload;
+  if (o.event) e.detail = "event=" + *o.event;
   sim_->trace().record(std::move(e));
   outcomes_.push_back(std::move(o));
 }

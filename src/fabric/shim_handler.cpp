@@ -186,24 +186,58 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
     ChaincodeMessage request;
     request.txid = inv->request.txid;
     request.channel_id = inv->request.channel_id;
+    request.key = step.key;
+    request.collection = step.collection;
     switch (step.op) {
       case Step::Op::kGetState:
         request.type = MessageType::GET_STATE;
-        request.key = step.key;
-        stub_call(inv, std::move(request));
-        return;
+        return stub_call(inv, std::move(request));
       case Step::Op::kPutState:
         if (step.key.empty()) return fail(inv, "key must not be an empty string");
         request.type = MessageType::PUT_STATE;
-        request.key = step.key;
         request.value = step.value;
-        stub_call(inv, std::move(request));
-        return;
+        return stub_call(inv, std::move(request));
       case Step::Op::kDelState:
         request.type = MessageType::DEL_STATE;
-        request.key = step.key;
-        stub_call(inv, std::move(request));
-        return;
+        return stub_call(inv, std::move(request));
+      case Step::Op::kGetPrivateDataHash:
+        request.type = MessageType::GET_PRIVATE_DATA_HASH;
+        return stub_call(inv, std::move(request));
+      case Step::Op::kPurgePrivateData:
+        request.type = MessageType::PURGE_PRIVATE_DATA;
+        return stub_call(inv, std::move(request));
+      case Step::Op::kGetStateMetadata:
+        request.type = MessageType::GET_STATE_METADATA;
+        return stub_call(inv, std::move(request));
+      case Step::Op::kPutStateMetadata:
+        request.type = MessageType::PUT_STATE_METADATA;
+        request.metakey = step.metakey;
+        request.value = step.value;
+        return stub_call(inv, std::move(request));
+      case Step::Op::kGetStateByRange:
+        request.type = MessageType::GET_STATE_BY_RANGE;
+        request.start_key = step.start_key;
+        request.end_key = step.end_key;
+        return stub_call(inv, std::move(request));
+      case Step::Op::kGetQueryResult:
+        request.type = MessageType::GET_QUERY_RESULT;
+        request.query = step.query;
+        return stub_call(inv, std::move(request));
+      case Step::Op::kGetHistoryForKey:
+        request.type = MessageType::GET_HISTORY_FOR_KEY;
+        return stub_call(inv, std::move(request));
+      case Step::Op::kInvokeChaincode:
+        // stub.InvokeChaincode: a channel makes the name "chaincode/channel".
+        request.type = MessageType::INVOKE_CHAINCODE;
+        request.key.clear();
+        request.target =
+            step.target_chaincode + (step.target_channel.empty() ? "" : "/" + step.target_channel);
+        request.args = step.args;
+        return stub_call(inv, std::move(request));
+      case Step::Op::kSetEvent:
+        if (step.key.empty()) return fail(inv, "event name can not be empty string");
+        inv->event = ChaincodeEvent{step.key, step.value};
+        break;
       case Step::Op::kSleep:
         sim_->after(step.duration, [this, inv] { run(inv); });
         return;
@@ -211,6 +245,12 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
         return finish(inv, step.response);
       case Step::Op::kFail:
         return fail(inv, step.response.message);
+      case Step::Op::kPanic:
+        return panic(step.response.message);
+      case Step::Op::kHang:
+        trace_note(*sim_, "shim", to_string(state_), stream_name_, inv->request.txid,
+                   inv->request.channel_id, "user code hangs");
+        return;
     }
   }
   finish(inv, Response{});  // shim.Success(nil)
@@ -223,6 +263,10 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
     return fail(inv, "[" + short_txid(key) + "] channel exists");
   }
   if (auto err = serial_send(request)) {
+    if (request.type == MessageType::INVOKE_CHAINCODE) {
+      // handleInvokeChaincode turns a send failure into a Response, not an error.
+      return on_invoke_reply(inv, ChaincodeMessage{});
+    }
     return fail(inv, "[" + short_txid(request.txid) + "] error sending " + to_string(request.type) +
                          ": " + *err);
   }
@@ -231,12 +275,91 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
 
 void ShimHandler::on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply) {
   if (exited_) return;
+  const Step& step = current_step(*inv);
+  if (step.op == Step::Op::kInvokeChaincode) return on_invoke_reply(inv, reply);
+  const bool iterating = step.op == Step::Op::kGetStateByRange ||
+                         step.op == Step::Op::kGetQueryResult ||
+                         step.op == Step::Op::kGetHistoryForKey;
+  if (iterating && inv->closing) {
+    // The reply to Close(): a deferred Close ignores its error either way.
+    inv->closing = false;
+    inv->read = 0;
+    return run(inv);
+  }
   if (reply.type == MessageType::ERROR) return fail(inv, reply.text);
   if (reply.type != MessageType::RESPONSE) {
     return fail(inv, "[" + short_txid(reply.txid) + "] incorrect chaincode message " +
                          to_string(reply.type) + " received. Expecting RESPONSE or ERROR");
   }
+  if (!iterating) return run(inv);
+  inv->batch = reply.results;
+  inv->batch_pos = 0;
+  inv->has_more = reply.has_more;
+  inv->iterator_id = reply.iterator_id;
+  iterate(inv);
+}
+
+// StateQueryIterator: consume results up to the step's limit, fetching the next batch with
+// QUERY_STATE_NEXT while has_more; then Close() (QUERY_STATE_CLOSE) unless the step leaks it.
+void ShimHandler::iterate(const std::shared_ptr<Invocation>& inv) {
+  const Step& step = current_step(*inv);
+  while (inv->batch_pos < inv->batch.size() && (step.limit == 0 || inv->read < step.limit)) {
+    ++inv->batch_pos;
+    ++inv->read;
+  }
+  const bool wants_more = step.limit == 0 || inv->read < step.limit;
+  ChaincodeMessage request;
+  request.txid = inv->request.txid;
+  request.channel_id = inv->request.channel_id;
+  request.iterator_id = inv->iterator_id;
+  if (wants_more && inv->has_more) {
+    request.type = MessageType::QUERY_STATE_NEXT;
+    return stub_call(inv, std::move(request));
+  }
+  inv->batch.clear();
+  if (!step.close) {
+    inv->read = 0;
+    return run(inv);
+  }
+  inv->closing = true;
+  request.type = MessageType::QUERY_STATE_CLOSE;
+  stub_call(inv, std::move(request));
+}
+
+// handleInvokeChaincode (section 3.1): the callee's Response on COMPLETED; status 500 with the
+// payload set otherwise. The scripted chaincode, like most Go chaincode, treats a status of
+// 400 or more as failure and returns shim.Error with the callee's message (or payload).
+void ShimHandler::on_invoke_reply(const std::shared_ptr<Invocation>& inv,
+                                  const ChaincodeMessage& reply) {
+  Response r;
+  if (reply.type == MessageType::RESPONSE && reply.nested &&
+      reply.nested->type == MessageType::COMPLETED) {
+    r = reply.nested->response;
+  } else if (reply.type == MessageType::RESPONSE && reply.nested) {
+    r = Response{Response::kError, "", reply.nested->text};  // the serialized ERROR message
+  } else if (reply.type == MessageType::ERROR) {
+    r = Response{Response::kError, "", reply.text};
+  } else {
+    r = Response{Response::kError, "",
+                 "[" + short_txid(inv->request.txid) + "] error sending INVOKE_CHAINCODE"};
+  }
+  if (r.status >= Response::kErrorThreshold) {
+    return fail(inv, r.message.empty() ? r.payload : r.message);
+  }
   run(inv);
+}
+
+// The user code panicked: Go does not recover it in the shim, so the chaincode process
+// dies at once (exit code 2) and the peer's Recv fails.
+void ShimHandler::panic(const std::string& message) {
+  if (exited_) return;
+  trace_event(*sim_, TraceKind::kStreamEnd, "shim", to_string(state_), stream_name_, "", "",
+              "panic: " + message);
+  exited_ = true;
+  inbox_.clear();
+  response_channels_.clear();
+  stream_->abort(kProcessDiedError);
+  if (on_exit_) on_exit_("panic: " + message, 2);
 }
 
 // The chaincode's conventional reaction to a stub error: return shim.Error(err.Error()).
@@ -250,6 +373,7 @@ void ShimHandler::finish(const std::shared_ptr<Invocation>& inv, Response respon
   ChaincodeMessage result;
   result.txid = inv->request.txid;
   result.channel_id = inv->request.channel_id;
+  result.event = inv->event;
   if (inv->request.type == MessageType::INIT && response.status >= Response::kError) {
     result.type = MessageType::ERROR;
     result.text = response.message;
@@ -288,7 +412,7 @@ void ShimHandler::exit(const std::string& reason) {
   trace_event(*sim_, TraceKind::kStreamEnd, "shim", to_string(state_), stream_name_, "", "",
               reason);
   stream_->close_send(end_);
-  if (on_exit_) on_exit_(reason);
+  if (on_exit_) on_exit_(reason, 0);
 }
 
 }  // namespace ccsim::fabric

@@ -1,11 +1,15 @@
 #include "ccsim/scenario/loader.hpp"
 
 #include <sys/stat.h>
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "readers.hpp"
+#include "suggest.hpp"
 
 namespace ccsim::scenario {
 
@@ -38,6 +42,7 @@ constexpr DurationUnit kDurationUnits[] = {{"ns", 1},          {"us", 1000},
 
 Duration parse_duration(const std::string& text, const std::string& file,
                         const std::string& pointer) {
+  static constexpr const char* kTooLarge = "too large: the largest is 9223372036.854775807s";
   const auto bad = [&](const std::string& why) {
     throw ScenarioError(file, pointer,
                         "bad duration \"" + text + "\": " + why +
@@ -69,10 +74,10 @@ Duration parse_duration(const std::string& text, const std::string& file,
   Wide ns = 0;
   for (char c : whole) {
     ns = ns * 10 + (c - '0');
-    if (ns > kMaxNs) bad("too large");
+    if (ns > kMaxNs) bad(kTooLarge);
   }
   ns *= found->ns;
-  if (ns > kMaxNs) bad("too large");
+  if (ns > kMaxNs) bad(kTooLarge);
   Wide frac_num = 0;
   Wide frac_den = 1;
   for (char c : fraction) {
@@ -83,7 +88,7 @@ Duration parse_duration(const std::string& text, const std::string& file,
   const Wide frac_ns = frac_num * found->ns;
   if (frac_ns % frac_den != 0) bad("finer than a nanosecond");
   ns += frac_ns / frac_den;
-  if (ns > kMaxNs) bad("too large");
+  if (ns > kMaxNs) bad(kTooLarge);
   return Duration::nanoseconds(static_cast<std::int64_t>(ns));
 }
 
@@ -140,13 +145,182 @@ fabric::PeerConfig read_config(const Node& n) {
   return c;
 }
 
+void read_overrides(const Node& n, Scenario& s) {
+  n.require_object();
+  std::vector<std::string> names;
+  for (const fabric::ProfileSwitch& sw : fabric::profile_switches())
+    names.emplace_back(sw.name);
+  for (const auto& item : n.json().items()) {
+    const Node v = n.child(item.key());
+    const fabric::ProfileSwitch* sw = fabric::find_profile_switch(item.key());
+    if (sw == nullptr) {
+      v.fail("unknown profile switch \"" + item.key() + "\"" + detail::suggest(item.key(), names));
+    }
+    const bool on = v.as_bool();
+    s.profile.*(sw->member) = on;
+    s.overrides[item.key()] = on;
+  }
+}
+
+// Each proposal costs memory before the run starts; more than this is surely a mistake.
+constexpr std::int64_t kMaxProposalsCeiling = 10'000'000;
+
+void read_limits(const Node& n, Scenario& s) {
+  n.require_keys({"max_events", "horizon", "max_proposals", "max_call_depth"});
+  if (auto e = n.get("max_events"))
+    s.limits.max_events = static_cast<std::uint64_t>(e->as_int(1, INT64_MAX));
+  if (auto h = n.get("horizon")) s.limits.horizon = kernel::Time::zero() + duration_of(*h);
+  if (auto p = n.get("max_proposals"))
+    s.max_proposals = static_cast<std::uint64_t>(p->as_int(1, kMaxProposalsCeiling));
+  if (auto d = n.get("max_call_depth"))
+    s.max_call_depth = static_cast<std::uint64_t>(d->as_int(0, INT64_MAX));
+}
+
+// --- Chaincode-to-chaincode call chains ------------------------------------------------------
+
+// A function that can start or continue a call chain: a chaincode's Init or one of its
+// functions, with the invoke_chaincode steps it reaches (those before a step that ends it).
+struct CallSite {
+  std::string name;  // "cc.f", or "cc.Init"
+  struct Call {
+    Node step;           // the invoke_chaincode step, for the error's pointer
+    std::size_t target;  // index into the sites
+  };
+  std::vector<Call> calls;
+};
+
+bool ends_function(Step::Op op) {
+  return op == Step::Op::kReturn || op == Step::Op::kFail || op == Step::Op::kPanic ||
+         op == Step::Op::kHang;
+}
+
+// Follows every invoke_chaincode step. A chain of more than s.max_call_depth nested calls, or
+// a cycle (which never ends), is an error at the step that makes the call too many. Runs in
+// time linear in the number of steps (each function's longest chain is computed once) and
+// without recursion, so a long chain cannot exhaust the stack.
+void check_call_depth(const Node& chaincodes, const Scenario& s) {
+  std::vector<CallSite> sites;
+  std::map<std::pair<std::string, std::string>, std::size_t> by_function;  // (cc, fn) -> site
+  for (const fabric::ChaincodeDefinition& def : s.chaincodes) {
+    sites.push_back({def.name + ".Init", {}});
+    for (const auto& item : def.functions) {
+      by_function[{def.name, item.first}] = sites.size();
+      sites.push_back({def.name + "." + item.first, {}});
+    }
+  }
+  std::size_t site = 0;
+  for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
+    const fabric::ChaincodeDefinition& def = s.chaincodes[i];
+    const Node cc = chaincodes.element(i);
+    const auto add_calls = [&](const fabric::ChaincodeFunction& fn, const Node& steps) {
+      bool reached = true;  // steps after one that ends the function never run
+      for (std::size_t k = 0; k < fn.steps.size(); ++k) {
+        const Step& step = fn.steps[k];
+        if (ends_function(step.op)) reached = false;
+        if (step.op != Step::Op::kInvokeChaincode || step.args.empty()) continue;
+        auto it = by_function.find({step.target_chaincode, step.args.front()});
+        if (it == by_function.end()) {
+          // check_invoke_targets reports these for functions; Init's steps are checked here.
+          const Node at = steps.element(k).child("invoke_chaincode");
+          const bool known = std::any_of(s.chaincodes.begin(), s.chaincodes.end(),
+                                         [&](const fabric::ChaincodeDefinition& d) {
+                                           return d.name == step.target_chaincode;
+                                         });
+          if (!known) {
+            at.child("chaincode").fail("no chaincode is named \"" + step.target_chaincode + "\"");
+          }
+          at.child("function")
+              .fail("chaincode \"" + step.target_chaincode + "\" has no function \"" +
+                    step.args.front() + "\"");
+        }
+        if (reached) sites[site].calls.push_back({steps.element(k), it->second});
+      }
+      ++site;
+    };
+    add_calls(def.init, cc.json().contains("init") ? cc.child("init") : cc);
+    for (const auto& [name, fn] : def.functions)
+      add_calls(fn, cc.child("functions").child(name));
+  }
+
+  const std::uint64_t limit = s.max_call_depth;
+  const auto too_deep = [&](const std::vector<std::size_t>& chain, const Node& step,
+                            const std::string& what) {
+    std::string names;
+    for (std::size_t c : chain)
+      names += (names.empty() ? "" : " -> ") + sites[c].name;
+    step.fail("call chain " + names + " " + what + ", deeper than limits.max_call_depth (" +
+              std::to_string(limit) + ")");
+  };
+
+  // Depth-first, with an explicit stack: height = the most nested calls below a site.
+  enum class Mark : std::uint8_t { kNew, kOnPath, kDone };
+  std::vector<Mark> mark(sites.size(), Mark::kNew);
+  std::vector<std::uint64_t> height(sites.size(), 0);
+  std::vector<std::size_t> deepest(sites.size(), SIZE_MAX);  // the call that reaches it
+  struct Frame {
+    std::size_t site;
+    std::size_t next_call;
+  };
+  for (std::size_t start = 0; start < sites.size(); ++start) {
+    if (mark[start] != Mark::kNew) continue;
+    std::vector<Frame> path{{start, 0}};
+    mark[start] = Mark::kOnPath;
+    while (!path.empty()) {
+      Frame& top = path.back();
+      const CallSite& here = sites[top.site];
+      if (top.next_call < here.calls.size()) {
+        const CallSite::Call& call = here.calls[top.next_call++];
+        if (mark[call.target] == Mark::kOnPath) {
+          std::vector<std::size_t> chain;
+          bool in_cycle = false;
+          for (const Frame& f : path) {
+            in_cycle = in_cycle || f.site == call.target;
+            if (in_cycle) chain.push_back(f.site);
+          }
+          chain.push_back(call.target);
+          too_deep(chain, call.step, "loops forever");
+        }
+        if (mark[call.target] == Mark::kNew) {
+          mark[call.target] = Mark::kOnPath;
+          path.push_back({call.target, 0});
+        }
+        continue;
+      }
+      for (std::size_t c = 0; c < here.calls.size(); ++c) {
+        const std::uint64_t h = height[here.calls[c].target] + 1;
+        if (h > height[top.site]) {
+          height[top.site] = h;
+          deepest[top.site] = c;
+        }
+      }
+      mark[top.site] = Mark::kDone;
+      path.pop_back();
+    }
+  }
+  for (std::size_t start = 0; start < sites.size(); ++start) {
+    if (height[start] <= limit) continue;
+    // Follow the deepest calls to the one that goes past the limit.
+    std::vector<std::size_t> chain{start};
+    for (std::uint64_t depth = 0;; ++depth) {
+      const CallSite::Call& call = sites[chain.back()].calls[deepest[chain.back()]];
+      chain.push_back(call.target);
+      if (depth == limit) {
+        too_deep(
+            chain, call.step,
+            "makes " + std::to_string(limit + 1) + (limit == 0 ? " nested call" : " nested calls"));
+      }
+    }
+  }
+}
+
 Scenario read_scenario(const Node& root) {
-  root.require_keys({"name", "description", "profile", "seed", "config", "network", "chaincodes",
-                     "proposals", "expect", "limits"});
+  root.require_keys({"$schema", "name", "description", "profile", "overrides", "seed", "config",
+                     "network", "chaincodes", "proposals", "faults", "expect", "limits"});
   Scenario s;
   s.file = root.file();
   if (auto v = root.get("name")) s.name = v->as_string();
   if (auto v = root.get("description")) s.description = v->as_string();
+  if (auto v = root.get("$schema")) v->as_string();  // for editors; ccsim ignores it
   const std::string profile = root.get("profile") ? root.child("profile").as_string() : "2.5";
   auto p = fabric::profile_by_name(profile);
   if (!p) {
@@ -156,16 +330,12 @@ Scenario read_scenario(const Node& root) {
     root.child("profile").fail("unknown profile \"" + profile + "\"; known:" + known);
   }
   s.profile = *p;
+  if (auto v = root.get("overrides")) read_overrides(*v, s);
   if (auto v = root.get("seed"))
     s.default_seed = static_cast<std::uint64_t>(v->as_int(0, INT64_MAX));
   if (auto v = root.get("config")) s.config = read_config(*v);
   if (auto v = root.get("network")) s.network = read_network(*v);
-  if (auto v = root.get("limits")) {
-    v->require_keys({"max_events", "horizon"});
-    if (auto e = v->get("max_events"))
-      s.limits.max_events = static_cast<std::uint64_t>(e->as_int(1, INT64_MAX));
-    if (auto h = v->get("horizon")) s.limits.horizon = kernel::Time::zero() + duration_of(*h);
-  }
+  if (auto v = root.get("limits")) read_limits(*v, s);
 
   const Node ccs = root.require("chaincodes");
   std::set<std::string> names;
@@ -176,6 +346,9 @@ Scenario read_scenario(const Node& root) {
     }
     s.chaincodes.push_back(std::move(def));
   }
+  detail::check_invoke_targets(ccs, s);
+  if (auto f = root.get("faults")) s.faults = detail::read_faults(*f, s);
+  check_call_depth(ccs, s);
 
   std::set<std::string> txids;
   std::set<std::pair<std::string, std::string>> channel_txids;
@@ -183,13 +356,15 @@ Scenario read_scenario(const Node& root) {
   for (const Node& pn : root.require("proposals").elements()) {
     ++index;
     pn.require_keys(
-        {"at", "txid", "channel", "chaincode", "function", "args", "init", "duplicate"});
-    ScheduledProposal sp;
-    sp.at = kernel::Time::zero() + (pn.get("at") ? duration_of(pn.child("at")) : Duration());
-    fabric::Proposal& prop = sp.proposal;
-    prop.txid = pn.get("txid") ? pn.child("txid").as_string() : "tx" + std::to_string(index);
-    if (prop.txid.empty()) pn.child("txid").fail("a txid cannot be empty");
+        {"at", "txid", "channel", "chaincode", "function", "args", "init", "duplicate", "repeat"});
+    const kernel::Time at =
+        kernel::Time::zero() + (pn.get("at") ? duration_of(pn.child("at")) : Duration());
+    fabric::Proposal prop;
+    const std::optional<Node> txid_node = pn.get("txid");
+    prop.txid = txid_node ? txid_node->as_string() : "tx" + std::to_string(index);
+    if (prop.txid.empty()) txid_node->fail("a txid cannot be empty");
     prop.channel_id = pn.get("channel") ? pn.child("channel").as_string() : "mychannel";
+    if (prop.channel_id.empty()) pn.child("channel").fail("a channel name cannot be empty");
     prop.chaincode = pn.require("chaincode").as_string();
     const fabric::ChaincodeDefinition* def = nullptr;
     for (const auto& d : s.chaincodes) {
@@ -213,12 +388,44 @@ Scenario read_scenario(const Node& root) {
         prop.args.push_back(std::move(arg));
     }
     const bool duplicate = pn.get("duplicate") ? pn.child("duplicate").as_bool() : false;
-    if (!channel_txids.insert({prop.channel_id, prop.txid}).second && !duplicate) {
-      pn.child("txid").fail("duplicate txid \"" + prop.txid + "\" on channel \"" + prop.channel_id +
-                            "\" (set \"duplicate\": true to submit it again on purpose)");
+
+    // "repeat": count proposals at at, at + interval, ..., txids "<txid>-1", "<txid>-2", ...
+    std::uint64_t count = 1;
+    Duration interval;
+    const std::optional<Node> repeat = pn.get("repeat");
+    if (repeat) {
+      repeat->require_keys({"count", "interval"});
+      count = static_cast<std::uint64_t>(repeat->require("count").as_int(1, INT64_MAX));
+      if (auto iv = repeat->get("interval")) interval = duration_of(*iv);
+      const Wide last = static_cast<Wide>(at.ns()) +
+                        static_cast<Wide>(interval.ns()) * static_cast<Wide>(count - 1);
+      if (last > kMaxNs) {
+        repeat->child("interval")
+            .fail("the last of " + std::to_string(count) +
+                  " repetitions would come after the largest virtual time (" +
+                  kernel::format_time(kernel::Time::from_ns(kMaxNs)) + ")");
+      }
     }
-    txids.insert(prop.txid);
-    s.proposals.push_back(std::move(sp));
+    // count <= INT64_MAX and the total so far <= max_proposals <= INT64_MAX: no overflow.
+    if (s.proposals.size() + count > s.max_proposals) {
+      (repeat ? repeat->child("count") : pn)
+          .fail("this makes " + std::to_string(s.proposals.size() + count) +
+                " proposals, more than limits.max_proposals (" + std::to_string(s.max_proposals) +
+                ")");
+    }
+    for (std::uint64_t k = 1; k <= count; ++k) {
+      ScheduledProposal sp;
+      sp.at = at + interval * static_cast<std::int64_t>(k - 1);
+      sp.proposal = prop;
+      if (repeat) sp.proposal.txid += "-" + std::to_string(k);
+      if (!channel_txids.insert({prop.channel_id, sp.proposal.txid}).second && !duplicate) {
+        (txid_node ? *txid_node : pn)
+            .fail("duplicate txid \"" + sp.proposal.txid + "\" on channel \"" + prop.channel_id +
+                  "\" (set \"duplicate\": true to submit it again on purpose)");
+      }
+      txids.insert(sp.proposal.txid);
+      s.proposals.push_back(std::move(sp));
+    }
   }
   if (auto e = root.get("expect")) read_expect(*e, s, txids);
   return s;

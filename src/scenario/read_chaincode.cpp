@@ -1,6 +1,8 @@
 // Reading chaincodes and their functions' steps.
 #include "readers.hpp"
 
+#include <initializer_list>
+
 namespace ccsim::scenario::detail {
 
 using fabric::Step;
@@ -16,38 +18,118 @@ fabric::Response read_response(const Node& n) {
   return r;
 }
 
+// A step's argument that may be a bare key string or an object with "key" and more.
+void read_key_or_object(const Node& arg, Step& s, std::initializer_list<const char*> keys) {
+  if (arg.json().is_string()) {
+    s.key = arg.as_string();
+    return;
+  }
+  arg.require_keys(keys);
+  s.key = arg.require("key").as_string();
+  if (auto c = arg.get("collection")) s.collection = c->as_string();
+}
+
+// limit / close of an iterating step (range, query, history).
+void read_iteration(const Node& arg, Step& s) {
+  if (auto l = arg.get("limit")) s.limit = static_cast<std::size_t>(l->as_int(0, 1000000000));
+  if (auto c = arg.get("close")) s.close = c->as_bool();
+}
+
+constexpr const char* kStepNames =
+    "get_state, put_state, del_state, get_private_data_hash, purge_private_data, "
+    "get_state_by_range, get_query_result, get_history_for_key, get_state_metadata, "
+    "put_state_metadata, invoke_chaincode, set_event, sleep, return, fail, panic or hang";
+
 Step read_step(const Node& n) {
   n.require_object();
   if (n.json().size() != 1) {
-    n.fail(
-        "a step is an object with exactly one key: get_state, put_state, del_state, sleep, "
-        "return or fail");
+    n.fail(std::string("a step is an object with exactly one key: ") + kStepNames);
   }
-  n.require_keys({"get_state", "put_state", "del_state", "sleep", "return", "fail"});
+  n.require_keys({"get_state", "put_state", "del_state", "get_private_data_hash",
+                  "purge_private_data", "get_state_by_range", "get_query_result",
+                  "get_history_for_key", "get_state_metadata", "put_state_metadata",
+                  "invoke_chaincode", "set_event", "sleep", "return", "fail", "panic", "hang"});
   const std::string op = n.json().begin().key();
   const Node arg = n.child(op);
   Step s;
   if (op == "get_state") {
     s.op = Step::Op::kGetState;
-    s.key = arg.as_string();
+    read_key_or_object(arg, s, {"key", "collection"});
   } else if (op == "del_state") {
     s.op = Step::Op::kDelState;
-    s.key = arg.as_string();
+    read_key_or_object(arg, s, {"key", "collection"});
   } else if (op == "put_state") {
     s.op = Step::Op::kPutState;
-    arg.require_keys({"key", "value"});
+    arg.require_keys({"key", "value", "collection"});
     s.key = arg.require("key").as_string();
     s.value = arg.require("value").as_string();
+    if (auto c = arg.get("collection")) s.collection = c->as_string();
+  } else if (op == "get_private_data_hash" || op == "purge_private_data") {
+    s.op =
+        op == "get_private_data_hash" ? Step::Op::kGetPrivateDataHash : Step::Op::kPurgePrivateData;
+    arg.require_keys({"collection", "key"});
+    s.collection = arg.require("collection").as_string();
+    s.key = arg.require("key").as_string();
+  } else if (op == "get_state_by_range") {
+    s.op = Step::Op::kGetStateByRange;
+    arg.require_keys({"start", "end", "collection", "limit", "close"});
+    if (auto v = arg.get("start")) s.start_key = v->as_string();
+    if (auto v = arg.get("end")) s.end_key = v->as_string();
+    if (auto c = arg.get("collection")) s.collection = c->as_string();
+    read_iteration(arg, s);
+  } else if (op == "get_query_result") {
+    s.op = Step::Op::kGetQueryResult;
+    arg.require_keys({"query", "collection", "limit", "close"});
+    s.query = arg.require("query").as_string();
+    if (auto c = arg.get("collection")) s.collection = c->as_string();
+    read_iteration(arg, s);
+  } else if (op == "get_history_for_key") {
+    s.op = Step::Op::kGetHistoryForKey;
+    if (arg.json().is_string()) {
+      s.key = arg.as_string();
+    } else {
+      arg.require_keys({"key", "limit", "close"});
+      s.key = arg.require("key").as_string();
+      read_iteration(arg, s);
+    }
+  } else if (op == "get_state_metadata") {
+    s.op = Step::Op::kGetStateMetadata;
+    read_key_or_object(arg, s, {"key", "collection"});
+  } else if (op == "put_state_metadata") {
+    s.op = Step::Op::kPutStateMetadata;
+    arg.require_keys({"key", "metakey", "value", "collection"});
+    s.key = arg.require("key").as_string();
+    s.metakey = arg.require("metakey").as_string();
+    s.value = arg.require("value").as_string();
+    if (auto c = arg.get("collection")) s.collection = c->as_string();
+  } else if (op == "invoke_chaincode") {
+    s.op = Step::Op::kInvokeChaincode;
+    arg.require_keys({"chaincode", "function", "args", "channel"});
+    s.target_chaincode = arg.require("chaincode").as_string();
+    s.args.push_back(arg.require("function").as_string());
+    if (auto a = arg.get("args")) {
+      for (std::string& v : read_strings(*a))
+        s.args.push_back(std::move(v));
+    }
+    if (auto c = arg.get("channel")) s.target_channel = c->as_string();
+  } else if (op == "set_event") {
+    s.op = Step::Op::kSetEvent;
+    arg.require_keys({"name", "payload"});
+    s.key = arg.require("name").as_string();
+    if (auto p = arg.get("payload")) s.value = p->as_string();
   } else if (op == "sleep") {
     s.op = Step::Op::kSleep;
     s.duration = duration_of(arg);
   } else if (op == "return") {
     s.op = Step::Op::kReturn;
     s.response = read_response(arg);
-  } else {
-    s.op = Step::Op::kFail;
+  } else if (op == "fail" || op == "panic") {
+    s.op = op == "fail" ? Step::Op::kFail : Step::Op::kPanic;
     s.response.status = fabric::Response::kError;
     s.response.message = arg.as_string();
+  } else {
+    s.op = Step::Op::kHang;
+    if (!arg.json().is_boolean() || !arg.as_bool()) arg.fail("expected true");
   }
   return s;
 }
@@ -77,6 +159,31 @@ fabric::ChaincodeDefinition read_chaincode(const Node& n) {
     }
   }
   return cc;
+}
+
+void check_invoke_targets(const Node& chaincodes, const Scenario& s) {
+  for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
+    const Node cc = chaincodes.element(i);
+    for (const auto& [name, fn] : s.chaincodes[i].functions) {
+      for (std::size_t k = 0; k < fn.steps.size(); ++k) {
+        const Step& step = fn.steps[k];
+        if (step.op != Step::Op::kInvokeChaincode) continue;
+        const Node at = cc.child("functions").child(name).element(k).child("invoke_chaincode");
+        const fabric::ChaincodeDefinition* target = nullptr;
+        for (const auto& d : s.chaincodes) {
+          if (d.name == step.target_chaincode) target = &d;
+        }
+        if (target == nullptr) {
+          at.child("chaincode").fail("no chaincode is named \"" + step.target_chaincode + "\"");
+        }
+        if (target->functions.count(step.args.front()) == 0) {
+          at.child("function")
+              .fail("chaincode \"" + target->name + "\" has no function \"" + step.args.front() +
+                    "\"");
+        }
+      }
+    }
+  }
 }
 
 }  // namespace ccsim::scenario::detail

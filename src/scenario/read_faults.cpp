@@ -1,14 +1,152 @@
-// Reading container behaviour (and, later, faults).
+// Reading container behaviour (chaincodes[i].container) and faults (the top-level "faults").
+#include <algorithm>
+
 #include "readers.hpp"
 
 namespace ccsim::scenario::detail {
 
+namespace {
+
+int exit_code_of(const Node& n) {
+  return static_cast<int>(n.as_int(0, 255));
+}
+
+fabric::Side side_of(const Node& n) {
+  const std::string s = n.as_string();
+  if (s == "peer") return fabric::Side::kPeer;
+  if (s == "shim") return fabric::Side::kShim;
+  n.fail("expected \"peer\" or \"shim\", got \"" + s + "\"");
+}
+
+fabric::ContainerBehaviour::Crash read_crash(const Node& n) {
+  n.require_keys({"at", "after_messages", "exit_code"});
+  const bool has_at = n.get("at").has_value();
+  const bool has_after = n.get("after_messages").has_value();
+  if (has_at && has_after) n.fail("a crash has either \"at\" or \"after_messages\", not both");
+  if (!has_at && !has_after) {
+    n.fail(
+        "a crash needs \"at\" (a time after the container started) or \"after_messages\" (a "
+        "number of messages the shim sent or received)");
+  }
+  fabric::ContainerBehaviour::Crash c;
+  if (has_at) c.at = duration_of(n.child("at"));
+  if (has_after)
+    c.after_messages = static_cast<std::uint64_t>(n.child("after_messages").as_int(1, INT64_MAX));
+  if (auto e = n.get("exit_code")) c.exit_code = exit_code_of(*e);
+  return c;
+}
+
+}  // namespace
+
 fabric::ContainerBehaviour read_container(const Node& n) {
-  n.require_keys({"build", "start"});
+  n.require_keys({"build", "start", "build_failure", "start_failure", "exit_before_register",
+                  "never_registers", "crash", "exit_code"});
   fabric::ContainerBehaviour c;
   if (auto b = n.get("build")) c.build_delay = duration_of(*b);
   if (auto s = n.get("start")) c.start_delay = duration_of(*s);
+  if (auto f = n.get("build_failure")) c.build_failure = f->as_string();
+  if (auto f = n.get("start_failure")) c.start_failure = f->as_string();
+  if (auto e = n.get("exit_before_register")) {
+    e->require_keys({"after", "code"});
+    c.exit_before_register = fabric::ContainerBehaviour::ExitBeforeRegister{
+        duration_of(e->require("after")), exit_code_of(e->require("code"))};
+  }
+  if (auto r = n.get("never_registers")) c.never_registers = r->as_bool();
+  if (auto cr = n.get("crash")) c.crash = read_crash(*cr);
+  if (auto e = n.get("exit_code")) c.exit_code = exit_code_of(*e);
+  if (c.exit_before_register && c.never_registers) {
+    n.child("never_registers")
+        .fail("\"exit_before_register\" and \"never_registers\" exclude each other");
+  }
+  if (c.exit_before_register && c.crash) {
+    n.child("crash").fail(
+        "\"exit_before_register\" and \"crash\" exclude each other (the process exits before "
+        "it could crash)");
+  }
   return c;
+}
+
+namespace {
+
+fabric::Fault::AfterMessage read_after(const Node& n) {
+  n.require_keys({"type", "from", "count"});
+  fabric::Fault::AfterMessage a;
+  const Node t = n.require("type");
+  const std::string name = t.as_string();
+  auto type = fabric::message_type_from_string(name);
+  if (!type) {
+    t.fail("unknown message type \"" + name +
+           "\" (spell it as in the protobuf enum, e.g. \"TRANSACTION\")");
+  }
+  a.type = *type;
+  a.from = side_of(n.require("from"));
+  if (auto c = n.get("count")) a.count = static_cast<std::uint64_t>(c->as_int(1, INT64_MAX));
+  return a;
+}
+
+fabric::Fault read_fault(const Node& n, const Scenario& s) {
+  using Action = fabric::Fault::Action;
+  n.require_keys({"at", "after", "chaincode", "action", "side", "error", "exit_code"});
+  fabric::Fault f;
+
+  const Node action = n.require("action");
+  const std::string action_name = action.as_string();
+  auto a = fabric::fault_action_from_string(action_name);
+  if (!a) {
+    std::string known;
+    for (const std::string& name : fabric::fault_action_names())
+      known += (known.empty() ? "" : ", ") + name;
+    action.fail("unknown action \"" + action_name + "\"; expected one of: " + known);
+  }
+  f.action = *a;
+
+  const bool has_at = n.get("at").has_value();
+  const bool has_after = n.get("after").has_value();
+  if (has_at && has_after) n.fail("a fault has either \"at\" or \"after\", not both");
+  if (!has_at && !has_after) {
+    n.fail("a fault needs \"at\" (a time) or \"after\" (a message on the chaincode's stream)");
+  }
+  if (has_at) f.at = kernel::Time::zero() + duration_of(n.child("at"));
+  if (has_after) f.after = read_after(n.child("after"));
+
+  if (auto c = n.get("chaincode")) {
+    f.chaincode = c->as_string();
+    const bool known =
+        std::any_of(s.chaincodes.begin(), s.chaincodes.end(),
+                    [&](const fabric::ChaincodeDefinition& d) { return d.name == f.chaincode; });
+    if (!known) c->fail("no chaincode is named \"" + f.chaincode + "\"");
+  } else if (f.action != Action::kRestartPeer || has_after) {
+    n.fail(has_after ? "missing required key \"chaincode\" (\"after\" counts the messages of a "
+                       "chaincode's stream)"
+                     : "missing required key \"chaincode\"");
+  }
+
+  const bool sided = f.action == Action::kHalfClose || f.action == Action::kFailNextSend;
+  if (sided) {
+    f.side = side_of(n.require("side"));
+  } else if (n.get("side")) {
+    n.child("side").fail("\"side\" applies only to half_close and fail_next_send");
+  }
+  if (auto e = n.get("error")) {
+    if (f.action != Action::kFailNextSend) e->fail("\"error\" applies only to fail_next_send");
+    f.error = e->as_string();
+  }
+  if (auto e = n.get("exit_code")) {
+    if (f.action != Action::kCrashContainer && f.action != Action::kRestartContainer) {
+      e->fail("\"exit_code\" applies only to crash_container and restart_container");
+    }
+    f.exit_code = exit_code_of(*e);
+  }
+  return f;
+}
+
+}  // namespace
+
+std::vector<fabric::Fault> read_faults(const Node& n, const Scenario& s) {
+  std::vector<fabric::Fault> faults;
+  for (const Node& f : n.elements())
+    faults.push_back(read_fault(f, s));
+  return faults;
 }
 
 }  // namespace ccsim::scenario::detail

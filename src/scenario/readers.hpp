@@ -16,8 +16,12 @@ std::vector<std::string> read_strings(const Node& n);
 
 /// chaincodes[i] (read_chaincode.cpp): name, version, container, init, functions.
 fabric::ChaincodeDefinition read_chaincode(const Node& n);
+/// Every invoke_chaincode step names a chaincode and function that exist (read_chaincode.cpp).
+void check_invoke_targets(const Node& chaincodes, const Scenario& s);
 /// chaincodes[i].container (read_faults.cpp).
 fabric::ContainerBehaviour read_container(const Node& n);
+/// faults (read_faults.cpp); each names one of `s.chaincodes`.
+std::vector<fabric::Fault> read_faults(const Node& n, const Scenario& s);
 
 /// expect (read_expect.cpp); `txids` are the proposals' txids.
 void read_expect(const Node& n, Scenario& s, const std::set<std::string>& txids);

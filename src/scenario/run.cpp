@@ -18,8 +18,8 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
   kernel::Decisions decisions(*source);
   {
     kernel::Simulation sim(decisions, result.trace);
-    fabric::Peer peer(sim, scenario.profile, scenario.config, scenario.network,
-                      scenario.chaincodes);
+    fabric::Peer peer(sim, scenario.profile, scenario.config, scenario.network, scenario.chaincodes,
+                      scenario.faults);
     for (const ScheduledProposal& sp : scenario.proposals) {
       sim.at(sp.at, [&peer, &sp] { peer.submit(sp.proposal); });
     }

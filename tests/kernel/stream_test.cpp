@@ -405,3 +405,76 @@ TEST_CASE("In the unsafe non-FIFO mode EOF still arrives after every message sen
   CHECK(b.messages_before_close[0] == 2);  // ...but never the EOF
   CHECK(b.close_times[0] == Time::zero() + Duration::milliseconds(5));
 }
+
+TEST_CASE("The observer sees every accepted send, in order, and no failed one") {
+  World w;
+  IntStream stream(w.sim, [](End, const int&) { return Duration::milliseconds(1); });
+  Recorder a(w.sim);
+  Recorder b(w.sim);
+  stream.attach(End::kA, &a);
+  stream.attach(End::kB, &b);
+  std::vector<std::pair<End, int>> seen;
+  stream.set_observer([&](End from, const int& msg) { seen.emplace_back(from, msg); });
+  CHECK_FALSE(stream.send(End::kA, 1));
+  CHECK_FALSE(stream.send(End::kB, 2));
+  CHECK_FALSE(stream.send(End::kA, 3));
+  stream.close_send(End::kA);
+  CHECK(stream.send(End::kA, 4) == std::optional<std::string>("EOF"));
+  CHECK(w.sim.run() == StopReason::kDrained);
+  CHECK(seen == std::vector<std::pair<End, int>>{{End::kA, 1}, {End::kB, 2}, {End::kA, 3}});
+  CHECK(b.values == std::vector<int>{1, 3});
+  CHECK(a.values == std::vector<int>{2});
+}
+
+TEST_CASE("An observer that aborts the stream loses the message it observed") {
+  World w;
+  IntStream stream(w.sim, [](End, const int&) { return Duration::milliseconds(1); });
+  Recorder a(w.sim);
+  Recorder b(w.sim);
+  stream.attach(End::kA, &a);
+  stream.attach(End::kB, &b);
+  stream.set_observer([&](End, const int& msg) {
+    if (msg == 2) stream.abort("broken");
+  });
+  CHECK_FALSE(stream.send(End::kA, 1));
+  CHECK_FALSE(stream.send(End::kA, 2));  // accepted, then lost with the stream
+  CHECK(stream.send(End::kA, 3) == std::optional<std::string>("broken"));
+  CHECK(w.sim.run() == StopReason::kDrained);
+  CHECK(b.values.empty());
+  REQUIRE(b.closes.size() == 1);
+  CHECK(b.closes[0].error == "broken");
+  REQUIRE(a.closes.size() == 1);
+}
+
+TEST_CASE("fail_next_send fails exactly one send from that end, which is not delivered") {
+  World w;
+  IntStream stream(w.sim, [](End, const int&) { return Duration::milliseconds(1); });
+  Recorder a(w.sim);
+  Recorder b(w.sim);
+  stream.attach(End::kA, &a);
+  stream.attach(End::kB, &b);
+  int observed = 0;
+  stream.set_observer([&](End, const int&) { ++observed; });
+  stream.fail_next_send(End::kA, "send failed");
+  CHECK_FALSE(stream.send(End::kB, 10));  // the other end is unaffected
+  CHECK(stream.send(End::kA, 1) == std::optional<std::string>("send failed"));
+  CHECK_FALSE(stream.send(End::kA, 2));  // one-shot
+  CHECK(stream.can_send(End::kA));
+  CHECK(w.sim.run() == StopReason::kDrained);
+  CHECK(b.values == std::vector<int>{2});
+  CHECK(a.values == std::vector<int>{10});
+  CHECK(observed == 2);
+  CHECK(b.closes.empty());
+}
+
+TEST_CASE("fail_next_send does not replace the error of a closed or aborted direction") {
+  World w;
+  IntStream stream(w.sim, [](End, const int&) { return Duration::milliseconds(1); });
+  stream.fail_next_send(End::kA, "send failed");
+  stream.close_send(End::kA);
+  CHECK(stream.send(End::kA, 1) == std::optional<std::string>("EOF"));
+  stream.fail_next_send(End::kB, "send failed");
+  stream.abort("gone");
+  CHECK(stream.send(End::kB, 1) == std::optional<std::string>("gone"));
+  CHECK(w.sim.run() == StopReason::kDrained);
+}

@@ -1,5 +1,10 @@
 // Scenario validation: each bad input gets one exact message naming the file and the JSON
 // pointer of the problem.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
 #include <doctest/doctest.h>
 
 #include "ccsim/scenario/errors.hpp"
@@ -127,7 +132,9 @@ TEST_CASE("a step is an object with one known key") {
       error_of(
           R"({"chaincodes": [ { "name": "a", "functions": { "f": [ {} ] } } ], "proposals": []})") ==
       "s.json: /chaincodes/0/functions/f/0: a step is an object with exactly one key: get_state, "
-      "put_state, del_state, sleep, return or fail");
+      "put_state, del_state, get_private_data_hash, purge_private_data, get_state_by_range, "
+      "get_query_result, get_history_for_key, get_state_metadata, put_state_metadata, "
+      "invoke_chaincode, set_event, sleep, return, fail, panic or hang");
 }
 
 TEST_CASE("expectations must name proposals that exist") {
@@ -141,4 +148,322 @@ TEST_CASE("JSON pointer tokens escape '/' and '~' (RFC 6901)") {
       error_of(
           R"({"chaincodes": [ { "name": "a", "functions": { "x/y~z": [ 1 ] } } ], "proposals": []})") ==
       "s.json: /chaincodes/0/functions/x~1y~0z/0: expected an object, got a number");
+}
+
+// --- profile overrides ---------------------------------------------------------------------
+
+TEST_CASE("overrides set single profile switches on top of the named profile") {
+  const auto s =
+      scenario::load_text(with(R"("profile": "2.5", "overrides": { "launch_requires_ready": true,
+                                               "stream_done_wakes_execute": false },
+              "proposals": [])"),
+                          "s.json");
+  CHECK(s.profile.name == "2.5");
+  CHECK(s.profile.launch_requires_ready);
+  CHECK_FALSE(s.profile.stream_done_wakes_execute);
+  CHECK(s.profile.send_failure_ends_stream);  // untouched: 2.5's value
+  CHECK(s.overrides == std::map<std::string, bool>{{"launch_requires_ready", true},
+                                                   {"stream_done_wakes_execute", false}});
+  // 3.0 turns launch_requires_ready on; an override turns it off again.
+  const auto t = scenario::load_text(
+      with(R"("profile": "3.0", "overrides": { "launch_requires_ready": false }, "proposals": [])"),
+      "s.json");
+  CHECK_FALSE(t.profile.launch_requires_ready);
+}
+
+TEST_CASE("the switch registry names every switch once, each toggling its own member") {
+  const auto switches = fabric::profile_switches();
+  CHECK(switches.size() == 3);
+  std::set<std::string> names;
+  for (const fabric::ProfileSwitch& sw : switches) {
+    CAPTURE(sw.name);
+    CHECK(names.insert(sw.name).second);
+    CHECK(std::string(sw.meaning).size() > 10);
+    CHECK(fabric::find_profile_switch(sw.name) == &sw);
+    // Flipping this switch changes this member only.
+    fabric::Profile p;
+    p.*(sw.member) = !(p.*(sw.member));
+    for (const fabric::ProfileSwitch& other : switches) {
+      const fabric::Profile base;
+      CHECK(((p.*(other.member)) != (base.*(other.member))) == (&other == &sw));
+    }
+  }
+  CHECK(fabric::find_profile_switch("launch_requires_ready")->member ==
+        &fabric::Profile::launch_requires_ready);
+  CHECK(fabric::find_profile_switch("nope") == nullptr);
+}
+
+TEST_CASE("an unknown override suggests the nearest switch, or lists them all") {
+  CHECK(error_of(with(R"("overrides": { "launch_require_ready": true }, "proposals": [])")) ==
+        "s.json: /overrides/launch_require_ready: unknown profile switch "
+        "\"launch_require_ready\" (did you mean \"launch_requires_ready\"?)");
+  CHECK(error_of(with(R"("overrides": { "keepalive": true }, "proposals": [])")) ==
+        "s.json: /overrides/keepalive: unknown profile switch \"keepalive\"; expected one of: "
+        "\"stream_done_wakes_execute\" \"launch_requires_ready\" \"send_failure_ends_stream\"");
+  CHECK(error_of(with(R"("overrides": { "launch_requires_ready": 1 }, "proposals": [])")) ==
+        "s.json: /overrides/launch_requires_ready: expected true or false, got a number");
+  CHECK(error_of(with(R"("overrides": [], "proposals": [])")) ==
+        "s.json: /overrides: expected an object, got an array");
+}
+
+// --- repeated proposals --------------------------------------------------------------------
+
+TEST_CASE("repeat expands one entry into count proposals, interval apart, with numbered txids") {
+  const auto s = scenario::load_text(with(R"("proposals": [
+        { "txid": "solo", "chaincode": "mycc", "function": "f" },
+        { "at": "1s", "txid": "load", "chaincode": "mycc", "function": "f", "args": ["x"],
+          "repeat": { "count": 3, "interval": "10ms" } },
+        { "at": "2s", "channel": "ch2", "chaincode": "mycc", "function": "f",
+          "repeat": { "count": 2 } } ])"),
+                                     "s.json");
+  REQUIRE(s.proposals.size() == 6);
+  const auto txid = [&](std::size_t i) { return s.proposals[i].proposal.txid; };
+  const auto at_ms = [&](std::size_t i) { return s.proposals[i].at.ns() / 1'000'000; };
+  CHECK(txid(0) == "solo");
+  CHECK(txid(1) == "load-1");
+  CHECK(txid(2) == "load-2");
+  CHECK(txid(3) == "load-3");
+  CHECK(txid(4) == "tx3-1");  // no txid: "tx<entry index from 1>-<k>"
+  CHECK(txid(5) == "tx3-2");
+  CHECK(at_ms(1) == 1000);
+  CHECK(at_ms(2) == 1010);
+  CHECK(at_ms(3) == 1020);
+  CHECK(at_ms(4) == 2000);  // interval defaults to 0: all at once
+  CHECK(at_ms(5) == 2000);
+  CHECK(s.proposals[3].proposal.args == std::vector<std::string>{"f", "x"});
+  CHECK(s.proposals[3].proposal.channel_id == "mychannel");
+  CHECK(s.proposals[5].proposal.channel_id == "ch2");
+}
+
+TEST_CASE("repeat: count at least 1, txids stay unique, times stay representable") {
+  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+                                          "repeat": { "count": 0 } } ])")) ==
+        "s.json: /proposals/0/repeat/count: expected an integer from 1 to 9223372036854775807, "
+        "got 0");
+  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+                                          "repeat": { "interval": "1s" } } ])")) ==
+        "s.json: /proposals/0/repeat: missing required key \"count\"");
+  CHECK(
+      error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+                                          "repeat": { "count": 2, "every": "1s" } } ])")) ==
+      "s.json: /proposals/0/repeat/every: unknown key \"every\"; expected one of: count interval");
+  CHECK(error_of(with(R"("proposals": [
+                           { "chaincode": "mycc", "function": "f", "repeat": { "count": 2 } },
+                           { "txid": "tx1-2", "chaincode": "mycc", "function": "f" } ])")) ==
+        "s.json: /proposals/1/txid: duplicate txid \"tx1-2\" on channel \"mychannel\" (set "
+        "\"duplicate\": true to submit it again on purpose)");
+  // A default txid that collides points at the entry (it has no "txid" key).
+  CHECK(error_of(with(R"("proposals": [
+                           { "txid": "tx2", "chaincode": "mycc", "function": "f" },
+                           { "chaincode": "mycc", "function": "f" } ])")) ==
+        "s.json: /proposals/1: duplicate txid \"tx2\" on channel \"mychannel\" (set "
+        "\"duplicate\": true to submit it again on purpose)");
+  // duplicate: true lets repetitions of the same txids through.
+  CHECK(scenario::load_text(with(R"("proposals": [
+                      { "txid": "t", "chaincode": "mycc", "function": "f", "repeat": { "count": 2 } },
+                      { "txid": "t", "chaincode": "mycc", "function": "f", "repeat": { "count": 2 },
+                        "duplicate": true } ])"),
+                            "s.json")
+            .proposals.size() == 4);
+  CHECK(error_of(with(R"("proposals": [ { "at": "1s", "chaincode": "mycc", "function": "f",
+                                          "repeat": { "count": 3, "interval": "2562047h" } } ])")) ==
+        "s.json: /proposals/0/repeat/interval: the last of 3 repetitions would come after the "
+        "largest virtual time (9223372036.854775807s)");
+}
+
+TEST_CASE("limits.max_proposals counts proposals after repeat (default 100000)") {
+  const auto s = scenario::load_text(with(R"("proposals": [])"), "s.json");
+  CHECK(s.max_proposals == 100'000);
+  CHECK(s.max_call_depth == 8);
+  CHECK(s.limits.max_events == 10'000'000);
+  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+                                          "repeat": { "count": 100001 } } ])")) ==
+        "s.json: /proposals/0/repeat/count: this makes 100001 proposals, more than "
+        "limits.max_proposals (100000)");
+  CHECK(error_of(with(R"("limits": { "max_proposals": 2 }, "proposals": [
+                           { "chaincode": "mycc", "function": "f", "repeat": { "count": 2 } },
+                           { "chaincode": "mycc", "function": "f" } ])")) ==
+        "s.json: /proposals/1: this makes 3 proposals, more than limits.max_proposals (2)");
+  // A huge count fails before anything is expanded.
+  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+                                          "repeat": { "count": 9223372036854775807 } } ])")) ==
+        "s.json: /proposals/0/repeat/count: this makes 9223372036854775807 proposals, more than "
+        "limits.max_proposals (100000)");
+  CHECK(scenario::load_text(with(R"("limits": { "max_proposals": 3 }, "proposals": [
+                                      { "chaincode": "mycc", "function": "f",
+                                        "repeat": { "count": 3 } } ])"),
+                            "s.json")
+            .proposals.size() == 3);
+  CHECK(error_of(with(R"("limits": { "max_proposals": 10000001 }, "proposals": [])")) ==
+        "s.json: /limits/max_proposals: expected an integer from 1 to 10000000, got 10000001");
+}
+
+// --- chaincode-to-chaincode call depth -----------------------------------------------------
+
+namespace {
+// Chaincodes c0 .. c<n-1>; c<i>.f invokes c<i+1>.f; the last one reads a key.
+std::string chain(int n, const std::string& limits = "") {
+  std::string ccs;
+  for (int i = 0; i < n; ++i) {
+    const std::string step = i + 1 < n ? R"({ "invoke_chaincode": { "chaincode": "c)" +
+                                             std::to_string(i + 1) + R"(", "function": "f" } })"
+                                       : R"({ "get_state": "k" })";
+    ccs += std::string(i ? ", " : "") + R"({ "name": "c)" + std::to_string(i) +
+           R"(", "functions": { "f": [ )" + step + " ] } }";
+  }
+  return "{" + limits + R"("chaincodes": [ )" + ccs + R"( ], "proposals": [] })";
+}
+}  // namespace
+
+TEST_CASE("call chains: up to limits.max_call_depth nested calls load, one more does not") {
+  CHECK(scenario::load_text(chain(9), "s.json").chaincodes.size() == 9);  // 8 calls
+  CHECK(error_of(chain(10)) ==
+        "s.json: /chaincodes/8/functions/f/0: call chain c0.f -> c1.f -> c2.f -> c3.f -> c4.f -> "
+        "c5.f -> c6.f -> c7.f -> c8.f -> c9.f makes 9 nested calls, deeper than "
+        "limits.max_call_depth (8)");
+  CHECK(scenario::load_text(chain(3, R"("limits": { "max_call_depth": 2 }, )"), "s.json")
+            .max_call_depth == 2);
+  CHECK(error_of(chain(2, R"("limits": { "max_call_depth": 0 }, )")) ==
+        "s.json: /chaincodes/0/functions/f/0: call chain c0.f -> c1.f makes 1 nested call, "
+        "deeper than limits.max_call_depth (0)");
+  // A long chain is checked without recursion.
+  CHECK(error_of(chain(2000, R"("limits": { "max_call_depth": 1998 }, )"))
+            .find("makes 1999 nested calls, deeper than limits.max_call_depth (1998)") !=
+        std::string::npos);
+  CHECK(scenario::load_text(chain(2000, R"("limits": { "max_call_depth": 1999 }, )"), "s.json")
+            .chaincodes.size() == 2000);
+}
+
+TEST_CASE("call chains: a cycle is an error at the step that closes it") {
+  CHECK(error_of(R"({"chaincodes": [
+      { "name": "a", "functions": { "f": [ { "get_state": "k" },
+                                           { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] } },
+      { "name": "b", "functions": { "g": [ { "invoke_chaincode": { "chaincode": "a", "function": "f" } } ] } } ],
+      "proposals": []})") ==
+        "s.json: /chaincodes/1/functions/g/0: call chain a.f -> b.g -> a.f loops forever, deeper "
+        "than limits.max_call_depth (8)");
+  CHECK(error_of(R"({"chaincodes": [
+      { "name": "a", "functions": { "f": [ { "invoke_chaincode": { "chaincode": "a", "function": "f" } } ] } } ],
+      "proposals": []})") ==
+        "s.json: /chaincodes/0/functions/f/0: call chain a.f -> a.f loops forever, deeper than "
+        "limits.max_call_depth (8)");
+  // Steps after return, fail, panic or hang never run, so their calls do not count.
+  for (const char* end : {R"({ "return": { "status": 200 } })", R"({ "fail": "no" })",
+                          R"({ "panic": "boom" })", R"({ "hang": true })"}) {
+    CAPTURE(end);
+    CHECK(scenario::load_text(
+              std::string(R"({"chaincodes": [ { "name": "a", "functions": { "f": [ )") + end +
+                  R"(, { "invoke_chaincode": { "chaincode": "a", "function": "f" } } ] } } ],
+                  "proposals": []})",
+              "s.json")
+              .chaincodes.size() == 1);
+  }
+  // A diamond is not a cycle: a.f calls b.g twice, and b.g calls c.h.
+  CHECK(scenario::load_text(R"({"chaincodes": [
+      { "name": "a", "functions": { "f": [ { "invoke_chaincode": { "chaincode": "b", "function": "g" } },
+                                           { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] } },
+      { "name": "b", "functions": { "g": [ { "invoke_chaincode": { "chaincode": "c", "function": "h" } } ] } },
+      { "name": "c", "functions": { "h": [] } } ],
+      "proposals": []})",
+                            "s.json")
+            .chaincodes.size() == 3);
+  CHECK(error_of(R"({"chaincodes": [
+      { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "a", "function": "f" } } ],
+        "functions": { "f": [ { "invoke_chaincode": { "chaincode": "a", "function": "f" } } ] } } ],
+      "proposals": []})") ==
+        "s.json: /chaincodes/0/functions/f/0: call chain a.f -> a.f loops forever, deeper than "
+        "limits.max_call_depth (8)");
+}
+
+TEST_CASE("limits: types and ranges") {
+  CHECK(error_of(with(R"("limits": { "max_events": 0 }, "proposals": [])")) ==
+        "s.json: /limits/max_events: expected an integer from 1 to 9223372036854775807, got 0");
+  CHECK(
+      error_of(with(R"("limits": { "max_call_depth": -1 }, "proposals": [])")) ==
+      "s.json: /limits/max_call_depth: expected an integer from 0 to 9223372036854775807, got -1");
+  CHECK(error_of(with(R"("limits": { "horizon": "-1s" }, "proposals": [])")) ==
+        "s.json: /limits/horizon: bad duration \"-1s\": durations cannot be negative (expected a "
+        "number and a unit: ns, us, ms, s, m, h, e.g. \"150ms\")");
+  CHECK(error_of(with(R"("limits": { "max_call_dept": 3 }, "proposals": [])")) ==
+        "s.json: /limits/max_call_dept: unknown key \"max_call_dept\" (did you mean "
+        "\"max_call_depth\"?)");
+  CHECK(error_of(with(R"("limits": { "wall_clock": "1s" }, "proposals": [])")) ==
+        "s.json: /limits/wall_clock: unknown key \"wall_clock\"; expected one of: max_events "
+        "horizon max_proposals max_call_depth");
+}
+
+// --- the corpus of bad scenarios -------------------------------------------------------------
+
+namespace {
+// tests/scenario/bad/<name>.json, sorted; each has <name>.expected beside it.
+std::vector<std::string> bad_corpus() {
+  std::vector<std::string> names;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_path("tests/scenario/bad"))) {
+    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+}  // namespace
+
+TEST_CASE("bad corpus: ccsim check prints exactly the expected line and exits 2") {
+  const std::vector<std::string> names = bad_corpus();
+  CHECK(names.size() >= 40);
+  for (const std::string& name : names) {
+    CAPTURE(name);
+    const std::string file = "tests/scenario/bad/" + name + ".json";
+    const std::string expected =
+        testing::read_file(testing::source_path("tests/scenario/bad/" + name + ".expected"));
+    REQUIRE(!expected.empty());
+    CHECK(expected.rfind(file + ": ", 0) == 0);
+    const auto r = testing::run_command("cd '" + std::string(CCSIM_SOURCE_DIR) + "' && '" +
+                                        CCSIM_BINARY + "' check " + file);
+    CHECK(r.exit_code == 2);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK(r.output == expected);
+    // The library says the same in-process (what `ccsim run` prints before running nothing).
+    try {
+      scenario::load_file(testing::source_path(file));
+      FAIL("no error");
+    } catch (const scenario::ScenarioError& e) {
+      CHECK(std::string(e.what()) + "\n" ==
+            testing::source_path(file) + expected.substr(file.size()));
+    }
+  }
+}
+
+TEST_CASE("bad corpus: every expected file has its scenario") {
+  const std::vector<std::string> names = bad_corpus();
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_path("tests/scenario/bad"))) {
+    CAPTURE(entry.path().string());
+    if (entry.path().extension() == ".expected") {
+      CHECK(std::binary_search(names.begin(), names.end(), entry.path().stem().string()));
+    } else {
+      CHECK(entry.path().extension() == ".json");
+    }
+  }
+}
+
+TEST_CASE("call chains: an Init step must name a chaincode and function that exist") {
+  CHECK(error_of(R"({"chaincodes": [
+      { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] } ],
+      "proposals": []})") ==
+        "s.json: /chaincodes/0/init/0/invoke_chaincode/chaincode: no chaincode is named \"b\"");
+  CHECK(error_of(R"({"chaincodes": [
+      { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "a", "function": "g" } } ],
+        "functions": { "f": [] } } ],
+      "proposals": []})") ==
+        "s.json: /chaincodes/0/init/0/invoke_chaincode/function: chaincode \"a\" has no function "
+        "\"g\"");
+  // From Init, a chain starts at "<chaincode>.Init".
+  CHECK(
+      error_of(R"({"limits": { "max_call_depth": 1 }, "chaincodes": [
+      { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] },
+      { "name": "b", "functions": { "g": [ { "invoke_chaincode": { "chaincode": "c", "function": "h" } } ] } },
+      { "name": "c", "functions": { "h": [] } } ],
+      "proposals": []})") ==
+      "s.json: /chaincodes/1/functions/g/0: call chain a.Init -> b.g -> c.h makes 2 nested calls, "
+      "deeper than limits.max_call_depth (1)");
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,22 @@ struct Response {
   bool operator==(const Response&) const = default;
 };
 
+/// One entry of a QueryResponse: a KV (range, query) or a KeyModification (history).
+struct QueryResult {
+  std::string key;
+  std::string value;
+  std::string txid;        // history only
+  bool is_delete = false;  // history only
+  bool operator==(const QueryResult&) const = default;
+};
+
+/// ChaincodeEvent, set by stub.SetEvent and carried on COMPLETED / ERROR.
+struct ChaincodeEvent {
+  std::string name;
+  std::string payload;
+  bool operator==(const ChaincodeEvent&) const = default;
+};
+
 struct ChaincodeMessage {
   MessageType type = MessageType::UNDEFINED;
   std::string txid;
@@ -64,15 +81,35 @@ struct ChaincodeMessage {
 
   // Decoded payload; which fields apply depends on the type (fabric-protocol.md 1.3).
   std::string chaincode_id;       // REGISTER: ChaincodeID.name
-  std::vector<std::string> args;  // INIT / TRANSACTION: ChaincodeInput.args
-  std::string key;                // GET_STATE, PUT_STATE, DEL_STATE
-  std::string value;              // PUT_STATE
+  std::vector<std::string> args;  // INIT / TRANSACTION / INVOKE_CHAINCODE: ChaincodeInput.args
+  std::string key;                // GET_STATE, PUT_STATE, DEL_STATE, history, metadata, hash
+  std::string value;              // PUT_STATE; PUT_STATE_METADATA: the metadata value
+  std::string collection;         // private data collection ("" = public state)
+  std::string start_key;          // GET_STATE_BY_RANGE
+  std::string end_key;            // GET_STATE_BY_RANGE (exclusive; "" = unbounded)
+  std::string query;              // GET_QUERY_RESULT
+  std::string metakey;            // PUT_STATE_METADATA
+  std::string target;             // INVOKE_CHAINCODE: ChaincodeSpec name, "cc" or "cc/channel"
   std::string text;               // ERROR: the UTF-8 error text; RESPONSE to GET_STATE: value
   Response response;              // COMPLETED: pb.Response
   bool has_proposal = false;      // INIT / TRANSACTION carry the signed proposal
+  std::optional<ChaincodeEvent> event;  // COMPLETED / ERROR: chaincode_event
+
+  // RESPONSE payloads other than plain bytes.
+  std::string iterator_id;           // QueryResponse.id; QUERY_STATE_NEXT / CLOSE: the id
+  std::vector<QueryResult> results;  // QueryResponse.results
+  bool has_more = false;             // QueryResponse.has_more
+  bool is_query_response = false;    // the RESPONSE payload is a QueryResponse
+  std::map<std::string, std::string> metadata;  // StateMetadataResult (GET_STATE_METADATA)
+  bool is_metadata_response = false;
+  /// RESPONSE to INVOKE_CHAINCODE: the callee's whole COMPLETED or ERROR (FAB-10030).
+  std::shared_ptr<const ChaincodeMessage> nested;
 
   /// One line for traces: the payload as a person wants to read it.
   std::string summary() const;
+
+ private:
+  std::string in_collection() const;
 };
 
 /// shorttxid: the first 8 characters, as Fabric's logs and some of its error texts use.

@@ -18,15 +18,22 @@ namespace ccsim::fabric {
 struct ExecutionResult {
   std::optional<Response> response;
   std::optional<std::string> error;
+  std::optional<ChaincodeEvent> event;  // the chaincode's event, with the response
 };
 
-class ChaincodeSupport {
+class ChaincodeSupport final : public ChaincodeInvoker {
  public:
   using LaunchDone = std::function<void(Handler* handler, const std::optional<std::string>& err)>;
   using ExecuteDone = std::function<void(ExecutionResult)>;
 
+  /// `deps.invoker` is set to this ChaincodeSupport: the handlers it creates invoke through it.
   ChaincodeSupport(Handler::Deps deps, RuntimeLauncher& launcher)
-      : deps_(deps), launcher_(&launcher) {}
+      : deps_(deps), launcher_(&launcher) {
+    deps_.invoker = this;
+  }
+
+  /// A chaincode definition: invocations by `name` run the chaincode registered as `ccid`.
+  void define(const std::string& name, const std::string& ccid) { ccid_by_name_[name] = ccid; }
 
   /// HandleChaincodeStream: a new peer Handler on `stream`, processing from now on.
   Handler& handle_chaincode_stream(ChaincodeStream& stream, kernel::End end,
@@ -38,15 +45,25 @@ class ChaincodeSupport {
 
   /// Execute: Invoke (launch, then INIT or TRANSACTION with the execute timeout), then
   /// processChaincodeExecutionResult.
-  void execute(const TransactionParams& params, const std::string& ccid,
+  void execute(const TransactionParams& params, const std::string& chaincode_name,
                std::vector<std::string> args, bool is_init, ExecuteDone done);
+
+  /// Invoke (for cc2cc): Launch, then TRANSACTION with the full execute timeout; errors
+  /// wrapped as ChaincodeSupport.Invoke wraps them.
+  void invoke(const TransactionParams& params, const std::string& chaincode_name,
+              std::vector<std::string> args, Done done) override;
 
   /// Every handler ever accepted, in acceptance order.
   const std::vector<std::unique_ptr<Handler>>& handlers() const { return handlers_; }
 
  private:
+  /// Invoke's body: CheckInvocation (the definition lookup), Launch, execute.
+  void invoke_as(MessageType type, const TransactionParams& params,
+                 const std::string& chaincode_name, std::vector<std::string> args, Done done);
+
   Handler::Deps deps_;
   RuntimeLauncher* launcher_;
+  std::map<std::string, std::string> ccid_by_name_;
   std::vector<std::unique_ptr<Handler>> handlers_;
 };
 

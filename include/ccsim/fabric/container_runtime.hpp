@@ -1,10 +1,17 @@
 // The container runtime (Runtime.Build / Start / Wait, fabric-protocol.md 4.5) and the
-// chaincode processes it runs. Start returns once the container runs; the process inside
-// dials the peer after the chaincode's start delay, opening a fresh stream on which the peer
-// side is accepted and the shim sends REGISTER. When the shim's loop ends, the process
-// exits and Wait returns its exit code.
+// chaincode processes it runs. Build runs once per chaincode and its result is kept (2.x's
+// BuildRegistry). Start returns once the container runs; the process inside dials the peer
+// after the chaincode's start delay, opening a fresh stream on which the peer side is
+// accepted and the shim sends REGISTER. Starting a container that still runs stops its old
+// process first (docker's Start, 7.6 step 5). When the process exits (the shim's loop ended,
+// it crashed, it was stopped), Wait returns its exit code.
+//
+// The container's behaviour (ContainerBehaviour) can make Build or Start fail, make the
+// process exit before it registers, never register, or crash; faults use crash() and the
+// live streams.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,42 +27,98 @@ namespace ccsim::fabric {
 
 class ContainerRuntime {
  public:
+  /// The peer is the gRPC server at end A, the chaincode process the client at end B.
+  static constexpr kernel::End kPeerEnd = kernel::End::kA;
+  static constexpr kernel::End kShimEnd = kernel::End::kB;
+  /// Wait's exit code for a process stopped by docker (SIGKILL: 128 + 9). [derived]
+  static constexpr int kStoppedExitCode = 137;
+
   /// The peer accepts a chaincode's connection: HandleChaincodeStream on `peer_end`.
   using AcceptFn =
       std::function<void(ChaincodeStream& stream, kernel::End peer_end, const std::string& name)>;
   using ErrDone = std::function<void(const std::optional<std::string>& err)>;
   using ExitDone = std::function<void(int exit_code)>;
+  /// Sees every message sent on any chaincode stream, as it is sent: the chaincode's name
+  /// and who sent it. Must not act on the stream synchronously (schedule instead).
+  using MessageObserver =
+      std::function<void(const std::string& chaincode, Side from, const ChaincodeMessage& msg)>;
 
   ContainerRuntime(kernel::Simulation& sim, const PeerConfig& config, const DelayModel& delays,
                    AcceptFn accept);
+  ~ContainerRuntime();
+  ContainerRuntime(const ContainerRuntime&) = delete;
+  ContainerRuntime& operator=(const ContainerRuntime&) = delete;
 
   /// Makes `definition` known under its ccid. The definition must outlive the runtime.
   void add(const ChaincodeDefinition& definition);
   const ChaincodeDefinition* definition(const std::string& ccid) const;
+  /// The ccid of the chaincode named `name`, or "" if none is.
+  std::string ccid_of(const std::string& name) const;
 
+  /// Runtime.Build: "error building image: <err>" on failure.
   void build(const std::string& ccid, ErrDone done);
+  /// Runtime.Start: "error starting container: <err>" on failure.
   void start(const std::string& ccid, ErrDone done);
+  /// Runtime.Wait: the exit code of the running process once it exits (at once if the
+  /// container already stopped).
   void wait(const std::string& ccid, ExitDone done);
 
+  // --- For fault injection ---------------------------------------------------------------
+
+  void set_message_observer(MessageObserver observer) { observer_ = std::move(observer); }
+  /// Whether a process of ccid runs (it may not have dialed yet).
+  bool running(const std::string& ccid) const;
+  /// The stream of ccid's running process if it is still usable in some direction.
+  ChaincodeStream* live_stream(const std::string& ccid);
+  /// Every live stream, in ccid order.
+  std::vector<ChaincodeStream*> live_streams();
+  /// The running process of ccid dies now: the shim stops, its stream breaks as a process
+  /// death breaks it, and Wait returns `exit_code`. False if no process runs.
+  bool crash(const std::string& ccid, int exit_code, const std::string& why);
+
  private:
-  struct Container {
-    const ChaincodeDefinition* definition = nullptr;
-    bool running = false;
+  class ShimTap;
+  /// One run of the chaincode process inside the container.
+  struct Process {
+    std::string ccid;
+    bool alive = true;
+    ChaincodeStream* stream = nullptr;  // once it dialed
+    ShimHandler* shim = nullptr;
+    std::uint64_t shim_messages = 0;  // sent or received by the shim on its stream
+    kernel::EventId dial;             // or the exit before REGISTER
+    kernel::EventId crash_timer;
     std::vector<ExitDone> exit_waiters;
   };
+  struct Container {
+    const ChaincodeDefinition* definition = nullptr;
+    // BuildRegistry: the first Build builds, every later one gets its result.
+    bool build_started = false;
+    bool build_done = false;
+    std::optional<std::string> build_err;
+    std::vector<ErrDone> build_waiters;
+    Process* current = nullptr;  // the latest process, running or not
+    std::optional<int> last_exit_code;
+  };
 
-  void connect(const std::string& ccid);
-  void exited(const std::string& ccid, int exit_code);
+  void connect(Process& p);
+  void shim_message(Process& p);
+  void die(Process& p, int exit_code, const std::string& why);
+  void exited(Process& p, int exit_code);
   void note(const std::string& ccid, std::string detail);
+  static std::optional<std::string> build_error(const Container& c);
 
   kernel::Simulation* sim_;
   const PeerConfig* config_;
   const DelayModel* delays_;
   AcceptFn accept_;
+  MessageObserver observer_;
   std::map<std::string, Container> containers_;
-  // Streams and shims live as long as the run: scheduled events may still refer to them.
+  // Processes, streams and shims live as long as the run: scheduled events may still refer
+  // to them.
+  std::vector<std::unique_ptr<Process>> processes_;
   std::vector<std::unique_ptr<ChaincodeStream>> streams_;
   std::vector<std::unique_ptr<ShimHandler>> shims_;
+  std::vector<std::unique_ptr<ShimTap>> taps_;
 };
 
 }  // namespace ccsim::fabric

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "ccsim/fabric/chaincode_invoker.hpp"
 #include "ccsim/fabric/chaincode_message.hpp"
 #include "ccsim/fabric/handler_registry.hpp"
 #include "ccsim/fabric/peer_config.hpp"
@@ -40,6 +41,8 @@ class Handler final : public ChaincodeStream::Receiver {
     const Profile* profile;
     const PeerConfig* config;
     HandlerRegistry* registry;
+    const Ledger* ledger;       // for cross-channel cc2cc simulators
+    ChaincodeInvoker* invoker;  // ChaincodeSupport, for INVOKE_CHAINCODE
   };
 
   /// Execute's result: the COMPLETED/ERROR message, or Fabric's error text.
@@ -93,8 +96,20 @@ class Handler final : public ChaincodeStream::Receiver {
   void handle_register(const ChaincodeMessage& msg);
   void notify_registry(std::optional<std::string> err);
   void notify(const ChaincodeMessage& msg);
+  /// A delegate's result: the RESPONSE, or the cause of the ERROR reply.
+  struct DelegateResult {
+    std::optional<ChaincodeMessage> response;
+    std::string error;
+  };
+  using DelegateDone = std::function<void(DelegateResult)>;
+
   void handle_transaction(const ChaincodeMessage& msg);
-  ChaincodeMessage run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx);
+  void run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx, DelegateDone done);
+  DelegateResult state_delegate(const ChaincodeMessage& msg, TransactionContext& ctx);
+  DelegateResult open_query(const ChaincodeMessage& msg, TransactionContext& ctx,
+                            std::vector<QueryResult> results);
+  void invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& ctx, DelegateDone done);
+  void finish_request(const ChaincodeMessage& msg, DelegateResult result);
   void finish_execute(const std::string& key, std::size_t chosen);
 
   std::optional<std::string> serial_send(const ChaincodeMessage& msg);
@@ -121,6 +136,7 @@ class Handler final : public ChaincodeStream::Receiver {
   TransactionContexts contexts_;
   std::set<std::string> active_transactions_;  // ActiveTransactions: channel+txid in flight
   std::map<std::string, PendingExecute> pending_;
+  std::uint64_t next_iterator_ = 1;  // query ids: Fabric uses a fresh UUID; ours count
 };
 
 const char* to_string(Handler::State state);

@@ -1,7 +1,8 @@
-// An in-memory ledger: committed world state per channel and namespace, the history of
-// committed writes, and per-transaction simulators. As in Fabric, a simulator reads committed
-// state (no read-your-own-writes) and buffers writes; the writes reach the ledger only when
-// the proposal completes successfully (see Endorser).
+// An in-memory ledger: committed world state per channel, namespace and collection (""
+// is public state, anything else a private data collection), key metadata, and the history
+// of committed writes. Per-transaction simulators read committed state (Fabric's simulator
+// does not read its own writes) and buffer writes, which reach the ledger only when the
+// proposal completes successfully (see Peer).
 #pragma once
 
 #include <map>
@@ -10,26 +11,45 @@
 #include <utility>
 #include <vector>
 
+#include "ccsim/fabric/chaincode_message.hpp"
+
 namespace ccsim::fabric {
 
-/// A key in the world state: (channel, namespace = chaincode name, key).
+/// A key in the world state: (channel, namespace = chaincode name, collection, key).
 struct StateKey {
   std::string channel;
   std::string ns;
   std::string key;
+  std::string collection;  // "" = public state
   auto operator<=>(const StateKey&) const = default;
 };
 
 class Ledger {
  public:
   std::optional<std::string> get(const StateKey& k) const;
-  void put(const StateKey& k, std::string value);
-  void del(const StateKey& k);
+  /// Committed keys of (channel, ns, collection) in [start, end), in key order; an empty
+  /// `end` is unbounded.
+  std::vector<QueryResult> range(const std::string& channel, const std::string& ns,
+                                 const std::string& collection, const std::string& start,
+                                 const std::string& end) const;
+  /// Committed writes of a public key, newest first (as GetHistoryForKey returns them).
+  std::vector<QueryResult> history(const std::string& channel, const std::string& ns,
+                                   const std::string& key) const;
+  std::map<std::string, std::string> metadata(const StateKey& k) const;
+
+  void put(const StateKey& k, std::string value, const std::string& txid);
+  void del(const StateKey& k, const std::string& txid);
+  void put_metadata(const StateKey& k, const std::string& metakey, std::string value);
+  /// PurgePrivateData: the value and its hash are gone for good.
+  void purge(const StateKey& k);
+
   /// Every committed key with its value, in key order.
   const std::map<StateKey, std::string>& state() const { return state_; }
 
  private:
   std::map<StateKey, std::string> state_;
+  std::map<StateKey, std::map<std::string, std::string>> metadata_;
+  std::map<StateKey, std::vector<QueryResult>> history_;  // oldest first
 };
 
 /// The transaction simulator of one proposal on one channel.
@@ -38,20 +58,42 @@ class TxSimulator {
   TxSimulator(const Ledger& ledger, std::string channel)
       : ledger_(&ledger), channel_(std::move(channel)) {}
 
-  std::optional<std::string> get_state(const std::string& ns, const std::string& key) const;
-  void set_state(const std::string& ns, const std::string& key, std::string value);
-  void delete_state(const std::string& ns, const std::string& key);
+  const std::string& channel() const { return channel_; }
 
-  /// Writes in key order; nullopt marks a delete.
-  const std::map<std::pair<std::string, std::string>, std::optional<std::string>>& writes() const {
-    return writes_;
-  }
-  void commit_to(Ledger& ledger) const;
+  std::optional<std::string> get_state(const std::string& ns, const std::string& key,
+                                       const std::string& collection = "") const;
+  void set_state(const std::string& ns, const std::string& key, std::string value,
+                 const std::string& collection = "");
+  void delete_state(const std::string& ns, const std::string& key,
+                    const std::string& collection = "");
+  void purge_private_data(const std::string& ns, const std::string& collection,
+                          const std::string& key);
+  std::map<std::string, std::string> get_metadata(const std::string& ns, const std::string& key,
+                                                  const std::string& collection = "") const;
+  void set_metadata(const std::string& ns, const std::string& key, const std::string& metakey,
+                    std::string value, const std::string& collection = "");
+  std::vector<QueryResult> range(const std::string& ns, const std::string& collection,
+                                 const std::string& start, const std::string& end) const;
+  std::vector<QueryResult> history(const std::string& ns, const std::string& key) const;
+
+  /// Applies the buffered writes to `ledger`, recording `txid` in the history.
+  void commit_to(Ledger& ledger, const std::string& txid) const;
 
  private:
+  struct Write {
+    enum class Kind { kPut, kDelete, kPurge, kMetadata } kind;
+    StateKey key;
+    std::string value;
+    std::string metakey;
+  };
+  StateKey key_of(const std::string& ns, const std::string& key,
+                  const std::string& collection) const {
+    return StateKey{channel_, ns, key, collection};
+  }
+
   const Ledger* ledger_;
   std::string channel_;
-  std::map<std::pair<std::string, std::string>, std::optional<std::string>> writes_;
+  std::vector<Write> writes_;  // in the order the chaincode made them
 };
 
 }  // namespace ccsim::fabric

@@ -10,6 +10,7 @@
 #include "ccsim/fabric/chaincode_support.hpp"
 #include "ccsim/fabric/container_runtime.hpp"
 #include "ccsim/fabric/delay_model.hpp"
+#include "ccsim/fabric/fault_injector.hpp"
 #include "ccsim/fabric/handler_registry.hpp"
 #include "ccsim/fabric/ledger.hpp"
 #include "ccsim/fabric/profile.hpp"
@@ -35,13 +36,14 @@ struct ProposalOutcome {
   std::optional<std::int64_t> status;  // the chaincode's Response.status, if it answered
   std::optional<std::string> payload;  // Response.payload
   std::optional<std::string> error;    // the peer's error, or Response.message when status >= 400
+  std::optional<std::string> event;    // the name of the chaincode event, if one was set
 };
 
 class Peer {
  public:
-  /// `chaincodes` must outlive the peer.
+  /// `chaincodes` must outlive the peer. `faults` are injected into this peer's run.
   Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayModel delays,
-       const std::vector<ChaincodeDefinition>& chaincodes);
+       const std::vector<ChaincodeDefinition>& chaincodes, std::vector<Fault> faults = {});
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
 
@@ -67,6 +69,7 @@ class Peer {
   ContainerRuntime runtime_;
   RuntimeLauncher launcher_;
   ChaincodeSupport support_;
+  FaultInjector faults_;  // last: acts on everything above
   std::vector<ProposalOutcome> outcomes_;
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,18 @@ struct Profile {
   /// (FAB-11487, fabric-protocol.md 2.3).
   bool send_failure_ends_stream = true;
 };
+
+/// One switch of Profile by name, as a scenario's "overrides" spells it.
+struct ProfileSwitch {
+  const char* name;       // the member's name, e.g. "launch_requires_ready"
+  bool Profile::*member;  // the switch
+  const char* meaning;    // one line: what true means
+};
+
+/// Every switch of Profile, in declaration order. A new switch is added here too.
+std::span<const ProfileSwitch> profile_switches();
+/// The switch called `name`, or nullptr.
+const ProfileSwitch* find_profile_switch(std::string_view name);
 
 /// The profiles ccsim knows, by name.
 std::optional<Profile> profile_by_name(std::string_view name);

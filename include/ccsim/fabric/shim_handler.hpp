@@ -21,12 +21,18 @@ namespace ccsim::fabric {
 
 using ChaincodeStream = kernel::Stream<ChaincodeMessage>;
 
+/// What the peer's Recv reports when the chaincode process dies without closing its stream
+/// (gRPC cancels the server stream's context).
+inline constexpr const char* kProcessDiedError =
+    "rpc error: code = Canceled desc = context canceled";
+
 class ShimHandler final : public ChaincodeStream::Receiver {
  public:
   enum class State : std::uint8_t { kCreated, kEstablished, kReady };
 
-  /// Called once when chatWithPeer returns: the process exits with this error.
-  using OnExit = std::function<void(const std::string& reason)>;
+  /// Called once when the process ends: chatWithPeer returned (main() returns after
+  /// shim.Start fails: exit code 0), or the user code panicked (exit code 2, as Go does).
+  using OnExit = std::function<void(const std::string& reason, int exit_code)>;
 
   ShimHandler(kernel::Simulation& sim, const PeerConfig& config, ChaincodeStream& stream,
               kernel::End end, std::string stream_name, const ChaincodeDefinition& chaincode,
@@ -49,6 +55,14 @@ class ShimHandler final : public ChaincodeStream::Receiver {
     ChaincodeMessage request;
     const ChaincodeFunction* function = nullptr;
     std::size_t pc = 0;
+    std::optional<ChaincodeEvent> event;  // stub.SetEvent: the last one wins
+    // The iterator of the range/query/history step in progress (StateQueryIterator).
+    std::string iterator_id;
+    std::vector<QueryResult> batch;
+    std::size_t batch_pos = 0;
+    bool has_more = false;
+    std::size_t read = 0;
+    bool closing = false;  // the pending stub call is the iterator's Close()
   };
   struct Inbound {
     bool closed = false;
@@ -64,6 +78,11 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   void run(const std::shared_ptr<Invocation>& inv);
   void stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMessage request);
   void on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply);
+  void iterate(const std::shared_ptr<Invocation>& inv);
+  void on_invoke_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply);
+  void panic(const std::string& message);
+  /// The step being executed (pc has moved past it).
+  const Step& current_step(const Invocation& inv) const { return inv.function->steps[inv.pc - 1]; }
   void finish(const std::shared_ptr<Invocation>& inv, Response response);
   void fail(const std::shared_ptr<Invocation>& inv, const std::string& error);
 

@@ -23,9 +23,17 @@ struct TransactionParams {
   std::shared_ptr<TxSimulator> simulator;
 };
 
+/// A query iterator the peer holds open for the chaincode (range, rich query, history).
+struct QueryIterator {
+  std::vector<QueryResult> results;
+  std::size_t next = 0;  // the first result not yet sent
+};
+
 struct TransactionContext {
   TransactionParams params;
   bool is_init_transaction = false;
+  /// Open query iterators by id, closed with the context (CloseQueryIterators).
+  std::map<std::string, QueryIterator> query_iterators;
   /// ResponseNotifier: a Go channel of capacity 1. Holds the COMPLETED/ERROR until Execute
   /// takes it.
   std::optional<ChaincodeMessage> response;

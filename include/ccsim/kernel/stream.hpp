@@ -9,6 +9,9 @@
 // Life: close_send(end) is a half-close: the other end receives EOF after everything that
 // end sent before it. abort(reason) breaks the stream at once: undelivered messages are
 // lost and both ends receive the error. Sending on a closed direction fails with a text.
+//
+// Instrumentation (fault injection): an observer sees every message the stream accepts, and
+// fail_next_send makes one end's next send fail without delivering the message.
 #pragma once
 
 #include <deque>
@@ -45,6 +48,10 @@ class Stream {
   };
 
   using LatencyFn = std::function<Duration(End from, const Message& msg)>;
+  /// Sees each successful send, after the stream accepted the message and before it is
+  /// queued. It may abort the stream (the message is then lost like any in flight) but must
+  /// not send on it; schedule such work instead.
+  using Observer = std::function<void(End from, const Message& msg)>;
 
   Stream(Simulation& sim, LatencyFn latency, bool fifo = true)
       : sim_(&sim), latency_(std::move(latency)), fifo_(fifo) {}
@@ -53,12 +60,28 @@ class Stream {
 
   void attach(End end, Receiver* receiver) { end_state(end).receiver = receiver; }
 
+  /// Replaces the observer (an empty function removes it).
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+
+  /// One-shot: the next send from `from` that would have succeeded returns `error` instead,
+  /// and its message is not delivered. Later sends are unaffected.
+  void fail_next_send(End from, std::string error) { end_state(from).fail_next = std::move(error); }
+
   /// Hands a message to the stream. Returns an error text if `from` can no longer send.
   std::optional<std::string> send(End from, Message msg) {
     EndState& sender = end_state(from);
     if (aborted_) return abort_reason_;
     if (sender.send_closed) return std::string("EOF");
+    if (sender.fail_next) {
+      std::string error = std::move(*sender.fail_next);
+      sender.fail_next.reset();
+      return error;
+    }
     const Time when = arrival(sender, latency_(from, msg));
+    if (observer_) {
+      observer_(from, msg);
+      if (aborted_) return std::nullopt;  // accepted, then lost with the stream
+    }
     if (!fifo_) {
       sim_->at(when, [this, from, m = std::move(msg)]() mutable {
         if (aborted_) return;
@@ -110,6 +133,8 @@ class Stream {
     bool send_closed = false;        // this end half-closed its sending direction
     Time last_arrival;               // latest arrival of what this end sent
     std::deque<InFlight> in_flight;  // what this end sent, not yet arrived (FIFO mode)
+    // fail_next_send: the error this end's next send returns.
+    std::optional<std::string> fail_next;
   };
 
   EndState& end_state(End e) { return ends_[static_cast<int>(e)]; }
@@ -140,6 +165,7 @@ class Stream {
 
   Simulation* sim_;
   LatencyFn latency_;
+  Observer observer_;
   bool fifo_;
   bool aborted_ = false;
   std::string abort_reason_;

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ccsim/fabric/peer.hpp"
@@ -45,5 +47,19 @@ RunResult run(const Scenario& scenario, const RunOptions& options);
 
 /// The expectations of `scenario` that `result` breaks, one line each.
 std::vector<std::string> check_expectations(const Scenario& scenario, const RunResult& result);
+
+/// A built-in property of a finished run, by the name `expect.properties` uses. Properties
+/// over trace events need a run with keep_trace (without events they hold vacuously).
+struct Property {
+  const char* name;     // e.g. "one_outcome_per_proposal"
+  const char* meaning;  // one line: what holds
+  /// nullopt when the property holds, else what broke it (one line, e.g. "tx1 has 2 outcomes").
+  std::optional<std::string> (*violation)(const Scenario& scenario, const RunResult& result);
+};
+
+/// Every built-in property, in a fixed order.
+std::span<const Property> properties();
+/// The property called `name`, or nullptr.
+const Property* find_property(std::string_view name);
 
 }  // namespace ccsim::scenario

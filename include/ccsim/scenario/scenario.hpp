@@ -11,6 +11,7 @@
 
 #include "ccsim/fabric/chaincode_definition.hpp"
 #include "ccsim/fabric/delay_model.hpp"
+#include "ccsim/fabric/fault.hpp"
 #include "ccsim/fabric/peer.hpp"
 #include "ccsim/fabric/peer_config.hpp"
 #include "ccsim/fabric/profile.hpp"
@@ -31,6 +32,27 @@ struct OutcomeExpectation {
   std::optional<std::string> error;  // exact text
   bool expect_no_error = false;      // "error": null
   std::optional<std::string> error_contains;
+  /// An ECMAScript regular expression that must match part of the error (std::regex_search);
+  /// validated at load time.
+  std::optional<std::string> error_matches;
+  /// The outcome is recorded no later than submission + within.
+  std::optional<kernel::Duration> within;
+  /// The outcome is recorded no later than this virtual instant.
+  std::optional<kernel::Time> completed_by;
+};
+
+/// A trace assertion (expect.messages[i]): how many message events match the filters.
+struct MessageExpectation {
+  enum class Event : std::uint8_t { kSend, kDeliver };
+  std::string type;  // protobuf enum name, e.g. "ERROR"
+  Event event = Event::kDeliver;
+  std::optional<std::string> from;       // "peer" or "shim": the sending end
+  std::optional<std::string> txid;       // the message's txid
+  std::optional<std::string> chaincode;  // the stream's name (the chaincode's name)
+  /// Inclusive bounds on the number of matching events; with neither given, at least one
+  /// ("count": n sets both to n, "present": false sets max to 0).
+  std::uint64_t min = 1;
+  std::optional<std::uint64_t> max;
 };
 
 struct Expectations {
@@ -41,6 +63,10 @@ struct Expectations {
   /// nullopt must be absent).
   std::map<std::string, std::map<std::string, std::map<std::string, std::optional<std::string>>>>
       ledger;
+  /// Trace assertions, in file order (failures name /expect/messages/<index>).
+  std::vector<MessageExpectation> messages;
+  /// Built-in properties that must hold at the end (see scenario::properties()).
+  std::vector<std::string> properties;
 };
 
 struct Scenario {
@@ -48,12 +74,21 @@ struct Scenario {
   std::string name;
   std::string description;
   fabric::Profile profile;
+  /// "overrides": the profile switches the scenario sets, by name (already applied to
+  /// `profile`; kept so a derived scenario can be written back).
+  std::map<std::string, bool> overrides;
   fabric::PeerConfig config;
   fabric::DelayModel network;
   std::vector<fabric::ChaincodeDefinition> chaincodes;
   std::vector<ScheduledProposal> proposals;
+  std::vector<fabric::Fault> faults;
   Expectations expect;
-  kernel::RunLimits limits;
+  kernel::RunLimits limits;  // limits.max_events, limits.horizon
+  /// limits.max_proposals: the most proposals a scenario may have after "repeat" expands.
+  std::uint64_t max_proposals = 100'000;
+  /// limits.max_call_depth: the most nested invoke_chaincode calls a chain of functions may
+  /// make (checked at load time; a cycle is always too deep).
+  std::uint64_t max_call_depth = 8;
   std::uint64_t default_seed = 1;
 };
 

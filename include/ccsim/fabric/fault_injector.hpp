@@ -1,0 +1,43 @@
+// Executes a scenario's faults (fault.hpp) against one peer's container runtime: schedules
+// the timed ones, counts the messages sent on each chaincode's streams for the others, and
+// fires each fault once. Every firing is a trace note by actor "fault" naming the action; a
+// fault whose target is gone (no live stream, no running process) is noted and does nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ccsim/fabric/container_runtime.hpp"
+#include "ccsim/fabric/fault.hpp"
+
+namespace ccsim::fabric {
+
+class FaultInjector {
+ public:
+  /// Schedules `faults` on `sim` and observes `runtime`'s streams; both must outlive it.
+  FaultInjector(kernel::Simulation& sim, ContainerRuntime& runtime, std::vector<Fault> faults);
+  FaultInjector(const FaultInjector&) = delete;
+  FaultInjector& operator=(const FaultInjector&) = delete;
+
+  const std::vector<Fault>& faults() const { return faults_; }
+
+ private:
+  struct Armed {
+    bool fired = false;
+    std::uint64_t seen = 0;  // matching messages so far (after-message faults)
+  };
+
+  void on_message(const std::string& chaincode, Side from, const ChaincodeMessage& msg);
+  void fire(std::size_t index);
+  void note(const Fault& fault, std::string detail);
+  /// The fault's chaincode stream, or nullptr after noting that there is none.
+  ChaincodeStream* target_stream(const Fault& fault);
+
+  kernel::Simulation* sim_;
+  ContainerRuntime* runtime_;
+  std::vector<Fault> faults_;
+  std::vector<Armed> armed_;
+};
+
+}  // namespace ccsim::fabric

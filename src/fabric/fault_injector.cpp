@@ -1,0 +1,107 @@
+#include "ccsim/fabric/fault_injector.hpp"
+
+#include "ccsim/fabric/trace_events.hpp"
+
+namespace ccsim::fabric {
+
+FaultInjector::FaultInjector(kernel::Simulation& sim, ContainerRuntime& runtime,
+                             std::vector<Fault> faults)
+    : sim_(&sim), runtime_(&runtime), faults_(std::move(faults)), armed_(faults_.size()) {
+  bool any_after = false;
+  for (std::size_t i = 0; i < faults_.size(); ++i) {
+    if (faults_[i].at) {
+      sim_->at(*faults_[i].at, [this, i] { fire(i); });
+    } else if (faults_[i].after) {
+      any_after = true;
+    }
+  }
+  if (any_after) {
+    runtime_->set_message_observer(
+        [this](const std::string& chaincode, Side from, const ChaincodeMessage& msg) {
+          on_message(chaincode, from, msg);
+        });
+  }
+}
+
+void FaultInjector::note(const Fault& fault, std::string detail) {
+  trace_note(*sim_, "fault", "", fault.chaincode, "", "", std::move(detail));
+}
+
+// Called from inside Stream::send: the fault fires as its own task at this instant, after
+// the send (and its trace event) completed.
+void FaultInjector::on_message(const std::string& chaincode, Side from,
+                               const ChaincodeMessage& msg) {
+  for (std::size_t i = 0; i < faults_.size(); ++i) {
+    const Fault& f = faults_[i];
+    if (!f.after || armed_[i].fired || f.chaincode != chaincode) continue;
+    if (f.after->type != msg.type || f.after->from != from) continue;
+    if (++armed_[i].seen != f.after->count) continue;
+    sim_->spawn([this, i] { fire(i); });
+  }
+}
+
+ChaincodeStream* FaultInjector::target_stream(const Fault& fault) {
+  ChaincodeStream* s = runtime_->live_stream(runtime_->ccid_of(fault.chaincode));
+  if (s == nullptr) {
+    note(fault,
+         describe(fault) + ": chaincode " + fault.chaincode + " has no live stream; nothing done");
+  }
+  return s;
+}
+
+void FaultInjector::fire(std::size_t index) {
+  if (armed_[index].fired) return;
+  armed_[index].fired = true;
+  const Fault& f = faults_[index];
+  const kernel::End end =
+      f.side == Side::kPeer ? ContainerRuntime::kPeerEnd : ContainerRuntime::kShimEnd;
+  switch (f.action) {
+    case Fault::Action::kTerminateStream:
+      if (ChaincodeStream* s = target_stream(f)) {
+        note(f, describe(f));
+        s->abort(kTransportClosingError);
+      }
+      return;
+    case Fault::Action::kHalfClose:
+      if (ChaincodeStream* s = target_stream(f)) {
+        note(f, describe(f));
+        s->close_send(end);
+      }
+      return;
+    case Fault::Action::kFailNextSend:
+      if (ChaincodeStream* s = target_stream(f)) {
+        note(f, describe(f));
+        s->fail_next_send(end, f.error);
+      }
+      return;
+    case Fault::Action::kCrashContainer:
+    case Fault::Action::kRestartContainer: {
+      const std::string ccid = runtime_->ccid_of(f.chaincode);
+      if (!runtime_->running(ccid)) {
+        note(f,
+             describe(f) + ": chaincode " + f.chaincode + " has no running process; nothing done");
+        return;
+      }
+      note(f, describe(f));
+      runtime_->crash(ccid, f.exit_code,
+                      "crashed (fault " + std::string(to_string(f.action)) + ")");
+      if (f.action == Fault::Action::kRestartContainer) {
+        // The container comes back; its new process dials the peer after the start delay.
+        runtime_->start(ccid, [this, f](const std::optional<std::string>& err) {
+          if (err) note(f, "restart_container: " + *err);
+        });
+      }
+      return;
+    }
+    case Fault::Action::kRestartPeer: {
+      note(f, describe(f));
+      // The peer process goes away: every chaincode stream breaks; each peer handler ends and
+      // deregisters, and each shim's loop fails.
+      for (ChaincodeStream* s : runtime_->live_streams())
+        s->abort(kTransportClosingError);
+      return;
+    }
+  }
+}
+
+}  // namespace ccsim::fabric

@@ -1,0 +1,310 @@
+// expect: outcome bounds and regular expressions, trace assertions, built-in properties, and
+// what a run that reaches a limit reports. Each failure line is checked word for word.
+#include <filesystem>
+#include <set>
+
+#include <doctest/doctest.h>
+
+#include "ccsim/scenario/errors.hpp"
+#include "test_support.hpp"
+
+using namespace ccsim;
+
+namespace {
+
+// One chaincode, four proposals on ch1 (1ms each way, the container starts in 500ms):
+//   tx1 at 0   set_a: GET_STATE, PUT_STATE, returns 200 "ok"; completes at 0.507s.
+//   tx2 at 1s  boom:  fails with "boom 42" (status 500); completes at 1.002s.
+//   tx3 at 2s  slow:  sleeps 3s; the 2s execute timeout fails it at 4s, and its late GET_STATE
+//                     (5.002s) is answered with ERROR "... no ledger context".
+//   tx4 at 10s crash: the chaincode panics; both ends see the stream end at 10.001s.
+const char* kBody = R"(
+  "network": { "latency": "1ms" },
+  "config": { "execute_timeout": "2s" },
+  "chaincodes": [ { "name": "mycc", "container": { "start": "500ms" }, "functions": {
+    "set_a": [ { "get_state": "a" }, { "put_state": { "key": "a", "value": "1" } },
+               { "return": { "status": 200, "payload": "ok" } } ],
+    "boom": [ { "fail": "boom 42" } ],
+    "slow": [ { "sleep": "3s" }, { "get_state": "k" } ],
+    "crash": [ { "panic": "oops" } ] } } ],
+  "proposals": [
+    { "txid": "tx1", "channel": "ch1", "chaincode": "mycc", "function": "set_a" },
+    { "at": "1s", "txid": "tx2", "channel": "ch1", "chaincode": "mycc", "function": "boom" },
+    { "at": "2s", "txid": "tx3", "channel": "ch1", "chaincode": "mycc", "function": "slow" },
+    { "at": "10s", "txid": "tx4", "channel": "ch1", "chaincode": "mycc", "function": "crash" } ])";
+
+// Just tx1, which passes every property.
+const char* kQuiet = R"(
+  "network": { "latency": "1ms" },
+  "chaincodes": [ { "name": "mycc", "container": { "start": "500ms" }, "functions": {
+    "set_a": [ { "get_state": "a" }, { "put_state": { "key": "a", "value": "1" } } ] } } ],
+  "proposals": [ { "txid": "tx1", "channel": "ch1", "chaincode": "mycc", "function": "set_a" } ])";
+
+std::vector<std::string> failures(const std::string& body, const std::string& expect,
+                                  const std::string& extra = "") {
+  const auto s = scenario::load_text(
+      "{" + body + ", \"expect\": " + expect + (extra.empty() ? "" : ", " + extra) + "}", "s.json");
+  return scenario::run(s, scenario::RunOptions{}).failures;
+}
+
+std::string error_of(const std::string& expect) {
+  try {
+    scenario::load_text(std::string("{") + kBody + ", \"expect\": " + expect + "}", "s.json");
+  } catch (const scenario::ScenarioError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+using Lines = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("outcomes: within (after submission) and completed_by (absolute), bounds inclusive") {
+  CHECK(failures(kBody, R"({ "outcomes": {
+          "tx1": { "status": 200, "payload": "ok", "within": "507ms", "completed_by": "0.507s" },
+          "tx2": { "within": "2ms", "completed_by": "1002ms" } } })")
+            .empty());
+  CHECK(failures(kBody, R"({ "outcomes": {
+          "tx1": { "within": "506ms" },
+          "tx2": { "within": "1ms", "completed_by": "1s" } } })") ==
+        Lines{"expect /expect/outcomes/tx1/within: expected an outcome within 506ms of submission "
+              "at 0.000000000s, got one after 507ms at 0.507000000s",
+              "expect /expect/outcomes/tx2/within: expected an outcome within 1ms of submission "
+              "at 1.000000000s, got one after 2ms at 1.002000000s",
+              "expect /expect/outcomes/tx2/completed_by: expected an outcome by 1.000000000s, got "
+              "one at 1.002000000s"});
+}
+
+TEST_CASE("outcomes: error_matches searches the error with an ECMAScript regular expression") {
+  CHECK(failures(kBody, R"({ "outcomes": {
+          "tx2": { "status": 500, "error_matches": "^boom [0-9]+$" },
+          "tx3": { "status": null, "error_matches": "timeout expired" } } })")
+            .empty());
+  CHECK(failures(kBody, R"({ "outcomes": {
+          "tx1": { "error_matches": "x" },
+          "tx2": { "error_matches": "^bang|43" } } })") ==
+        Lines{"expect /expect/outcomes/tx1/error_matches: expected an error matching /x/, got null",
+              "expect /expect/outcomes/tx2/error_matches: expected an error matching /^bang|43/, "
+              "got \"boom 42\""});
+}
+
+TEST_CASE("outcomes: a bad regular expression is a load error naming its pointer") {
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "boom [0-9" } } })") ==
+        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"boom [0-9\": "
+        "unbalanced [ ] (expected an ECMAScript regular expression)");
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "*boom" } } })") ==
+        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"*boom\": \"*\" has "
+        "nothing to repeat (expected an ECMAScript regular expression)");
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "boom|+" } } })") ==
+        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"boom|+\": \"+\" has "
+        "nothing to repeat (expected an ECMAScript regular expression)");
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "a{2,1}" } } })") ==
+        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"a{2,1}\": invalid "
+        "range in { } (expected an ECMAScript regular expression)");
+  // Not dangling: escaped, inside a class, a group modifier.
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "\\*[*+?](?:x)?" } } })") ==
+        "(no error)");
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "within": "-1ms" } } })") ==
+        "s.json: /expect/outcomes/tx2/within: bad duration \"-1ms\": durations cannot be "
+        "negative (expected a number and a unit: ns, us, ms, s, m, h, e.g. \"150ms\")");
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "error_match": "x" } } })") ==
+        "s.json: /expect/outcomes/tx2/error_match: unknown key \"error_match\" (did you mean "
+        "\"error_matches\"?)");
+}
+
+TEST_CASE("messages: filters and counts that hold") {
+  CHECK(failures(kBody, R"({ "messages": [
+          { "type": "RESPONSE", "txid": "tx1", "count": 2 },
+          { "type": "ERROR", "from": "peer", "txid": "tx3", "count": 1 },
+          { "type": "ERROR", "from": "shim", "present": false },
+          { "type": "GET_STATE", "event": "send", "from": "shim", "chaincode": "mycc",
+            "min": 2, "max": 2 },
+          { "type": "TRANSACTION", "event": "send", "chaincode": "mycc", "count": 4 },
+          { "type": "REGISTER" },
+          { "type": "REGISTER", "present": true },
+          { "type": "KEEPALIVE", "max": 0 },
+          { "type": "COMPLETED", "min": 3 } ] })")
+            .empty());
+}
+
+TEST_CASE("messages: each broken count is one line naming its index") {
+  CHECK(
+      failures(kBody, R"({ "messages": [
+          { "type": "REGISTER", "count": 2 },
+          { "type": "COMPLETED", "max": 2 },
+          { "type": "RESPONSE", "min": 3, "max": 4 },
+          { "type": "ERROR", "txid": "tx3", "present": false },
+          { "type": "TRANSACTION", "from": "shim" },
+          { "type": "GET_STATE", "event": "send", "from": "shim", "txid": "tx1",
+            "chaincode": "mycc", "min": 2 } ] })") ==
+      Lines{"expect /expect/messages/0: expected exactly 2 REGISTER delivered, got 1",
+            "expect /expect/messages/1: expected at most 2 COMPLETED delivered, got 3",
+            "expect /expect/messages/2: expected between 3 and 4 RESPONSE delivered, got 2",
+            "expect /expect/messages/3: expected no ERROR delivered for tx3, got 1",
+            "expect /expect/messages/4: expected at least 1 TRANSACTION delivered from shim, got 0",
+            "expect /expect/messages/5: expected at least 2 GET_STATE sent from shim for tx1 on "
+            "mycc, got 1"});
+}
+
+TEST_CASE("messages: validation") {
+  CHECK(error_of(R"({ "messages": [ { "from": "peer" } ] })") ==
+        "s.json: /expect/messages/0: missing required key \"type\"");
+  CHECK(error_of(R"({ "messages": [ { "type": "COMPLETE" } ] })") ==
+        "s.json: /expect/messages/0/type: unknown message type \"COMPLETE\" (did you mean "
+        "\"COMPLETED\"?)");
+  CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "event": "recv" } ] })") ==
+        "s.json: /expect/messages/0/event: expected \"send\" or \"deliver\", got \"recv\"");
+  CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "txid": "tx9" } ] })") ==
+        "s.json: /expect/messages/0/txid: no proposal has txid \"tx9\"");
+  CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "chaincode": "nocc" } ] })") ==
+        "s.json: /expect/messages/0/chaincode: no chaincode is named \"nocc\"");
+  CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "present": false, "max": 1 } ] })") ==
+        "s.json: /expect/messages/0/present: \"present\" cannot be combined with \"min\" or "
+        "\"max\"");
+  CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "min": 2, "max": 1 } ] })") ==
+        "s.json: /expect/messages/0/max: max (1) is less than min (2)");
+  CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "count": -1 } ] })") ==
+        "s.json: /expect/messages/0/count: expected an integer from 0 to 9223372036854775807, "
+        "got -1");
+  CHECK(error_of(R"({ "messages": { "type": "ERROR" } })") ==
+        "s.json: /expect/messages: expected an array, got an object");
+}
+
+TEST_CASE("the property registry: four named properties, each with a meaning") {
+  std::set<std::string> names;
+  for (const scenario::Property& p : scenario::properties()) {
+    CHECK(names.insert(p.name).second);
+    CHECK(std::string(p.meaning).size() > 10);
+    CHECK(scenario::find_property(p.name) == &p);
+  }
+  CHECK(names == std::set<std::string>{"one_outcome_per_proposal", "no_stream_end",
+                                       "no_peer_error_reply", "all_completed_ok"});
+  CHECK(scenario::find_property("nope") == nullptr);
+}
+
+TEST_CASE("properties hold on a clean run") {
+  CHECK(failures(kQuiet, R"({ "properties": [ "one_outcome_per_proposal", "no_stream_end",
+                                               "no_peer_error_reply", "all_completed_ok" ] })")
+            .empty());
+}
+
+TEST_CASE("properties: each broken one names what broke it") {
+  CHECK(failures(kBody, R"({ "properties": [ "one_outcome_per_proposal", "no_stream_end",
+                                              "no_peer_error_reply", "all_completed_ok" ] })") ==
+        Lines{"expect /expect/properties/1: expected no_stream_end (neither end of any stream "
+              "observes its end), got a stream end on mycc seen by the shim at 10.001000000s: "
+              "panic: oops",
+              "expect /expect/properties/2: expected no_peer_error_reply (the peer sends no ERROR "
+              "message), got ERROR sent by the peer on mycc for tx3 at 5.002000000s: \"GET_STATE "
+              "failed: transaction ID: tx3: no ledger context\"",
+              "expect /expect/properties/3: expected all_completed_ok (every outcome has a status "
+              "below 400 and no error), got tx2 on ch1 at 1.002000000s: status=500 error=\"boom "
+              "42\""});
+  // Cut before tx1 can be answered: no outcome at all.
+  CHECK(failures(kQuiet, R"({ "properties": [ "one_outcome_per_proposal" ] })",
+                 R"("limits": { "horizon": "300ms" })") ==
+        Lines{"expect /expect/properties/0: expected one_outcome_per_proposal (every proposal has "
+              "exactly one outcome), got 0 outcomes for tx1 on ch1"});
+}
+
+TEST_CASE("properties: validation") {
+  CHECK(error_of(R"({ "properties": [ "no_stream_ends" ] })") ==
+        "s.json: /expect/properties/0: unknown property \"no_stream_ends\" (did you mean "
+        "\"no_stream_end\"?)");
+  CHECK(error_of(R"({ "properties": [ "liveness" ] })") ==
+        "s.json: /expect/properties/0: unknown property \"liveness\"; expected one of: "
+        "\"one_outcome_per_proposal\" \"no_stream_end\" \"no_peer_error_reply\" "
+        "\"all_completed_ok\"");
+  CHECK(error_of(R"({ "properties": [ "no_stream_end", "no_stream_end" ] })") ==
+        "s.json: /expect/properties/1: property \"no_stream_end\" is listed twice");
+  CHECK(error_of(R"({ "properties": "no_stream_end" })") ==
+        "s.json: /expect/properties: expected an array, got a string");
+}
+
+TEST_CASE("ledger expectations name channels that proposals use") {
+  CHECK(error_of(R"({ "ledger": { "mychannel": { "mycc": { "a": "1" } } } })") ==
+        "s.json: /expect/ledger/mychannel: no proposal is on channel \"mychannel\"; the channels "
+        "are: \"ch1\"");
+  CHECK(error_of(R"({ "ledger": { "ch1": { "mycc": { "a": 1 } } } })") ==
+        "s.json: /expect/ledger/ch1/mycc/a: expected a string, or null for an absent key, got a "
+        "number");
+  CHECK(failures(kBody, R"({ "ledger": { "ch1": { "mycc": { "a": "1", "b": null } } } })").empty());
+  // Failure pointers escape "/" and "~" (RFC 6901).
+  CHECK(failures(kBody, R"({ "ledger": { "ch1": { "mycc": { "a/b~c": "1" } } } })") ==
+        Lines{"expect /expect/ledger/ch1/mycc/a~1b~0c: expected \"1\", got absent"});
+}
+
+TEST_CASE("repeated proposals: every repetition runs and can be expected by its txid") {
+  const auto s = scenario::load_text(R"({
+      "network": { "latency": "1ms" },
+      "chaincodes": [ { "name": "mycc", "functions": { "f": [ { "get_state": "a" } ] } } ],
+      "proposals": [ { "txid": "load", "chaincode": "mycc", "function": "f",
+                       "repeat": { "count": 3, "interval": "100ms" } } ],
+      "expect": { "outcomes": { "load-3": { "status": 200, "completed_by": "204ms" } },
+                  "properties": [ "one_outcome_per_proposal", "all_completed_ok" ] } })",
+                                     "s.json");
+  const auto r = scenario::run(s, scenario::RunOptions{});
+  CHECK(r.failures.empty());
+  REQUIRE(r.outcomes.size() == 3);
+  CHECK(r.outcomes[2].txid == "load-3");
+  CHECK(r.outcomes[2].submitted == kernel::Time::zero() + kernel::Duration::milliseconds(200));
+}
+
+// --- limits reached during a run --------------------------------------------------------------
+
+namespace {
+std::filesystem::path write_temp(const std::string& name, const std::string& text) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ccsim-expect-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto p = dir / name;
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+}  // namespace
+
+TEST_CASE("ccsim run: reaching a limit prints it and exits 1") {
+  const auto events =
+      write_temp("events.json", std::string("{") + kQuiet + R"(, "limits": { "max_events": 5 }})");
+  const auto r =
+      testing::run_command(std::string(CCSIM_BINARY) + " run --quiet " + events.string());
+  CHECK(r.exit_code == 1);
+  CHECK(r.output ==
+        "outcome tx1 none (no outcome by the end of the run)\n"
+        "limit: run stopped at the event limit (5 events) at 0.501000000s\n"
+        "seed 1 digest " +
+            r.output.substr(r.output.size() - 17));
+
+  const auto horizon =
+      write_temp("horizon.json", std::string("{") + kQuiet + R"(, "limits": { "horizon": "1s" },
+          "expect": { "outcomes": { "tx1": { "status": 200 } } } })");
+  const auto h =
+      testing::run_command(std::string(CCSIM_BINARY) + " run --quiet " + horizon.string());
+  CHECK(h.exit_code == 0);  // tx1 completes at 0.507s: within the horizon, nothing pending
+
+  const auto cut =
+      write_temp("cut.json", std::string("{") + kQuiet + R"(, "limits": { "horizon": "300ms" } })");
+  const auto c = testing::run_command(std::string(CCSIM_BINARY) + " run --quiet " + cut.string());
+  CHECK(c.exit_code == 1);
+  CHECK(c.output.find("\nlimit: run stopped at the virtual time horizon (0.300000000s) with ") !=
+        std::string::npos);
+
+  const auto in_process = scenario::run(scenario::load_file(events.string()), {});
+  CHECK(in_process.stop == kernel::StopReason::kEventLimit);
+  CHECK(in_process.limit_error == "run stopped at the event limit (5 events) at 0.501000000s");
+  CHECK_FALSE(in_process.passed());
+  std::filesystem::remove_all(events.parent_path());
+}
+
+TEST_CASE("ledger expectations may name a channel only a chaincode-to-chaincode call uses") {
+  const char* scenario = R"({
+      "chaincodes": [
+        { "name": "a", "functions": { "f": [ { "invoke_chaincode": { "chaincode": "b",
+                                                                     "function": "g",
+                                                                     "channel": "other" } } ] } },
+        { "name": "b", "functions": { "g": [] } } ],
+      "proposals": [ { "channel": "ch1", "chaincode": "a", "function": "f" } ],
+      "expect": { "ledger": { "other": { "b": { "k": null } } } } })";
+  CHECK(scenario::load_text(scenario, "s.json").expect.ledger.count("other") == 1);
+}
