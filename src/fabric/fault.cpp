@@ -6,6 +6,7 @@ namespace {
 constexpr Fault::Action kActions[] = {
     Fault::Action::kTerminateStream, Fault::Action::kHalfClose,        Fault::Action::kFailNextSend,
     Fault::Action::kCrashContainer,  Fault::Action::kRestartContainer, Fault::Action::kRestartPeer,
+    Fault::Action::kInject,
 };
 }  // namespace
 
@@ -23,6 +24,8 @@ const char* to_string(Fault::Action action) {
       return "restart_container";
     case Fault::Action::kRestartPeer:
       return "restart_peer";
+    case Fault::Action::kInject:
+      return "inject";
   }
   return "?";
 }
@@ -43,8 +46,13 @@ std::vector<std::string> fault_action_names() {
 
 std::string describe(const Fault& fault) {
   std::string out = to_string(fault.action);
-  if (fault.action == Fault::Action::kHalfClose || fault.action == Fault::Action::kFailNextSend) {
+  if (fault.action == Fault::Action::kHalfClose || fault.action == Fault::Action::kFailNextSend ||
+      fault.action == Fault::Action::kInject) {
     out += std::string(" side=") + to_string(fault.side);
+  }
+  if (fault.action == Fault::Action::kInject) {
+    out += std::string(" ") + to_string(fault.message.type);
+    if (!fault.message.txid.empty()) out += " txid=" + fault.message.txid;
   }
   if (fault.action == Fault::Action::kFailNextSend) out += " error=\"" + fault.error + "\"";
   if (fault.at) {

@@ -93,6 +93,12 @@ void FaultInjector::fire(std::size_t index) {
       }
       return;
     }
+    case Fault::Action::kInject:
+      if (ChaincodeStream* s = target_stream(f)) {
+        note(f, describe(f));
+        if (auto err = s->send(end, f.message)) note(f, "inject: send failed: " + *err);
+      }
+      return;
     case Fault::Action::kRestartPeer: {
       note(f, describe(f));
       // The peer process goes away: every chaincode stream breaks; each peer handler ends and

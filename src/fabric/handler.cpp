@@ -370,7 +370,14 @@ void Handler::invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& 
     if (slash + 1 < target.size()) channel = target.substr(slash + 1);
     target = target.substr(0, slash);
   }
+  if (ctx.params.call_depth + 1 > deps_.config->max_call_depth) {
+    done(DelegateResult{std::nullopt,
+                        "ccsim: chaincode-to-chaincode call depth exceeds limits.max_call_depth (" +
+                            std::to_string(deps_.config->max_call_depth) + ")"});
+    return;
+  }
   TransactionParams params;
+  params.call_depth = ctx.params.call_depth + 1;
   params.txid = msg.txid;
   params.channel_id = channel;
   params.namespace_id = target;

@@ -1,5 +1,7 @@
 #include "json_reader.hpp"
 
+#include "suggest.hpp"
+
 #include <algorithm>
 
 namespace ccsim::scenario::detail {
@@ -20,20 +22,6 @@ std::string escape_token(const std::string& key) {
   return out;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 }  // namespace
 
 std::string type_name(const Json& j) {
@@ -117,23 +105,8 @@ void Node::require_keys(std::initializer_list<const char*> known) const {
   for (const auto& item : value_->items()) {
     const std::string& key = item.key();
     if (std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) continue;
-    std::string best;
-    std::size_t best_distance = SIZE_MAX;
-    for (const char* k : known) {
-      const std::size_t d = edit_distance(key, k);
-      if (d < best_distance) {
-        best_distance = d;
-        best = k;
-      }
-    }
-    std::string message = "unknown key \"" + key + "\"";
-    if (!best.empty() && best_distance <= std::max<std::size_t>(2, key.size() / 3)) {
-      message += " (did you mean \"" + best + "\"?)";
-    } else {
-      message += "; expected one of:";
-      for (const char* k : known)
-        message += std::string(" ") + k;
-    }
+    const std::vector<std::string> names(known.begin(), known.end());
+    const std::string message = "unknown key \"" + key + "\"" + suggest(key, names);
     child(key).fail(message);
   }
 }

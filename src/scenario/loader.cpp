@@ -173,7 +173,7 @@ void read_limits(const Node& n, Scenario& s) {
   if (auto p = n.get("max_proposals"))
     s.max_proposals = static_cast<std::uint64_t>(p->as_int(1, kMaxProposalsCeiling));
   if (auto d = n.get("max_call_depth"))
-    s.max_call_depth = static_cast<std::uint64_t>(d->as_int(0, INT64_MAX));
+    s.config.max_call_depth = static_cast<std::uint64_t>(d->as_int(0, INT64_MAX));
 }
 
 // --- Chaincode-to-chaincode call chains ------------------------------------------------------
@@ -183,8 +183,9 @@ void read_limits(const Node& n, Scenario& s) {
 struct CallSite {
   std::string name;  // "cc.f", or "cc.Init"
   struct Call {
-    Node step;           // the invoke_chaincode step, for the error's pointer
-    std::size_t target;  // index into the sites
+    Node step;             // the invoke_chaincode step, for the error's pointer
+    std::size_t target;    // index into the sites
+    bool reentry = false;  // calls back into a function on the chain: Fabric refuses it
   };
   std::vector<Call> calls;
 };
@@ -194,8 +195,12 @@ bool ends_function(Step::Op op) {
          op == Step::Op::kHang;
 }
 
-// Follows every invoke_chaincode step. A chain of more than s.max_call_depth nested calls, or
-// a cycle (which never ends), is an error at the step that makes the call too many. Runs in
+// Follows every invoke_chaincode step. A chain of more than limits.max_call_depth nested calls is
+// an error at the step that makes the call too many. A call back into a function already on the
+// chain is not a loop: Fabric refuses to re-enter a chaincode that is running the transaction
+// on the same channel ("txid: %s(%s) exists", fabric-protocol.md 2.5 step 8), so the chain ends
+// there. (A cycle that changes channel can go round once per channel; the run-time limit in
+// ChaincodeSupport catches what this static bound misses.) Runs in
 // time linear in the number of steps (each function's longest chain is computed once) and
 // without recursion, so a long chain cannot exhaust the stack.
 void check_call_depth(const Node& chaincodes, const Scenario& s) {
@@ -242,7 +247,7 @@ void check_call_depth(const Node& chaincodes, const Scenario& s) {
       add_calls(fn, cc.child("functions").child(name));
   }
 
-  const std::uint64_t limit = s.max_call_depth;
+  const std::uint64_t limit = s.config.max_call_depth;
   const auto too_deep = [&](const std::vector<std::size_t>& chain, const Node& step,
                             const std::string& what) {
     std::string names;
@@ -269,16 +274,10 @@ void check_call_depth(const Node& chaincodes, const Scenario& s) {
       Frame& top = path.back();
       const CallSite& here = sites[top.site];
       if (top.next_call < here.calls.size()) {
-        const CallSite::Call& call = here.calls[top.next_call++];
+        CallSite::Call& call = sites[top.site].calls[top.next_call++];
         if (mark[call.target] == Mark::kOnPath) {
-          std::vector<std::size_t> chain;
-          bool in_cycle = false;
-          for (const Frame& f : path) {
-            in_cycle = in_cycle || f.site == call.target;
-            if (in_cycle) chain.push_back(f.site);
-          }
-          chain.push_back(call.target);
-          too_deep(chain, call.step, "loops forever");
+          call.reentry = true;  // refused by Fabric: the chain ends here
+          continue;
         }
         if (mark[call.target] == Mark::kNew) {
           mark[call.target] = Mark::kOnPath;
@@ -287,6 +286,7 @@ void check_call_depth(const Node& chaincodes, const Scenario& s) {
         continue;
       }
       for (std::size_t c = 0; c < here.calls.size(); ++c) {
+        if (here.calls[c].reentry) continue;
         const std::uint64_t h = height[here.calls[c].target] + 1;
         if (h > height[top.site]) {
           height[top.site] = h;

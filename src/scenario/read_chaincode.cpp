@@ -2,6 +2,7 @@
 #include "readers.hpp"
 
 #include <initializer_list>
+#include <map>
 
 namespace ccsim::scenario::detail {
 
@@ -162,6 +163,9 @@ fabric::ChaincodeDefinition read_chaincode(const Node& n) {
 }
 
 void check_invoke_targets(const Node& chaincodes, const Scenario& s) {
+  std::map<std::string, const fabric::ChaincodeDefinition*> by_name;
+  for (const auto& d : s.chaincodes)
+    by_name[d.name] = &d;
   for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
     const Node cc = chaincodes.element(i);
     for (const auto& [name, fn] : s.chaincodes[i].functions) {
@@ -169,16 +173,13 @@ void check_invoke_targets(const Node& chaincodes, const Scenario& s) {
         const Step& step = fn.steps[k];
         if (step.op != Step::Op::kInvokeChaincode) continue;
         const Node at = cc.child("functions").child(name).element(k).child("invoke_chaincode");
-        const fabric::ChaincodeDefinition* target = nullptr;
-        for (const auto& d : s.chaincodes) {
-          if (d.name == step.target_chaincode) target = &d;
-        }
-        if (target == nullptr) {
+        auto target = by_name.find(step.target_chaincode);
+        if (target == by_name.end()) {
           at.child("chaincode").fail("no chaincode is named \"" + step.target_chaincode + "\"");
         }
-        if (target->functions.count(step.args.front()) == 0) {
+        if (target->second->functions.count(step.args.front()) == 0) {
           at.child("function")
-              .fail("chaincode \"" + target->name + "\" has no function \"" + step.args.front() +
+              .fail("chaincode \"" + target->first + "\" has no function \"" + step.args.front() +
                     "\"");
         }
       }

@@ -84,9 +84,28 @@ fabric::Fault::AfterMessage read_after(const Node& n) {
   return a;
 }
 
+// inject's message: the type and the payload fields a test needs to provoke Fabric's
+// reactions (stray replies, requests for unknown txids, wrong-state messages).
+fabric::ChaincodeMessage read_injected_message(const Node& n) {
+  n.require_keys({"type", "txid", "channel", "key", "value", "payload", "status"});
+  fabric::ChaincodeMessage m;
+  const Node t = n.require("type");
+  auto type = fabric::message_type_from_string(t.as_string());
+  if (!type)
+    t.fail("unknown message type \"" + t.as_string() + "\" (spell it as in the protobuf enum)");
+  m.type = *type;
+  if (auto v = n.get("txid")) m.txid = v->as_string();
+  if (auto v = n.get("channel")) m.channel_id = v->as_string();
+  if (auto v = n.get("key")) m.key = v->as_string();
+  if (auto v = n.get("value")) m.value = v->as_string();
+  if (auto v = n.get("payload")) m.text = m.response.payload = v->as_string();
+  if (auto v = n.get("status")) m.response.status = static_cast<std::int32_t>(v->as_int(0, 999));
+  return m;
+}
+
 fabric::Fault read_fault(const Node& n, const Scenario& s) {
   using Action = fabric::Fault::Action;
-  n.require_keys({"at", "after", "chaincode", "action", "side", "error", "exit_code"});
+  n.require_keys({"at", "after", "chaincode", "action", "side", "error", "exit_code", "message"});
   fabric::Fault f;
 
   const Node action = n.require("action");
@@ -121,11 +140,17 @@ fabric::Fault read_fault(const Node& n, const Scenario& s) {
                      : "missing required key \"chaincode\"");
   }
 
-  const bool sided = f.action == Action::kHalfClose || f.action == Action::kFailNextSend;
+  const bool sided = f.action == Action::kHalfClose || f.action == Action::kFailNextSend ||
+                     f.action == Action::kInject;
   if (sided) {
     f.side = side_of(n.require("side"));
   } else if (n.get("side")) {
-    n.child("side").fail("\"side\" applies only to half_close and fail_next_send");
+    n.child("side").fail("\"side\" applies only to half_close, fail_next_send and inject");
+  }
+  if (f.action == Action::kInject) {
+    f.message = read_injected_message(n.require("message"));
+  } else if (n.get("message")) {
+    n.child("message").fail("\"message\" applies only to inject");
   }
   if (auto e = n.get("error")) {
     if (f.action != Action::kFailNextSend) e->fail("\"error\" applies only to fail_next_send");

@@ -706,7 +706,7 @@ TEST_CASE("faults: a valid list loads into fabric::Fault values") {
 TEST_CASE("faults: each bad fault names its JSON pointer and what is wrong") {
   CHECK(load_error(with_faults(R"([ { "at": "1s", "chaincode": "cc", "action": "explode" } ])")) ==
         "f.json: /faults/0/action: unknown action \"explode\"; expected one of: terminate_stream, "
-        "half_close, fail_next_send, crash_container, restart_container, restart_peer");
+        "half_close, fail_next_send, crash_container, restart_container, restart_peer, inject");
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "after": { "type": "READY", "from": "peer" }, "chaincode": "cc", "action": "terminate_stream" } ])")) ==
@@ -732,7 +732,7 @@ TEST_CASE("faults: each bad fault names its JSON pointer and what is wrong") {
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "chaincode": "cc", "action": "terminate_stream", "side": "peer" } ])")) ==
-      "f.json: /faults/0/side: \"side\" applies only to half_close and fail_next_send");
+      "f.json: /faults/0/side: \"side\" applies only to half_close, fail_next_send and inject");
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "chaincode": "cc", "action": "crash_container", "error": "x" } ])")) ==

@@ -287,3 +287,22 @@ TEST_CASE("stub-side validation sends nothing: empty key, empty event name") {
   CHECK(r.outcomes[0].error == "key must not be an empty string");
   CHECK(r.outcomes[1].error == "event name can not be empty string");
 }
+
+// A cycle that changes channel passes the load-time check (the back edge ends a chain there)
+// but nests deeper at run time: a.f on ch1 -> a.g on ch2 -> a.f on ch3 is 2 calls.
+TEST_CASE("limits.max_call_depth is enforced at run time with a message") {
+  const auto s = scenario::load_text(R"({ "limits": { "max_call_depth": 1 }, "chaincodes": [
+      { "name": "a", "functions": {
+          "f": [ { "invoke_chaincode": { "chaincode": "a", "function": "g", "channel": "ch2" } } ],
+          "g": [ { "invoke_chaincode": { "chaincode": "a", "function": "f", "channel": "ch3" } } ] } } ],
+    "proposals": [ { "txid": "t", "channel": "ch1", "chaincode": "a", "function": "f" } ] })",
+                                     "depth.json");
+  const auto r = scenario::run(s, {});
+  CHECK(
+      details(r, kernel::TraceKind::kSend, "peer", "ERROR") ==
+      std::vector<std::string>{
+          "\"INVOKE_CHAINCODE failed: transaction ID: t: ccsim: chaincode-to-chaincode call depth "
+          "exceeds limits.max_call_depth (1)\""});
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(r.outcomes[0].status == 500);
+}

@@ -31,6 +31,8 @@ struct Fault {
     kCrashContainer,    // the chaincode process dies, as the container's `crash` behaviour
     kRestartContainer,  // crash, then Runtime.Start again: a new process dials the peer
     kRestartPeer,       // every chaincode stream breaks; handlers deregister as they end
+    kInject,            // `message` is sent from `side` as is, bypassing that end's handler:
+                        // a misbehaving peer or shim (stray replies, wrong-state messages)
   };
 
   /// Fires right after the `count`th message of `type` sent by `from` on the chaincode's
@@ -48,6 +50,7 @@ struct Fault {
   Side side = Side::kPeer;                 // half_close, fail_next_send
   std::string error = kInjectedSendError;  // fail_next_send: the send's error text
   int exit_code = 2;                       // crash_container, restart_container: what Wait returns
+  ChaincodeMessage message;                // inject: what `side` sends
 };
 
 /// The action's name as scenarios spell it: "terminate_stream", "half_close", ...

@@ -16,6 +16,9 @@ struct PeerConfig {
   /// Virtual time each handler loop spends on one inbound message (simulator knob; zero
   /// by default). Widens the windows in which real machines race.
   kernel::Duration processing = kernel::Duration();
+  /// Simulator limit (scenario `limits.max_call_depth`): the most nested INVOKE_CHAINCODE
+  /// calls one transaction may make. Fabric itself bounds cycles by refusing re-entry.
+  std::uint64_t max_call_depth = 8;
 };
 
 /// The values the peer actually uses after its own clamping (section 5).

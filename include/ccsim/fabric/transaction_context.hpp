@@ -20,6 +20,7 @@ struct TransactionParams {
   std::string channel_id;
   std::string namespace_id;  // the chaincode name
   bool has_signed_proposal = true;
+  std::uint64_t call_depth = 0;  // nested INVOKE_CHAINCODE calls above this execution
   std::shared_ptr<TxSimulator> simulator;
 };
 

@@ -86,9 +86,6 @@ struct Scenario {
   kernel::RunLimits limits;  // limits.max_events, limits.horizon
   /// limits.max_proposals: the most proposals a scenario may have after "repeat" expands.
   std::uint64_t max_proposals = 100'000;
-  /// limits.max_call_depth: the most nested invoke_chaincode calls a chain of functions may
-  /// make (checked at load time; a cycle is always too deep).
-  std::uint64_t max_call_depth = 8;
   std::uint64_t default_seed = 1;
 };
 
