@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "ccsim/fabric/couchdb_query.hpp"
 #include "ccsim/fabric/sha256.hpp"
 #include "ccsim/fabric/trace_events.hpp"
 #include "ccsim/kernel/check.hpp"
@@ -326,10 +327,15 @@ Handler::DelegateResult Handler::state_delegate(const ChaincodeMessage& msg,
     case MessageType::GET_STATE_BY_RANGE:
       if (private_data && ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
       return open_query(msg, ctx, sim.range(ns, msg.collection, msg.start_key, msg.end_key));
-    case MessageType::GET_QUERY_RESULT:
-      // The default state database, LevelDB, has no rich queries (stateleveldb.go).
+    case MessageType::GET_QUERY_RESULT: {
       if (private_data && ctx.is_init_transaction) return fail(kNoPrivateDataInInit);
-      return fail("ExecuteQuery not supported for leveldb");
+      if (deps_.config->state_database == StateDatabase::kGoLevelDB) {
+        return fail("ExecuteQuery not supported for leveldb");  // stateleveldb.go
+      }
+      auto found = execute_couchdb_query(msg.query, sim.range(ns, msg.collection, "", ""));
+      if (auto* err = std::get_if<std::string>(&found)) return fail(*err);
+      return open_query(msg, ctx, std::get<std::vector<QueryResult>>(std::move(found)));
+    }
     case MessageType::GET_HISTORY_FOR_KEY:
       return open_query(msg, ctx, sim.history(ns, msg.key));
     case MessageType::QUERY_STATE_NEXT:

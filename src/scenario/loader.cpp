@@ -136,12 +136,24 @@ fabric::DelayModel read_network(const Node& n) {
 }
 
 fabric::PeerConfig read_config(const Node& n) {
-  n.require_keys({"execute_timeout", "startup_timeout", "keepalive", "processing"});
+  n.require_keys(
+      {"execute_timeout", "startup_timeout", "keepalive", "processing", "state_database"});
   fabric::PeerConfig c;
   if (auto v = n.get("execute_timeout")) c.execute_timeout = duration_of(*v);
   if (auto v = n.get("startup_timeout")) c.startup_timeout = duration_of(*v);
   if (auto v = n.get("keepalive")) c.keepalive = duration_of(*v);
   if (auto v = n.get("processing")) c.processing = duration_of(*v);
+  if (auto v = n.get("state_database")) {
+    const std::string db = v->as_string();
+    if (db == "goleveldb") {
+      c.state_database = fabric::StateDatabase::kGoLevelDB;
+    } else if (db == "CouchDB") {
+      c.state_database = fabric::StateDatabase::kCouchDB;
+    } else {
+      v->fail("unknown state database \"" + db + "\"" +
+              detail::suggest(db, {"goleveldb", "CouchDB"}));
+    }
+  }
   return c;
 }
 

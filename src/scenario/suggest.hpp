@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -29,8 +30,14 @@ inline std::size_t name_distance(const std::string& a, const std::string& b) {
 inline std::string suggest(const std::string& name, const std::vector<std::string>& known) {
   std::string best;
   std::size_t best_distance = SIZE_MAX;
+  // Case differences do not count: "couchdb" is one step from "CouchDB", not three.
+  const auto lower = [](std::string v) {
+    for (char& c : v)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return v;
+  };
   for (const std::string& k : known) {
-    const std::size_t d = name_distance(name, k);
+    const std::size_t d = name_distance(lower(name), lower(k));
     if (d < best_distance) {
       best_distance = d;
       best = k;

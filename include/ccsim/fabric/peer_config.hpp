@@ -2,9 +2,14 @@
 // the simulator's own timing knobs. Defaults are Fabric's sampleconfig defaults.
 #pragma once
 
+#include <cstdint>
+
 #include "ccsim/kernel/time.hpp"
 
 namespace ccsim::fabric {
+
+/// ledger.state.stateDatabase: LevelDB (the default) has no rich queries; CouchDB has.
+enum class StateDatabase : std::uint8_t { kGoLevelDB, kCouchDB };
 
 struct PeerConfig {
   /// chaincode.executetimeout. 1.2+: a value under 1s becomes 30s.
@@ -19,6 +24,8 @@ struct PeerConfig {
   /// Simulator limit (scenario `limits.max_call_depth`): the most nested INVOKE_CHAINCODE
   /// calls one transaction may make. Fabric itself bounds cycles by refusing re-entry.
   std::uint64_t max_call_depth = 8;
+  /// ledger.state.stateDatabase: "goleveldb" (default) or "CouchDB".
+  StateDatabase state_database = StateDatabase::kGoLevelDB;
 };
 
 /// The values the peer actually uses after its own clamping (section 5).
