@@ -9,22 +9,28 @@ Handler& ChaincodeSupport::handle_chaincode_stream(ChaincodeStream& stream, kern
   return h;
 }
 
-void ChaincodeSupport::launch(const std::string& ccid, const std::string& txid, LaunchDone done) {
+void ChaincodeSupport::launch(const std::string& ccid, const std::string& txid,
+                              const std::string& channel, LaunchDone done) {
   Handler* h = deps_.registry->handler(ccid);
   if (h != nullptr &&
       (!deps_.profile->launch_requires_ready || h->state() == Handler::State::kReady)) {
     done(h, std::nullopt);
     return;
   }
-  launcher_->launch(ccid, txid, [this, ccid, done](const std::optional<std::string>& err) {
+  // Launch's error wrapping per era (fabric-protocol.md 4.3-4.5).
+  const Profile& profile = *deps_.profile;
+  const std::string prefix = profile.launch_error_names_channel ? "[channel " + channel + "] " : "";
+  launcher_->launch(ccid, txid, [this, ccid, prefix, done](const std::optional<std::string>& err) {
     if (err) {
-      done(nullptr, "could not launch chaincode " + ccid + ": " + *err);
+      done(nullptr, deps_.profile->wrap_launch_errors
+                        ? prefix + "could not launch chaincode " + ccid + ": " + *err
+                        : *err);
       return;
     }
     Handler* launched = deps_.registry->handler(ccid);
     if (launched == nullptr) {
-      done(nullptr,
-           "claimed to start chaincode container for " + ccid + " but could not find handler");
+      done(nullptr, prefix + "claimed to start chaincode container for " + ccid +
+                        " but could not find handler");
       return;
     }
     done(launched, std::nullopt);
@@ -41,7 +47,7 @@ void ChaincodeSupport::invoke_as(MessageType type, const TransactionParams& para
                            ": chaincode " + chaincode_name + " not found");
     return;
   }
-  launch(it->second, params.txid,
+  launch(it->second, params.txid, params.channel_id,
          [this, type, params, args = std::move(args), done = std::move(done)](
              Handler* h, const std::optional<std::string>& err) mutable {
            if (err) {

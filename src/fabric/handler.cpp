@@ -70,7 +70,7 @@ void Handler::on_closed(const kernel::StreamClosed& closed) {
 void Handler::enqueue(Inbound in) {
   if (ended_) return;  // nobody receives on a finished stream
   inbox_.push_back(std::move(in));
-  if (processing_ && !loop_scheduled_ && !stuck_) {
+  if (processing_ && !loop_scheduled_ && !stuck_ && !register_pending_) {
     loop_scheduled_ = true;
     deps_.sim->after(deps_.config->processing, [this] { loop_step(); });
   }
@@ -93,7 +93,7 @@ void Handler::loop_step() {
     end_stream("error handling message, ending stream: " + *err);
     return;
   }
-  if (!inbox_.empty() && !ended_ && !stuck_) {
+  if (!inbox_.empty() && !ended_ && !stuck_ && !register_pending_) {
     loop_scheduled_ = true;
     deps_.sim->after(deps_.config->processing, [this] { loop_step(); });
   }
@@ -158,14 +158,29 @@ void Handler::handle_register(const ChaincodeMessage& msg) {
     notify_registry(*err);
     return;
   }
+  // From here Launch can see the handler, though REGISTERED and READY are not sent yet: the
+  // same goroutine sends them next, and other goroutines may run in between (the window of
+  // fabric-protocol.md 6.4 #1). The gap lasts `processing`; zero leaves a same-instant tie.
+  register_pending_ = true;
+  deps_.sim->after(deps_.config->processing, [this] { finish_register(); });
+}
+
+void Handler::finish_register() {
+  register_pending_ = false;
+  if (ended_) return;
   ChaincodeMessage registered;
   registered.type = MessageType::REGISTERED;
   if (auto err = serial_send(registered)) {
     notify_registry(*err);
-    return;
+  } else {
+    set_state(State::kEstablished);
+    notify_registry(std::nullopt);
   }
-  set_state(State::kEstablished);
-  notify_registry(std::nullopt);
+  // HandleRegister has returned: the loop takes its next message.
+  if (!inbox_.empty() && !ended_ && !stuck_ && !loop_scheduled_) {
+    loop_scheduled_ = true;
+    deps_.sim->after(deps_.config->processing, [this] { loop_step(); });
+  }
 }
 
 // notifyRegistry: on success send READY (synchronously, from the loop) and tell the registry.

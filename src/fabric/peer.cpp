@@ -17,7 +17,7 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
                [this](ChaincodeStream& stream, kernel::End end, const std::string& name) {
                  support_.handle_chaincode_stream(stream, end, name);
                }),
-      launcher_(sim, config_, registry_, runtime_),
+      launcher_(sim, profile_, config_, registry_, runtime_),
       support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr}, launcher_),
       faults_(sim, runtime_, std::move(faults)) {
   for (const ChaincodeDefinition& def : chaincodes) {

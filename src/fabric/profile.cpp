@@ -3,9 +3,38 @@
 namespace ccsim::fabric {
 
 namespace {
+// Each profile is the release named, as fabric-protocol.md section 8 dates the changes.
 Profile v2_5() {
   Profile p;
   p.name = "2.5";
+  return p;
+}
+
+Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's streamDone
+  Profile p = v2_5();
+  p.name = "1.4";
+  p.stop_container_on_launch_failure = true;
+  p.separate_build_step = false;
+  p.launch_error_names_channel = true;
+  return p;
+}
+
+Profile v1_4_0() {  // before FAB-13238 (1.4.1) and FAB-16610 (1.4.4)
+  Profile p = v1_4();
+  p.name = "1.4.0";
+  p.container_exit_ends_launch = false;
+  p.stream_done_wakes_execute = false;
+  return p;
+}
+
+Profile v1_2() {  // the first P-sw release: no launch queue (1.3), no FAB-11487 (1.3)
+  Profile p = v1_4_0();
+  p.name = "1.2";
+  p.queue_concurrent_launches = false;
+  p.send_failure_ends_stream = false;
+  p.wrap_launch_errors = false;
+  p.launch_error_names_channel = false;
+  p.startup_timeout_names_txid = true;
   return p;
 }
 
@@ -24,6 +53,21 @@ constexpr ProfileSwitch kSwitches[] = {
      "the launch (3.0)"},
     {"send_failure_ends_stream", &Profile::send_failure_ends_stream,
      "a failed send notifies the transaction's Execute and ends the stream (FAB-11487, 1.3)"},
+    {"queue_concurrent_launches", &Profile::queue_concurrent_launches,
+     "callers during a launch wait for it and share its outcome (FAB-10804, 1.3); false: 1.2's "
+     "\"has already been launched\" error"},
+    {"container_exit_ends_launch", &Profile::container_exit_ends_launch,
+     "a container that exits before registering fails the launch at once (FAB-13238, 1.4.1)"},
+    {"stop_container_on_launch_failure", &Profile::stop_container_on_launch_failure,
+     "a failed launch stops the container (1.x; removed in 2.0 by FAB-16937)"},
+    {"separate_build_step", &Profile::separate_build_step,
+     "the image is built by its own Runtime.Build step before Start (2.x)"},
+    {"wrap_launch_errors", &Profile::wrap_launch_errors,
+     "launch errors are wrapped \"could not launch chaincode <name>: ...\" (1.3+)"},
+    {"launch_error_names_channel", &Profile::launch_error_names_channel,
+     "launch errors start \"[channel <ch>]\" (1.3 and 1.4)"},
+    {"startup_timeout_names_txid", &Profile::startup_timeout_names_txid,
+     "the startup timeout error ends with the txid (1.2)"},
 };
 }  // namespace
 
@@ -39,13 +83,16 @@ const ProfileSwitch* find_profile_switch(std::string_view name) {
 }
 
 std::optional<Profile> profile_by_name(std::string_view name) {
+  if (name == "1.2") return v1_2();
+  if (name == "1.4.0") return v1_4_0();
+  if (name == "1.4") return v1_4();
   if (name == "2.5") return v2_5();
   if (name == "3.0") return v3_0();
   return std::nullopt;
 }
 
 std::vector<std::string> profile_names() {
-  return {"2.5", "3.0"};
+  return {"1.2", "1.4.0", "1.4", "2.5", "3.0"};
 }
 
 }  // namespace ccsim::fabric

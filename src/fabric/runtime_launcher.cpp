@@ -5,8 +5,16 @@
 namespace ccsim::fabric {
 
 void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, Done done) {
+  // 1.2 (fabric-protocol.md 4.3): Launching refuses a second launch instead of queueing it.
+  if (!profile_->queue_concurrent_launches && registry_->has_launched(ccid)) {
+    trace_note(*sim_, "launcher", "", "", txid, "", "launch " + ccid + ": already launching");
+    done("failed to register " + ccid + " as launching: chaincode " + ccid +
+         " has already been launched");
+    return;
+  }
   Wait& w = *waits_.emplace_back(std::make_unique<Wait>());
   w.ccid = ccid;
+  w.txid = txid;
   w.done = std::move(done);
   auto [state, already_started] = registry_->launching(ccid);
   w.state = state;
@@ -28,11 +36,14 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
   w.state->on_done([&w](const std::optional<std::string>&) { w.select->ready(kDoneCase); });
 }
 
-// The launch goroutine: Build, Start, then Wait for the container to exit.
+// The launch goroutine: Build, Start, then Wait for the container to exit. Before 2.0 the
+// image is built inside Start, and before 1.4.1 nobody waits for the container.
 void RuntimeLauncher::start_container(Wait& w) {
   runtime_->build(w.ccid, [this, &w](const std::optional<std::string>& build_err) {
     if (build_err) {
-      w.start_failure = "error building chaincode: " + *build_err;
+      w.start_failure = (profile_->separate_build_step ? "error building chaincode: "
+                                                       : "error starting container: ") +
+                        *build_err;
       w.select->ready(kStartFailCase);
       return;
     }
@@ -42,6 +53,7 @@ void RuntimeLauncher::start_container(Wait& w) {
         w.select->ready(kStartFailCase);
         return;
       }
+      if (!profile_->container_exit_ends_launch) return;
       runtime_->wait(w.ccid, [&w](int exit_code) {
         w.state->notify("container exited with " + std::to_string(exit_code));
       });
@@ -61,7 +73,8 @@ void RuntimeLauncher::finish(Wait& w, std::size_t chosen) {
       w.state->notify(err);
       break;
     case kTimeoutCase:
-      err = "timeout expired while starting chaincode " + w.ccid + " for transaction";
+      err = "timeout expired while starting chaincode " + w.ccid + " for transaction" +
+            (profile_->startup_timeout_names_txid ? " " + w.txid : std::string());
       w.state->notify(err);
       break;
   }
@@ -69,7 +82,13 @@ void RuntimeLauncher::finish(Wait& w, std::size_t chosen) {
     trace_note(*sim_, "launcher", "", "", "", "", "launch " + w.ccid + " failed: " + *err);
   }
   Done done = std::move(w.done);
-  if (err && !w.already_started) registry_->deregister(w.ccid);  // deferred Deregister
+  if (err && !w.already_started) {
+    // 1.x stops the container (its process dies; docker's kill is exit code 137).
+    if (profile_->stop_container_on_launch_failure) {
+      runtime_->crash(w.ccid, 137, "stopped after a failed launch");
+    }
+    registry_->deregister(w.ccid);  // deferred Deregister
+  }
   done(err);
 }
 

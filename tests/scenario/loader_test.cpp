@@ -119,7 +119,8 @@ TEST_CASE("duplicate chaincode names and txids") {
 
 TEST_CASE("unknown profile lists the known ones") {
   CHECK(error_of(with(R"("profile": "9.9", "proposals": [])")) ==
-        "s.json: /profile: unknown profile \"9.9\"; known: \"2.5\" \"3.0\"");
+        "s.json: /profile: unknown profile \"9.9\"; known: \"1.2\" \"1.4.0\" \"1.4\" \"2.5\" "
+        "\"3.0\"");
 }
 
 TEST_CASE("a step is an object with one known key") {
@@ -173,7 +174,7 @@ TEST_CASE("overrides set single profile switches on top of the named profile") {
 
 TEST_CASE("the switch registry names every switch once, each toggling its own member") {
   const auto switches = fabric::profile_switches();
-  CHECK(switches.size() == 3);
+  CHECK(switches.size() == 10);
   std::set<std::string> names;
   for (const fabric::ProfileSwitch& sw : switches) {
     CAPTURE(sw.name);
@@ -199,7 +200,10 @@ TEST_CASE("an unknown override suggests the nearest switch, or lists them all") 
         "\"launch_require_ready\" (did you mean \"launch_requires_ready\"?)");
   CHECK(error_of(with(R"("overrides": { "keepalive": true }, "proposals": [])")) ==
         "s.json: /overrides/keepalive: unknown profile switch \"keepalive\"; expected one of: "
-        "\"stream_done_wakes_execute\" \"launch_requires_ready\" \"send_failure_ends_stream\"");
+        "\"stream_done_wakes_execute\" \"launch_requires_ready\" \"send_failure_ends_stream\" "
+        "\"queue_concurrent_launches\" \"container_exit_ends_launch\" "
+        "\"stop_container_on_launch_failure\" \"separate_build_step\" \"wrap_launch_errors\" "
+        "\"launch_error_names_channel\" \"startup_timeout_names_txid\"");
   CHECK(error_of(with(R"("overrides": { "launch_requires_ready": 1 }, "proposals": [])")) ==
         "s.json: /overrides/launch_requires_ready: expected true or false, got a number");
   CHECK(error_of(with(R"("overrides": [], "proposals": [])")) ==

@@ -41,7 +41,8 @@ class ChaincodeSupport final : public ChaincodeInvoker {
 
   /// Launch(ccid): a registered handler is used at once (from 3.0 only once Ready);
   /// otherwise the launcher starts or joins a launch.
-  void launch(const std::string& ccid, const std::string& txid, LaunchDone done);
+  void launch(const std::string& ccid, const std::string& txid, const std::string& channel,
+              LaunchDone done);
 
   /// Execute: Invoke (launch, then INIT or TRANSACTION with the execute timeout), then
   /// processChaincodeExecutionResult.

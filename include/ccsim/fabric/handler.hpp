@@ -94,6 +94,7 @@ class Handler final : public ChaincodeStream::Receiver {
   void loop_step();
   std::optional<std::string> handle_message(const ChaincodeMessage& msg);
   void handle_register(const ChaincodeMessage& msg);
+  void finish_register();
   void notify_registry(std::optional<std::string> err);
   void notify(const ChaincodeMessage& msg);
   /// A delegate's result: the RESPONSE, or the cause of the ERROR reply.
@@ -128,9 +129,10 @@ class Handler final : public ChaincodeStream::Receiver {
 
   std::deque<Inbound> inbox_;
   bool loop_scheduled_ = false;
-  bool processing_ = false;  // ProcessStream has started
-  bool ended_ = false;       // ProcessStream has returned
-  bool stuck_ = false;       // the loop blocked forever (a full ResponseNotifier)
+  bool processing_ = false;        // ProcessStream has started
+  bool ended_ = false;             // ProcessStream has returned
+  bool stuck_ = false;             // the loop blocked forever (a full ResponseNotifier)
+  bool register_pending_ = false;  // HandleRegister registered; REGISTERED not yet sent
   kernel::EventId keepalive_timer_;
 
   TransactionContexts contexts_;

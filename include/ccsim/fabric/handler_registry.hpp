@@ -26,6 +26,10 @@ class HandlerRegistry {
   void ready(const std::string& ccid);
   void failed(const std::string& ccid, const std::string& err);
   Handler* handler(const std::string& ccid) const;
+  /// 1.2's hasLaunched: a handler is registered or a launch is under way.
+  bool has_launched(const std::string& ccid) const {
+    return handlers_.count(ccid) != 0 || launching_.count(ccid) != 0;
+  }
   /// Fabric's errors: "duplicate chaincodeID: %s", "peer will not accept external chaincode
   /// connection %s (except in dev mode)".
   std::optional<std::string> register_handler(const std::string& ccid, Handler& handler);

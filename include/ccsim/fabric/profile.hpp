@@ -23,6 +23,27 @@ struct Profile {
   /// P-sw 1.3+: a failed async send notifies the txid's Execute and ends the stream
   /// (FAB-11487, fabric-protocol.md 2.3).
   bool send_failure_ends_stream = true;
+  /// 1.3+: callers during a launch queue on its LaunchState and share its outcome
+  /// (FAB-10804); 1.2 fails them with "failed to register %s as launching: chaincode %s has
+  /// already been launched" (fabric-protocol.md 4.3, 4.4, 7.8).
+  bool queue_concurrent_launches = true;
+  /// 1.4.1+/2.0: Runtime.Wait notifies the launch "container exited with %d", so a
+  /// container that dies before REGISTER fails the launch at once (FAB-13238, 4.4).
+  bool container_exit_ends_launch = true;
+  /// 1.x: a failed launch stops the container (Runtime.Stop); 2.0 removed it (FAB-16937).
+  bool stop_container_on_launch_failure = false;
+  /// 2.x: Runtime.Build is its own step ("error building chaincode: ..."); in 1.x the image is
+  /// built inside Runtime.Start.
+  bool separate_build_step = true;
+  /// 1.3+: ChaincodeSupport.Launch wraps launcher errors ("could not launch chaincode %s:");
+  /// 1.2 returns them as they are.
+  bool wrap_launch_errors = true;
+  /// 1.3/1.4 spell launch errors "[channel %s] could not launch chaincode %s: ..."; 2.x drops
+  /// the channel (4.4, 4.5).
+  bool launch_error_names_channel = false;
+  /// 1.2: "timeout expired while starting chaincode %s for transaction %s" names the txid;
+  /// 1.3+ ends with "for transaction" (4.3, 4.4).
+  bool startup_timeout_names_txid = false;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.

@@ -13,6 +13,7 @@
 #include "ccsim/fabric/container_runtime.hpp"
 #include "ccsim/fabric/handler_registry.hpp"
 #include "ccsim/fabric/peer_config.hpp"
+#include "ccsim/fabric/profile.hpp"
 #include "ccsim/kernel/select.hpp"
 
 namespace ccsim::fabric {
@@ -21,9 +22,13 @@ class RuntimeLauncher {
  public:
   using Done = std::function<void(const std::optional<std::string>& err)>;
 
-  RuntimeLauncher(kernel::Simulation& sim, const PeerConfig& config, HandlerRegistry& registry,
-                  ContainerRuntime& runtime)
-      : sim_(&sim), config_(&config), registry_(&registry), runtime_(&runtime) {}
+  RuntimeLauncher(kernel::Simulation& sim, const Profile& profile, const PeerConfig& config,
+                  HandlerRegistry& registry, ContainerRuntime& runtime)
+      : sim_(&sim),
+        profile_(&profile),
+        config_(&config),
+        registry_(&registry),
+        runtime_(&runtime) {}
 
   /// Launches ccid (or joins the launch under way) on behalf of transaction txid.
   void launch(const std::string& ccid, const std::string& txid, Done done);
@@ -32,6 +37,7 @@ class RuntimeLauncher {
   /// One caller's wait: select over launch done, start failure and startup timeout.
   struct Wait {
     std::string ccid;
+    std::string txid;
     bool already_started = false;
     std::shared_ptr<LaunchState> state;
     std::optional<std::string> start_failure;  // startFailCh (buffer 1)
@@ -45,6 +51,7 @@ class RuntimeLauncher {
   void finish(Wait& wait, std::size_t chosen);
 
   kernel::Simulation* sim_;
+  const Profile* profile_;
   const PeerConfig* config_;
   HandlerRegistry* registry_;
   ContainerRuntime* runtime_;
