@@ -43,16 +43,31 @@ const char* kUsage =
     "\n"
     "'ccsim <command> --help' describes a command's options.\n";
 
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
-                        const po::positional_options_description& positional) {
+/// A command's options, its positional FILE arguments, and whether --help was asked.
+struct ParsedCommand {
   po::variables_map vm;
+  std::vector<std::string> files;
+  bool help = false;
+};
+
+ParsedCommand parse_command(const std::vector<std::string>& args,
+                            const po::options_description& opts) {
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  ParsedCommand parsed;
   try {
-    po::store(po::command_line_parser(args).options(opts).positional(positional).run(), vm);
-    po::notify(vm);
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), parsed.vm);
+    po::notify(parsed.vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
-  return vm;
+  parsed.help = parsed.vm.count("help") != 0;
+  if (parsed.vm.count("file") != 0) parsed.files = parsed.vm["file"].as<std::vector<std::string>>();
+  return parsed;
 }
 
 int cmd_run(const std::vector<std::string>& args) {
@@ -66,21 +81,14 @@ int cmd_run(const std::vector<std::string>& args) {
       "perfetto", po::value<std::string>(),
       "also write the trace as Chrome trace-event JSON (ui.perfetto.dev) to this file")(
       "quiet,q", "print outcomes, seed and digest only, not every event");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  const po::variables_map vm = parse(args, all, positional);
-  if (vm.count("help") != 0) {
+  const ParsedCommand parsed = parse_command(args, opts);
+  if (parsed.help) {
     std::cout << opts;
     return kExitPassed;
   }
-  if (vm.count("file") == 0 || vm["file"].as<std::vector<std::string>>().size() != 1) {
-    throw UsageError("run takes exactly one scenario file");
-  }
-  const std::string file = vm["file"].as<std::vector<std::string>>().front();
+  if (parsed.files.size() != 1) throw UsageError("run takes exactly one scenario file");
+  const po::variables_map& vm = parsed.vm;
+  const std::string& file = parsed.files.front();
   const ccsim::scenario::Scenario scenario = ccsim::scenario::load_file(file);
 
   ccsim::scenario::RunOptions options;
@@ -111,20 +119,14 @@ int cmd_run(const std::vector<std::string>& args) {
 int cmd_check(const std::vector<std::string>& args) {
   po::options_description opts("ccsim check FILE... [options]");
   opts.add_options()("help,h", "show this help");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  const po::variables_map vm = parse(args, all, positional);
-  if (vm.count("help") != 0) {
+  const ParsedCommand parsed = parse_command(args, opts);
+  if (parsed.help) {
     std::cout << opts;
     return kExitPassed;
   }
-  if (vm.count("file") == 0) throw UsageError("check takes one or more scenario files");
+  if (parsed.files.empty()) throw UsageError("check takes one or more scenario files");
   int status = kExitPassed;
-  for (const std::string& file : vm["file"].as<std::vector<std::string>>()) {
+  for (const std::string& file : parsed.files) {
     try {
       ccsim::scenario::load_file(file);
       std::cout << file << ": ok\n";

@@ -23,13 +23,6 @@ const char* to_string(Handler::State state) {
   return "UNKNOWN";
 }
 
-namespace {
-// shorttxid: the first 8 characters, as Fabric logs and some error texts use.
-std::string short_txid(const std::string& txid) {
-  return txid.substr(0, 8);
-}
-}  // namespace
-
 Handler::Handler(Deps deps, ChaincodeStream& stream, kernel::End end, std::string stream_name)
     : deps_(deps), stream_(&stream), end_(end), stream_name_(std::move(stream_name)) {
   stream_->attach(end_, this);

@@ -18,12 +18,6 @@ const char* to_string(ShimHandler::State state) {
   return "UNKNOWN";
 }
 
-namespace {
-std::string short_txid(const std::string& txid) {
-  return txid.substr(0, 8);
-}
-}  // namespace
-
 ShimHandler::ShimHandler(kernel::Simulation& sim, const PeerConfig& config, ChaincodeStream& stream,
                          kernel::End end, std::string stream_name,
                          const ChaincodeDefinition& chaincode, OnExit on_exit)
