@@ -291,6 +291,11 @@ Handler::DelegateResult Handler::state_delegate(const ChaincodeMessage& msg,
                                                 TransactionContext& ctx) {
   TxSimulator& sim = *ctx.params.simulator;
   const std::string& ns = ctx.params.namespace_id;
+  // A cc2cc callee shares its caller's simulator, which the endorser may have released
+  // already (the outer execute timed out): queryExecutor.checkDone.
+  const bool uses_simulator =
+      msg.type != MessageType::QUERY_STATE_NEXT && msg.type != MessageType::QUERY_STATE_CLOSE;
+  if (uses_simulator && sim.is_done()) return DelegateResult{std::nullopt, TxSimulator::kDoneError};
   const bool private_data = !msg.collection.empty();
   const auto ok = [](ChaincodeMessage r = {}) { return DelegateResult{std::move(r), ""}; };
   const auto fail = [](std::string e) { return DelegateResult{std::nullopt, std::move(e)}; };
@@ -399,17 +404,20 @@ void Handler::invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& 
   params.simulator = channel == ctx.params.channel_id
                          ? ctx.params.simulator
                          : std::make_shared<TxSimulator>(*deps_.ledger, channel);
-  deps_.invoker->invoke(params, target, msg.args,
-                        [done = std::move(done)](std::optional<ChaincodeMessage> response,
-                                                 std::optional<std::string> error) {
-                          if (error) {
-                            done(DelegateResult{std::nullopt, "execute failed: " + *error});
-                            return;
-                          }
-                          ChaincodeMessage r;
-                          r.nested = std::make_shared<const ChaincodeMessage>(std::move(*response));
-                          done(DelegateResult{std::move(r), ""});
-                        });
+  const bool cross_channel = channel != ctx.params.channel_id;
+  deps_.invoker->invoke(
+      params, target, msg.args,
+      [done = std::move(done), cross_channel, simulator = params.simulator](
+          std::optional<ChaincodeMessage> response, std::optional<std::string> error) {
+        if (cross_channel) simulator->done();  // defer sim.Done()
+        if (error) {
+          done(DelegateResult{std::nullopt, "execute failed: " + *error});
+          return;
+        }
+        ChaincodeMessage r;
+        r.nested = std::make_shared<const ChaincodeMessage>(std::move(*response));
+        done(DelegateResult{std::move(r), ""});
+      });
 }
 
 // --- Execute ----------------------------------------------------------------------------

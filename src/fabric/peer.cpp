@@ -44,8 +44,9 @@ void Peer::submit(const Proposal& proposal) {
 
   const kernel::Time submitted = sim_->now();
   support_.execute(params, def.name, proposal.args, proposal.is_init,
-                   [this, params, submitted](ExecutionResult r) {
+                   [this, params, submitted, ordinal = proposal.ordinal](ExecutionResult r) {
                      ProposalOutcome o;
+                     o.ordinal = ordinal;
                      o.txid = params.txid;
                      o.channel_id = params.channel_id;
                      o.submitted = submitted;
@@ -62,6 +63,7 @@ void Peer::submit(const Proposal& proposal) {
                          params.simulator->commit_to(ledger_, params.txid);
                        }
                      }
+                     params.simulator->done();  // defer txParams.TXSimulator.Done()
                      record_outcome(std::move(o));
                    });
 }

@@ -76,7 +76,7 @@ void write_text(std::ostream& out, const scenario::Scenario& scenario,
   for (const auto& sp : scenario.proposals) {
     const fabric::ProposalOutcome* found = nullptr;
     for (const auto& o : result.outcomes) {
-      if (o.txid == sp.proposal.txid && o.channel_id == sp.proposal.channel_id) found = &o;
+      if (o.ordinal == sp.proposal.ordinal) found = &o;
     }
     out << "outcome " << sp.proposal.txid << " ";
     if (found == nullptr) {

@@ -93,7 +93,9 @@ bool matches(const MessageExpectation& m, const kernel::TraceEvent& e) {
                                      ? kernel::TraceKind::kSend
                                      : kernel::TraceKind::kDeliver;
   return e.kind == kind && e.type == m.type && (!m.from || e.from == *m.from) &&
-         (!m.txid || e.txid == *m.txid) && (!m.chaincode || e.stream == *m.chaincode);
+         (!m.txid || e.txid == *m.txid) && (!m.chaincode || e.stream == *m.chaincode) &&
+         (!m.channel || e.channel == *m.channel) &&
+         (!m.detail_contains || e.detail.find(*m.detail_contains) != std::string::npos);
 }
 
 // "ERROR delivered from peer for tx1 on mycc"
@@ -102,6 +104,8 @@ std::string describe(const MessageExpectation& m) {
   if (m.from) s += " from " + *m.from;
   if (m.txid) s += " for " + *m.txid;
   if (m.chaincode) s += " on " + *m.chaincode;
+  if (m.channel) s += " in channel \"" + *m.channel + "\"";
+  if (m.detail_contains) s += " containing \"" + *m.detail_contains + "\"";
   return s;
 }
 
@@ -132,9 +136,10 @@ std::vector<std::string> check_expectations(const Scenario& scenario, const RunR
   };
 
   for (const auto& [txid, want] : scenario.expect.outcomes) {
+    // With a txid submitted more than once ("duplicate"), the first proposal's outcome.
     const fabric::ProposalOutcome* got = nullptr;
     for (const auto& o : result.outcomes) {
-      if (o.txid == txid) got = &o;
+      if (o.txid == txid && (got == nullptr || o.ordinal < got->ordinal)) got = &o;
     }
     const std::string where = "/expect/outcomes/" + token(txid);
     if (got == nullptr) {
@@ -182,6 +187,10 @@ std::vector<std::string> check_expectations(const Scenario& scenario, const RunR
       fail(where + "/completed_by", "expected an outcome by " +
                                         kernel::format_time(*want.completed_by) + ", got one at " +
                                         kernel::format_time(got->completed));
+    }
+    if (want.event && got->event != want.event) {
+      fail(where + "/event", "expected the event " + quoted(*want.event) + ", got " +
+                                 (got->event ? quoted(*got->event) : "none"));
     }
   }
 

@@ -436,6 +436,7 @@ Scenario read_scenario(const Node& root) {
                   "\" (set \"duplicate\": true to submit it again on purpose)");
       }
       txids.insert(sp.proposal.txid);
+      sp.proposal.ordinal = s.proposals.size();
       s.proposals.push_back(std::move(sp));
     }
   }

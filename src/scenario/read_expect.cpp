@@ -89,8 +89,8 @@ std::string one_of(const Node& n, const std::string& first, const std::string& s
 }
 
 OutcomeExpectation read_outcome(const Node& o) {
-  o.require_keys(
-      {"status", "payload", "error", "error_contains", "error_matches", "within", "completed_by"});
+  o.require_keys({"status", "payload", "error", "error_contains", "error_matches", "within",
+                  "completed_by", "event"});
   OutcomeExpectation e;
   if (auto v = o.get("status")) {
     if (v->json().is_null()) {
@@ -109,6 +109,7 @@ OutcomeExpectation read_outcome(const Node& o) {
   }
   if (auto v = o.get("error_contains")) e.error_contains = v->as_string();
   if (auto v = o.get("error_matches")) e.error_matches = read_regex(*v);
+  if (auto v = o.get("event")) e.event = v->as_string();
   if (auto v = o.get("within")) e.within = duration_of(*v);
   if (auto v = o.get("completed_by")) e.completed_by = kernel::Time::zero() + duration_of(*v);
   return e;
@@ -116,7 +117,8 @@ OutcomeExpectation read_outcome(const Node& o) {
 
 MessageExpectation read_message(const Node& n, const Scenario& s,
                                 const std::set<std::string>& txids) {
-  n.require_keys({"type", "from", "txid", "chaincode", "event", "count", "min", "max", "present"});
+  n.require_keys({"type", "from", "txid", "chaincode", "channel", "detail_contains", "event",
+                  "count", "min", "max", "present"});
   MessageExpectation m;
   const Node type = n.require("type");
   m.type = type.as_string();
@@ -132,6 +134,8 @@ MessageExpectation read_message(const Node& n, const Scenario& s,
     m.txid = v->as_string();
     if (txids.count(*m.txid) == 0) v->fail("no proposal has txid \"" + *m.txid + "\"");
   }
+  if (auto v = n.get("channel")) m.channel = v->as_string();
+  if (auto v = n.get("detail_contains")) m.detail_contains = v->as_string();
   if (auto v = n.get("chaincode")) {
     m.chaincode = v->as_string();
     bool known = false;

@@ -2,7 +2,10 @@
 // section of fabric-protocol.md it reproduces.
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "../scenario/test_support.hpp"
+#include "ccsim/report/text_trace.hpp"
 
 using namespace ccsim;
 
@@ -78,6 +81,15 @@ TEST_CASE("fabric-protocol 2.2: a duplicate channel+txid is rejected before anyt
         "failed to execute transaction t: error sending: txid: t(ch) exists");
   CHECK(r.outcomes[1].status == 200);
   CHECK(events_of(r, kernel::TraceKind::kSend, "TRANSACTION").size() == 1);
+  // Each proposal keeps its own outcome, though they share a txid.
+  CHECK(r.outcomes[0].ordinal == 1);
+  CHECK(r.outcomes[1].ordinal == 0);
+  std::ostringstream text;
+  report::write_text(text, s, r, report::TextOptions{false});
+  CHECK(text.str().find(
+            "outcome t at 1.003000000s status=200\noutcome t at 0.600000000s status=- "
+            "error=\"failed to execute transaction t: error sending: txid: t(ch) exists\"") !=
+        std::string::npos);
 }
 
 // §3.1: Invoke returns COMPLETED whatever the status; the endorser commits only below 400.

@@ -306,3 +306,28 @@ TEST_CASE("limits.max_call_depth is enforced at run time with a message") {
   REQUIRE(r.outcomes.size() == 1);
   CHECK(r.outcomes[0].status == 500);
 }
+
+// Fabric 2.x's endorser calls TxSimulator.Done when the proposal ends (endorser.go, defer
+// txParams.TXSimulator.Done()); a same-channel callee still running after the outer timeout
+// shares that simulator, and queryExecutor.checkDone fails its next call.
+TEST_CASE(
+    "fabric-protocol 5: a callee's stub call after the outer timeout finds the simulator Done") {
+  const auto s = scenario::load_text(
+      R"({ "config": { "execute_timeout": "2s" }, "network": { "latency": "1ms" }, "chaincodes": [
+      { "name": "a", "functions": { "f": [ { "sleep": "1500ms" },
+                                           { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] } },
+      { "name": "b", "functions": { "g": [ { "sleep": "1s" }, { "get_state": "k" } ] } } ],
+    "proposals": [ { "txid": "t", "channel": "ch", "chaincode": "a", "function": "f" } ] })",
+      "done.json");
+  // a's outer timeout ends the proposal at 2.001s; b, called at ~1.5s with its own 2s
+  // timeout, asks for "k" at ~2.5s with its context alive but the simulator Done.
+  const auto r = scenario::run(s, {});
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(r.outcomes[0].error ==
+        "failed to execute transaction t: error sending: timeout expired while executing "
+        "transaction");
+  CHECK(details(r, kernel::TraceKind::kSend, "peer", "ERROR") ==
+        std::vector<std::string>{
+            "\"GET_STATE failed: transaction ID: t: this instance should not be used after calling "
+            "Done()\""});
+}

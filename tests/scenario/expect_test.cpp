@@ -308,3 +308,25 @@ TEST_CASE("ledger expectations may name a channel only a chaincode-to-chaincode 
       "expect": { "ledger": { "other": { "b": { "k": null } } } } })";
   CHECK(scenario::load_text(scenario, "s.json").expect.ledger.count("other") == 1);
 }
+
+TEST_CASE("expect.messages filters on channel and on the payload's text; outcomes on the event") {
+  const std::string base = R"({ "chaincodes": [ { "name": "cc", "functions": {
+      "f": [ { "set_event": { "name": "paid" } }, { "get_state": "k" } ] } } ],
+    "proposals": [ { "txid": "t", "channel": "ch", "chaincode": "cc", "function": "f" } ],
+    "expect": )";
+  const auto failures = [&](const std::string& expect) {
+    return scenario::run(scenario::load_text(base + expect + "}", "e.json"), {}).failures;
+  };
+  CHECK(failures(R"({ "outcomes": { "t": { "event": "paid" } },
+      "messages": [ { "type": "GET_STATE", "event": "send", "channel": "ch", "detail_contains": "key=\"k\"", "count": 1 },
+                    { "type": "COMPLETED", "detail_contains": "event=\"paid\"" },
+                    { "type": "GET_STATE", "channel": "", "present": false } ] })")
+            .empty());
+  CHECK(failures(R"({ "outcomes": { "t": { "event": "refunded" } } })") ==
+        std::vector<std::string>{
+            "expect /expect/outcomes/t/event: expected the event \"refunded\", got \"paid\""});
+  const auto f =
+      failures(R"({ "messages": [ { "type": "GET_STATE", "detail_contains": "key=\"z\"" } ] })");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].find("GET_STATE delivered containing \"key=\\\"z\\\"\"") != std::string::npos);
+}

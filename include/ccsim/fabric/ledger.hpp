@@ -60,6 +60,12 @@ class TxSimulator {
 
   const std::string& channel() const { return channel_; }
 
+  /// TxSimulator.Done: the endorser releases the simulator when the proposal ends (and a
+  /// cross-channel cc2cc when its call returns); every later use fails with kDoneError.
+  void done() { done_ = true; }
+  bool is_done() const { return done_; }
+  static constexpr const char* kDoneError = "this instance should not be used after calling Done()";
+
   std::optional<std::string> get_state(const std::string& ns, const std::string& key,
                                        const std::string& collection = "") const;
   void set_state(const std::string& ns, const std::string& key, std::string value,
@@ -94,6 +100,7 @@ class TxSimulator {
   const Ledger* ledger_;
   std::string channel_;
   std::vector<Write> writes_;  // in the order the chaincode made them
+  bool done_ = false;
 };
 
 }  // namespace ccsim::fabric

@@ -25,10 +25,12 @@ struct Proposal {
   std::string chaincode;          // chaincode name
   std::vector<std::string> args;  // args[0] is the function
   bool is_init = false;           // 2.x: sent as INIT rather than TRANSACTION
+  std::size_t ordinal = 0;        // its place among the run's proposals (ties txid duplicates)
 };
 
 /// A proposal's final result as the client would see it.
 struct ProposalOutcome {
+  std::size_t ordinal = 0;  // the proposal's (Proposal::ordinal)
   std::string txid;
   std::string channel_id;
   kernel::Time submitted;

@@ -39,6 +39,8 @@ struct OutcomeExpectation {
   std::optional<kernel::Duration> within;
   /// The outcome is recorded no later than this virtual instant.
   std::optional<kernel::Time> completed_by;
+  /// The name of the chaincode event the proposal's response carries.
+  std::optional<std::string> event;
 };
 
 /// A trace assertion (expect.messages[i]): how many message events match the filters.
@@ -49,6 +51,10 @@ struct MessageExpectation {
   std::optional<std::string> from;       // "peer" or "shim": the sending end
   std::optional<std::string> txid;       // the message's txid
   std::optional<std::string> chaincode;  // the stream's name (the chaincode's name)
+  std::optional<std::string> channel;    // the message's channel_id ("" = none)
+  /// A substring of the event's detail: the payload as the trace shows it (ERROR text,
+  /// key, status, ...).
+  std::optional<std::string> detail_contains;
   /// Inclusive bounds on the number of matching events; with neither given, at least one
   /// ("count": n sets both to n, "present": false sets max to 0).
   std::uint64_t min = 1;
