@@ -77,7 +77,10 @@ void Handler::loop_step() {
   if (in.closed) {
     // ProcessStream's Recv returned an error: io.EOF is returned as is.
     end_stream(in.why.eof ? "EOF"
-                          : "receive from chaincode support stream failed: " + in.why.error);
+                          : (deps_.profile->receive_error_names_stream
+                                 ? "receive from chaincode support stream failed: "
+                                 : "receive failed: ") +
+                                in.why.error);
     return;
   }
   trace_message(*deps_.sim, TraceKind::kDeliver, Side::kPeer, to_string(state_), stream_name_,

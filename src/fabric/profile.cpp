@@ -16,6 +16,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.stop_container_on_launch_failure = true;
   p.separate_build_step = false;
   p.launch_error_names_channel = true;
+  p.receive_error_names_stream = false;
   return p;
 }
 
@@ -68,6 +69,9 @@ constexpr ProfileSwitch kSwitches[] = {
      "launch errors start \"[channel <ch>]\" (1.3 and 1.4)"},
     {"startup_timeout_names_txid", &Profile::startup_timeout_names_txid,
      "the startup timeout error ends with the txid (1.2)"},
+    {"receive_error_names_stream", &Profile::receive_error_names_stream,
+     "a Recv error ends the peer's stream with \"receive from chaincode support stream failed\" "
+     "(2.x; 1.2-1.4 say \"receive failed\")"},
 };
 }  // namespace
 

@@ -1,6 +1,8 @@
 // Golden traces: the exact text and JSON-lines output of bundled scenarios, checked in
 // beside the tests. Any change in timing or order shows up as a diff. When a change is
 // intended, regenerate with tools/update-golden and read the diff before committing.
+#include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -73,4 +75,24 @@ TEST_CASE("invoke_basic: register, launch and invoke deliver exactly the protoco
   CHECK(last["digest"].get<std::string>().size() == 16);
   CHECK(r.passed());
   CHECK(r.ledger.at(fabric::StateKey{"ch1", "mycc", "a"}) == "1");
+}
+
+// Every bundled scenario pins its behaviour with an expect block: each must hold, and a
+// second run must reproduce the first byte for byte (the determinism contract).
+TEST_CASE("every bundled scenario's expectations hold, and it replays to the same digest") {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(testing::source_path("scenarios"))) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 30);
+  for (const auto& file : files) {
+    CAPTURE(file.string());
+    const auto s = scenario::load_file(file.string());
+    const auto first = scenario::run(s, {.seed = s.default_seed});
+    CHECK(first.failures == std::vector<std::string>{});
+    CHECK(!first.limit_error);
+    CHECK(scenario::run(s, {.seed = s.default_seed}).digest() == first.digest());
+  }
 }

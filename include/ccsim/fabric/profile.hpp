@@ -44,6 +44,9 @@ struct Profile {
   /// 1.2: "timeout expired while starting chaincode %s for transaction %s" names the txid;
   /// 1.3+ ends with "for transaction" (4.3, 4.4).
   bool startup_timeout_names_txid = false;
+  /// 2.x: a Recv error ends the peer's stream with "receive from chaincode support stream
+  /// failed: <err>"; 1.2-1.4 say "receive failed: <err>" (fabric-protocol.md 2.7).
+  bool receive_error_names_stream = true;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.
