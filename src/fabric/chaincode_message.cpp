@@ -38,7 +38,19 @@ std::string quoted(std::string_view s) {
   out += '"';
   return out;
 }
+
+// The same table, types only, for all_message_types().
+constexpr std::array<MessageType, kNames.size()> kTypes = [] {
+  std::array<MessageType, kNames.size()> types{};
+  for (std::size_t i = 0; i < kNames.size(); ++i)
+    types[i] = kNames[i].first;
+  return types;
+}();
 }  // namespace
+
+std::span<const MessageType> all_message_types() {
+  return kTypes;
+}
 
 const char* to_string(MessageType type) {
   for (const auto& [t, name] : kNames) {

@@ -5,6 +5,8 @@
 // stream ends and with which text, and the state afterwards.
 #include <doctest/doctest.h>
 
+#include "state_table_support.hpp"
+
 #include <optional>
 #include <set>
 #include <sstream>
@@ -24,45 +26,7 @@ using namespace ccsim;
 using fabric::ChaincodeMessage;
 using fabric::MessageType;
 
-// Longer than 8 characters, so a text that shortens it (shorttxid) would show.
-#define TXID "0123456789abcdef"
-#define CHANNEL "ch"
-
 namespace {
-
-constexpr MessageType kAllTypes[] = {
-    MessageType::UNDEFINED,
-    MessageType::REGISTER,
-    MessageType::REGISTERED,
-    MessageType::INIT,
-    MessageType::READY,
-    MessageType::TRANSACTION,
-    MessageType::COMPLETED,
-    MessageType::ERROR,
-    MessageType::GET_STATE,
-    MessageType::PUT_STATE,
-    MessageType::DEL_STATE,
-    MessageType::INVOKE_CHAINCODE,
-    MessageType::RESPONSE,
-    MessageType::GET_STATE_BY_RANGE,
-    MessageType::GET_QUERY_RESULT,
-    MessageType::QUERY_STATE_NEXT,
-    MessageType::QUERY_STATE_CLOSE,
-    MessageType::KEEPALIVE,
-    MessageType::GET_HISTORY_FOR_KEY,
-    MessageType::GET_STATE_METADATA,
-    MessageType::PUT_STATE_METADATA,
-    MessageType::GET_PRIVATE_DATA_HASH,
-    MessageType::PURGE_PRIVATE_DATA,
-};
-
-/// The fake shim: records what the peer sends and whether its inbound direction ended.
-struct RecordingEnd final : fabric::ChaincodeStream::Receiver {
-  std::vector<ChaincodeMessage> got;
-  std::optional<kernel::StreamClosed> closed;
-  void on_message(ChaincodeMessage msg) override { got.push_back(std::move(msg)); }
-  void on_closed(const kernel::StreamClosed& why) override { closed = why; }
-};
 
 using PeerState = fabric::Handler::State;
 
@@ -119,7 +83,7 @@ struct PeerHarness {
   // Unsolicited registration allowed: REGISTER succeeds without a launch.
   fabric::HandlerRegistry registry{sim, /*allow_unsolicited_registration=*/true};
   fabric::Ledger ledger;
-  RecordingEnd shim;
+  testing::RecordingEnd shim;
   fabric::Handler handler{
       fabric::Handler::Deps{&sim, &profile, &config, &registry, &ledger, /*invoker=*/nullptr},
       stream, kernel::End::kA, "cc"};
@@ -194,8 +158,8 @@ struct PeerHarness {
 ChaincodeMessage injected(MessageType type) {
   ChaincodeMessage msg;
   msg.type = type;
-  msg.txid = TXID;
-  msg.channel_id = CHANNEL;
+  msg.txid = CCSIM_TEST_TXID;
+  msg.channel_id = CCSIM_TEST_CHANNEL;
   if (type == MessageType::REGISTER) msg.chaincode_id = "cc:1.0";
   msg.key = "k";
   msg.args = {"f"};
@@ -245,8 +209,8 @@ void run_row(PeerState state, const Row& row) {
       REQUIRE(h.shim.got.size() == 1);
       CHECK(h.shim.got[0].type == MessageType::ERROR);
       CHECK(h.shim.got[0].text == std::string(row.text));
-      CHECK(h.shim.got[0].txid == TXID);
-      CHECK(h.shim.got[0].channel_id == CHANNEL);
+      CHECK(h.shim.got[0].txid == CCSIM_TEST_TXID);
+      CHECK(h.shim.got[0].channel_id == CCSIM_TEST_CHANNEL);
       CHECK(h.handler.state() == state);
       check_stream_up(h);
       break;
@@ -270,7 +234,8 @@ void run_table(PeerState state, const std::vector<Row>& rows) {
   std::multiset<MessageType> types;
   for (const Row& row : rows)
     types.insert(row.type);
-  REQUIRE(types == std::multiset<MessageType>(std::begin(kAllTypes), std::end(kAllTypes)));
+  REQUIRE(types == std::multiset<MessageType>(std::begin(fabric::all_message_types()),
+                                              std::end(fabric::all_message_types())));
   // One subcase per row: a row that fails does not hide the rows after it.
   for (const Row& row : rows) {
     SUBCASE(describe(state, row).c_str()) {
@@ -284,89 +249,89 @@ void run_table(PeerState state, const std::vector<Row>& rows) {
 TEST_CASE("fabric-protocol 2.2: peer in created state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (UNDEFINED) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::REGISTER, Expect::kRegisters, "", "2.2 HandleRegister"},
       {MessageType::REGISTERED, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (REGISTERED) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::INIT, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (INIT) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::READY, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (READY) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::TRANSACTION, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (TRANSACTION) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::COMPLETED, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (COMPLETED) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::ERROR, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (ERROR) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::GET_STATE, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (GET_STATE) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::PUT_STATE, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (PUT_STATE) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::DEL_STATE, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (DEL_STATE) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::INVOKE_CHAINCODE, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (INVOKE_CHAINCODE) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::RESPONSE, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (RESPONSE) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::GET_STATE_BY_RANGE, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (GET_STATE_BY_RANGE) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::GET_QUERY_RESULT, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (GET_QUERY_RESULT) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::QUERY_STATE_NEXT, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (QUERY_STATE_NEXT) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::QUERY_STATE_CLOSE, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (QUERY_STATE_CLOSE) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::KEEPALIVE, Expect::kIgnored, "", "2.2 step 1, 2.6"},
       {MessageType::GET_HISTORY_FOR_KEY, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (GET_HISTORY_FOR_KEY) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::GET_STATE_METADATA, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (GET_STATE_METADATA) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::PUT_STATE_METADATA, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (PUT_STATE_METADATA) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::GET_PRIVATE_DATA_HASH, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (GET_PRIVATE_DATA_HASH) while in created state",
        "2.2 step 2, 2.7"},
       {MessageType::PURGE_PRIVATE_DATA, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (PURGE_PRIVATE_DATA) while in created state",
        "2.2 step 2, 2.7"},
   };
@@ -379,92 +344,92 @@ TEST_CASE("fabric-protocol 2.2: peer in established state, every message type") 
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::REGISTER, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::REGISTERED, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::INIT, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::READY, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::TRANSACTION, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::COMPLETED, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::ERROR, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::GET_STATE, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::PUT_STATE, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::DEL_STATE, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::INVOKE_CHAINCODE, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::RESPONSE, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::GET_STATE_BY_RANGE, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::GET_QUERY_RESULT, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::QUERY_STATE_NEXT, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::QUERY_STATE_CLOSE, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::KEEPALIVE, Expect::kIgnored, "", "2.2 step 1, 2.6"},
       {MessageType::GET_HISTORY_FOR_KEY, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::GET_STATE_METADATA, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::PUT_STATE_METADATA, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::GET_PRIVATE_DATA_HASH, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
       {MessageType::PURGE_PRIVATE_DATA, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
-       "transaction " TXID,
+       "transaction " CCSIM_TEST_TXID,
        "2.2 step 4, 2.7"},
   };
   run_table(PeerState::kEstablished, rows);
@@ -476,76 +441,81 @@ TEST_CASE("fabric-protocol 2.2: peer in established state, every message type") 
 TEST_CASE("fabric-protocol 2.2: peer in ready state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (UNDEFINED) while in ready state",
        "2.2 step 3, 2.7"},
       {MessageType::REGISTER, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (REGISTER) while in ready state",
        "2.2 step 3, 2.7"},
       {MessageType::REGISTERED, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (REGISTERED) while in ready state",
        "2.2 step 3, 2.7"},
       {MessageType::INIT, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (INIT) while in ready state",
        "2.2 step 3, 2.7"},
       {MessageType::READY, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (READY) while in ready state",
        "2.2 step 3, 2.7"},
       {MessageType::TRANSACTION, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (TRANSACTION) while in ready state",
        "2.2 step 3, 2.7"},
       {MessageType::COMPLETED, Expect::kNotifyDropped,
-       "notifier Txid:" TXID ", channelID:" CHANNEL
+       "notifier Txid:" CCSIM_TEST_TXID ", channelID:" CCSIM_TEST_CHANNEL
        " does not exist for handling message COMPLETED",
        "2.2 Notify"},
       {MessageType::ERROR, Expect::kNotifyDropped,
-       "notifier Txid:" TXID ", channelID:" CHANNEL " does not exist for handling message ERROR",
+       "notifier Txid:" CCSIM_TEST_TXID ", channelID:" CCSIM_TEST_CHANNEL
+       " does not exist for handling message ERROR",
        "2.2 Notify"},
       {MessageType::GET_STATE, Expect::kErrorReply,
-       "GET_STATE failed: transaction ID: " TXID ": no ledger context", "2.2 HandleTransaction"},
+       "GET_STATE failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
+       "2.2 HandleTransaction"},
       {MessageType::PUT_STATE, Expect::kErrorReply,
-       "PUT_STATE failed: transaction ID: " TXID ": no ledger context", "2.2 HandleTransaction"},
+       "PUT_STATE failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
+       "2.2 HandleTransaction"},
       {MessageType::DEL_STATE, Expect::kErrorReply,
-       "DEL_STATE failed: transaction ID: " TXID ": no ledger context", "2.2 HandleTransaction"},
+       "DEL_STATE failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
+       "2.2 HandleTransaction"},
       {MessageType::INVOKE_CHAINCODE, Expect::kErrorReply,
-       "INVOKE_CHAINCODE failed: transaction ID: " TXID ": could not get valid transaction",
+       "INVOKE_CHAINCODE failed: transaction ID: " CCSIM_TEST_TXID
+       ": could not get valid transaction",
        "2.2 HandleTransaction"},
       {MessageType::RESPONSE, Expect::kEndsStream,
-       "error handling message, ending stream: [" TXID
+       "error handling message, ending stream: [" CCSIM_TEST_TXID
        "] Fabric side handler cannot handle message (RESPONSE) while in ready state",
        "2.2 step 3, 2.7"},
       {MessageType::GET_STATE_BY_RANGE, Expect::kErrorReply,
-       "GET_STATE_BY_RANGE failed: transaction ID: " TXID ": no ledger context",
+       "GET_STATE_BY_RANGE failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
        "2.2 HandleTransaction"},
       {MessageType::GET_QUERY_RESULT, Expect::kErrorReply,
-       "GET_QUERY_RESULT failed: transaction ID: " TXID ": no ledger context",
+       "GET_QUERY_RESULT failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
        "2.2 HandleTransaction"},
       {MessageType::QUERY_STATE_NEXT, Expect::kErrorReply,
-       "QUERY_STATE_NEXT failed: transaction ID: " TXID ": no ledger context",
+       "QUERY_STATE_NEXT failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
        "2.2 HandleTransaction"},
       {MessageType::QUERY_STATE_CLOSE, Expect::kErrorReply,
-       "QUERY_STATE_CLOSE failed: transaction ID: " TXID ": no ledger context",
+       "QUERY_STATE_CLOSE failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
        "2.2 HandleTransaction"},
       {MessageType::KEEPALIVE, Expect::kIgnored, "", "2.2 step 1, 2.6"},
       {MessageType::GET_HISTORY_FOR_KEY, Expect::kErrorReply,
-       "GET_HISTORY_FOR_KEY failed: transaction ID: " TXID ": no ledger context",
+       "GET_HISTORY_FOR_KEY failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
        "2.2 HandleTransaction"},
       {MessageType::GET_STATE_METADATA, Expect::kErrorReply,
-       "GET_STATE_METADATA failed: transaction ID: " TXID ": no ledger context",
+       "GET_STATE_METADATA failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
        "2.2 HandleTransaction"},
       {MessageType::PUT_STATE_METADATA, Expect::kErrorReply,
-       "PUT_STATE_METADATA failed: transaction ID: " TXID ": no ledger context",
+       "PUT_STATE_METADATA failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
        "2.2 HandleTransaction"},
       {MessageType::GET_PRIVATE_DATA_HASH, Expect::kErrorReply,
-       "GET_PRIVATE_DATA_HASH failed: transaction ID: " TXID ": no ledger context",
+       "GET_PRIVATE_DATA_HASH failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
        "2.2 HandleTransaction"},
       {MessageType::PURGE_PRIVATE_DATA, Expect::kErrorReply,
-       "PURGE_PRIVATE_DATA failed: transaction ID: " TXID ": no ledger context",
+       "PURGE_PRIVATE_DATA failed: transaction ID: " CCSIM_TEST_TXID ": no ledger context",
        "2.2 HandleTransaction"},
   };
   run_table(PeerState::kReady, rows);

@@ -5,6 +5,8 @@
 // once and S-go's reaction checked: what the shim sends, its state, and whether it exits.
 #include <doctest/doctest.h>
 
+#include "state_table_support.hpp"
+
 #include <optional>
 #include <set>
 #include <sstream>
@@ -23,47 +25,9 @@ using namespace ccsim;
 using fabric::ChaincodeMessage;
 using fabric::MessageType;
 
-// Longer than 8 characters, so the short-txid rule of "responseChannel does not exist" and
 // the full txid of "cannot handle message" are both visible.
-#define TXID "0123456789abcdef"
-#define SHORT_TXID "01234567"
-#define CHANNEL "ch"
 
 namespace {
-
-constexpr MessageType kAllTypes[] = {
-    MessageType::UNDEFINED,
-    MessageType::REGISTER,
-    MessageType::REGISTERED,
-    MessageType::INIT,
-    MessageType::READY,
-    MessageType::TRANSACTION,
-    MessageType::COMPLETED,
-    MessageType::ERROR,
-    MessageType::GET_STATE,
-    MessageType::PUT_STATE,
-    MessageType::DEL_STATE,
-    MessageType::INVOKE_CHAINCODE,
-    MessageType::RESPONSE,
-    MessageType::GET_STATE_BY_RANGE,
-    MessageType::GET_QUERY_RESULT,
-    MessageType::QUERY_STATE_NEXT,
-    MessageType::QUERY_STATE_CLOSE,
-    MessageType::KEEPALIVE,
-    MessageType::GET_HISTORY_FOR_KEY,
-    MessageType::GET_STATE_METADATA,
-    MessageType::PUT_STATE_METADATA,
-    MessageType::GET_PRIVATE_DATA_HASH,
-    MessageType::PURGE_PRIVATE_DATA,
-};
-
-/// The fake peer: records what the shim sends and whether its inbound direction ended.
-struct RecordingEnd final : fabric::ChaincodeStream::Receiver {
-  std::vector<ChaincodeMessage> got;
-  std::optional<kernel::StreamClosed> closed;
-  void on_message(ChaincodeMessage msg) override { got.push_back(std::move(msg)); }
-  void on_closed(const kernel::StreamClosed& why) override { closed = why; }
-};
 
 using ShimState = fabric::ShimHandler::State;
 
@@ -128,7 +92,7 @@ struct ShimHarness {
       sim, [](kernel::End, const ChaincodeMessage&) { return kernel::Duration::milliseconds(1); }};
   fabric::PeerConfig config;
   fabric::ChaincodeDefinition definition = chaincode();
-  RecordingEnd peer;
+  testing::RecordingEnd peer;
   std::vector<std::pair<std::string, int>> exits;
   fabric::ShimHandler shim{
       sim,
@@ -171,8 +135,8 @@ struct ShimHarness {
 ChaincodeMessage injected(MessageType type) {
   ChaincodeMessage msg;
   msg.type = type;
-  msg.txid = TXID;
-  msg.channel_id = CHANNEL;
+  msg.txid = CCSIM_TEST_TXID;
+  msg.channel_id = CCSIM_TEST_CHANNEL;
   msg.args = {"f"};  // INIT ignores it; TRANSACTION dispatches on args[0]
   msg.has_proposal = type == MessageType::INIT || type == MessageType::TRANSACTION;
   return msg;
@@ -211,8 +175,8 @@ void run_row(ShimState state, const Row& row) {
     case Expect::kRunsUserCode:
       REQUIRE(h.peer.got.size() == 1);
       CHECK(h.peer.got[0].type == MessageType::COMPLETED);
-      CHECK(h.peer.got[0].txid == TXID);
-      CHECK(h.peer.got[0].channel_id == CHANNEL);
+      CHECK(h.peer.got[0].txid == CCSIM_TEST_TXID);
+      CHECK(h.peer.got[0].channel_id == CCSIM_TEST_CHANNEL);
       CHECK(h.peer.got[0].response.status == fabric::Response::kOk);
       CHECK(h.shim.state() == ShimState::kReady);
       check_alive(h);
@@ -221,8 +185,8 @@ void run_row(ShimState state, const Row& row) {
       REQUIRE(h.peer.got.size() == 1);
       CHECK(h.peer.got[0].type == MessageType::ERROR);
       CHECK(h.peer.got[0].text == std::string(row.text));
-      CHECK(h.peer.got[0].txid == TXID);        // the full txid, as the message had it
-      CHECK(h.peer.got[0].channel_id.empty());  // even though the message had one
+      CHECK(h.peer.got[0].txid == CCSIM_TEST_TXID);  // the full txid, as the message had it
+      CHECK(h.peer.got[0].channel_id.empty());       // even though the message had one
       REQUIRE(h.exits.size() == 1);
       CHECK(h.exits[0].first == std::string("error handling message: ") + row.text);
       CHECK(h.exits[0].second == 0);  // main() returns after shim.Start fails
@@ -237,7 +201,8 @@ void run_table(ShimState state, const std::vector<Row>& rows) {
   std::multiset<MessageType> types;
   for (const Row& row : rows)
     types.insert(row.type);
-  REQUIRE(types == std::multiset<MessageType>(std::begin(kAllTypes), std::end(kAllTypes)));
+  REQUIRE(types == std::multiset<MessageType>(std::begin(fabric::all_message_types()),
+                                              std::end(fabric::all_message_types())));
   // One subcase per row: a row that fails does not hide the rows after it.
   for (const Row& row : rows) {
     SUBCASE(describe(state, row).c_str()) {
@@ -251,70 +216,85 @@ void run_table(ShimState state, const std::vector<Row>& rows) {
 TEST_CASE("fabric-protocol 3.4: shim in created state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (UNDEFINED) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (UNDEFINED) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::REGISTER, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (REGISTER) while in state: created",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (REGISTER) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::REGISTERED, Expect::kEstablished, "", "3.4 created"},
       {MessageType::INIT, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (INIT) while in state: created",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (INIT) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::READY, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (READY) while in state: created",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (READY) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::TRANSACTION, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (TRANSACTION) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (TRANSACTION) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::COMPLETED, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (COMPLETED) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (COMPLETED) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::ERROR, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (ERROR) while in state: created",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (ERROR) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::GET_STATE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_STATE) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_STATE) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::PUT_STATE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (PUT_STATE) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (PUT_STATE) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::DEL_STATE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (DEL_STATE) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (DEL_STATE) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::INVOKE_CHAINCODE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (INVOKE_CHAINCODE) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (INVOKE_CHAINCODE) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::RESPONSE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (RESPONSE) while in state: created",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (RESPONSE) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::GET_STATE_BY_RANGE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_STATE_BY_RANGE) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_STATE_BY_RANGE) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::GET_QUERY_RESULT, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_QUERY_RESULT) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_QUERY_RESULT) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::QUERY_STATE_NEXT, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (QUERY_STATE_NEXT) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (QUERY_STATE_NEXT) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::QUERY_STATE_CLOSE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (QUERY_STATE_CLOSE) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (QUERY_STATE_CLOSE) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::KEEPALIVE, Expect::kEchoed, "", "3.4 KEEPALIVE"},
       {MessageType::GET_HISTORY_FOR_KEY, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_HISTORY_FOR_KEY) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_HISTORY_FOR_KEY) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::GET_STATE_METADATA, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_STATE_METADATA) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_STATE_METADATA) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::PUT_STATE_METADATA, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (PUT_STATE_METADATA) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (PUT_STATE_METADATA) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::GET_PRIVATE_DATA_HASH, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (GET_PRIVATE_DATA_HASH) while in state: created",
        "3.4 created, 6.4 #7"},
       {MessageType::PURGE_PRIVATE_DATA, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (PURGE_PRIVATE_DATA) while in state: created",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (PURGE_PRIVATE_DATA) while in state: created",
        "3.4 created, 6.4 #7"},
   };
   run_table(ShimState::kCreated, rows);
@@ -323,78 +303,88 @@ TEST_CASE("fabric-protocol 3.4: shim in created state, every message type") {
 TEST_CASE("fabric-protocol 3.4: shim in established state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (UNDEFINED) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (UNDEFINED) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::REGISTER, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (REGISTER) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (REGISTER) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::REGISTERED, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (REGISTERED) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (REGISTERED) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::INIT, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (INIT) while in state: established",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (INIT) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::READY, Expect::kReady, "", "3.4 established"},
       {MessageType::TRANSACTION, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (TRANSACTION) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (TRANSACTION) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::COMPLETED, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (COMPLETED) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (COMPLETED) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::ERROR, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (ERROR) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (ERROR) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::GET_STATE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_STATE) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_STATE) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::PUT_STATE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (PUT_STATE) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (PUT_STATE) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::DEL_STATE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (DEL_STATE) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (DEL_STATE) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::INVOKE_CHAINCODE, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (INVOKE_CHAINCODE) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::RESPONSE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (RESPONSE) while in state: established",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (RESPONSE) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::GET_STATE_BY_RANGE, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (GET_STATE_BY_RANGE) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::GET_QUERY_RESULT, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (GET_QUERY_RESULT) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::QUERY_STATE_NEXT, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (QUERY_STATE_NEXT) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::QUERY_STATE_CLOSE, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (QUERY_STATE_CLOSE) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::KEEPALIVE, Expect::kEchoed, "", "3.4 KEEPALIVE"},
       {MessageType::GET_HISTORY_FOR_KEY, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (GET_HISTORY_FOR_KEY) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::GET_STATE_METADATA, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (GET_STATE_METADATA) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::PUT_STATE_METADATA, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (PUT_STATE_METADATA) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::GET_PRIVATE_DATA_HASH, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (GET_PRIVATE_DATA_HASH) while in state: established",
        "3.4 established, 6.4 #7"},
       {MessageType::PURGE_PRIVATE_DATA, Expect::kErrorThenExit,
-       "[" TXID
+       "[" CCSIM_TEST_TXID
        "] Chaincode h cannot handle message (PURGE_PRIVATE_DATA) while in state: established",
        "3.4 established, 6.4 #7"},
   };
@@ -406,65 +396,75 @@ TEST_CASE("fabric-protocol 3.4: shim in established state, every message type") 
 TEST_CASE("fabric-protocol 3.4: shim in ready state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (UNDEFINED) while in state: ready",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (UNDEFINED) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::REGISTER, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (REGISTER) while in state: ready",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (REGISTER) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::REGISTERED, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (REGISTERED) while in state: ready",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (REGISTERED) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::INIT, Expect::kRunsUserCode, "", "3.4 ready, 3.1"},
       {MessageType::READY, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (READY) while in state: ready",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (READY) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::TRANSACTION, Expect::kRunsUserCode, "", "3.4 ready, 3.1"},
       {MessageType::COMPLETED, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (COMPLETED) while in state: ready",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (COMPLETED) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::ERROR, Expect::kErrorThenExit,
-       "[" SHORT_TXID "] responseChannel does not exist", "3.4 ready, 6.4 #6"},
+       "[" CCSIM_TEST_SHORT_TXID "] responseChannel does not exist", "3.4 ready, 6.4 #6"},
       {MessageType::GET_STATE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_STATE) while in state: ready",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (GET_STATE) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::PUT_STATE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (PUT_STATE) while in state: ready",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (PUT_STATE) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::DEL_STATE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (DEL_STATE) while in state: ready",
+       "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (DEL_STATE) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::INVOKE_CHAINCODE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (INVOKE_CHAINCODE) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (INVOKE_CHAINCODE) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::RESPONSE, Expect::kErrorThenExit,
-       "[" SHORT_TXID "] responseChannel does not exist", "3.4 ready, 6.4 #6"},
+       "[" CCSIM_TEST_SHORT_TXID "] responseChannel does not exist", "3.4 ready, 6.4 #6"},
       {MessageType::GET_STATE_BY_RANGE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_STATE_BY_RANGE) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_STATE_BY_RANGE) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::GET_QUERY_RESULT, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_QUERY_RESULT) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_QUERY_RESULT) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::QUERY_STATE_NEXT, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (QUERY_STATE_NEXT) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (QUERY_STATE_NEXT) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::QUERY_STATE_CLOSE, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (QUERY_STATE_CLOSE) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (QUERY_STATE_CLOSE) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::KEEPALIVE, Expect::kEchoed, "", "3.4 KEEPALIVE"},
       {MessageType::GET_HISTORY_FOR_KEY, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_HISTORY_FOR_KEY) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_HISTORY_FOR_KEY) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::GET_STATE_METADATA, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_STATE_METADATA) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_STATE_METADATA) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::PUT_STATE_METADATA, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (PUT_STATE_METADATA) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (PUT_STATE_METADATA) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::GET_PRIVATE_DATA_HASH, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (GET_PRIVATE_DATA_HASH) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (GET_PRIVATE_DATA_HASH) while in state: ready",
        "3.4 ready, 6.4 #7"},
       {MessageType::PURGE_PRIVATE_DATA, Expect::kErrorThenExit,
-       "[" TXID "] Chaincode h cannot handle message (PURGE_PRIVATE_DATA) while in state: ready",
+       "[" CCSIM_TEST_TXID
+       "] Chaincode h cannot handle message (PURGE_PRIVATE_DATA) while in state: ready",
        "3.4 ready, 6.4 #7"},
   };
   run_table(ShimState::kReady, rows);

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,9 @@ enum class MessageType : std::uint8_t {
   GET_PRIVATE_DATA_HASH = 22,
   PURGE_PRIVATE_DATA = 23,
 };
+
+/// Every MessageType, in enum order.
+std::span<const MessageType> all_message_types();
 
 /// The enum name, as protobuf spells it ("GET_STATE").
 const char* to_string(MessageType type);
