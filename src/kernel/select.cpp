@@ -13,8 +13,11 @@ void Select::resolve() {
   for (std::size_t i = 0; i < ready_.size(); ++i) {
     if (ready_[i]) candidates.push_back(i);
   }
+  // Only a real choice is a decision; skip building its key otherwise (the common case).
   const std::uint64_t pick =
-      sim_->decisions().choose(DecisionKind::kSelect, "select " + key_, candidates.size());
+      candidates.size() < 2
+          ? 0
+          : sim_->decisions().choose(DecisionKind::kSelect, "select " + key_, candidates.size());
   resolved_ = true;
   // on_chosen_ may destroy this Select (the owner's waiting is over): touch nothing after.
   OnChosen done = std::move(on_chosen_);
