@@ -96,3 +96,14 @@ TEST_CASE("every bundled scenario's expectations hold, and it replays to the sam
     CHECK(scenario::run(s, {.seed = s.default_seed}).digest() == first.digest());
   }
 }
+
+TEST_CASE("docs/scenario-format.md lists every bundled scenario") {
+  const std::string doc = testing::read_file(testing::source_path("docs/scenario-format.md"));
+  const std::filesystem::path root = testing::source_path("scenarios");
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.path().extension() != ".json") continue;
+    const std::string name = std::filesystem::relative(entry.path(), root).generic_string();
+    CAPTURE(name);
+    CHECK(doc.find("| `" + name + "` |") != std::string::npos);
+  }
+}
