@@ -198,17 +198,9 @@ void run_row(ShimState state, const Row& row) {
 }
 
 void run_table(ShimState state, const std::vector<Row>& rows) {
-  std::multiset<MessageType> types;
-  for (const Row& row : rows)
-    types.insert(row.type);
-  REQUIRE(types == std::multiset<MessageType>(std::begin(fabric::all_message_types()),
-                                              std::end(fabric::all_message_types())));
-  // One subcase per row: a row that fails does not hide the rows after it.
-  for (const Row& row : rows) {
-    SUBCASE(describe(state, row).c_str()) {
-      run_row(state, row);
-    }
-  }
+  testing::run_state_table(
+      rows, [state](const Row& row) { return describe(state, row); },
+      [state](const Row& row) { run_row(state, row); });
 }
 
 }  // namespace

@@ -2,8 +2,13 @@
 // recording stream end that stands in for the other side.
 #pragma once
 
+#include <iterator>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "ccsim/fabric/chaincode_message.hpp"
 #include "ccsim/fabric/handler.hpp"
@@ -23,5 +28,21 @@ struct RecordingEnd final : fabric::ChaincodeStream::Receiver {
   void on_message(fabric::ChaincodeMessage msg) override { got.push_back(std::move(msg)); }
   void on_closed(const kernel::StreamClosed& why) override { closed = why; }
 };
+
+/// Runs a state's table: first checks that it names every message type exactly once, then
+/// each row in its own subcase, so a failing row does not hide the rows after it.
+template <class Row, class Describe, class RunRow>
+void run_state_table(const std::vector<Row>& rows, Describe describe, RunRow run_row) {
+  std::multiset<fabric::MessageType> types;
+  for (const Row& row : rows)
+    types.insert(row.type);
+  REQUIRE(types == std::multiset<fabric::MessageType>(std::begin(fabric::all_message_types()),
+                                                      std::end(fabric::all_message_types())));
+  for (const Row& row : rows) {
+    SUBCASE(describe(row).c_str()) {
+      run_row(row);
+    }
+  }
+}
 
 }  // namespace ccsim::testing
