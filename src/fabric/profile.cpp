@@ -17,6 +17,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.separate_build_step = false;
   p.launch_error_names_channel = true;
   p.receive_error_names_stream = false;
+  p.in_tree_shim = true;
   return p;
 }
 
@@ -39,6 +40,25 @@ Profile v1_2() {  // the first P-sw release: no launch queue (1.3), no FAB-11487
   return p;
 }
 
+Profile v1_1() {  // P-fsm and S-fsm; FAB-5391, FAB-5591 and FAB-5921 in
+  Profile p = v1_2();
+  p.name = "1.1";
+  p.peer_fsm = true;
+  p.shim_fsm = true;
+  p.startup_timeout_names_txid = false;
+  return p;
+}
+
+Profile v1_0() {  // 1.0.0: before FAB-5391 (1.0.1), FAB-5591 and FAB-5921 (1.1)
+  Profile p = v1_1();
+  p.name = "1.0";
+  p.launch_started_flag = false;
+  p.startup_timer_covers_build = false;
+  p.channel_in_tx_context = false;
+  p.lowercase_errors = false;
+  return p;
+}
+
 Profile v3_0() {
   Profile p = v2_5();
   p.name = "3.0";
@@ -46,6 +66,26 @@ Profile v3_0() {
   return p;
 }
 constexpr ProfileSwitch kSwitches[] = {
+    {"peer_fsm", &Profile::peer_fsm,
+     "the peer handler is 1.0/1.1's looplab FSM: READY goes through the stream loop, a "
+     "message the FSM cannot take ends the stream, launch uses a placeholder handler (1.0, "
+     "1.1)"},
+    {"launch_started_flag", &Profile::launch_started_flag,
+     "a launchStarted flag covers the build phase; \"premature execution\" has two texts "
+     "(FAB-5391, 1.0.1)"},
+    {"startup_timer_covers_build", &Profile::startup_timer_covers_build,
+     "the startup timer starts before the container launch and covers the image build "
+     "(FAB-5591, 1.1)"},
+    {"channel_in_tx_context", &Profile::channel_in_tx_context,
+     "transaction contexts are keyed by channel and txid; READY carries channel_id (FAB-5921, "
+     "1.1); false: txid alone"},
+    {"lowercase_errors", &Profile::lowercase_errors,
+     "peer and shim errors are spelled in lower case (1.1); false: 1.0's capitals"},
+    {"in_tree_shim", &Profile::in_tree_shim,
+     "the chaincode runs the 1.x in-tree shim (1.0-1.4); false: fabric-chaincode-go (2.x)"},
+    {"shim_fsm", &Profile::shim_fsm,
+     "the in-tree shim is the looplab FSM: results pass through the stream loop before they "
+     "are sent (1.0, 1.1)"},
     {"stream_done_wakes_execute", &Profile::stream_done_wakes_execute,
      "a stream end fails a pending Execute at once with \"chaincode stream terminated\" "
      "(FAB-16610, 1.4.4 and 2.0)"},
@@ -87,6 +127,8 @@ const ProfileSwitch* find_profile_switch(std::string_view name) {
 }
 
 std::optional<Profile> profile_by_name(std::string_view name) {
+  if (name == "1.0") return v1_0();
+  if (name == "1.1") return v1_1();
   if (name == "1.2") return v1_2();
   if (name == "1.4.0") return v1_4_0();
   if (name == "1.4") return v1_4();
@@ -96,7 +138,7 @@ std::optional<Profile> profile_by_name(std::string_view name) {
 }
 
 std::vector<std::string> profile_names() {
-  return {"1.2", "1.4.0", "1.4", "2.5", "3.0"};
+  return {"1.0", "1.1", "1.2", "1.4.0", "1.4", "2.5", "3.0"};
 }
 
 }  // namespace ccsim::fabric

@@ -119,8 +119,8 @@ TEST_CASE("duplicate chaincode names and txids") {
 
 TEST_CASE("unknown profile lists the known ones") {
   CHECK(error_of(with(R"("profile": "9.9", "proposals": [])")) ==
-        "s.json: /profile: unknown profile \"9.9\"; known: \"1.2\" \"1.4.0\" \"1.4\" \"2.5\" "
-        "\"3.0\"");
+        "s.json: /profile: unknown profile \"9.9\"; known: \"1.0\" \"1.1\" \"1.2\" \"1.4.0\" "
+        "\"1.4\" \"2.5\" \"3.0\"");
 }
 
 TEST_CASE("a step is an object with one known key") {
@@ -174,7 +174,7 @@ TEST_CASE("overrides set single profile switches on top of the named profile") {
 
 TEST_CASE("the switch registry names every switch once, each toggling its own member") {
   const auto switches = fabric::profile_switches();
-  CHECK(switches.size() == 11);
+  CHECK(switches.size() == 18);
   std::set<std::string> names;
   for (const fabric::ProfileSwitch& sw : switches) {
     CAPTURE(sw.name);
@@ -200,6 +200,8 @@ TEST_CASE("an unknown override suggests the nearest switch, or lists them all") 
         "\"launch_require_ready\" (did you mean \"launch_requires_ready\"?)");
   CHECK(error_of(with(R"("overrides": { "keepalive": true }, "proposals": [])")) ==
         "s.json: /overrides/keepalive: unknown profile switch \"keepalive\"; expected one of: "
+        "\"peer_fsm\" \"launch_started_flag\" \"startup_timer_covers_build\" "
+        "\"channel_in_tx_context\" \"lowercase_errors\" \"in_tree_shim\" \"shim_fsm\" "
         "\"stream_done_wakes_execute\" \"launch_requires_ready\" \"send_failure_ends_stream\" "
         "\"queue_concurrent_launches\" \"container_exit_ends_launch\" "
         "\"stop_container_on_launch_failure\" \"separate_build_step\" \"wrap_launch_errors\" "

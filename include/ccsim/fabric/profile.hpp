@@ -12,7 +12,39 @@
 namespace ccsim::fabric {
 
 struct Profile {
-  std::string name;  // "2.5", "3.0", ...
+  std::string name;  // "1.0", "2.5", "3.0", ...
+
+  // --- 1.0 / 1.1: the looplab-FSM era (fabric-protocol.md 2.1, 3.2, 4.1, 4.2) --------------
+  /// The peer handler is 1.0/1.1's looplab FSM (created/established/ready): READY goes
+  /// through the stream loop from the launcher's sendReady, COMPLETED/ERROR take a fast path
+  /// in ready, a message the FSM cannot take ends the stream, and a registered handler counts
+  /// as running in every state. Launch marks the chaincode with a placeholder handler inserted
+  /// just before StartContainer (2.1, 4.1, 7.1'). false: P-sw (1.2+).
+  bool peer_fsm = false;
+  /// FAB-5391 (1.0.1): a launchStarted flag covers the build phase, and a concurrent Launch
+  /// fails "premature execution - chaincode (%s) is being launched" while it is set and
+  /// "... launched and waiting for registration" once the placeholder is in (4.1).
+  bool launch_started_flag = true;
+  /// FAB-5591 (1.1): the startup timer starts before the container launch, so it covers
+  /// image build + create + start + REGISTER; 1.0 starts it after VMCProcess returns (4.2).
+  bool startup_timer_covers_build = true;
+  /// FAB-5921 (1.1): transaction contexts and shim response channels are keyed by
+  /// channel + txid and READY carries channel_id; 1.0 keys by txid alone (4.2).
+  bool channel_in_tx_context = true;
+  /// 1.1+ spell the peer's and shim's errors in lower case ("timeout expired while executing
+  /// transaction"); 1.0 capitalises them ("Timeout expired while executing transaction").
+  bool lowercase_errors = true;
+  /// The chaincode runs the 1.x in-tree shim (S-fsm 1.0/1.1, S-sw 1.2-1.4): async
+  /// sendReceive, KEEPALIVE echoed, "cannot handle message ... with payload size" errors sent
+  /// without channel_id, a RESPONSE with no waiting channel is an error (3.2, 3.3). false:
+  /// fabric-chaincode-go (S-go, 2.x).
+  bool in_tree_shim = false;
+  /// The in-tree shim is 1.0/1.1's looplab FSM: transaction results are handed to the stream
+  /// loop over an unbuffered nextState channel and pass through the FSM before they are sent
+  /// (3.2). Only with in_tree_shim.
+  bool shim_fsm = false;
+
+  // --- 1.2 onwards ------------------------------------------------------------------------
 
   /// Execute's select also waits on the stream's done channel, so a stream end fails a
   /// pending Execute at once with "chaincode stream terminated" (FAB-16610: 1.4.4, 2.0).
