@@ -66,6 +66,145 @@ std::optional<MessageType> message_type_from_string(std::string_view name) {
   return std::nullopt;
 }
 
+// --- payload_size: protobuf's wire format, proto3 rules (a field at its default is omitted,
+// an element of a repeated field and a set sub-message are always written) ----------------
+
+namespace {
+
+std::size_t varint_size(std::uint64_t v) {
+  std::size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// One length-delimited field (string, bytes, sub-message) of `len` bytes; tags here are < 16,
+// one byte each.
+std::size_t delimited(std::size_t len) {
+  return 1 + varint_size(len) + len;
+}
+std::size_t optional_bytes(std::string_view s) {
+  return s.empty() ? 0 : delimited(s.size());
+}
+// An int32 field: negative values are sign-extended to ten bytes.
+std::size_t optional_int32(std::int32_t v) {
+  if (v == 0) return 0;
+  return 1 + (v < 0 ? 10 : varint_size(static_cast<std::uint64_t>(v)));
+}
+std::size_t optional_bool(bool b) {
+  return b ? 2 : 0;
+}
+
+// ChaincodeInput{repeated bytes args = 1}.
+std::size_t chaincode_input(const std::vector<std::string>& args) {
+  std::size_t n = 0;
+  for (const std::string& a : args)
+    n += delimited(a.size());
+  return n;
+}
+
+// A QueryResultBytes' resultBytes: a queryresult.KV{namespace = 1, key = 2, value = 3} or,
+// when it has a txid, a KeyModification{tx_id = 1, value = 2, timestamp = 3, is_delete = 4}.
+std::size_t query_result(const QueryResult& r) {
+  if (!r.txid.empty()) {
+    return optional_bytes(r.txid) + optional_bytes(r.value) + optional_bool(r.is_delete);
+  }
+  return optional_bytes(r.key) + optional_bytes(r.value);
+}
+
+// ChaincodeEvent{chaincode_id = 1, tx_id = 2, event_name = 3, payload = 4}, as the shim sets it.
+std::size_t chaincode_event(const ChaincodeEvent& e) {
+  return optional_bytes(e.name) + optional_bytes(e.payload);
+}
+
+// A whole ChaincodeMessage{type = 1, payload = 3, txid = 4, chaincode_event = 6,
+// channel_id = 7}: the callee's reply that a cc2cc RESPONSE carries.
+std::size_t chaincode_message(const ChaincodeMessage& m, bool v1_0_payloads) {
+  std::size_t n = 0;
+  if (m.type != MessageType::UNDEFINED) n += 1 + varint_size(static_cast<std::uint64_t>(m.type));
+  const std::size_t payload = payload_size(m, v1_0_payloads);
+  if (payload != 0) n += delimited(payload);
+  n += optional_bytes(m.txid);
+  if (m.event) n += delimited(chaincode_event(*m.event));
+  return n + optional_bytes(m.channel_id);
+}
+
+}  // namespace
+
+std::size_t payload_size(const ChaincodeMessage& msg, bool v1_0_payloads) {
+  switch (msg.type) {
+    case MessageType::REGISTER:  // ChaincodeID{name = 2}
+      return optional_bytes(msg.chaincode_id);
+    case MessageType::INIT:
+    case MessageType::TRANSACTION:
+      return chaincode_input(msg.args);
+    case MessageType::COMPLETED:  // pb.Response{status = 1, message = 2, payload = 3}
+      return optional_int32(msg.response.status) + optional_bytes(msg.response.message) +
+             optional_bytes(msg.response.payload);
+    case MessageType::ERROR:
+      return msg.text.size();
+    case MessageType::GET_STATE:
+    case MessageType::DEL_STATE:
+      // 1.0: the raw key; 1.1+: GetState / DelState{key = 1, collection = 2}.
+      if (v1_0_payloads) return msg.key.size();
+      return optional_bytes(msg.key) + optional_bytes(msg.collection);
+    case MessageType::GET_STATE_METADATA:     // GetStateMetadata{key = 1, collection = 2}
+    case MessageType::GET_PRIVATE_DATA_HASH:  // GetState
+    case MessageType::PURGE_PRIVATE_DATA:     // DelState
+      return optional_bytes(msg.key) + optional_bytes(msg.collection);
+    case MessageType::PUT_STATE:
+      // 1.0: PutStateInfo{key = 1, value = 2}; 1.1+: PutState{key, value, collection = 3}.
+      return optional_bytes(msg.key) + optional_bytes(msg.value) +
+             (v1_0_payloads ? 0 : optional_bytes(msg.collection));
+    case MessageType::PUT_STATE_METADATA: {
+      // PutStateMetadata{key = 1, collection = 3, metadata = 4: StateMetadata{metakey, value}}.
+      const std::size_t metadata = optional_bytes(msg.metakey) + optional_bytes(msg.value);
+      return optional_bytes(msg.key) + optional_bytes(msg.collection) + delimited(metadata);
+    }
+    case MessageType::INVOKE_CHAINCODE:
+      // ChaincodeSpec{chaincode_id = 2: ChaincodeID{name = 2}, input = 3: ChaincodeInput}.
+      return delimited(optional_bytes(msg.target)) + delimited(chaincode_input(msg.args));
+    case MessageType::GET_STATE_BY_RANGE:  // GetStateByRange{startKey, endKey, collection}
+      return optional_bytes(msg.start_key) + optional_bytes(msg.end_key) +
+             optional_bytes(msg.collection);
+    case MessageType::GET_QUERY_RESULT:  // GetQueryResult{query = 1, collection = 2}
+      return optional_bytes(msg.query) + optional_bytes(msg.collection);
+    case MessageType::QUERY_STATE_NEXT:
+    case MessageType::QUERY_STATE_CLOSE:  // QueryStateNext / QueryStateClose{id = 1}
+      return optional_bytes(msg.iterator_id);
+    case MessageType::GET_HISTORY_FOR_KEY:  // GetHistoryForKey{key = 1}
+      return optional_bytes(msg.key);
+    case MessageType::RESPONSE: {
+      if (msg.nested) return chaincode_message(*msg.nested, v1_0_payloads);
+      if (msg.is_query_response) {
+        // QueryResponse{results = 1: QueryResultBytes{resultBytes = 1}, has_more = 2, id = 3}.
+        std::size_t n = 0;
+        for (const QueryResult& r : msg.results) {
+          const std::size_t result_bytes = query_result(r);
+          n += delimited(result_bytes == 0 ? 0 : delimited(result_bytes));
+        }
+        return n + optional_bool(msg.has_more) + optional_bytes(msg.iterator_id);
+      }
+      if (msg.is_metadata_response) {
+        // StateMetadataResult{entries = 1: StateMetadata{metakey = 1, value = 2}}.
+        std::size_t n = 0;
+        for (const auto& [k, v] : msg.metadata)
+          n += delimited(optional_bytes(k) + optional_bytes(v));
+        return n;
+      }
+      return msg.text.size();  // GET_STATE's value; empty for PUT_STATE, DEL_STATE
+    }
+    case MessageType::UNDEFINED:
+    case MessageType::REGISTERED:
+    case MessageType::READY:
+    case MessageType::KEEPALIVE:
+      return 0;
+  }
+  return 0;
+}
+
 std::string ChaincodeMessage::in_collection() const {
   return collection.empty() ? std::string() : "collection=" + quoted(collection) + " ";
 }

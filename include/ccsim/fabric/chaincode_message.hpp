@@ -116,6 +116,14 @@ struct ChaincodeMessage {
   std::string in_collection() const;
 };
 
+/// len(msg.Payload): the size in bytes of the message's protobuf-encoded payload (section 1.3),
+/// as the 1.x handlers print it in "... with payload size (%d) ...". `v1_0_payloads` selects
+/// 1.0's encodings: GET_STATE and DEL_STATE carry the raw key, PUT_STATE a PutStateInfo.
+/// What the decoded message does not carry counts as absent: a query result's KV.namespace
+/// and KeyModification.timestamp, a QueryResponse's pagination metadata, and the
+/// decorations (1.2+) and is_init (2.0) of ChaincodeInput.
+std::size_t payload_size(const ChaincodeMessage& msg, bool v1_0_payloads = false);
+
 /// shorttxid: the first 8 characters, as Fabric's logs and some of its error texts use.
 inline std::string short_txid(std::string_view txid) {
   return std::string(txid.substr(0, 8));
