@@ -18,6 +18,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.launch_error_names_channel = true;
   p.receive_error_names_stream = false;
   p.in_tree_shim = true;
+  p.purge_private_data_message = false;
   return p;
 }
 
@@ -26,6 +27,7 @@ Profile v1_4_0() {  // before FAB-13238 (1.4.1) and FAB-16610 (1.4.4)
   p.name = "1.4.0";
   p.container_exit_ends_launch = false;
   p.stream_done_wakes_execute = false;
+  p.private_data_hash_message = false;
   return p;
 }
 
@@ -37,6 +39,8 @@ Profile v1_2() {  // the first P-sw release: no launch queue (1.3), no FAB-11487
   p.wrap_launch_errors = false;
   p.launch_error_names_channel = false;
   p.startup_timeout_names_txid = true;
+  p.shim_recv_error_as_send_error = true;
+  p.state_metadata_messages = false;
   return p;
 }
 
@@ -46,6 +50,8 @@ Profile v1_1() {  // P-fsm and S-fsm; FAB-5391, FAB-5591 and FAB-5921 in
   p.peer_fsm = true;
   p.shim_fsm = true;
   p.startup_timeout_names_txid = false;
+  p.shim_recv_error_as_send_error = false;
+  p.shim_private_data = false;  // 1.1 has it only in experimental builds
   return p;
 }
 
@@ -86,6 +92,18 @@ constexpr ProfileSwitch kSwitches[] = {
     {"shim_fsm", &Profile::shim_fsm,
      "the in-tree shim is the looplab FSM: results pass through the stream loop before they "
      "are sent (1.0, 1.1)"},
+    {"shim_recv_error_as_send_error", &Profile::shim_recv_error_as_send_error,
+     "the in-tree shim's loop reads a Recv error from its send-error channel, so a stream end "
+     "reads \"error sending: EOF\" (1.2)"},
+    {"shim_private_data", &Profile::shim_private_data,
+     "the shim offers private data: state, range and query steps may name a collection (1.2; "
+     "1.1 in experimental builds)"},
+    {"state_metadata_messages", &Profile::state_metadata_messages,
+     "GET_STATE_METADATA and PUT_STATE_METADATA exist (FAB-9107, 1.3)"},
+    {"private_data_hash_message", &Profile::private_data_hash_message,
+     "GET_PRIVATE_DATA_HASH exists (1.4.2, 2.0)"},
+    {"purge_private_data_message", &Profile::purge_private_data_message,
+     "PURGE_PRIVATE_DATA exists (2.5)"},
     {"stream_done_wakes_execute", &Profile::stream_done_wakes_execute,
      "a stream end fails a pending Execute at once with \"chaincode stream terminated\" "
      "(FAB-16610, 1.4.4 and 2.0)"},

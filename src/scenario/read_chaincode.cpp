@@ -187,4 +187,69 @@ void check_invoke_targets(const Node& chaincodes, const Scenario& s) {
   }
 }
 
+namespace {
+
+// A step's need that a profile may lack: the switch that grants it and the release that
+// brought it (fabric-protocol.md 1.1, 8).
+struct Need {
+  bool fabric::Profile::*member;
+  const char* switch_name;
+  std::string what;     // "GET_STATE_METADATA", "private data (stub.GetPrivateData, ...)"
+  const char* release;  // "Fabric 1.3 (FAB-9107)"
+  bool at_collection;   // the error points at the step's "collection"
+};
+
+std::optional<Need> need_of(const Step& step) {
+  switch (step.op) {
+    case Step::Op::kGetStateMetadata:
+    case Step::Op::kPutStateMetadata: {
+      const bool get = step.op == Step::Op::kGetStateMetadata;
+      return Need{&fabric::Profile::state_metadata_messages, "state_metadata_messages",
+                  get ? "GET_STATE_METADATA" : "PUT_STATE_METADATA", "Fabric 1.3 (FAB-9107)",
+                  false};
+    }
+    case Step::Op::kGetPrivateDataHash:
+      return Need{&fabric::Profile::private_data_hash_message, "private_data_hash_message",
+                  "GET_PRIVATE_DATA_HASH", "Fabric 1.4.2", false};
+    case Step::Op::kPurgePrivateData:
+      return Need{&fabric::Profile::purge_private_data_message, "purge_private_data_message",
+                  "PURGE_PRIVATE_DATA", "Fabric 2.5", false};
+    case Step::Op::kGetState:
+    case Step::Op::kPutState:
+    case Step::Op::kDelState:
+    case Step::Op::kGetStateByRange:
+    case Step::Op::kGetQueryResult:
+      if (step.collection.empty()) return std::nullopt;
+      return Need{&fabric::Profile::shim_private_data, "shim_private_data",
+                  "the shim's private data API (stub.GetPrivateData and the like)",
+                  "Fabric 1.2 (1.1 only in experimental builds)", true};
+    default:
+      return std::nullopt;
+  }
+}
+
+void check_steps(const Node& steps, const fabric::ChaincodeFunction& fn, const Scenario& s) {
+  for (std::size_t k = 0; k < fn.steps.size(); ++k) {
+    const Step& step = fn.steps[k];
+    const std::optional<Need> need = need_of(step);
+    if (!need || s.profile.*(need->member)) continue;
+    Node at = steps.element(k).child(fabric::to_string(step.op));
+    if (need->at_collection) at = at.child("collection");
+    at.fail(need->what + " came in " + need->release + "; profile \"" + s.profile.name +
+            "\" does not have it (switch \"" + need->switch_name + "\")");
+  }
+}
+
+}  // namespace
+
+void check_steps_in_profile(const Node& chaincodes, const Scenario& s) {
+  for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
+    const Node cc = chaincodes.element(i);
+    const fabric::ChaincodeDefinition& def = s.chaincodes[i];
+    if (!def.init.steps.empty()) check_steps(cc.child("init"), def.init, s);
+    for (const auto& [name, fn] : def.functions)
+      check_steps(cc.child("functions").child(name), fn, s);
+  }
+}
+
 }  // namespace ccsim::scenario::detail

@@ -18,6 +18,9 @@ std::vector<std::string> read_strings(const Node& n);
 fabric::ChaincodeDefinition read_chaincode(const Node& n);
 /// Every invoke_chaincode step names a chaincode and function that exist (read_chaincode.cpp).
 void check_invoke_targets(const Node& chaincodes, const Scenario& s);
+/// Every step uses only stub APIs and message types the profile has (read_chaincode.cpp):
+/// metadata (1.3), the private data hash (1.4.2), purge (2.5), private data (1.2).
+void check_steps_in_profile(const Node& chaincodes, const Scenario& s);
 /// chaincodes[i].container (read_faults.cpp).
 fabric::ContainerBehaviour read_container(const Node& n);
 /// faults (read_faults.cpp); each names one of `s.chaincodes`.

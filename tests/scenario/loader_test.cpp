@@ -174,7 +174,7 @@ TEST_CASE("overrides set single profile switches on top of the named profile") {
 
 TEST_CASE("the switch registry names every switch once, each toggling its own member") {
   const auto switches = fabric::profile_switches();
-  CHECK(switches.size() == 18);
+  CHECK(switches.size() == 23);
   std::set<std::string> names;
   for (const fabric::ProfileSwitch& sw : switches) {
     CAPTURE(sw.name);
@@ -202,6 +202,8 @@ TEST_CASE("an unknown override suggests the nearest switch, or lists them all") 
         "s.json: /overrides/keepalive: unknown profile switch \"keepalive\"; expected one of: "
         "\"peer_fsm\" \"launch_started_flag\" \"startup_timer_covers_build\" "
         "\"channel_in_tx_context\" \"lowercase_errors\" \"in_tree_shim\" \"shim_fsm\" "
+        "\"shim_recv_error_as_send_error\" \"shim_private_data\" \"state_metadata_messages\" "
+        "\"private_data_hash_message\" \"purge_private_data_message\" "
         "\"stream_done_wakes_execute\" \"launch_requires_ready\" \"send_failure_ends_stream\" "
         "\"queue_concurrent_launches\" \"container_exit_ends_launch\" "
         "\"stop_container_on_launch_failure\" \"separate_build_step\" \"wrap_launch_errors\" "

@@ -43,6 +43,25 @@ struct Profile {
   /// loop over an unbuffered nextState channel and pass through the FSM before they are sent
   /// (3.2). Only with in_tree_shim.
   bool shim_fsm = false;
+  /// 1.2's in-tree shim (S-sw): the Recv goroutine hands its error to the loop on the channel
+  /// that carries send results before it delivers the message, so a stream end reads "error
+  /// sending: EOF" ("error sending: <err>"), not 1.3's "received EOF, ending chaincode
+  /// stream: EOF" / "receive failed: <err>" (3.3; v1.2.0 chaincode.go chatWithPeer).
+  bool shim_recv_error_as_send_error = false;
+
+  // --- Stub APIs and message types, by the release that added them (1.1, 8) ---------------
+  // A scenario step that needs one the profile lacks is a load error (scenario-format.md).
+
+  /// stub.GetPrivateData / PutPrivateData / DelPrivateData and private ranges and queries:
+  /// GET_STATE, PUT_STATE, DEL_STATE, GET_STATE_BY_RANGE, GET_QUERY_RESULT with a collection
+  /// (1.2; in 1.1 only in experimental builds).
+  bool shim_private_data = true;
+  /// GET_STATE_METADATA and PUT_STATE_METADATA, key-level metadata (FAB-9107, 1.3).
+  bool state_metadata_messages = true;
+  /// GET_PRIVATE_DATA_HASH (commit be6101e0f, 1.4.2 and 2.0).
+  bool private_data_hash_message = true;
+  /// PURGE_PRIVATE_DATA (peer commit 8fa218d80, 2.5).
+  bool purge_private_data_message = true;
 
   // --- 1.2 onwards ------------------------------------------------------------------------
 
