@@ -23,9 +23,14 @@ class ContainerRuntime::ShimTap final : public ChaincodeStream::Receiver {
   ShimHandler* shim_;
 };
 
-ContainerRuntime::ContainerRuntime(kernel::Simulation& sim, const PeerConfig& config,
-                                   const DelayModel& delays, AcceptFn accept)
-    : sim_(&sim), config_(&config), delays_(&delays), accept_(std::move(accept)) {}
+ContainerRuntime::ContainerRuntime(kernel::Simulation& sim, const Profile& profile,
+                                   const PeerConfig& config, const DelayModel& delays,
+                                   AcceptFn accept)
+    : sim_(&sim),
+      profile_(&profile),
+      config_(&config),
+      delays_(&delays),
+      accept_(std::move(accept)) {}
 
 ContainerRuntime::~ContainerRuntime() = default;
 
@@ -158,7 +163,8 @@ void ContainerRuntime::connect(Process& p) {
   });
   accept_(s, kPeerEnd, name);
   auto shim = std::make_unique<ShimHandler>(
-      *sim_, *config_, s, kShimEnd, name, def, [this, process](const std::string&, int exit_code) {
+      *sim_, *profile_, *config_, s, kShimEnd, name, def,
+      [this, process](const std::string&, int exit_code) {
         // main() returns after shim.Start fails: the container's configured exit code. A
         // panic reports its own.
         const int code = exit_code != 0

@@ -13,7 +13,7 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
       config_(effective(config)),
       delays_(std::move(delays)),
       registry_(sim, /*allow_unsolicited_registration=*/false),
-      runtime_(sim, config_, delays_,
+      runtime_(sim, profile_, config_, delays_,
                [this](ChaincodeStream& stream, kernel::End end, const std::string& name) {
                  support_.handle_chaincode_stream(stream, end, name);
                }),

@@ -18,10 +18,33 @@ const char* to_string(ShimHandler::State state) {
   return "UNKNOWN";
 }
 
-ShimHandler::ShimHandler(kernel::Simulation& sim, const PeerConfig& config, ChaincodeStream& stream,
-                         kernel::End end, std::string stream_name,
+namespace {
+
+ShimHandler::Kind kind_of(const Profile& profile) {
+  if (!profile.in_tree_shim) return ShimHandler::Kind::kGo;
+  return profile.shim_fsm ? ShimHandler::Kind::kFsm : ShimHandler::Kind::kInTree;
+}
+
+// chatWithPeer's select in S-fsm, its cases in the order of the Go source: the default rule
+// takes the lowest ready one.
+constexpr std::size_t kErrcCase = 0;       // a result send's outcome (errc, unbuffered)
+constexpr std::size_t kMsgAvailCase = 1;   // the Recv goroutine's message (msgAvail, unbuffered)
+constexpr std::size_t kNextStateCase = 2;  // a transaction's result (nextState, unbuffered)
+
+// The loop of S-fsm reads in.Type of a nil `in` when a result send fails (3.2; 1.0/1.1
+// chaincode.go: `in` is reset at the top of every iteration and the errc case does not set
+// it), so the goroutine panics instead of returning "Error sending %s: %s". [derived]
+constexpr const char* kNilDereference =
+    "runtime error: invalid memory address or nil pointer dereference";
+
+}  // namespace
+
+ShimHandler::ShimHandler(kernel::Simulation& sim, const Profile& profile, const PeerConfig& config,
+                         ChaincodeStream& stream, kernel::End end, std::string stream_name,
                          const ChaincodeDefinition& chaincode, OnExit on_exit)
     : sim_(&sim),
+      profile_(&profile),
+      kind_(kind_of(profile)),
       config_(&config),
       stream_(&stream),
       end_(end),
@@ -42,7 +65,14 @@ void ShimHandler::start() {
   reg.type = MessageType::REGISTER;
   reg.chaincode_id = chaincode_->ccid();
   if (auto err = serial_send(reg)) {
-    exit("error sending chaincode REGISTER: " + *err);
+    // 1.0: "Error sending chaincode REGISTER: %s"; later: "error sending chaincode REGISTER: ".
+    exit(std::string(profile_->lowercase_errors ? "error" : "Error") +
+         " sending chaincode REGISTER: " + *err);
+    return;
+  }
+  if (kind_ == Kind::kFsm) {
+    recv_pending_ = true;
+    fsm_wait();
     return;
   }
   if (!inbox_.empty() && !loop_scheduled_) {
@@ -56,22 +86,35 @@ void ShimHandler::kill() {
   exited_ = true;
   inbox_.clear();
   response_channels_.clear();
+  fsm_select_.reset();
+  next_state_.clear();
+  send_results_.clear();
 }
 
-// --- The receive loop (chatWithPeer) ----------------------------------------------------
+std::string ShimHandler::channel_key(const std::string& channel_id, const std::string& txid) const {
+  return profile_->channel_in_tx_context ? tx_key(channel_id, txid) : txid;
+}
+
+// --- The receive loop of S-go and S-sw (chatWithPeer) -----------------------------------
 
 void ShimHandler::on_message(ChaincodeMessage msg) {
-  enqueue(Inbound{false, std::move(msg), {}});
+  enqueue(Inbound{false, std::move(msg), {}, false});
 }
 
 void ShimHandler::on_closed(const kernel::StreamClosed& closed) {
-  enqueue(Inbound{true, ChaincodeMessage{}, closed});
+  enqueue(Inbound{true, ChaincodeMessage{}, closed, false});
 }
 
 void ShimHandler::enqueue(Inbound in) {
   if (exited_) return;
   inbox_.push_back(std::move(in));
-  if (started_ && !loop_scheduled_) {
+  if (!started_) return;
+  if (kind_ == Kind::kFsm) {
+    // The outstanding Recv returns this item and blocks on msgAvail.
+    if (fsm_select_ && recv_pending_ && inbox_.size() == 1) fsm_select_->ready(kMsgAvailCase);
+    return;
+  }
+  if (!loop_scheduled_) {
     loop_scheduled_ = true;
     sim_->after(config_->processing, [this] { loop_step(); });
   }
@@ -83,20 +126,13 @@ void ShimHandler::loop_step() {
   Inbound in = std::move(inbox_.front());
   inbox_.pop_front();
   if (in.closed) {
-    exit(in.why.eof ? "received EOF, ending chaincode stream" : "receive failed: " + in.why.error);
+    exit(stream_end_reason(in));
     return;
   }
   trace_message(*sim_, TraceKind::kDeliver, Side::kShim, to_string(state_), stream_name_,
                 Side::kPeer, in.msg);
   if (auto err = handle_message(in.msg)) {
-    // An unexpected message: ERROR{payload, txid} without channel_id, sent synchronously and
-    // its result ignored; then the loop ends.
-    ChaincodeMessage error;
-    error.type = MessageType::ERROR;
-    error.text = *err;
-    error.txid = in.msg.txid;
-    serial_send(error);
-    exit("error handling message: " + *err);
+    reject(in.msg, *err);
     return;
   }
   if (!inbox_.empty() && !exited_) {
@@ -105,13 +141,129 @@ void ShimHandler::loop_step() {
   }
 }
 
+// How chatWithPeer reports the end of its stream (3.2, 3.3, 3.4).
+std::string ShimHandler::stream_end_reason(const Inbound& in) const {
+  const std::string& error = in.why.error;
+  switch (kind_) {
+    case Kind::kGo:
+      return in.why.eof ? "received EOF, ending chaincode stream" : "receive failed: " + error;
+    case Kind::kInTree:
+      if (profile_->shim_recv_error_as_send_error) {
+        return "error sending: " + (in.why.eof ? std::string("EOF") : error);
+      }
+      return in.why.eof ? "received EOF, ending chaincode stream: EOF" : "receive failed: " + error;
+    case Kind::kFsm:
+      if (in.error_overwritten) {
+        return profile_->lowercase_errors ? "received nil message, ending chaincode stream"
+                                          : "Received nil message, ending chaincode stream";
+      }
+      // 1.0 returns io.EOF itself; 1.1 wraps it. Any other Recv error is returned as it is.
+      if (in.why.eof) {
+        return profile_->lowercase_errors ? "received EOF, ending chaincode stream: EOF" : "EOF";
+      }
+      return error;
+  }
+  return error;
+}
+
+// --- The receive loop of S-fsm ----------------------------------------------------------
+//
+// chatWithPeer (1.0/1.1) loops over a select with three cases: errc, where every result send
+// reports its outcome (nil included); msgAvail, where the Recv goroutine delivers what it
+// read; nextState, where a transaction goroutine hands over its COMPLETED or ERROR. All three
+// channels are unbuffered, so a sender waits until the loop takes its value. A new Recv
+// starts only once the loop has handled the previous message.
+
+void ShimHandler::fsm_wait() {
+  if (exited_) return;
+  fsm_select_.emplace(*sim_, "chatWithPeer " + stream_name_, 3,
+                      [this](std::size_t chosen) { fsm_chosen(chosen); });
+  if (!send_results_.empty()) fsm_select_->ready(kErrcCase);
+  if (recv_pending_ && !inbox_.empty()) fsm_select_->ready(kMsgAvailCase);
+  if (!next_state_.empty()) fsm_select_->ready(kNextStateCase);
+}
+
+void ShimHandler::fsm_chosen(std::size_t chosen) {
+  // Safe inside its own callback: the Select touches nothing after calling it.
+  fsm_select_.reset();
+  if (chosen == kMsgAvailCase) {
+    recv_pending_ = false;
+    sim_->after(config_->processing, [this] { fsm_handle_inbound(); });
+    return;
+  }
+  // Every other iteration ends at the loop's top, which clears the err variable it shares
+  // with the Recv goroutine: a Recv error already written there is lost, and msgAvail's nil
+  // message then reads as "Received nil message". [derived: a data race in the Go code]
+  if (recv_pending_ && !inbox_.empty() && inbox_.front().closed) {
+    inbox_.front().error_overwritten = true;
+  }
+  if (chosen == kErrcCase) {
+    std::optional<std::string> err = std::move(send_results_.front());
+    send_results_.pop_front();
+    if (err) return panic(kNilDereference);
+    return fsm_wait();  // a nil send result: continue
+  }
+  ChaincodeMessage own = std::move(next_state_.front());
+  next_state_.pop_front();
+  // The shim's own result passes through the FSM (COMPLETED/ERROR ready -> ready), then
+  // serialSendAsync(in, errc).
+  if (auto err = handle_message_fsm(own)) return reject(own, *err);
+  sim_->spawn([this, msg = std::move(own)] {
+    if (exited_) return;
+    std::optional<std::string> err = serial_send(msg);
+    if (exited_) return;
+    send_results_.push_back(std::move(err));
+    if (fsm_select_ && send_results_.size() == 1) fsm_select_->ready(kErrcCase);
+  });
+  fsm_wait();
+}
+
+void ShimHandler::fsm_handle_inbound() {
+  if (exited_ || inbox_.empty()) return;
+  Inbound in = std::move(inbox_.front());
+  inbox_.pop_front();
+  if (in.closed) {
+    exit(stream_end_reason(in));
+    return;
+  }
+  trace_message(*sim_, TraceKind::kDeliver, Side::kShim, to_string(state_), stream_name_,
+                Side::kPeer, in.msg);
+  if (auto err = handle_message_fsm(in.msg)) {
+    reject(in.msg, *err);
+    return;
+  }
+  // KEEPALIVE never touches the FSM; the loop echoes it, ignoring errors.
+  if (in.msg.type == MessageType::KEEPALIVE) {
+    serial_send_async(in.msg, OnSendError::kIgnore);
+  }
+  recv_pending_ = true;
+  fsm_wait();
+}
+
+// triggerNextState: the transaction goroutine blocks on the unbuffered nextState channel
+// until the loop takes its result.
+void ShimHandler::fsm_hand_off(ChaincodeMessage result) {
+  if (exited_) return;
+  next_state_.push_back(std::move(result));
+  if (fsm_select_ && next_state_.size() == 1) fsm_select_->ready(kNextStateCase);
+}
+
+// --- handleMessage ----------------------------------------------------------------------
+
 std::optional<std::string> ShimHandler::handle_message(const ChaincodeMessage& msg) {
   if (msg.type == MessageType::KEEPALIVE) {
-    serial_send_async(msg);  // the echo; a failed echo ends the loop (S-go)
+    // S-go: a failed echo ends the loop; S-sw: "ignore errors, maybe next KEEPALIVE will work".
+    serial_send_async(msg, kind_ == Kind::kGo ? OnSendError::kEndLoop : OnSendError::kIgnore);
     return std::nullopt;
   }
   const auto cannot = [&] {
-    return "[" + msg.txid + "] Chaincode h cannot handle message (" + to_string(msg.type) +
+    if (kind_ == Kind::kGo) {
+      return "[" + msg.txid + "] Chaincode h cannot handle message (" + to_string(msg.type) +
+             ") while in state: " + to_string(state_);
+    }
+    return "[" + msg.txid + "] Chaincode handler cannot handle message (" + to_string(msg.type) +
+           ") with payload size (" +
+           std::to_string(payload_size(msg, !profile_->channel_in_tx_context)) +
            ") while in state: " + to_string(state_);
   };
   switch (state_) {
@@ -127,7 +279,16 @@ std::optional<std::string> ShimHandler::handle_message(const ChaincodeMessage& m
       switch (msg.type) {
         case MessageType::RESPONSE:
         case MessageType::ERROR:
-          return handle_response(msg);
+          if (kind_ == Kind::kGo) return handle_response(msg);
+          if (send_channel(msg)) return std::nullopt;
+          // S-sw: a stray RESPONSE is fatal, a stray ERROR only logged (3.3, 6.4 #6).
+          if (msg.type == MessageType::RESPONSE) {
+            return "[" + short_txid(msg.txid) + "] sendChannel does not exist";
+          }
+          trace_note(*sim_, "shim", to_string(state_), stream_name_, msg.txid, msg.channel_id,
+                     "[" + short_txid(msg.txid) + "] error sending ERROR (state:ready): [" +
+                         short_txid(msg.txid) + "] sendChannel does not exist");
+          return std::nullopt;
         case MessageType::INIT:
         case MessageType::TRANSACTION:
           start_invocation(msg);
@@ -139,17 +300,90 @@ std::optional<std::string> ShimHandler::handle_message(const ChaincodeMessage& m
   return cannot();
 }
 
+// S-fsm's handleMessage: FSM.Cannot, then FSM.Event (3.2). The looplab FSM runs every event
+// on the loop goroutine, and the callbacks start goroutines instead of firing events, so
+// "event X inappropriate because previous transition did not complete" cannot occur here.
+std::optional<std::string> ShimHandler::handle_message_fsm(const ChaincodeMessage& msg) {
+  if (msg.type == MessageType::KEEPALIVE) return std::nullopt;
+  bool can = false;
+  switch (state_) {
+    case State::kCreated:
+      can = msg.type == MessageType::REGISTERED;
+      break;
+    case State::kEstablished:
+      can = msg.type == MessageType::READY;
+      break;
+    case State::kReady:
+      can = msg.type == MessageType::INIT || msg.type == MessageType::TRANSACTION ||
+            msg.type == MessageType::RESPONSE || msg.type == MessageType::ERROR ||
+            msg.type == MessageType::COMPLETED;
+      break;
+  }
+  if (!can) {
+    return "[" + msg.txid + "]" + (profile_->lowercase_errors ? "chaincode" : "Chaincode") +
+           " handler FSM cannot handle message (" + to_string(msg.type) + ") with payload size (" +
+           std::to_string(payload_size(msg, !profile_->channel_in_tx_context)) +
+           ") while in state: " + to_string(state_);
+  }
+  switch (msg.type) {
+    case MessageType::REGISTERED:
+      set_state(State::kEstablished);
+      break;
+    case MessageType::READY:
+      set_state(State::kReady);
+      break;
+    case MessageType::INIT:
+    case MessageType::TRANSACTION:
+      start_invocation(msg);  // before_INIT / before_TRANSACTION
+      break;
+    case MessageType::RESPONSE:
+      // after_RESPONSE: a stray RESPONSE is logged and the loop carries on (6.4 #6).
+      if (!send_channel(msg)) {
+        const std::string id = "[" + short_txid(msg.txid) + "]";
+        trace_note(
+            *sim_, "shim", to_string(state_), stream_name_, msg.txid, msg.channel_id,
+            id + "error sending RESPONSE (state:ready): " + id + "sendChannel does not exist");
+      }
+      break;
+    case MessageType::ERROR:
+      // after_ERROR: silently ignored without a channel. The shim's own ERROR result comes
+      // through here too, and normally finds none.
+      send_channel(msg);
+      break;
+    default:  // COMPLETED: the shim's own result; no callback
+      break;
+  }
+  return std::nullopt;
+}
+
 // handleResponse: a reply nobody waits for is fatal for RESPONSE and ERROR alike (S-go).
 std::optional<std::string> ShimHandler::handle_response(const ChaincodeMessage& msg) {
-  auto it = response_channels_.find(tx_key(msg.channel_id, msg.txid));
-  if (it == response_channels_.end()) {
-    return "[" + short_txid(msg.txid) + "] responseChannel does not exist";
-  }
+  if (!send_channel(msg)) return "[" + short_txid(msg.txid) + "] responseChannel does not exist";
+  return std::nullopt;
+}
+
+// sendChannel / handleResponse: hands the reply to the stub call waiting on its channel.
+bool ShimHandler::send_channel(const ChaincodeMessage& msg) {
+  auto it = response_channels_.find(channel_key(msg.channel_id, msg.txid));
+  if (it == response_channels_.end()) return false;
   std::shared_ptr<Invocation> waiting = std::move(it->second);
   // deleteResponseChannel runs when the stub call returns; the goroutine resumes as a task.
   response_channels_.erase(it);
   sim_->spawn([this, waiting, reply = msg] { on_reply(waiting, reply); });
-  return std::nullopt;
+  return true;
+}
+
+// An unexpected message: ERROR{payload, txid} sent synchronously with its result ignored,
+// without channel_id except in S-fsm 1.1; then chatWithPeer returns.
+void ShimHandler::reject(const ChaincodeMessage& msg, const std::string& err) {
+  ChaincodeMessage error;
+  error.type = MessageType::ERROR;
+  error.text = err;
+  error.txid = msg.txid;
+  if (kind_ == Kind::kFsm) error.channel_id = msg.channel_id;
+  serial_send(error);
+  const bool capitalised = kind_ == Kind::kFsm && !profile_->lowercase_errors;
+  exit((capitalised ? "Error handling message: " : "error handling message: ") + err);
 }
 
 // --- User code ---------------------------------------------------------------------------
@@ -163,7 +397,7 @@ void ShimHandler::start_invocation(const ChaincodeMessage& msg) {
     auto it = chaincode_->functions.find(msg.args.front());
     if (it != chaincode_->functions.end()) inv->function = &it->second;
   }
-  // go handleStubInteraction(...)
+  // go handleStubInteraction(...) / handleInit / handleTransaction
   sim_->spawn([this, inv] { run(inv); });
 }
 
@@ -229,7 +463,12 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
         request.args = step.args;
         return stub_call(inv, std::move(request));
       case Step::Op::kSetEvent:
-        if (step.key.empty()) return fail(inv, "event name can not be empty string");
+        if (step.key.empty()) {
+          // stub.SetEvent's own check, spelled per shim.
+          if (kind_ == Kind::kGo) return fail(inv, "event name can not be empty string");
+          return fail(inv, profile_->lowercase_errors ? "event name can not be nil string"
+                                                      : "Event name can not be nil string.");
+        }
         inv->event = ChaincodeEvent{step.key, step.value};
         break;
       case Step::Op::kSleep:
@@ -250,21 +489,86 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
   finish(inv, Response{});  // shim.Success(nil)
 }
 
-// callPeerWithChaincodeMsg: create the response channel, send synchronously, wait.
+// callPeerWithChaincodeMsg: create the response channel, send, wait. S-go sends
+// synchronously; the in-tree shims' sendReceive sends in its own goroutine
+// (serialSendAsync(msg, errc)) and selects over the send's result and the response. A nil
+// result only means "keep waiting", and the code's comment notes the response may even come
+// first; only a failed send, after which no response can come, ends the wait early.
 void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMessage request) {
-  const std::string key = tx_key(request.channel_id, request.txid);
+  const std::string key = channel_key(request.channel_id, request.txid);
   if (response_channels_.count(key) != 0) {
-    return fail(inv, "[" + short_txid(key) + "] channel exists");
-  }
-  if (auto err = serial_send(request)) {
-    if (request.type == MessageType::INVOKE_CHAINCODE) {
-      // handleInvokeChaincode turns a send failure into a Response, not an error.
-      return on_invoke_reply(inv, ChaincodeMessage{});
+    std::string exists;
+    if (kind_ != Kind::kFsm) {
+      exists = "[" + short_txid(key) + "] channel exists";
+    } else {
+      exists = "[" + short_txid(key) + "]" +
+               (profile_->lowercase_errors ? "channel exists" : "Channel exists");
     }
-    return fail(inv, "[" + short_txid(request.txid) + "] error sending " + to_string(request.type) +
-                         ": " + *err);
+    return fail(inv, stub_call_error(request, exists, /*channel_error=*/true));
+  }
+  if (kind_ == Kind::kGo) {
+    if (auto err = serial_send(request)) {
+      if (request.type == MessageType::INVOKE_CHAINCODE) {
+        // handleInvokeChaincode turns a send failure into a Response, not an error.
+        return on_invoke_reply(inv, ChaincodeMessage{});
+      }
+      return fail(inv, stub_call_error(request, *err, /*channel_error=*/false));
+    }
+    response_channels_[key] = inv;
+    return;
   }
   response_channels_[key] = inv;
+  sim_->spawn([this, inv, key, request = std::move(request)] {
+    if (exited_) return;
+    std::optional<std::string> err = serial_send(request);
+    if (!err || exited_) return;
+    auto it = response_channels_.find(key);
+    if (it != response_channels_.end() && it->second == inv) response_channels_.erase(it);
+    fail(inv, stub_call_error(request, *err, /*channel_error=*/false));
+  });
+}
+
+// The text a stub call returns when its request cannot go out (3.1). S-go: "[%s] error sending
+// %s: <err>". The in-tree shims spell it per call, most without the cause; 1.1+ route GET_STATE,
+// PUT_STATE, DEL_STATE, ranges, queries, metadata and the hash through
+// callPeerWithChaincodeMsg, so a "channel exists" error gets the same wrapping there, while
+// 1.0 and the other calls return it as it is. InvokeChaincode answers with a Response whose
+// payload the scripted chaincode fails with. (1.0-1.4 shim/handler.go)
+std::string ShimHandler::stub_call_error(const ChaincodeMessage& request, const std::string& cause,
+                                         bool channel_error) const {
+  const MessageType type = request.type;
+  const std::string short_id = "[" + short_txid(request.txid) + "]";
+  if (kind_ == Kind::kGo) {
+    if (channel_error) return cause;
+    if (type == MessageType::INVOKE_CHAINCODE) return short_id + " error sending INVOKE_CHAINCODE";
+    return short_id + " error sending " + to_string(type) + ": " + cause;
+  }
+  const bool v1_0_texts = kind_ == Kind::kFsm && !profile_->lowercase_errors;
+  const std::string sp = kind_ == Kind::kFsm ? "" : " ";  // S-sw put a space after "[txid]"
+  const bool via_call_peer =
+      !v1_0_texts &&
+      (type == MessageType::GET_STATE || type == MessageType::PUT_STATE ||
+       type == MessageType::DEL_STATE || type == MessageType::GET_STATE_BY_RANGE ||
+       type == MessageType::GET_QUERY_RESULT || type == MessageType::GET_STATE_METADATA ||
+       type == MessageType::PUT_STATE_METADATA || type == MessageType::GET_PRIVATE_DATA_HASH);
+  if (channel_error && !via_call_peer) return cause;
+  switch (type) {
+    case MessageType::GET_STATE:
+      return short_id + sp + "error sending GET_STATE" + (v1_0_texts ? " " : ": ") + cause;
+    case MessageType::PUT_STATE:  // the full txid
+      return "[" + request.txid + "]" + sp + "error sending PUT_STATE" + (v1_0_texts ? " " : ": ") +
+             cause;
+    case MessageType::DEL_STATE:
+      return short_id + sp + "error sending DEL_STATE DEL_STATE";
+    case MessageType::GET_STATE_METADATA:
+      return short_id + "error sending GET_STATE_METADATA: " + cause;
+    case MessageType::PUT_STATE_METADATA:
+      return "[" + request.txid + "]error sending PUT_STATE_METADATA: " + cause;
+    case MessageType::GET_PRIVATE_DATA_HASH:
+      return short_id + " error sending GET_PRIVATE_DATA_HASH: " + cause;
+    default:  // ranges, queries, history, iterators, INVOKE_CHAINCODE: the cause is dropped
+      return short_id + sp + "error sending " + to_string(type);
+  }
 }
 
 void ShimHandler::on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply) {
@@ -343,8 +647,8 @@ void ShimHandler::on_invoke_reply(const std::shared_ptr<Invocation>& inv,
   run(inv);
 }
 
-// The user code panicked: Go does not recover it in the shim, so the chaincode process
-// dies at once (exit code 2) and the peer's Recv fails.
+// The user code panicked (or, in S-fsm, the loop itself): Go does not recover it in the
+// shim, so the chaincode process dies at once (exit code 2) and the peer's Recv fails.
 void ShimHandler::panic(const std::string& message) {
   if (exited_) return;
   trace_event(*sim_, TraceKind::kStreamEnd, "shim", to_string(state_), stream_name_, "", "",
@@ -352,6 +656,7 @@ void ShimHandler::panic(const std::string& message) {
   exited_ = true;
   inbox_.clear();
   response_channels_.clear();
+  fsm_select_.reset();
   stream_->abort(kProcessDiedError);
   if (on_exit_) on_exit_("panic: " + message, 2);
 }
@@ -362,7 +667,8 @@ void ShimHandler::fail(const std::shared_ptr<Invocation>& inv, const std::string
 }
 
 // handleInit / handleTransaction result rules (section 3.1): Init with status >= 500 gives
-// ERROR{payload = message}; every other result is COMPLETED{Response}. Sent asynchronously.
+// ERROR{payload = message}; every other result is COMPLETED{Response}. S-go and S-sw send it
+// with serialSendAsync(msg, errc) from the transaction goroutine; S-fsm hands it to the loop.
 void ShimHandler::finish(const std::shared_ptr<Invocation>& inv, Response response) {
   ChaincodeMessage result;
   result.txid = inv->request.txid;
@@ -375,25 +681,33 @@ void ShimHandler::finish(const std::shared_ptr<Invocation>& inv, Response respon
     result.type = MessageType::COMPLETED;
     result.response = std::move(response);
   }
-  serial_send_async(std::move(result));
+  if (kind_ == Kind::kFsm) return fsm_hand_off(std::move(result));
+  serial_send_async(std::move(result), OnSendError::kEndLoop);
 }
 
 // --- Sending ----------------------------------------------------------------------------
 
 std::optional<std::string> ShimHandler::serial_send(const ChaincodeMessage& msg) {
   if (exited_) return std::string("process exited");
+  if (!profile_->channel_in_tx_context && !msg.channel_id.empty()) {
+    // 1.0's ChaincodeMessage has no channel_id field.
+    ChaincodeMessage without_channel = msg;
+    without_channel.channel_id.clear();
+    return serial_send(without_channel);
+  }
   if (auto err = stream_->send(end_, msg)) return err;
   trace_message(*sim_, TraceKind::kSend, Side::kShim, to_string(state_), stream_name_, Side::kShim,
                 msg);
   return std::nullopt;
 }
 
-// serialSendAsync(msg, errc): a goroutine per send; a failure reaches the loop through errc
-// and ends it with "error sending: %s".
-void ShimHandler::serial_send_async(ChaincodeMessage msg) {
-  sim_->spawn([this, msg = std::move(msg)] {
+// serialSendAsync(msg, errc): a goroutine per send; with an errc a failure reaches the loop
+// and ends it with "error sending: %s", with a nil errc it is dropped.
+void ShimHandler::serial_send_async(ChaincodeMessage msg, OnSendError on_error) {
+  sim_->spawn([this, msg = std::move(msg), on_error] {
     if (exited_) return;
-    if (auto err = serial_send(msg)) exit("error sending: " + *err);
+    std::optional<std::string> err = serial_send(msg);
+    if (err && on_error == OnSendError::kEndLoop) exit("error sending: " + *err);
   });
 }
 
@@ -403,6 +717,7 @@ void ShimHandler::exit(const std::string& reason) {
   if (exited_) return;
   exited_ = true;
   inbox_.clear();
+  fsm_select_.reset();
   trace_event(*sim_, TraceKind::kStreamEnd, "shim", to_string(state_), stream_name_, "", "",
               reason);
   stream_->close_send(end_);

@@ -21,6 +21,7 @@
 
 #include "ccsim/fabric/chaincode_definition.hpp"
 #include "ccsim/fabric/delay_model.hpp"
+#include "ccsim/fabric/profile.hpp"
 #include "ccsim/fabric/shim_handler.hpp"
 
 namespace ccsim::fabric {
@@ -43,8 +44,9 @@ class ContainerRuntime {
   using MessageObserver =
       std::function<void(const std::string& chaincode, Side from, const ChaincodeMessage& msg)>;
 
-  ContainerRuntime(kernel::Simulation& sim, const PeerConfig& config, const DelayModel& delays,
-                   AcceptFn accept);
+  /// `profile` selects the shim the chaincode processes run (S-go, S-sw, S-fsm).
+  ContainerRuntime(kernel::Simulation& sim, const Profile& profile, const PeerConfig& config,
+                   const DelayModel& delays, AcceptFn accept);
   ~ContainerRuntime();
   ContainerRuntime(const ContainerRuntime&) = delete;
   ContainerRuntime& operator=(const ContainerRuntime&) = delete;
@@ -108,6 +110,7 @@ class ContainerRuntime {
   static std::optional<std::string> build_error(const Container& c);
 
   kernel::Simulation* sim_;
+  const Profile* profile_;
   const PeerConfig* config_;
   const DelayModel* delays_;
   AcceptFn accept_;

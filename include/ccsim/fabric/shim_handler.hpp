@@ -1,8 +1,17 @@
-// The chaincode-side shim Handler, S-go as fabric-chaincode-go ships it for Fabric 2.x
-// (fabric-protocol.md 3.1, 3.4), with the scripted user code it runs. REGISTER is sent
-// synchronously; the receive loop handles one message at a time; each INIT/TRANSACTION runs
-// the user code in its own goroutine; stub calls are synchronous sends that wait on a
-// response channel keyed by channel_id + txid. A loop error makes the process exit.
+// The chaincode-side shim Handler with the scripted user code it runs, in the three forms a
+// profile can select (fabric-protocol.md 3.1-3.5):
+//  - S-go, fabric-chaincode-go for Fabric 2.x (3.4): stub calls are synchronous sends;
+//  - S-sw, the 1.2-1.4 in-tree shim (3.3, profile switch in_tree_shim): stub calls send in
+//    their own goroutine (the async sendReceive), a stray ERROR is ignored, a stray RESPONSE
+//    and an unexpected message are fatal with "... with payload size (%d) ..." texts;
+//  - S-fsm, the 1.0/1.1 looplab-FSM shim (3.2, shim_fsm on top of in_tree_shim): results go
+//    back to the stream loop over the unbuffered nextState channel and through the FSM
+//    before they are sent, and chatWithPeer's select over errc / msgAvail / nextState is a
+//    decision site ("select chatWithPeer <stream>").
+// In every form REGISTER is sent synchronously, the receive loop handles one message at a
+// time, each INIT/TRANSACTION runs the user code in its own goroutine, stub calls wait on a
+// response channel keyed by channel_id + txid (txid alone under 1.0), and a loop error makes
+// the process exit.
 #pragma once
 
 #include <deque>
@@ -15,6 +24,8 @@
 #include "ccsim/fabric/chaincode_definition.hpp"
 #include "ccsim/fabric/chaincode_message.hpp"
 #include "ccsim/fabric/peer_config.hpp"
+#include "ccsim/fabric/profile.hpp"
+#include "ccsim/kernel/select.hpp"
 #include "ccsim/kernel/stream.hpp"
 
 namespace ccsim::fabric {
@@ -29,14 +40,17 @@ inline constexpr const char* kProcessDiedError =
 class ShimHandler final : public ChaincodeStream::Receiver {
  public:
   enum class State : std::uint8_t { kCreated, kEstablished, kReady };
+  /// Which shim runs, from the profile's in_tree_shim and shim_fsm switches.
+  enum class Kind : std::uint8_t { kGo, kInTree, kFsm };  // S-go, S-sw, S-fsm
 
   /// Called once when the process ends: chatWithPeer returned (main() returns after
   /// shim.Start fails: exit code 0), or the user code panicked (exit code 2, as Go does).
   using OnExit = std::function<void(const std::string& reason, int exit_code)>;
 
-  ShimHandler(kernel::Simulation& sim, const PeerConfig& config, ChaincodeStream& stream,
-              kernel::End end, std::string stream_name, const ChaincodeDefinition& chaincode,
-              OnExit on_exit);
+  /// `profile`, `config` and `chaincode` must outlive the handler.
+  ShimHandler(kernel::Simulation& sim, const Profile& profile, const PeerConfig& config,
+              ChaincodeStream& stream, kernel::End end, std::string stream_name,
+              const ChaincodeDefinition& chaincode, OnExit on_exit);
 
   /// chatWithPeer: sends REGISTER{ChaincodeID{name: ccid}} and starts the receive loop.
   void start();
@@ -44,6 +58,7 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   void kill();
 
   State state() const { return state_; }
+  Kind kind() const { return kind_; }
   bool exited() const { return exited_; }
 
   void on_message(ChaincodeMessage msg) override;
@@ -68,12 +83,31 @@ class ShimHandler final : public ChaincodeStream::Receiver {
     bool closed = false;
     ChaincodeMessage msg;
     kernel::StreamClosed why;
+    // S-fsm: the loop cleared its shared err after the Recv goroutine had set it, so the end
+    // of the stream reads as a nil message (3.2; see fsm_chosen).
+    bool error_overwritten = false;
   };
+  /// What serialSendAsync does with a failed send: its errc ends the loop ("error sending:
+  /// %s"), or errc is nil and the failure is ignored.
+  enum class OnSendError : std::uint8_t { kEndLoop, kIgnore };
 
+  // The receive loop of S-go and S-sw: one inbound message at a time.
   void enqueue(Inbound in);
   void loop_step();
+  // The receive loop of S-fsm: chatWithPeer's select over errc, msgAvail and nextState.
+  void fsm_wait();
+  void fsm_chosen(std::size_t chosen);
+  void fsm_handle_inbound();
+  void fsm_hand_off(ChaincodeMessage result);
+
   std::optional<std::string> handle_message(const ChaincodeMessage& msg);
+  std::optional<std::string> handle_message_fsm(const ChaincodeMessage& msg);
   std::optional<std::string> handle_response(const ChaincodeMessage& msg);
+  bool send_channel(const ChaincodeMessage& msg);
+  /// The handler could not take `msg` (`err`): ERROR{payload = err, txid} goes back
+  /// synchronously and the loop ends.
+  void reject(const ChaincodeMessage& msg, const std::string& err);
+  std::string stream_end_reason(const Inbound& in) const;
   void start_invocation(const ChaincodeMessage& msg);
   void run(const std::shared_ptr<Invocation>& inv);
   void stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMessage request);
@@ -85,13 +119,21 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   const Step& current_step(const Invocation& inv) const { return inv.function->steps[inv.pc - 1]; }
   void finish(const std::shared_ptr<Invocation>& inv, Response response);
   void fail(const std::shared_ptr<Invocation>& inv, const std::string& error);
+  /// What a stub call returns when its request cannot be sent: `cause` is the send error, or
+  /// with `channel_error` the "channel exists" text of createChannel.
+  std::string stub_call_error(const ChaincodeMessage& request, const std::string& cause,
+                              bool channel_error) const;
+  /// The response channel's key: channel_id + txid, or the txid alone (1.0).
+  std::string channel_key(const std::string& channel_id, const std::string& txid) const;
 
   std::optional<std::string> serial_send(const ChaincodeMessage& msg);
-  void serial_send_async(ChaincodeMessage msg);
+  void serial_send_async(ChaincodeMessage msg, OnSendError on_error);
   void exit(const std::string& reason);
   void set_state(State next);
 
   kernel::Simulation* sim_;
+  const Profile* profile_;
+  Kind kind_;
   const PeerConfig* config_;
   ChaincodeStream* stream_;
   kernel::End end_;
@@ -105,8 +147,15 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   std::deque<Inbound> inbox_;
   bool loop_scheduled_ = false;
 
-  /// responseChannels: the invocation whose stub call waits, per channel_id + txid.
+  /// responseChannels: the invocation whose stub call waits, per channel_key.
   std::map<std::string, std::shared_ptr<Invocation>> response_channels_;
+
+  // S-fsm's loop. Each blocked sender on an unbuffered channel waits in its queue, oldest
+  // first, as Go queues the senders of a channel.
+  std::optional<kernel::Select> fsm_select_;  // the loop waits in its select
+  bool recv_pending_ = false;                 // a Recv goroutine is outstanding
+  std::deque<ChaincodeMessage> next_state_;   // transaction goroutines: nextState <- result
+  std::deque<std::optional<std::string>> send_results_;  // result sends: errc <- err
 };
 
 const char* to_string(ShimHandler::State state);
