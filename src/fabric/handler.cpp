@@ -202,8 +202,9 @@ void Handler::notify(const ChaincodeMessage& msg) {
   TransactionContext* ctx = contexts_.get(msg.channel_id, msg.txid);
   if (ctx == nullptr) {
     note(msg.txid, msg.channel_id,
-         "notifier Txid:" + msg.txid + ", channelID:" + msg.channel_id +
-             " does not exist for handling message " + to_string(msg.type) + " (dropped)");
+         "notifier Txid:" + msg.txid + ", channelID:" + msg.channel_id + " does not exist for " +
+             (deps_.profile->notify_log_says_handleing ? "handleing" : "handling") + " message " +
+             to_string(msg.type) + " (dropped)");
     return;
   }
   if (ctx->response) {
