@@ -142,4 +142,78 @@ std::string ChaincodeMessage::summary() const {
   }
 }
 
+namespace {
+// Protobuf's wire sizes (proto3: empty strings, zero numbers and absent messages are left out).
+std::size_t varint_size(std::uint64_t v) {
+  std::size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+// A length-delimited field with a field number below 16 (one tag byte), always written.
+std::size_t length_field(std::size_t len) {
+  return 1 + varint_size(len) + len;
+}
+// A singular string or bytes field: left out when empty.
+std::size_t string_field(const std::string& s) {
+  return s.empty() ? 0 : length_field(s.size());
+}
+// ChaincodeInput{args = 1 (repeated bytes)}: every element is written, empty or not.
+std::size_t chaincode_input_size(const std::vector<std::string>& args) {
+  std::size_t n = 0;
+  for (const std::string& a : args)
+    n += length_field(a.size());
+  return n;
+}
+}  // namespace
+
+std::size_t payload_size(const ChaincodeMessage& msg, bool raw_key_payloads) {
+  switch (msg.type) {
+    case MessageType::REGISTER:  // ChaincodeID{name = 2}
+      return string_field(msg.chaincode_id);
+    case MessageType::INIT:
+    case MessageType::TRANSACTION:
+      return chaincode_input_size(msg.args);
+    case MessageType::COMPLETED: {  // pb.Response{status = 1, message = 2, payload = 3}
+      const auto status = static_cast<std::uint32_t>(msg.response.status);
+      return (status == 0 ? 0 : 1 + varint_size(status)) + string_field(msg.response.message) +
+             string_field(msg.response.payload);
+    }
+    case MessageType::ERROR:
+    case MessageType::RESPONSE:
+      return msg.text.size();
+    case MessageType::GET_STATE:
+    case MessageType::DEL_STATE:
+      // 1.0: the raw key; 1.1+: GetState/DelState{key = 1, collection = 2}.
+      if (raw_key_payloads) return msg.key.size();
+      return string_field(msg.key) + string_field(msg.collection);
+    case MessageType::GET_STATE_METADATA:     // GetStateMetadata{key = 1, collection = 2}
+    case MessageType::GET_PRIVATE_DATA_HASH:  // GetState{key, collection}
+    case MessageType::PURGE_PRIVATE_DATA:     // DelState{key, collection}
+      return string_field(msg.key) + string_field(msg.collection);
+    case MessageType::PUT_STATE:  // PutStateInfo / PutState{key = 1, value = 2, collection = 3}
+      return string_field(msg.key) + string_field(msg.value) + string_field(msg.collection);
+    case MessageType::PUT_STATE_METADATA:
+      // PutStateMetadata{key = 1, collection = 3, metadata = 4: StateMetadata{metakey, value}}
+      return string_field(msg.key) + string_field(msg.collection) +
+             length_field(string_field(msg.metakey) + string_field(msg.value));
+    case MessageType::GET_STATE_BY_RANGE:  // {startKey = 1, endKey = 2, collection = 3}
+      return string_field(msg.start_key) + string_field(msg.end_key) + string_field(msg.collection);
+    case MessageType::GET_QUERY_RESULT:  // {query = 1, collection = 2}
+      return string_field(msg.query) + string_field(msg.collection);
+    case MessageType::GET_HISTORY_FOR_KEY:  // {key = 1}
+      return string_field(msg.key);
+    case MessageType::QUERY_STATE_NEXT:
+    case MessageType::QUERY_STATE_CLOSE:  // {id = 1}
+      return string_field(msg.iterator_id);
+    case MessageType::INVOKE_CHAINCODE:
+      // ChaincodeSpec{chaincode_id = 2: ChaincodeID{name = 2}, input = 3: ChaincodeInput}
+      return length_field(string_field(msg.target)) + length_field(chaincode_input_size(msg.args));
+    default:  // UNDEFINED, REGISTERED, READY, KEEPALIVE: no payload
+      return 0;
+  }
+}
+
 }  // namespace ccsim::fabric

@@ -116,6 +116,12 @@ struct ChaincodeMessage {
   std::string in_collection() const;
 };
 
+/// len(msg.Payload): the size of the payload as protobuf marshals it for this type
+/// (fabric-protocol.md 1.3), as 1.0/1.1's "... with payload size (%d) ..." reports it.
+/// `raw_key_payloads`: 1.0's encodings, where GET_STATE and DEL_STATE carry the raw key.
+/// A RESPONSE counts its plain payload only (the value a scenario can give it).
+std::size_t payload_size(const ChaincodeMessage& msg, bool raw_key_payloads);
+
 /// shorttxid: the first 8 characters, as Fabric's logs and some of its error texts use.
 inline std::string short_txid(std::string_view txid) {
   return std::string(txid.substr(0, 8));
