@@ -608,15 +608,16 @@ struct FsmHarness {
   fabric::Handler handler;
   std::size_t mark = 0;
 
-  explicit FsmHarness(const std::string& profile_name)
+  explicit FsmHarness(const std::string& profile_name, bool dev_mode = false)
       : profile(*fabric::profile_by_name(profile_name)),
-        running(profile, /*user_runs_cc=*/false),
+        running(profile, /*user_runs_cc=*/dev_mode),
         handler(
             fabric::Handler::Deps{&sim, &profile, &config, &registry, &ledger, nullptr, &running},
             stream, kernel::End::kA, "cc") {
     REQUIRE(profile.peer_fsm);
     stream.attach(kernel::End::kB, &shim);
-    running.pre_launch_setup("cc:1.0", notify);  // a launch is waiting for this chaincode
+    // A launch is waiting for this chaincode (in dev mode nobody launches it).
+    if (!dev_mode) running.pre_launch_setup("cc:1.0", notify);
     handler.process_stream();
   }
 
@@ -907,4 +908,28 @@ TEST_CASE("fabric-protocol 2.1: 1.0/1.1 peer (P-fsm) in ready state, every messa
       cannot(MessageType::PURGE_PRIVATE_DATA, "23", 3, 3, "ready"),
   };
   run_fsm_table(PeerState::kReady, rows);
+}
+
+// §2.1 notifyDuringStartup, §4.6, §6.4 #12: in dev mode (chaincode.mode "dev") a chaincode may
+// register without a launch; with no placeholder's readyNotify to tell, the handler sends READY
+// itself, through `go triggerNextState(READY)`: asynchronously, with no txid.
+TEST_CASE("fabric-protocol 4.6: a P-fsm handler in dev mode sends READY by itself") {
+  for (const char* profile : {"1.0", "1.1"}) {
+    CAPTURE(profile);
+    FsmHarness h(profile, /*dev_mode=*/true);
+    h.reach(PeerState::kCreated);
+    h.send_from_shim(injected(MessageType::REGISTER));
+    REQUIRE(h.shim.got.size() == 2);
+    CHECK(h.shim.got[0].type == MessageType::REGISTERED);
+    CHECK(h.shim.got[1].type == MessageType::READY);
+    CHECK(h.shim.got[1].txid.empty());
+    CHECK(h.handler.state() == PeerState::kReady);
+    const auto* entry = h.running.find("cc:1.0");
+    REQUIRE(entry != nullptr);
+    CHECK(entry->handler == &h.handler);
+    // enter_ready notified the READY: no context for txid "".
+    CHECK(h.has_note(std::string(profile) == "1.0"
+                         ? "notifier Txid: does not exist (dropped)"
+                         : "notifier Txid:, channelID: does not exist (dropped)"));
+  }
 }
