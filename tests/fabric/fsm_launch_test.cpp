@@ -367,3 +367,48 @@ TEST_CASE("fabric-protocol 6.4 #1: P-fsm: a TRANSACTION before READY ends the st
         "failed to execute transaction: timeout expired while executing transaction");
   CHECK_FALSE(has_outcome(r11, "tx1"));
 }
+
+// §4.1 sendReady: the launch transaction's context can receive something else than READY. A
+// misbehaving shim sends READY (txid x) and then ERROR{tx1, "boom"} right after REGISTER; the
+// loop takes both before the launcher's READY (Fabric's case order, the default). The FSM goes
+// ready on the chaincode's READY; the ERROR takes the fast path into tx1's launch context
+// (1.0: keyed by txid); when the launcher's READY is taken, FSM ready cannot handle it and the
+// stream ends, while the launcher finds the ERROR: "Error initializing container %s: %s",
+// wrapped "Failed to init chaincode(%s)", then Stop.
+TEST_CASE("fabric-protocol 4.1: sendReady finds an ERROR: 'Error initializing container'") {
+  const auto r = scenario::run(scenario::load_text(R"({ "profile": "1.0",
+    "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "mycc", "container": { "start": "500ms" }, "functions": { "f": [] } } ],
+    "proposals": [ { "txid": "tx1", "channel": "ch1", "chaincode": "mycc", "function": "f" } ],
+    "faults": [
+      { "after": { "type": "REGISTER", "from": "shim" }, "chaincode": "mycc", "action": "inject",
+        "side": "shim", "message": { "type": "READY", "txid": "x" } },
+      { "after": { "type": "REGISTER", "from": "shim" }, "chaincode": "mycc", "action": "inject",
+        "side": "shim", "message": { "type": "ERROR", "txid": "tx1", "payload": "boom" } } ] })",
+                                                   "init_error.json"),
+                               {});
+  CHECK(outcome(r, "tx1").error ==
+        "Failed to init chaincode(Error initializing container mycc:1.0: boom)");
+  CHECK(outcome(r, "tx1").completed == at_us(501'000));
+  CHECK(peer_end(r) == std::optional<std::string>(
+                           "Error handling message, ending stream: [tx1]Chaincode handler "
+                           "validator FSM cannot handle message (READY) with payload size (0) "
+                           "while in state: ready"));
+  CHECK(count_notes(r, "runtime", "chaincode process mycc:1.0 stopped after a failed launch") == 1);
+}
+
+// FAB-8844 (1.1): the launch goroutine's error goes to the wait through the unbuffered errChan
+// only while the wait is still there. Here the startup timer fires during the build (5s of
+// 10s), the wait is over, and Stop waits for the container lock; the build then fails: nobody
+// receives the error (the goroutine blocks forever), the map entry is left to Stop, and the
+// launch fails with the timeout when Stop returns (10s).
+TEST_CASE("fabric-protocol 4.2: FAB-8844: a launch error after the wait ended is not received") {
+  const auto r = run("1.1", R"({ "build": "10s", "build_failure": "go build failed" })",
+                     proposal("tx1", "0"), R"("config": { "startup_timeout": "5s" },)");
+  CHECK(outcome(r, "tx1").error ==
+        "timeout expired while starting chaincode mycc:1.0(networkid:dev,peerid:jdoe,tx:tx1)");
+  CHECK(outcome(r, "tx1").completed == at_us(10'000'000));
+  CHECK(count_notes(r, "launcher",
+                    "launch goroutine blocked forever on errChan: error starting container: go "
+                    "build failed") == 1);
+}

@@ -933,3 +933,67 @@ TEST_CASE("fabric-protocol 4.6: a P-fsm handler in dev mode sends READY by itsel
                          : "notifier Txid:, channelID: does not exist (dropped)"));
   }
 }
+
+// §2.1 registerHandler: a REGISTER for a name whose handler is registered is a duplicate:
+// "Duplicate chaincodeID error: %s" with the ChaincodeID's proto text (1.1 lower case). The
+// event is cancelled and the stream ends; the duplicate was never registered, so its
+// deregister leaves the first handler's entry alone (2.7: P-fsm avoids P-sw's hazard).
+TEST_CASE("fabric-protocol 2.1, 2.7: a duplicate REGISTER ends only the second stream") {
+  for (const char* profile : {"1.0", "1.1"}) {
+    CAPTURE(profile);
+    FsmHarness h(profile);
+    h.reach(PeerState::kEstablished);
+    fabric::ChaincodeStream second_stream{h.sim, [](kernel::End, const ChaincodeMessage&) {
+                                            return kernel::Duration::milliseconds(1);
+                                          }};
+    testing::RecordingEnd second_shim;
+    fabric::Handler second(fabric::Handler::Deps{&h.sim, &h.profile, &h.config, &h.registry,
+                                                 &h.ledger, nullptr, &h.running},
+                           second_stream, kernel::End::kA, "cc");
+    second_stream.attach(kernel::End::kB, &second_shim);
+    second.process_stream();
+    REQUIRE_FALSE(second_stream.send(kernel::End::kB, injected(MessageType::REGISTER)).has_value());
+    h.sim.run();
+    const std::string refusal =
+        std::string(std::string(profile) == "1.0" ? "Duplicate" : "duplicate") +
+        " chaincodeID error: name:\"cc:1.0\" ";
+    CHECK(h.has_note("register failed: " + refusal));
+    const auto ends = h.peer_events(kernel::TraceKind::kStreamEnd);
+    REQUIRE(ends.size() == 1);
+    CHECK(ends[0].detail == std::string(std::string(profile) == "1.0"
+                                            ? "Error handling message, ending stream: "
+                                            : "error handling message, ending stream: ") +
+                                "transition canceled with error: " + refusal);
+    CHECK(second.stream_ended());
+    CHECK(second_shim.got.empty());
+    CHECK_FALSE(h.handler.stream_ended());
+    const auto* entry = h.running.find("cc:1.0");
+    REQUIRE(entry != nullptr);
+    CHECK(entry->handler == &h.handler);
+  }
+}
+
+// §2.1 sendExecuteMessage / createTxContext: a handler that never registered has no txCtxs:
+// "cannot create notifier for txid:%s" (1.1 "cannot create notifier for txid: %s"), returned
+// before anything is handed to the loop.
+TEST_CASE("fabric-protocol 2.1: Execute on an unregistered handler: cannot create notifier") {
+  for (const char* profile : {"1.0", "1.1"}) {
+    CAPTURE(profile);
+    FsmHarness h(profile);
+    h.reach(PeerState::kCreated);
+    fabric::TransactionParams params;
+    params.txid = "tx1";
+    params.channel_id = CCSIM_TEST_CHANNEL;
+    ChaincodeMessage tx;
+    tx.type = MessageType::TRANSACTION;
+    tx.txid = "tx1";
+    bool accepted = false;
+    const auto err = h.handler.send_execute_message(params, tx, [&accepted] { accepted = true; });
+    CHECK(err == std::optional<std::string>(std::string(profile) == "1.0"
+                                                ? "cannot create notifier for txid:tx1"
+                                                : "cannot create notifier for txid: tx1"));
+    h.sim.run();
+    CHECK_FALSE(accepted);
+    CHECK(h.shim.got.empty());
+  }
+}
