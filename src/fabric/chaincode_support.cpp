@@ -1,5 +1,7 @@
 #include "ccsim/fabric/chaincode_support.hpp"
 
+#include "ccsim/fabric/fsm_chaincode_support.hpp"
+
 namespace ccsim::fabric {
 
 Handler& ChaincodeSupport::handle_chaincode_stream(ChaincodeStream& stream, kernel::End end,
@@ -72,12 +74,20 @@ void ChaincodeSupport::invoke_as(MessageType type, const TransactionParams& para
 
 void ChaincodeSupport::invoke(const TransactionParams& params, const std::string& chaincode_name,
                               std::vector<std::string> args, Done done) {
+  if (fsm_ != nullptr) {
+    fsm_->invoke(params, chaincode_name, std::move(args), std::move(done));
+    return;
+  }
   invoke_as(MessageType::TRANSACTION, params, chaincode_name, std::move(args), std::move(done));
 }
 
 // Execute = Invoke + processChaincodeExecutionResult.
 void ChaincodeSupport::execute(const TransactionParams& params, const std::string& chaincode_name,
                                std::vector<std::string> args, bool is_init, ExecuteDone done) {
+  if (fsm_ != nullptr) {
+    fsm_->execute(params, chaincode_name, std::move(args), is_init, std::move(done));
+    return;
+  }
   const std::string txid = params.txid;
   invoke_as(
       is_init ? MessageType::INIT : MessageType::TRANSACTION, params, chaincode_name,

@@ -137,6 +137,73 @@ void ContainerRuntime::wait(const std::string& ccid, ExitDone done) {
   // Never started: nothing to wait for, and Wait never returns.
 }
 
+// --- 1.0/1.1: docker operations under VMCProcess ---------------------------------------------
+
+void ContainerRuntime::vm_lock(const std::string& ccid, std::function<void()> request) {
+  Container& c = containers_.at(ccid);
+  if (c.vm_locked) {
+    note(ccid, "docker request for " + ccid + " waits for the container lock");
+    c.vm_waiters.push_back(std::move(request));
+    return;
+  }
+  c.vm_locked = true;
+  request();
+}
+
+void ContainerRuntime::vm_unlock(const std::string& ccid) {
+  Container& c = containers_.at(ccid);
+  if (c.vm_waiters.empty()) {
+    c.vm_locked = false;
+    return;
+  }
+  // The lock passes to the next request, which runs as its own task.
+  std::function<void()> next = std::move(c.vm_waiters.front());
+  c.vm_waiters.pop_front();
+  sim_->spawn(std::move(next));
+}
+
+// DockerVM.Start (1.0): stopInternal, createContainer (building the image when it is missing),
+// PrelaunchFunc, StartContainer.
+void ContainerRuntime::docker_start(const std::string& ccid, std::function<void()> prelaunch,
+                                    ErrDone done) {
+  vm_lock(ccid, [this, ccid, prelaunch = std::move(prelaunch), done = std::move(done)] {
+    Container& c = containers_.at(ccid);
+    if (c.current != nullptr && c.current->alive) {
+      die(*c.current, kStoppedExitCode, "stopped: container " + ccid + " is started again");
+    }
+    // A failed build leaves no image behind: the next Start builds again.
+    if (c.build_done && c.build_err) {
+      c.build_started = false;
+      c.build_done = false;
+      c.build_err.reset();
+    }
+    build(ccid, [this, ccid, prelaunch, done](const std::optional<std::string>& build_err) {
+      const ContainerBehaviour& behaviour = containers_.at(ccid).definition->container;
+      if (build_err) {
+        vm_unlock(ccid);
+        done(*behaviour.build_failure);
+        return;
+      }
+      prelaunch();
+      start(ccid, [this, ccid, done, &behaviour](const std::optional<std::string>& start_err) {
+        vm_unlock(ccid);
+        done(start_err ? behaviour.start_failure : std::nullopt);
+      });
+    });
+  });
+}
+
+void ContainerRuntime::docker_stop(const std::string& ccid, ErrDone done) {
+  vm_lock(ccid, [this, ccid, done = std::move(done)] {
+    Container& c = containers_.at(ccid);
+    if (c.current != nullptr && c.current->alive) {
+      die(*c.current, kStoppedExitCode, "stopped after a failed launch");
+    }
+    vm_unlock(ccid);
+    done(std::nullopt);
+  });
+}
+
 // --- The process ---------------------------------------------------------------------------
 
 // The chaincode process dials the peer: a new stream, the peer's handler, the shim's REGISTER.

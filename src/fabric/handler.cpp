@@ -38,6 +38,10 @@ void Handler::set_state(State next) {
 }
 
 void Handler::process_stream() {
+  if (deps_.profile->peer_fsm) {
+    fsm_process_stream();
+    return;
+  }
   processing_ = true;
   if (deps_.config->keepalive.ns() > 0) {
     keepalive_timer_ = deps_.sim->after(deps_.config->keepalive, [this] { keepalive_tick(); });
@@ -63,6 +67,10 @@ void Handler::on_closed(const kernel::StreamClosed& closed) {
 void Handler::enqueue(Inbound in) {
   if (ended_) return;  // nobody receives on a finished stream
   inbox_.push_back(std::move(in));
+  if (deps_.profile->peer_fsm) {
+    fsm_recv();
+    return;
+  }
   if (processing_ && !loop_scheduled_ && !stuck_ && !register_pending_) {
     loop_scheduled_ = true;
     deps_.sim->after(deps_.config->processing, [this] { loop_step(); });
@@ -202,8 +210,9 @@ void Handler::notify(const ChaincodeMessage& msg) {
   TransactionContext* ctx = contexts_.get(msg.channel_id, msg.txid);
   if (ctx == nullptr) {
     note(msg.txid, msg.channel_id,
-         "notifier Txid:" + msg.txid + ", channelID:" + msg.channel_id +
-             " does not exist for handling message " + to_string(msg.type) + " (dropped)");
+         "notifier Txid:" + msg.txid + ", channelID:" + msg.channel_id + " does not exist for " +
+             (deps_.profile->notify_log_says_handleing ? "handleing" : "handling") + " message " +
+             to_string(msg.type) + " (dropped)");
     return;
   }
   if (ctx->response) {

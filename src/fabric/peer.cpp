@@ -13,13 +13,17 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
       config_(effective(config)),
       delays_(std::move(delays)),
       registry_(sim, /*allow_unsolicited_registration=*/false),
+      running_(profile_, /*user_runs_cc=*/false),
       runtime_(sim, profile_, config_, delays_,
                [this](ChaincodeStream& stream, kernel::End end, const std::string& name) {
                  support_.handle_chaincode_stream(stream, end, name);
                }),
       launcher_(sim, profile_, config_, registry_, runtime_),
-      support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr}, launcher_),
+      fsm_support_(sim, profile_, config_, running_, runtime_),
+      support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr, &running_},
+               launcher_),
       faults_(sim, runtime_, std::move(faults)) {
+  if (profile_.peer_fsm) support_.use_fsm(fsm_support_);
   for (const ChaincodeDefinition& def : chaincodes) {
     runtime_.add(def);
     by_name_[def.name] = &def;

@@ -41,6 +41,7 @@ Profile v1_2() {  // the first P-sw release: no launch queue (1.3), no FAB-11487
   p.startup_timeout_names_txid = true;
   p.shim_recv_error_as_send_error = true;
   p.state_metadata_messages = false;
+  p.notify_log_says_handleing = true;
   return p;
 }
 
@@ -52,6 +53,7 @@ Profile v1_1() {  // P-fsm and S-fsm; FAB-5391, FAB-5591 and FAB-5921 in
   p.startup_timeout_names_txid = false;
   p.shim_recv_error_as_send_error = false;
   p.shim_private_data = false;  // 1.1 has it only in experimental builds
+  p.notify_log_says_handleing = false;  // P-fsm has its own notify text
   return p;
 }
 
@@ -130,6 +132,9 @@ constexpr ProfileSwitch kSwitches[] = {
     {"receive_error_names_stream", &Profile::receive_error_names_stream,
      "a Recv error ends the peer's stream with \"receive from chaincode support stream failed\" "
      "(2.x; 1.2-1.4 say \"receive failed\")"},
+    {"notify_log_says_handleing", &Profile::notify_log_says_handleing,
+     "Notify's debug line for a response nobody waits for spells \"handleing\" (1.2; 1.3+ "
+     "\"handling\")"},
 };
 }  // namespace
 

@@ -64,6 +64,32 @@ TEST_CASE(
   CHECK(events_of(r, kernel::TraceKind::kStreamEnd).empty());
 }
 
+// §2.2 Notify: Fabric 1.2 spells the dropped-response debug line "handleing"; 1.3+ and 2.x
+// "handling" (the notify_log_says_handleing switch).
+TEST_CASE("fabric-protocol 2.2: 1.2's Notify debug line says handleing, later ones handling") {
+  const auto run_under = [](const std::string& profile) {
+    return scenario::run(scenario::load_text(R"({ "profile": ")" + profile + R"(",
+      "config": { "execute_timeout": "2s" },
+      "network": { "latency": "1ms" },
+      "chaincodes": [ { "name": "slow", "functions": { "f": [ { "sleep": "3s" } ] } } ],
+      "proposals": [ { "txid": "tx1", "channel": "ch", "chaincode": "slow", "function": "f" } ]
+    })",
+                                             "notify.json"),
+                         {});
+  };
+  const auto r12 = run_under("1.2");
+  CHECK(has_note(r12,
+                 "notifier Txid:tx1, channelID:ch does not exist for handleing message COMPLETED"));
+  CHECK_FALSE(has_note(r12, "for handling message"));
+  for (const char* later : {"1.4.0", "1.4", "2.5"}) {
+    CAPTURE(later);
+    const auto r = run_under(later);
+    CHECK(has_note(
+        r, "notifier Txid:tx1, channelID:ch does not exist for handling message COMPLETED"));
+    CHECK_FALSE(has_note(r, "handleing"));
+  }
+}
+
 // §2.2 Execute step 2: a second Execute for the same channel+txid fails before anything is
 // sent, with "txid: %s(%s) exists".
 TEST_CASE("fabric-protocol 2.2: a duplicate channel+txid is rejected before anything is sent") {

@@ -14,6 +14,8 @@
 
 namespace ccsim::fabric {
 
+class FsmChaincodeSupport;
+
 /// What ChaincodeSupport.Execute gives the endorser: the chaincode's Response, or an error.
 struct ExecutionResult {
   std::optional<Response> response;
@@ -31,6 +33,9 @@ class ChaincodeSupport final : public ChaincodeInvoker {
       : deps_(deps), launcher_(&launcher) {
     deps_.invoker = this;
   }
+
+  /// 1.0/1.1 (Profile::peer_fsm): Execute and Invoke go to `fsm` instead.
+  void use_fsm(FsmChaincodeSupport& fsm) { fsm_ = &fsm; }
 
   /// A chaincode definition: invocations by `name` run the chaincode registered as `ccid`.
   void define(const std::string& name, const std::string& ccid) { ccid_by_name_[name] = ccid; }
@@ -64,6 +69,7 @@ class ChaincodeSupport final : public ChaincodeInvoker {
 
   Handler::Deps deps_;
   RuntimeLauncher* launcher_;
+  FsmChaincodeSupport* fsm_ = nullptr;
   std::map<std::string, std::string> ccid_by_name_;
   std::vector<std::unique_ptr<Handler>> handlers_;
 };

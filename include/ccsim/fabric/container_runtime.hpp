@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -65,6 +66,16 @@ class ContainerRuntime {
   /// container already stopped).
   void wait(const std::string& ccid, ExitDone done);
 
+  // --- 1.0/1.1: the docker VM under VMCProcess (fabric-protocol.md 4.1, 7.8) -------------
+
+  /// StartImageReq: requests for one container run one at a time, in arrival order (VMCProcess
+  /// takes a per-container lock). Start stops and removes a running container of the same
+  /// name, builds the image if it is missing (the build delay), creates the container, calls
+  /// `prelaunch` (PrelaunchFunc) and only then starts it. Errors are docker's own texts.
+  void docker_start(const std::string& ccid, std::function<void()> prelaunch, ErrDone done);
+  /// StopImageReq under the same lock: a running process is stopped and removed (exit 137).
+  void docker_stop(const std::string& ccid, ErrDone done);
+
   // --- For fault injection ---------------------------------------------------------------
 
   void set_message_observer(MessageObserver observer) { observer_ = std::move(observer); }
@@ -100,6 +111,9 @@ class ContainerRuntime {
     std::vector<ErrDone> build_waiters;
     Process* current = nullptr;  // the latest process, running or not
     std::optional<int> last_exit_code;
+    // 1.0/1.1's VMCProcess lock: held by one docker request, the others wait in order.
+    bool vm_locked = false;
+    std::deque<std::function<void()>> vm_waiters;
   };
 
   void connect(Process& p);
@@ -108,6 +122,8 @@ class ContainerRuntime {
   void exited(Process& p, int exit_code);
   void note(const std::string& ccid, std::string detail);
   static std::optional<std::string> build_error(const Container& c);
+  void vm_lock(const std::string& ccid, std::function<void()> request);
+  void vm_unlock(const std::string& ccid);
 
   kernel::Simulation* sim_;
   const Profile* profile_;

@@ -2,7 +2,10 @@
 // one per chaincode stream, a receive loop that handles one inbound message at a time,
 // REGISTER -> REGISTERED -> READY from that loop, Execute with its select over response,
 // execute timeout and stream end, and a goroutine per chaincode request (HandleTransaction).
-// Profile switches select the behaviour of other releases.
+// Profile switches select the behaviour of other releases; `peer_fsm` selects 1.0/1.1's
+// looplab-FSM handler (P-fsm, section 2.1, in handler_fsm.cpp): a stream loop that selects over
+// send results, inbound messages, the peer's own messages handed over on the unbuffered
+// nextState channel, and an idle keepalive timer, and pushes each through the FSM.
 #pragma once
 
 #include <deque>
@@ -18,6 +21,7 @@
 #include "ccsim/fabric/handler_registry.hpp"
 #include "ccsim/fabric/peer_config.hpp"
 #include "ccsim/fabric/profile.hpp"
+#include "ccsim/fabric/running_chaincodes.hpp"
 #include "ccsim/fabric/transaction_context.hpp"
 #include "ccsim/kernel/select.hpp"
 #include "ccsim/kernel/stream.hpp"
@@ -41,8 +45,9 @@ class Handler final : public ChaincodeStream::Receiver {
     const Profile* profile;
     const PeerConfig* config;
     HandlerRegistry* registry;
-    const Ledger* ledger;       // for cross-channel cc2cc simulators
-    ChaincodeInvoker* invoker;  // ChaincodeSupport, for INVOKE_CHAINCODE
+    const Ledger* ledger;                  // for cross-channel cc2cc simulators
+    ChaincodeInvoker* invoker;             // ChaincodeSupport, for INVOKE_CHAINCODE
+    RunningChaincodes* running = nullptr;  // P-fsm: 1.0/1.1's chaincodeMap (else unused)
   };
 
   /// Execute's result: the COMPLETED/ERROR message, or Fabric's error text.
@@ -65,6 +70,30 @@ class Handler final : public ChaincodeStream::Receiver {
 
   /// Handler.Close, from Registry.Deregister: closes the contexts' query iterators.
   void close();
+
+  // --- P-fsm (1.0/1.1, fabric-protocol.md 2.1): what ChaincodeSupport calls -----------------
+
+  /// ready(), from the launcher's sendReady: createTxContext for the launching transaction,
+  /// then READY{txid, channel_id (1.1), proposal} handed to the stream loop, which moves the
+  /// FSM established -> ready (notifying the READY itself to that context) and sends it
+  /// synchronously. Returns createTxContext's error at once; otherwise `accepted` runs once the
+  /// loop has taken READY -- never, if the loop has ended: the hand-off blocks forever (2.7).
+  std::optional<std::string> ready(const TransactionParams& params, std::function<void()> accepted);
+  /// sendExecuteMessage: createTxContext ("cannot create notifier for txid:%s" before
+  /// registration, "txid:%s exists"; 1.1 "... txid: %s", "txid: %s(%s) exists"), then the
+  /// blocking hand-off of INIT/TRANSACTION to the loop, which pushes it through the FSM (valid
+  /// only in ready) and sends it asynchronously. `accepted` as for ready().
+  std::optional<std::string> send_execute_message(const TransactionParams& params,
+                                                  ChaincodeMessage msg,
+                                                  std::function<void()> accepted);
+  /// The transaction context of (channel, txid): keyed by txid alone unless
+  /// channel_in_tx_context (FAB-5921, 1.1).
+  TransactionContext* tx_context(const std::string& channel, const std::string& txid);
+  /// deleteTxContext.
+  void delete_tx_context(const std::string& channel, const std::string& txid);
+  /// createTxContext's error on a handler that was never registered (the launch's placeholder
+  /// included): "cannot create notifier for txid:%s" (1.1 "... txid: %s").
+  static std::string no_notifier_error(const Profile& profile, const std::string& txid);
 
   State state() const { return state_; }
   const std::string& chaincode_id() const { return chaincode_id_; }
@@ -120,6 +149,48 @@ class Handler final : public ChaincodeStream::Receiver {
   void set_state(State next);
   void note(const std::string& txid, const std::string& channel, std::string detail);
 
+  // --- P-fsm (handler_fsm.cpp) -------------------------------------------------------------
+  /// nextStateInfo, and the goroutine blocked handing it to the loop.
+  struct NextStateInfo {
+    ChaincodeMessage msg;
+    bool send_to_cc = true;
+    bool send_sync = false;          // READY from the launcher only
+    std::function<void()> accepted;  // the blocked sender resumes
+  };
+  /// processStream's select cases, in the order Fabric declares them.
+  enum LoopCase : std::size_t {
+    kErrcCase = 0,
+    kMsgAvailCase = 1,
+    kNextStateCase = 2,
+    kKeepaliveCase = 3
+  };
+  using HandleDone = std::function<void(std::optional<std::string> err)>;
+
+  void fsm_process_stream();
+  void fsm_recv();
+  void fsm_select();
+  void fsm_loop_step(std::size_t chosen);
+  void fsm_after_message(const ChaincodeMessage& msg, const NextStateInfo* ns,
+                         std::optional<std::string> err);
+  void fsm_handle_message(const ChaincodeMessage& msg, HandleDone done);
+  bool fsm_cannot(MessageType type) const;
+  void fsm_before_register(const ChaincodeMessage& msg, HandleDone done);
+  void fsm_finish_register(HandleDone done);
+  void fsm_notify_during_startup(bool ok);
+  void fsm_notify(const ChaincodeMessage& msg);
+  void fsm_trigger_next_state(NextStateInfo ns);
+  std::optional<std::string> fsm_create_tx_context(const TransactionParams& params, bool is_init);
+  std::string fsm_txid_key(const std::string& channel, const std::string& txid) const;
+  void fsm_query_request(const ChaincodeMessage& msg);
+  void fsm_busy_request(const ChaincodeMessage& msg);
+  void fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& ctx,
+                            DelegateDone done);
+  ChaincodeMessage fsm_reply(const ChaincodeMessage& msg, DelegateResult result) const;
+  std::optional<std::string> fsm_serial_send(const ChaincodeMessage& msg);
+  void fsm_send_async(ChaincodeMessage msg, bool report_to_loop);
+  void fsm_end_stream(const std::string& reason);
+  const char* fsm_text(const char* v1_0, const char* v1_1) const;
+
   Deps deps_;
   ChaincodeStream* stream_;
   kernel::End end_;
@@ -139,6 +210,17 @@ class Handler final : public ChaincodeStream::Receiver {
   std::set<std::string> active_transactions_;  // ActiveTransactions: channel+txid in flight
   std::map<std::string, PendingExecute> pending_;
   std::uint64_t next_iterator_ = 1;  // query ids: Fabric uses a fresh UUID; ours count
+
+  // P-fsm state.
+  bool registered_ = false;                      // registerHandler succeeded (txCtxs exist)
+  std::shared_ptr<ReadyNotify> ready_notify_;    // taken over from the launch's placeholder
+  std::deque<NextStateInfo> next_state_;         // senders blocked on nextState, in order
+  std::deque<std::optional<std::string>> errc_;  // async send results (errc, then blocked)
+  std::unique_ptr<kernel::Select> loop_select_;  // the loop waiting in its select
+  bool recv_running_ = false;                    // a Recv goroutine is out
+  bool msg_avail_scheduled_ = false;             // ... and has a message, `processing` on
+  bool msg_avail_ = false;                       // ... and holds it for the loop
+  std::set<std::string> txid_map_;               // txidMap: requests in flight
 };
 
 const char* to_string(Handler::State state);

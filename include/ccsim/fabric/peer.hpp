@@ -11,9 +11,11 @@
 #include "ccsim/fabric/container_runtime.hpp"
 #include "ccsim/fabric/delay_model.hpp"
 #include "ccsim/fabric/fault_injector.hpp"
+#include "ccsim/fabric/fsm_chaincode_support.hpp"
 #include "ccsim/fabric/handler_registry.hpp"
 #include "ccsim/fabric/ledger.hpp"
 #include "ccsim/fabric/profile.hpp"
+#include "ccsim/fabric/running_chaincodes.hpp"
 #include "ccsim/fabric/runtime_launcher.hpp"
 
 namespace ccsim::fabric {
@@ -68,8 +70,10 @@ class Peer {
   std::map<std::string, const ChaincodeDefinition*> by_name_;
   Ledger ledger_;
   HandlerRegistry registry_;
+  RunningChaincodes running_;  // 1.0/1.1 (peer_fsm): the chaincodeMap
   ContainerRuntime runtime_;
   RuntimeLauncher launcher_;
+  FsmChaincodeSupport fsm_support_;  // 1.0/1.1 (peer_fsm): Launch and Execute
   ChaincodeSupport support_;
   FaultInjector faults_;  // last: acts on everything above
   std::vector<ProposalOutcome> outcomes_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "ccsim/kernel/time.hpp"
 
@@ -26,6 +27,10 @@ struct PeerConfig {
   std::uint64_t max_call_depth = 8;
   /// ledger.state.stateDatabase: "goleveldb" (default) or "CouchDB".
   StateDatabase state_database = StateDatabase::kGoLevelDB;
+  /// peer.networkId and peer.id (sampleconfig: "dev", "jdoe"). 1.0/1.1 name them in launch
+  /// errors: "... starting chaincode mycc:1.0(networkid:dev,peerid:jdoe,tx:tx1)".
+  std::string network_id = "dev";
+  std::string peer_id = "jdoe";
 };
 
 /// The values the peer actually uses after its own clamping (section 5).

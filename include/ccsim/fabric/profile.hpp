@@ -98,6 +98,10 @@ struct Profile {
   /// 2.x: a Recv error ends the peer's stream with "receive from chaincode support stream
   /// failed: <err>"; 1.2-1.4 say "receive failed: <err>" (fabric-protocol.md 2.7).
   bool receive_error_names_stream = true;
+  /// 1.2: Notify's debug line for a COMPLETED/ERROR nobody waits for spells "handleing":
+  /// "notifier Txid:%s, channelID:%s does not exist for handleing message %s"; 1.3+ say
+  /// "handling" (fabric-protocol.md 2.2 Notify).
+  bool notify_log_says_handleing = false;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.
