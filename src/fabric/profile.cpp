@@ -52,7 +52,7 @@ Profile v1_1() {  // P-fsm and S-fsm; FAB-5391, FAB-5591 and FAB-5921 in
   p.shim_fsm = true;
   p.startup_timeout_names_txid = false;
   p.shim_recv_error_as_send_error = false;
-  p.shim_private_data = false;  // 1.1 has it only in experimental builds
+  p.shim_private_data = false;          // 1.1 has it only in experimental builds
   p.notify_log_says_handleing = false;  // P-fsm has its own notify text
   return p;
 }
