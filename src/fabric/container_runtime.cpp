@@ -74,18 +74,29 @@ void ContainerRuntime::build(const std::string& ccid, ErrDone done) {
   if (c.build_started) return;
   c.build_started = true;
   note(ccid, "build " + ccid);
+  if (const auto& failure = c.definition->container.package_failure) {
+    // Router.Build reads the package before building (2.x; fabric-protocol.md 6.4 #11): it
+    // fails at once, and the BuildRegistry keeps the failure like any other.
+    const std::string err = "failed to get chaincode package for docker build: " + *failure;
+    sim_->spawn([this, ccid, err] { finish_build(ccid, err); });
+    return;
+  }
   sim_->after(c.definition->container.build_delay, [this, ccid] {
-    Container& b = containers_.at(ccid);
-    b.build_done = true;
-    if (const auto& failure = b.definition->container.build_failure) {
-      b.build_err = *failure;
-      note(ccid, "build " + ccid + " failed: " + *failure);
-    }
-    std::vector<ErrDone> waiters = std::move(b.build_waiters);
-    b.build_waiters.clear();
-    for (ErrDone& w : waiters)
-      w(build_error(b));
+    finish_build(ccid, containers_.at(ccid).definition->container.build_failure);
   });
+}
+
+void ContainerRuntime::finish_build(const std::string& ccid, std::optional<std::string> failure) {
+  Container& b = containers_.at(ccid);
+  b.build_done = true;
+  if (failure) {
+    b.build_err = failure;
+    note(ccid, "build " + ccid + " failed: " + *failure);
+  }
+  std::vector<ErrDone> waiters = std::move(b.build_waiters);
+  b.build_waiters.clear();
+  for (ErrDone& w : waiters)
+    w(build_error(b));
 }
 
 void ContainerRuntime::start(const std::string& ccid, ErrDone done) {

@@ -18,6 +18,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.launch_error_names_channel = true;
   p.receive_error_names_stream = false;
   p.in_tree_shim = true;
+  p.package_failure_strands_launch = true;
   return p;
 }
 
@@ -37,6 +38,7 @@ Profile v1_2() {  // the first P-sw release: no launch queue (1.3), no FAB-11487
   p.wrap_launch_errors = false;
   p.launch_error_names_channel = false;
   p.startup_timeout_names_txid = true;
+  p.package_failure_strands_launch = false;
   return p;
 }
 
@@ -112,6 +114,10 @@ constexpr ProfileSwitch kSwitches[] = {
     {"receive_error_names_stream", &Profile::receive_error_names_stream,
      "a Recv error ends the peer's stream with \"receive from chaincode support stream failed\" "
      "(2.x; 1.2-1.4 say \"receive failed\")"},
+    {"package_failure_strands_launch", &Profile::package_failure_strands_launch,
+     "a code-package failure returns before the launch goroutine without notifying or "
+     "deregistering the launch state: every later launch of the chaincode waits forever (1.3, "
+     "1.4)"},
 };
 }  // namespace
 

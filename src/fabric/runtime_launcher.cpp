@@ -5,6 +5,16 @@
 namespace ccsim::fabric {
 
 void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, Done done) {
+  const ChaincodeDefinition* def = runtime_->definition(ccid);
+  const std::optional<std::string> package_failure =
+      def != nullptr ? def->container.package_failure : std::nullopt;
+  // 1.2 (fabric-protocol.md 4.3): the package is read before Launching, so a failure fails
+  // this caller alone and leaves nothing behind. (2.x reads it in Runtime.Build.)
+  if (package_failure && !profile_->package_failure_strands_launch &&
+      !profile_->separate_build_step) {
+    fail_reading_package(ccid, txid, *package_failure, "", done);
+    return;
+  }
   // 1.2 (fabric-protocol.md 4.3): Launching refuses a second launch instead of queueing it.
   if (!profile_->queue_concurrent_launches && registry_->has_launched(ccid)) {
     trace_note(*sim_, "launcher", "", "", txid, "", "launch " + ccid + ": already launching");
@@ -12,11 +22,19 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
          " has already been launched");
     return;
   }
+  auto [state, already_started] = registry_->launching(ccid);
+  if (!already_started && package_failure && profile_->package_failure_strands_launch) {
+    // 1.3/1.4 (4.4, 6.4 #11): the timer is made, then getCodePackage fails and Launch
+    // returns at once: no goroutine, no select, no Notify, no Deregister. The launch state
+    // stays in the launching map, never notified, and nothing waits on the timer.
+    fail_reading_package(ccid, txid, *package_failure,
+                         " (the launch state stays in the launching map, never notified)", done);
+    return;
+  }
   Wait& w = *waits_.emplace_back(std::make_unique<Wait>());
   w.ccid = ccid;
   w.txid = txid;
   w.done = std::move(done);
-  auto [state, already_started] = registry_->launching(ccid);
   w.state = state;
   w.already_started = already_started;
   w.select =
@@ -59,6 +77,16 @@ void RuntimeLauncher::start_container(Wait& w) {
       });
     });
   });
+}
+
+// getCodePackage failed: "failed to get chaincode package: <err>" goes back to the caller
+// as is (ChaincodeSupport.Launch wraps it).
+void RuntimeLauncher::fail_reading_package(const std::string& ccid, const std::string& txid,
+                                           const std::string& failure, const std::string& aside,
+                                           const Done& done) {
+  const std::string err = "failed to get chaincode package: " + failure;
+  trace_note(*sim_, "launcher", "", "", txid, "", "launch " + ccid + " failed: " + err + aside);
+  done(err);
 }
 
 void RuntimeLauncher::finish(Wait& w, std::size_t chosen) {

@@ -40,12 +40,13 @@ fabric::ContainerBehaviour::Crash read_crash(const Node& n) {
 
 fabric::ContainerBehaviour read_container(const Node& n) {
   n.require_keys({"build", "start", "build_failure", "start_failure", "exit_before_register",
-                  "never_registers", "crash", "exit_code"});
+                  "never_registers", "crash", "exit_code", "package_failure"});
   fabric::ContainerBehaviour c;
   if (auto b = n.get("build")) c.build_delay = duration_of(*b);
   if (auto s = n.get("start")) c.start_delay = duration_of(*s);
   if (auto f = n.get("build_failure")) c.build_failure = f->as_string();
   if (auto f = n.get("start_failure")) c.start_failure = f->as_string();
+  if (auto f = n.get("package_failure")) c.package_failure = f->as_string();
   if (auto e = n.get("exit_before_register")) {
     e->require_keys({"after", "code"});
     c.exit_before_register = fabric::ContainerBehaviour::ExitBeforeRegister{
@@ -64,6 +65,20 @@ fabric::ContainerBehaviour read_container(const Node& n) {
         "it could crash)");
   }
   return c;
+}
+
+void check_containers(const Node& chaincodes, const Scenario& s) {
+  for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
+    const fabric::ContainerBehaviour& c = s.chaincodes[i].container;
+    if (c.package_failure && s.profile.peer_fsm) {
+      chaincodes.element(i)
+          .child("container")
+          .child("package_failure")
+          .fail(
+              "\"package_failure\" is not modelled for the 1.0/1.1 launcher (peer_fsm); it "
+              "applies to profiles 1.2 and later");
+    }
+  }
 }
 
 namespace {

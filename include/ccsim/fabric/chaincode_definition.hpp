@@ -80,6 +80,10 @@ struct ContainerBehaviour {
   kernel::Duration start_delay;  // Runtime.Start until the chaincode process sends REGISTER
   std::optional<std::string> build_failure;  // Runtime.Build fails with this text
   std::optional<std::string> start_failure;  // Runtime.Start fails with this text
+  /// The code package cannot be read: the read fails with this text. 1.2-1.4 read it in the
+  /// launcher ("failed to get chaincode package: <err>"), 2.x inside Runtime.Build
+  /// (fabric-protocol.md 4.4, 6.4 #11).
+  std::optional<std::string> package_failure;
   std::optional<ExitBeforeRegister> exit_before_register;
   bool never_registers = false;  // the process runs but never dials the peer
   std::optional<Crash> crash;

@@ -100,6 +100,7 @@ class ContainerRuntime {
     std::optional<int> last_exit_code;
   };
 
+  void finish_build(const std::string& ccid, std::optional<std::string> failure);
   void connect(Process& p);
   void shim_message(Process& p);
   void die(Process& p, int exit_code, const std::string& why);

@@ -79,6 +79,12 @@ struct Profile {
   /// 2.x: a Recv error ends the peer's stream with "receive from chaincode support stream
   /// failed: <err>"; 1.2-1.4 say "receive failed: <err>" (fabric-protocol.md 2.7).
   bool receive_error_names_stream = true;
+  /// 1.3/1.4: the first launcher reads the code package after Launching created the launch
+  /// state and, when the read fails, returns "failed to get chaincode package: <err>" without
+  /// Notify or Deregister: the state stays in the launching map un-notified and every later
+  /// launch of the chaincode waits on it forever (fabric-protocol.md 4.4, 6.4 #11). 1.2 reads
+  /// the package before Launching; 2.0 reads it inside Runtime.Build (FAB-16158, 21c9cf0c4).
+  bool package_failure_strands_launch = false;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.
