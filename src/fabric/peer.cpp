@@ -13,10 +13,11 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
       config_(effective(config)),
       delays_(std::move(delays)),
       registry_(sim, /*allow_unsolicited_registration=*/false),
-      runtime_(sim, config_, delays_,
-               [this](ChaincodeStream& stream, kernel::End end, const std::string& name) {
-                 support_.handle_chaincode_stream(stream, end, name);
-               }),
+      runtime_(
+          sim, config_, delays_,
+          [this](ChaincodeStream& stream, kernel::End end, const std::string& name) -> Handler& {
+            return support_.handle_chaincode_stream(stream, end, name);
+          }),
       launcher_(sim, profile_, config_, registry_, runtime_),
       support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr}, launcher_),
       faults_(sim, runtime_, std::move(faults)) {

@@ -19,6 +19,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.receive_error_names_stream = false;
   p.in_tree_shim = true;
   p.package_failure_strands_launch = true;
+  p.chaincode_as_a_service = false;
   return p;
 }
 
@@ -118,6 +119,9 @@ constexpr ProfileSwitch kSwitches[] = {
      "a code-package failure returns before the launch goroutine without notifying or "
      "deregistering the launch state: every later launch of the chaincode waits forever (1.3, "
      "1.4)"},
+    {"chaincode_as_a_service", &Profile::chaincode_as_a_service,
+     "a chaincode can run as a service: Runtime.Build returns its server's address and the peer "
+     "dials it (FAB-16937, 2.0)"},
 };
 }  // namespace
 

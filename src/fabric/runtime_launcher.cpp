@@ -55,7 +55,8 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
 }
 
 // The launch goroutine: Build, Start, then Wait for the container to exit. Before 2.0 the
-// image is built inside Start, and before 1.4.1 nobody waits for the container.
+// image is built inside Start, and before 1.4.1 nobody waits for the container. A chaincode
+// run as a service is dialed instead (2.x).
 void RuntimeLauncher::start_container(Wait& w) {
   runtime_->build(w.ccid, [this, &w](const std::optional<std::string>& build_err) {
     if (build_err) {
@@ -63,6 +64,10 @@ void RuntimeLauncher::start_container(Wait& w) {
                                                        : "error starting container: ") +
                         *build_err;
       w.select->ready(kStartFailCase);
+      return;
+    }
+    if (runtime_->is_service(w.ccid)) {
+      connect_to_service(w);
       return;
     }
     runtime_->start(w.ccid, [this, &w](const std::optional<std::string>& start_err) {
@@ -76,6 +81,21 @@ void RuntimeLauncher::start_container(Wait& w) {
         w.state->notify("container exited with " + std::to_string(exit_code));
       });
     });
+  });
+}
+
+// Build returned the chaincode server's connection info (4.5): ConnectionHandler.Stream
+// dials it and runs HandleChaincodeStream until the stream ends. A dial failure goes to
+// startFailCh; the stream's end notifies the launch state, a no-op once READY notified it.
+// No container is started or waited for.
+void RuntimeLauncher::connect_to_service(Wait& w) {
+  runtime_->stream(w.ccid, [this, &w](const std::optional<std::string>& err) {
+    if (err) {
+      w.start_failure = "connection to " + w.ccid + " failed: " + *err;
+      w.select->ready(kStartFailCase);
+      return;
+    }
+    w.state->notify("connection to " + w.ccid + " terminated");
   });
 }
 
@@ -112,7 +132,7 @@ void RuntimeLauncher::finish(Wait& w, std::size_t chosen) {
   Done done = std::move(w.done);
   if (err && !w.already_started) {
     // 1.x stops the container (its process dies; docker's kill is exit code 137).
-    if (profile_->stop_container_on_launch_failure) {
+    if (profile_->stop_container_on_launch_failure && !runtime_->is_service(w.ccid)) {
       runtime_->crash(w.ccid, 137, "stopped after a failed launch");
     }
     registry_->deregister(w.ccid);  // deferred Deregister

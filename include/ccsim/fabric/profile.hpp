@@ -85,6 +85,10 @@ struct Profile {
   /// launch of the chaincode waits on it forever (fabric-protocol.md 4.4, 6.4 #11). 1.2 reads
   /// the package before Launching; 2.0 reads it inside Runtime.Build (FAB-16158, 21c9cf0c4).
   bool package_failure_strands_launch = false;
+  /// 2.0+: Runtime.Build may return a chaincode server's connection info (an external
+  /// builder's connection.json), and the launcher dials the chaincode instead of starting it
+  /// (chaincode as a service, FAB-16937, 1b8be065d; fabric-protocol.md 4.5).
+  bool chaincode_as_a_service = true;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.

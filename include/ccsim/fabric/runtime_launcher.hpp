@@ -53,6 +53,7 @@ class RuntimeLauncher {
   void fail_reading_package(const std::string& ccid, const std::string& txid,
                             const std::string& failure, const std::string& aside, const Done& done);
   void start_container(Wait& wait);
+  void connect_to_service(Wait& wait);
   void finish(Wait& wait, std::size_t chosen);
 
   kernel::Simulation* sim_;
