@@ -405,6 +405,8 @@ TEST_CASE("bad corpus: the schema rejects every structural error; the rest need 
                                           "message_count_and_min",
                                           "overflowing_duration",
                                           "repeat_past_time",
+                                          "service_before_2_0",
+                                          "service_with_container_start",
                                           "unknown_chaincode",
                                           "unknown_expect_txid",
                                           "unknown_function",
