@@ -1,5 +1,6 @@
 #include "ccsim/fabric/container_runtime.hpp"
 
+#include "ccsim/fabric/handler.hpp"
 #include "ccsim/fabric/trace_events.hpp"
 
 namespace ccsim::fabric {
@@ -35,7 +36,11 @@ ContainerRuntime::ContainerRuntime(kernel::Simulation& sim, const Profile& profi
 ContainerRuntime::~ContainerRuntime() = default;
 
 void ContainerRuntime::add(const ChaincodeDefinition& definition) {
-  containers_[definition.ccid()].definition = &definition;
+  const std::string ccid = definition.ccid();
+  containers_[ccid].definition = &definition;
+  if (definition.service) {
+    sim_->after(definition.service->listening_at, [this, ccid] { start_server(ccid); });
+  }
 }
 
 const ChaincodeDefinition* ContainerRuntime::definition(const std::string& ccid) const {
@@ -79,18 +84,32 @@ void ContainerRuntime::build(const std::string& ccid, ErrDone done) {
   if (c.build_started) return;
   c.build_started = true;
   note(ccid, "build " + ccid);
+  if (const auto& failure = c.definition->container.package_failure) {
+    // Router.Build reads the package before building (2.x; fabric-protocol.md 6.4 #11): it
+    // fails at once, and the BuildRegistry keeps the failure like any other.
+    // A service is built by an external builder (a peer with external builders reads the
+    // package for them first).
+    const std::string err = std::string("failed to get chaincode package for ") +
+                            (c.definition->service ? "external" : "docker") + " build: " + *failure;
+    sim_->spawn([this, ccid, err] { finish_build(ccid, err); });
+    return;
+  }
   sim_->after(c.definition->container.build_delay, [this, ccid] {
-    Container& b = containers_.at(ccid);
-    b.build_done = true;
-    if (const auto& failure = b.definition->container.build_failure) {
-      b.build_err = *failure;
-      note(ccid, "build " + ccid + " failed: " + *failure);
-    }
-    std::vector<ErrDone> waiters = std::move(b.build_waiters);
-    b.build_waiters.clear();
-    for (ErrDone& w : waiters)
-      w(build_error(b));
+    finish_build(ccid, containers_.at(ccid).definition->container.build_failure);
   });
+}
+
+void ContainerRuntime::finish_build(const std::string& ccid, std::optional<std::string> failure) {
+  Container& b = containers_.at(ccid);
+  b.build_done = true;
+  if (failure) {
+    b.build_err = failure;
+    note(ccid, "build " + ccid + " failed: " + *failure);
+  }
+  std::vector<ErrDone> waiters = std::move(b.build_waiters);
+  b.build_waiters.clear();
+  for (ErrDone& w : waiters)
+    w(build_error(b));
 }
 
 void ContainerRuntime::start(const std::string& ccid, ErrDone done) {
@@ -209,8 +228,23 @@ void ContainerRuntime::docker_stop(const std::string& ccid, ErrDone done) {
 // The chaincode process dials the peer: a new stream, the peer's handler, the shim's REGISTER.
 void ContainerRuntime::connect(Process& p) {
   if (!p.alive) return;
-  const ChaincodeDefinition& def = *containers_.at(p.ccid).definition;
-  const std::string name = def.name;
+  ChaincodeStream& s = open_stream(p);
+  accept_(s, kPeerEnd, containers_.at(p.ccid).definition->name);
+  Process* process = &p;
+  ShimHandler& shim = attach_shim(p, s, [this, process](const std::string&, int exit_code) {
+    // main() returns after shim.Start fails: the container's configured exit code. A panic
+    // reports its own.
+    const int code =
+        exit_code != 0 ? exit_code : containers_.at(process->ccid).definition->container.exit_code;
+    exited(*process, code);
+  });
+  shim.start();
+}
+
+// A fresh stream of p's chaincode: its latency from the delay model, and every message shown
+// to the crash counter and the fault observer.
+ChaincodeStream& ContainerRuntime::open_stream(Process& p) {
+  const std::string name = containers_.at(p.ccid).definition->name;
   kernel::Simulation* sim = sim_;
   const DelayModel* delays = delays_;
   auto stream = std::make_unique<ChaincodeStream>(
@@ -228,21 +262,19 @@ void ContainerRuntime::connect(Process& p) {
     if (side == Side::kShim) shim_message(*process);
     if (observer_) observer_(name, side, msg);
   });
-  accept_(s, kPeerEnd, name);
-  auto shim = std::make_unique<ShimHandler>(
-      *sim_, *profile_, *config_, s, kShimEnd, name, def,
-      [this, process](const std::string&, int exit_code) {
-        // main() returns after shim.Start fails: the container's configured exit code. A
-        // panic reports its own.
-        const int code = exit_code != 0
-                             ? exit_code
-                             : containers_.at(process->ccid).definition->container.exit_code;
-        exited(*process, code);
-      });
+  return s;
+}
+
+// The chaincode's shim on `s` (chatWithPeer), what the peer sends counted on its way in.
+ShimHandler& ContainerRuntime::attach_shim(Process& p, ChaincodeStream& s,
+                                           ShimHandler::OnExit on_exit) {
+  const ChaincodeDefinition& def = *containers_.at(p.ccid).definition;
+  auto shim = std::make_unique<ShimHandler>(*sim_, *profile_, *config_, s, kShimEnd, def.name, def,
+                                            std::move(on_exit));
   ShimHandler& shim_ref = *shims_.emplace_back(std::move(shim));
   p.shim = &shim_ref;
   s.attach(kShimEnd, taps_.emplace_back(std::make_unique<ShimTap>(*this, p, shim_ref)).get());
-  shim_ref.start();
+  return shim_ref;
 }
 
 // The shim sent or received one more message: a `crash.after_messages` process dies right
@@ -263,9 +295,16 @@ void ContainerRuntime::shim_message(Process& p) {
 // stream breaks under both ends (the peer's Recv fails).
 void ContainerRuntime::die(Process& p, int exit_code, const std::string& why) {
   if (!p.alive) return;
-  note(p.ccid, "chaincode process " + p.ccid + " " + why);
+  note(p.ccid, (p.server ? "chaincode server " : "chaincode process ") + p.ccid + " " + why);
+  // The peer is the server of a container's stream and the client of a service's: a client
+  // reads the dead server's closed socket [derived].
+  const char* error = p.server ? kServerDiedError : kProcessDiedError;
   if (p.shim != nullptr) p.shim->kill();
-  if (p.stream != nullptr) p.stream->abort(kProcessDiedError);
+  if (p.stream != nullptr) p.stream->abort(error);
+  for (auto& [stream, shim] : p.connections) {
+    shim->kill();
+    stream->abort(error);
+  }
   exited(p, exit_code);
 }
 
@@ -276,11 +315,127 @@ void ContainerRuntime::exited(Process& p, int exit_code) {
   sim_->cancel(p.crash_timer);
   Container& c = containers_.at(p.ccid);
   if (c.current == &p) c.last_exit_code = exit_code;
-  note(p.ccid, "container " + p.ccid + " exited with " + std::to_string(exit_code));
+  note(p.ccid, (p.server ? "chaincode server " : "container ") + p.ccid + " exited with " +
+                   std::to_string(exit_code));
   std::vector<ExitDone> waiters = std::move(p.exit_waiters);
   p.exit_waiters.clear();
   for (ExitDone& w : waiters)
     sim_->spawn([w = std::move(w), exit_code] { w(exit_code); });
+}
+
+// --- Chaincode as a service (fabric-protocol.md 4.5, 3.4) ----------------------------------
+
+bool ContainerRuntime::is_service(const std::string& ccid) const {
+  const ChaincodeDefinition* def = definition(ccid);
+  return def != nullptr && def->service.has_value();
+}
+
+// ChaincodeServer.Start: the server process listens from now on. Dials that wait for it
+// (their packets were dropped) connect now.
+void ContainerRuntime::start_server(const std::string& ccid) {
+  Container& c = containers_.at(ccid);
+  const ChaincodeDefinition& def = *c.definition;
+  Process& p = *processes_.emplace_back(std::make_unique<Process>());
+  p.ccid = ccid;
+  p.server = true;
+  c.current = &p;
+  note(ccid, "chaincode server " + ccid + " listening on " + def.service->address);
+  Process* process = &p;
+  if (def.container.crash && def.container.crash->at) {
+    p.crash_timer = sim_->after(
+        *def.container.crash->at,
+        [this, process, code = def.container.crash->exit_code] { die(*process, code, "crashed"); });
+  }
+  std::vector<PendingDial*> waiting = std::move(c.pending_dials);
+  c.pending_dials.clear();
+  for (PendingDial* dial : waiting) {
+    if (!dial->open) continue;
+    dial->open = false;
+    sim_->cancel(dial->deadline);
+    connect_to_server(p, std::move(dial->done));
+  }
+}
+
+void ContainerRuntime::restart_server(const std::string& ccid) {
+  if (running(ccid)) return;
+  start_server(ccid);
+}
+
+// ExternalChaincodeRuntime.Stream: createConnection (ClientConfig.Dial: a blocking dial with
+// FailOnNonTempDialError and the dial timeout), client.Connect, HandleChaincodeStream.
+void ContainerRuntime::stream(const std::string& ccid, ErrDone done) {
+  Container& c = containers_.at(ccid);
+  const ServiceBehaviour& service = *c.definition->service;
+  note(ccid, "dial " + service.address);
+  if (c.current != nullptr && c.current->alive) {
+    connect_to_server(*c.current, std::move(done));
+    return;
+  }
+  // createConnection's and Dial's wrapping around gRPC's error.
+  const std::string failed = "error cannot create connection for " + ccid +
+                             ": error creating grpc connection to " + service.address +
+                             ": failed to create new connection: ";
+  if (service.while_down == ServiceBehaviour::WhileDown::kRefuse) {
+    // A refused connection is not a temporary error: the blocking dial fails at once.
+    const std::string err = failed +
+                            "connection error: desc = \"transport: error while dialing: dial tcp " +
+                            service.address + ": connect: connection refused\"";
+    sim_->spawn([this, ccid, err, done = std::move(done)] {
+      note(ccid, "dial failed: " + err);
+      done(err);
+    });
+    return;
+  }
+  // Nothing answers: the dial blocks until the server listens or its context expires.
+  const kernel::Duration timeout =
+      service.dial_timeout.ns() > 0 ? service.dial_timeout : ServiceBehaviour::kDefaultDialTimeout;
+  PendingDial& dial = *dials_.emplace_back(std::make_unique<PendingDial>());
+  c.pending_dials.push_back(&dial);
+  dial.done = std::move(done);
+  PendingDial* pending = &dial;
+  dial.deadline =
+      sim_->after(timeout, [this, ccid, pending, err = failed + "context deadline exceeded"] {
+        if (!pending->open) return;
+        pending->open = false;
+        note(ccid, "dial failed: " + err);
+        ErrDone finished = std::move(pending->done);
+        finished(err);
+      });
+}
+
+// A connection to `server`: the peer's handler on the client end (HandleChaincodeStream), the
+// server's Connect handler with a fresh shim on the other (chatWithPeer sends REGISTER first).
+void ContainerRuntime::connect_to_server(Process& server, ErrDone done) {
+  ChaincodeStream& s = open_stream(server);
+  Handler& peer = accept_(s, kPeerEnd, containers_.at(server.ccid).definition->name);
+  ChaincodeStream* stream = &s;
+  Process* process = &server;
+  Handler* handler = &peer;
+  // HandleChaincodeStream returns once ProcessStream has (its handler half-closes as it
+  // ends; a half_close fault is not that). Then Stream's deferred conn.Close cancels the
+  // server's side of the RPC [derived], and Stream returns nil.
+  auto returned = std::make_shared<bool>(false);
+  s.set_close_observer([this, stream, handler, returned, done](kernel::End from) {
+    if (from != kPeerEnd || !handler->stream_ended() || *returned) return;
+    *returned = true;
+    sim_->spawn([stream, done] {
+      stream->abort(kProcessDiedError);
+      done(std::nullopt);
+    });
+  });
+  ShimHandler& shim =
+      attach_shim(server, s, [this, process, stream](const std::string& reason, int exit_code) {
+        if (exit_code != 0) {
+          // A panic kills the server process, every connection with it.
+          die(*process, exit_code, "died: " + reason);
+          return;
+        }
+        // Server mode: Connect returns chatWithPeer's error and gRPC ends the RPC with it; the
+        // server keeps listening (3.4).
+        stream->set_close_error(kShimEnd, "rpc error: code = Unknown desc = " + reason);
+      });
+  server.connections.emplace_back(stream, &shim);
+  shim.start();
 }
 
 // --- For fault injection -------------------------------------------------------------------

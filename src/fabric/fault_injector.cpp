@@ -77,15 +77,22 @@ void FaultInjector::fire(std::size_t index) {
     case Fault::Action::kCrashContainer:
     case Fault::Action::kRestartContainer: {
       const std::string ccid = runtime_->ccid_of(f.chaincode);
-      if (!runtime_->running(ccid)) {
+      // A service that is down can be restarted: its server starts by itself.
+      const bool restart_service =
+          f.action == Fault::Action::kRestartContainer && runtime_->is_service(ccid);
+      if (!runtime_->running(ccid) && !restart_service) {
         note(f,
              describe(f) + ": chaincode " + f.chaincode + " has no running process; nothing done");
         return;
       }
       note(f, describe(f));
-      runtime_->crash(ccid, f.exit_code,
-                      "crashed (fault " + std::string(to_string(f.action)) + ")");
-      if (f.action == Fault::Action::kRestartContainer) {
+      if (runtime_->running(ccid)) {
+        runtime_->crash(ccid, f.exit_code,
+                        "crashed (fault " + std::string(to_string(f.action)) + ")");
+      }
+      if (restart_service) {
+        runtime_->restart_server(ccid);  // listens again at once; the peer dials it
+      } else if (f.action == Fault::Action::kRestartContainer) {
         // The container comes back; its new process dials the peer after the start delay.
         runtime_->start(ccid, [this, f](const std::optional<std::string>& err) {
           if (err) note(f, "restart_container: " + *err);

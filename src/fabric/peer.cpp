@@ -14,10 +14,11 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
       delays_(std::move(delays)),
       registry_(sim, /*allow_unsolicited_registration=*/false),
       running_(profile_, /*user_runs_cc=*/false),
-      runtime_(sim, profile_, config_, delays_,
-               [this](ChaincodeStream& stream, kernel::End end, const std::string& name) {
-                 support_.handle_chaincode_stream(stream, end, name);
-               }),
+      runtime_(
+          sim, profile_, config_, delays_,
+          [this](ChaincodeStream& stream, kernel::End end, const std::string& name) -> Handler& {
+            return support_.handle_chaincode_stream(stream, end, name);
+          }),
       launcher_(sim, profile_, config_, registry_, runtime_),
       fsm_support_(sim, profile_, config_, running_, runtime_),
       support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr, &running_},

@@ -19,6 +19,8 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.receive_error_names_stream = false;
   p.in_tree_shim = true;
   p.purge_private_data_message = false;
+  p.package_failure_strands_launch = true;
+  p.chaincode_as_a_service = false;
   return p;
 }
 
@@ -42,6 +44,7 @@ Profile v1_2() {  // the first P-sw release: no launch queue (1.3), no FAB-11487
   p.shim_recv_error_as_send_error = true;
   p.state_metadata_messages = false;
   p.notify_log_says_handleing = true;
+  p.package_failure_strands_launch = false;
   return p;
 }
 
@@ -135,6 +138,13 @@ constexpr ProfileSwitch kSwitches[] = {
     {"notify_log_says_handleing", &Profile::notify_log_says_handleing,
      "Notify's debug line for a response nobody waits for spells \"handleing\" (1.2; 1.3+ "
      "\"handling\")"},
+    {"package_failure_strands_launch", &Profile::package_failure_strands_launch,
+     "a code-package failure returns before the launch goroutine without notifying or "
+     "deregistering the launch state: every later launch of the chaincode waits forever (1.3, "
+     "1.4)"},
+    {"chaincode_as_a_service", &Profile::chaincode_as_a_service,
+     "a chaincode can run as a service: Runtime.Build returns its server's address and the peer "
+     "dials it (FAB-16937, 2.0)"},
 };
 }  // namespace
 

@@ -5,6 +5,16 @@
 namespace ccsim::fabric {
 
 void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, Done done) {
+  const ChaincodeDefinition* def = runtime_->definition(ccid);
+  const std::optional<std::string> package_failure =
+      def != nullptr ? def->container.package_failure : std::nullopt;
+  // 1.2 (fabric-protocol.md 4.3): the package is read before Launching, so a failure fails
+  // this caller alone and leaves nothing behind. (2.x reads it in Runtime.Build.)
+  if (package_failure && !profile_->package_failure_strands_launch &&
+      !profile_->separate_build_step) {
+    fail_reading_package(ccid, txid, *package_failure, "", done);
+    return;
+  }
   // 1.2 (fabric-protocol.md 4.3): Launching refuses a second launch instead of queueing it.
   if (!profile_->queue_concurrent_launches && registry_->has_launched(ccid)) {
     trace_note(*sim_, "launcher", "", "", txid, "", "launch " + ccid + ": already launching");
@@ -12,11 +22,19 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
          " has already been launched");
     return;
   }
+  auto [state, already_started] = registry_->launching(ccid);
+  if (!already_started && package_failure && profile_->package_failure_strands_launch) {
+    // 1.3/1.4 (4.4, 6.4 #11): the timer is made, then getCodePackage fails and Launch
+    // returns at once: no goroutine, no select, no Notify, no Deregister. The launch state
+    // stays in the launching map, never notified, and nothing waits on the timer.
+    fail_reading_package(ccid, txid, *package_failure,
+                         " (the launch state stays in the launching map, never notified)", done);
+    return;
+  }
   Wait& w = *waits_.emplace_back(std::make_unique<Wait>());
   w.ccid = ccid;
   w.txid = txid;
   w.done = std::move(done);
-  auto [state, already_started] = registry_->launching(ccid);
   w.state = state;
   w.already_started = already_started;
   w.select =
@@ -37,7 +55,8 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
 }
 
 // The launch goroutine: Build, Start, then Wait for the container to exit. Before 2.0 the
-// image is built inside Start, and before 1.4.1 nobody waits for the container.
+// image is built inside Start, and before 1.4.1 nobody waits for the container. A chaincode
+// run as a service is dialed instead (2.x).
 void RuntimeLauncher::start_container(Wait& w) {
   runtime_->build(w.ccid, [this, &w](const std::optional<std::string>& build_err) {
     if (build_err) {
@@ -45,6 +64,10 @@ void RuntimeLauncher::start_container(Wait& w) {
                                                        : "error starting container: ") +
                         *build_err;
       w.select->ready(kStartFailCase);
+      return;
+    }
+    if (runtime_->is_service(w.ccid)) {
+      connect_to_service(w);
       return;
     }
     runtime_->start(w.ccid, [this, &w](const std::optional<std::string>& start_err) {
@@ -59,6 +82,31 @@ void RuntimeLauncher::start_container(Wait& w) {
       });
     });
   });
+}
+
+// Build returned the chaincode server's connection info (4.5): ConnectionHandler.Stream
+// dials it and runs HandleChaincodeStream until the stream ends. A dial failure goes to
+// startFailCh; the stream's end notifies the launch state, a no-op once READY notified it.
+// No container is started or waited for.
+void RuntimeLauncher::connect_to_service(Wait& w) {
+  runtime_->stream(w.ccid, [this, &w](const std::optional<std::string>& err) {
+    if (err) {
+      w.start_failure = "connection to " + w.ccid + " failed: " + *err;
+      w.select->ready(kStartFailCase);
+      return;
+    }
+    w.state->notify("connection to " + w.ccid + " terminated");
+  });
+}
+
+// getCodePackage failed: "failed to get chaincode package: <err>" goes back to the caller
+// as is (ChaincodeSupport.Launch wraps it).
+void RuntimeLauncher::fail_reading_package(const std::string& ccid, const std::string& txid,
+                                           const std::string& failure, const std::string& aside,
+                                           const Done& done) {
+  const std::string err = "failed to get chaincode package: " + failure;
+  trace_note(*sim_, "launcher", "", "", txid, "", "launch " + ccid + " failed: " + err + aside);
+  done(err);
 }
 
 void RuntimeLauncher::finish(Wait& w, std::size_t chosen) {
@@ -84,7 +132,7 @@ void RuntimeLauncher::finish(Wait& w, std::size_t chosen) {
   Done done = std::move(w.done);
   if (err && !w.already_started) {
     // 1.x stops the container (its process dies; docker's kill is exit code 137).
-    if (profile_->stop_container_on_launch_failure) {
+    if (profile_->stop_container_on_launch_failure && !runtime_->is_service(w.ccid)) {
       runtime_->crash(w.ccid, 137, "stopped after a failed launch");
     }
     registry_->deregister(w.ccid);  // deferred Deregister

@@ -142,6 +142,15 @@ std::vector<std::string> check_expectations(const Scenario& scenario, const RunR
       if (o.txid == txid && (got == nullptr || o.ordinal < got->ordinal)) got = &o;
     }
     const std::string where = "/expect/outcomes/" + token(txid);
+    if (want.expect_none) {
+      if (got != nullptr) {
+        fail(where,
+             "expected no outcome, got one at " + kernel::format_time(got->completed) +
+                 ": status=" + (got->status ? std::to_string(*got->status) : std::string("null")) +
+                 " error=" + (got->error ? quoted(*got->error) : std::string("null")));
+      }
+      continue;
+    }
     if (got == nullptr) {
       fail(where, "no outcome was recorded for " + txid);
       continue;

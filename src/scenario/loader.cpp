@@ -360,6 +360,7 @@ Scenario read_scenario(const Node& root) {
   }
   detail::check_invoke_targets(ccs, s);
   detail::check_steps_in_profile(ccs, s);
+  detail::check_containers(ccs, s);
   if (auto f = root.get("faults")) s.faults = detail::read_faults(*f, s);
   check_call_depth(ccs, s);
 

@@ -145,12 +145,13 @@ fabric::ChaincodeFunction read_function(const Node& n) {
 }  // namespace
 
 fabric::ChaincodeDefinition read_chaincode(const Node& n) {
-  n.require_keys({"name", "version", "container", "init", "functions"});
+  n.require_keys({"name", "version", "container", "service", "init", "functions"});
   fabric::ChaincodeDefinition cc;
   cc.name = n.require("name").as_string();
   if (cc.name.empty()) n.child("name").fail("a chaincode name cannot be empty");
   cc.version = n.get("version") ? n.child("version").as_string() : "1.0";
   if (auto c = n.get("container")) cc.container = read_container(*c);
+  if (auto sv = n.get("service")) cc.service = read_service(*sv);
   if (auto i = n.get("init")) cc.init = read_function(*i);
   if (auto fs = n.get("functions")) {
     fs->require_object();

@@ -185,7 +185,14 @@ void read_expect(const Node& n, Scenario& s, const std::set<std::string>& txids)
     for (const auto& item : os->json().items()) {
       const Node o = os->child(item.key());
       known_txid(o, item.key());
-      s.expect.outcomes[item.key()] = read_outcome(o);
+      if (o.json().is_null()) {
+        s.expect.outcomes[item.key()].expect_none = true;  // never answered
+      } else if (!o.json().is_object()) {
+        o.fail("expected an object, or null for a proposal that is never answered, got " +
+               type_name(o.json()));
+      } else {
+        s.expect.outcomes[item.key()] = read_outcome(o);
+      }
     }
   }
   if (auto ds = n.get("delivered")) {

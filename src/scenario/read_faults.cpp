@@ -40,12 +40,13 @@ fabric::ContainerBehaviour::Crash read_crash(const Node& n) {
 
 fabric::ContainerBehaviour read_container(const Node& n) {
   n.require_keys({"build", "start", "build_failure", "start_failure", "exit_before_register",
-                  "never_registers", "crash", "exit_code"});
+                  "never_registers", "crash", "exit_code", "package_failure"});
   fabric::ContainerBehaviour c;
   if (auto b = n.get("build")) c.build_delay = duration_of(*b);
   if (auto s = n.get("start")) c.start_delay = duration_of(*s);
   if (auto f = n.get("build_failure")) c.build_failure = f->as_string();
   if (auto f = n.get("start_failure")) c.start_failure = f->as_string();
+  if (auto f = n.get("package_failure")) c.package_failure = f->as_string();
   if (auto e = n.get("exit_before_register")) {
     e->require_keys({"after", "code"});
     c.exit_before_register = fabric::ContainerBehaviour::ExitBeforeRegister{
@@ -64,6 +65,68 @@ fabric::ContainerBehaviour read_container(const Node& n) {
         "it could crash)");
   }
   return c;
+}
+
+fabric::ServiceBehaviour read_service(const Node& n) {
+  n.require_keys({"address", "dial_timeout", "listening_at", "while_down"});
+  fabric::ServiceBehaviour svc;
+  const Node address = n.require("address");
+  svc.address = address.as_string();
+  const std::size_t colon = svc.address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == svc.address.size()) {
+    address.fail("expected host:port, got \"" + svc.address + "\"");
+  }
+  if (auto d = n.get("dial_timeout")) svc.dial_timeout = duration_of(*d);
+  if (auto l = n.get("listening_at")) svc.listening_at = duration_of(*l);
+  if (auto w = n.get("while_down")) {
+    const std::string v = w->as_string();
+    if (v == "refuse") {
+      svc.while_down = fabric::ServiceBehaviour::WhileDown::kRefuse;
+    } else if (v == "drop") {
+      svc.while_down = fabric::ServiceBehaviour::WhileDown::kDrop;
+    } else {
+      w->fail("expected \"refuse\" or \"drop\", got \"" + v + "\"");
+    }
+  }
+  return svc;
+}
+
+void check_containers(const Node& chaincodes, const Scenario& s) {
+  for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
+    const Node cc = chaincodes.element(i);
+    const fabric::ChaincodeDefinition& def = s.chaincodes[i];
+    if (def.container.package_failure && s.profile.peer_fsm) {
+      cc.child("container")
+          .child("package_failure")
+          .fail(
+              "\"package_failure\" is not modelled for the 1.0/1.1 launcher (peer_fsm); it "
+              "applies to profiles 1.2 and later");
+    }
+    if (!def.service) continue;
+    if (!s.profile.chaincode_as_a_service) {
+      cc.child("service").fail("profile \"" + s.profile.name +
+                               "\" has no chaincode as a service (it came with Fabric 2.0: "
+                               "switch chaincode_as_a_service)");
+    }
+    // The peer starts no container for a service: what only a started process does has no
+    // meaning, nor has Wait's exit code.
+    const std::optional<Node> container = cc.get("container");
+    if (!container) continue;
+    for (const char* key :
+         {"start", "start_failure", "exit_before_register", "never_registers", "exit_code"}) {
+      if (container->get(key)) {
+        container->child(key).fail(std::string("\"") + key +
+                                   "\" does not apply to a chaincode run as a service (the peer "
+                                   "starts no container; it dials the service)");
+      }
+    }
+    if (auto crash = container->get("crash"); crash && crash->get("exit_code")) {
+      crash->child("exit_code")
+          .fail(
+              "\"exit_code\" does not apply to a chaincode run as a service (nobody waits for "
+              "its process)");
+    }
+  }
 }
 
 namespace {

@@ -23,6 +23,11 @@ void check_invoke_targets(const Node& chaincodes, const Scenario& s);
 void check_steps_in_profile(const Node& chaincodes, const Scenario& s);
 /// chaincodes[i].container (read_faults.cpp).
 fabric::ContainerBehaviour read_container(const Node& n);
+/// chaincodes[i].service (read_faults.cpp).
+fabric::ServiceBehaviour read_service(const Node& n);
+/// Container behaviours and services the scenario's profile cannot run, and container keys
+/// that mean nothing for a service (read_faults.cpp).
+void check_containers(const Node& chaincodes, const Scenario& s);
 /// faults (read_faults.cpp); each names one of `s.chaincodes`.
 std::vector<fabric::Fault> read_faults(const Node& n, const Scenario& s);
 

@@ -478,3 +478,52 @@ TEST_CASE("fail_next_send does not replace the error of a closed or aborted dire
   CHECK(stream.send(End::kB, 1) == std::optional<std::string>("gone"));
   CHECK(w.sim.run() == StopReason::kDrained);
 }
+
+TEST_CASE("set_close_error: the other end gets the error, in order, where EOF would come") {
+  World w;
+  IntStream stream(w.sim, [](End, const int&) { return Duration::milliseconds(2); });
+  Recorder a(w.sim);
+  Recorder b(w.sim);
+  stream.attach(End::kA, &a);
+  stream.attach(End::kB, &b);
+  w.sim.at(Time::zero(), [&] {
+    CHECK_FALSE(stream.send(End::kB, 1));
+    stream.close_send(End::kB);  // the EOF is in flight ...
+    stream.set_close_error(End::kB, "rpc error: code = Unknown desc = bang");  // ... and fails
+  });
+  CHECK(w.sim.run() == StopReason::kDrained);
+  CHECK(a.values == std::vector<int>{1});
+  REQUIRE(a.closes.size() == 1);
+  CHECK_FALSE(a.closes[0].eof);
+  CHECK(a.closes[0].error == "rpc error: code = Unknown desc = bang");
+  CHECK(a.messages_before_close[0] == 1);
+  CHECK(a.close_times[0] == Time::zero() + Duration::milliseconds(2));
+  CHECK(b.closes.empty());
+  CHECK_FALSE(stream.aborted());
+}
+
+TEST_CASE("The close observer hears every close_send, even one that changes nothing") {
+  World w;
+  IntStream stream(w.sim, [](End, const int&) { return Duration::milliseconds(1); });
+  Recorder a(w.sim);
+  stream.attach(End::kA, &a);
+  std::vector<std::pair<End, Time>> closed;
+  stream.set_close_observer([&](End from) { closed.emplace_back(from, w.sim.now()); });
+  w.sim.at(Time::zero(), [&] {
+    stream.close_send(End::kB);
+    stream.close_send(End::kB);  // heard again; still one EOF
+  });
+  w.sim.at(Time::zero() + Duration::milliseconds(5), [&] {
+    stream.abort("gone");
+    stream.close_send(End::kA);  // heard, though nothing is sent any more
+  });
+  CHECK(w.sim.run() == StopReason::kDrained);
+  REQUIRE(closed.size() == 3);
+  CHECK(closed[0] == std::make_pair(End::kB, Time::zero()));
+  CHECK(closed[1] == std::make_pair(End::kB, Time::zero()));
+  CHECK(closed[2] == std::make_pair(End::kA, Time::zero() + Duration::milliseconds(5)));
+  REQUIRE(a.closes.size() == 2);
+  CHECK(a.closes[0].eof);  // B's EOF arrived at 1ms, before the abort
+  CHECK(a.closes[1].error == "gone");
+  CHECK_FALSE(stream.can_send(End::kA));
+}

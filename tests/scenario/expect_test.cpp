@@ -330,3 +330,18 @@ TEST_CASE("expect.messages filters on channel and on the payload's text; outcome
   REQUIRE(f.size() == 1);
   CHECK(f[0].find("GET_STATE delivered containing \"key=\\\"z\\\"\"") != std::string::npos);
 }
+
+TEST_CASE("outcomes: null expects a proposal that is never answered") {
+  // Cut before tx1 can be answered: no outcome, as null wants.
+  CHECK(
+      failures(kQuiet, R"({ "outcomes": { "tx1": null } })", R"("limits": { "horizon": "300ms" })")
+          .empty());
+  CHECK(failures(kBody, R"({ "outcomes": { "tx2": null, "tx1": null } })") ==
+        Lines{"expect /expect/outcomes/tx1: expected no outcome, got one at 0.507000000s: "
+              "status=200 error=null",
+              "expect /expect/outcomes/tx2: expected no outcome, got one at 1.002000000s: "
+              "status=500 error=\"boom 42\""});
+  CHECK(error_of(R"({ "outcomes": { "tx1": 5 } })") ==
+        "s.json: /expect/outcomes/tx1: expected an object, or null for a proposal that is never "
+        "answered, got a number");
+}

@@ -174,7 +174,7 @@ TEST_CASE("overrides set single profile switches on top of the named profile") {
 
 TEST_CASE("the switch registry names every switch once, each toggling its own member") {
   const auto switches = fabric::profile_switches();
-  CHECK(switches.size() == 24);
+  CHECK(switches.size() == 26);
   std::set<std::string> names;
   for (const fabric::ProfileSwitch& sw : switches) {
     CAPTURE(sw.name);
@@ -208,7 +208,8 @@ TEST_CASE("an unknown override suggests the nearest switch, or lists them all") 
         "\"queue_concurrent_launches\" \"container_exit_ends_launch\" "
         "\"stop_container_on_launch_failure\" \"separate_build_step\" \"wrap_launch_errors\" "
         "\"launch_error_names_channel\" \"startup_timeout_names_txid\" "
-        "\"receive_error_names_stream\" \"notify_log_says_handleing\"");
+        "\"receive_error_names_stream\" \"notify_log_says_handleing\" "
+        "\"package_failure_strands_launch\" \"chaincode_as_a_service\"");
   CHECK(error_of(with(R"("overrides": { "launch_requires_ready": 1 }, "proposals": [])")) ==
         "s.json: /overrides/launch_requires_ready: expected true or false, got a number");
   CHECK(error_of(with(R"("overrides": [], "proposals": [])")) ==

@@ -263,7 +263,11 @@ const char* kFull = R"({
         { "return": { "status": 200, "payload": "ok", "message": "" } } ] } },
     { "name": "b",
       "container": { "exit_before_register": { "after": "1s", "code": 1 } },
-      "functions": { "g": [ { "fail": "no" } ] } } ],
+      "functions": { "g": [ { "fail": "no" } ] } },
+    { "name": "c", "container": { "build": "1s" },
+      "service": { "address": "10.0.0.1:9999", "dial_timeout": "1s", "listening_at": "2s",
+                   "while_down": "drop" },
+      "functions": { "h": [] } } ],
   "proposals": [
     { "at": "0", "txid": "tx1", "channel": "ch1", "chaincode": "a", "function": "f",
       "args": ["1"], "init": false, "duplicate": false,
@@ -403,6 +407,8 @@ TEST_CASE("bad corpus: the schema rejects every structural error; the rest need 
                                           "private_data_before_its_release",
                                           "repeat_past_time",
                                           "step_before_its_release",
+                                          "service_before_2_0",
+                                          "service_with_container_start",
                                           "unknown_chaincode",
                                           "unknown_expect_txid",
                                           "unknown_function",
@@ -447,6 +453,7 @@ TEST_CASE("the schema's object keys equal the loader's, object by object") {
                                     "/chaincodes/0/container",
                                     "/chaincodes/0/container/crash",
                                     "/chaincodes/1/container/exit_before_register",
+                                    "/chaincodes/2/service",
                                     "/chaincodes/0/functions/f/0/get_state",
                                     "/chaincodes/0/functions/f/1/put_state",
                                     "/chaincodes/0/functions/f/2/del_state",
@@ -586,4 +593,10 @@ TEST_CASE("the schema's defaults are the loader's") {
   CHECK(proposal.at("channel").at("default") == s.proposals[0].proposal.channel_id);
   CHECK(v.resolve("#/$defs/chaincode").at("properties").at("version").at("default") ==
         s.chaincodes[0].version);
+  const Json& service = v.resolve("#/$defs/service").at("properties");
+  const fabric::ServiceBehaviour default_service;
+  CHECK(dur(service.at("dial_timeout").at("default")) == default_service.dial_timeout.ns());
+  CHECK(dur(service.at("listening_at").at("default")) == default_service.listening_at.ns());
+  CHECK(service.at("while_down").at("default") == "refuse");
+  CHECK(default_service.while_down == fabric::ServiceBehaviour::WhileDown::kRefuse);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,10 +81,34 @@ struct ContainerBehaviour {
   kernel::Duration start_delay;  // Runtime.Start until the chaincode process sends REGISTER
   std::optional<std::string> build_failure;  // Runtime.Build fails with this text
   std::optional<std::string> start_failure;  // Runtime.Start fails with this text
+  /// The code package cannot be read: the read fails with this text. 1.2-1.4 read it in the
+  /// launcher ("failed to get chaincode package: <err>"), 2.x inside Runtime.Build
+  /// (fabric-protocol.md 4.4, 6.4 #11).
+  std::optional<std::string> package_failure;
   std::optional<ExitBeforeRegister> exit_before_register;
   bool never_registers = false;  // the process runs but never dials the peer
   std::optional<Crash> crash;
   int exit_code = 0;  // what Wait returns when the shim's loop ends and main() returns
+};
+
+/// Chaincode as a service (2.x, fabric-protocol.md 4.5): the chaincode runs its own gRPC
+/// server (fabric-chaincode-go's ChaincodeServer) and the external builder's connection.json
+/// tells the peer where it listens; Runtime.Build returns that, and the peer dials it instead
+/// of starting a container. The server starts by itself: nothing the peer does starts it.
+/// TLS is not modelled.
+struct ServiceBehaviour {
+  /// What a dial gets while no server listens at the address.
+  enum class WhileDown : std::uint8_t {
+    kRefuse,  // the host answers: "connect: connection refused", at once
+    kDrop,    // nothing answers: the dial waits out its timeout ("context deadline exceeded")
+  };
+  /// externalbuilder.DialTimeout: what a zero or absent "dial_timeout" means.
+  static constexpr kernel::Duration kDefaultDialTimeout = kernel::Duration::seconds(3);
+
+  std::string address;                                  // connection.json "address", host:port
+  kernel::Duration dial_timeout = kDefaultDialTimeout;  // connection.json "dial_timeout"
+  kernel::Duration listening_at;  // when the server starts listening, from the run's start
+  WhileDown while_down = WhileDown::kRefuse;
 };
 
 struct ChaincodeDefinition {
@@ -94,6 +119,8 @@ struct ChaincodeDefinition {
   /// What Init runs; empty means return shim.Success(nil).
   ChaincodeFunction init;
   ContainerBehaviour container;
+  /// Set for a chaincode run as a service; its container's Start/Wait are then never used.
+  std::optional<ServiceBehaviour> service;
 
   /// The chaincode ID the peer registers it under: "name:version" (legacy lifecycle form;
   /// in 2.x the new lifecycle's package ID "label:hash" plays the same role).

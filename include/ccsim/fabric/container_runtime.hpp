@@ -9,6 +9,11 @@
 // The container's behaviour (ContainerBehaviour) can make Build or Start fail, make the
 // process exit before it registers, never register, or crash; faults use crash() and the
 // live streams.
+//
+// A chaincode run as a service (ServiceBehaviour, 2.x) has no container: its server process
+// starts listening by itself, and stream() is extcc's ExternalChaincodeRuntime.Stream, where
+// the peer dials it and runs HandleChaincodeStream on the client stream; each connection gets
+// a fresh shim handler, which still sends REGISTER first (fabric-protocol.md 1.2, 3.4, 4.5).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ccsim/fabric/chaincode_definition.hpp"
@@ -26,6 +32,13 @@
 #include "ccsim/fabric/shim_handler.hpp"
 
 namespace ccsim::fabric {
+
+class Handler;
+
+/// What the peer's Recv reports when a chaincode server (a service) dies under the peer's
+/// client stream: gRPC's client transport reads EOF from the closed socket.
+inline constexpr const char* kServerDiedError =
+    "rpc error: code = Unavailable desc = error reading from server: EOF";
 
 class ContainerRuntime {
  public:
@@ -36,8 +49,8 @@ class ContainerRuntime {
   static constexpr int kStoppedExitCode = 137;
 
   /// The peer accepts a chaincode's connection: HandleChaincodeStream on `peer_end`.
-  using AcceptFn =
-      std::function<void(ChaincodeStream& stream, kernel::End peer_end, const std::string& name)>;
+  using AcceptFn = std::function<Handler&(ChaincodeStream& stream, kernel::End peer_end,
+                                          const std::string& name)>;
   using ErrDone = std::function<void(const std::optional<std::string>& err)>;
   using ExitDone = std::function<void(int exit_code)>;
   /// Sees every message sent on any chaincode stream, as it is sent: the chaincode's name
@@ -76,6 +89,18 @@ class ContainerRuntime {
   /// StopImageReq under the same lock: a running process is stopped and removed (exit 137).
   void docker_stop(const std::string& ccid, ErrDone done);
 
+  // --- Chaincode as a service ------------------------------------------------------------
+
+  /// Whether Build returns server info for ccid: the chaincode is run as a service.
+  bool is_service(const std::string& ccid) const;
+  /// ExternalChaincodeRuntime.Stream (2.x extcc): dials ccid's chaincode server and runs the
+  /// peer's HandleChaincodeStream on the connection. `done` gets the dial's error ("error
+  /// cannot create connection for %s: ..."), or nullopt once HandleChaincodeStream returned
+  /// and the connection was closed.
+  void stream(const std::string& ccid, ErrDone done);
+  /// The server process of ccid starts again now (a restarted service), listening at once.
+  void restart_server(const std::string& ccid);
+
   // --- For fault injection ---------------------------------------------------------------
 
   void set_message_observer(MessageObserver observer) { observer_ = std::move(observer); }
@@ -101,6 +126,14 @@ class ContainerRuntime {
     kernel::EventId dial;             // or the exit before REGISTER
     kernel::EventId crash_timer;
     std::vector<ExitDone> exit_waiters;
+    bool server = false;  // a chaincode server (service): one connection per peer dial
+    std::vector<std::pair<ChaincodeStream*, ShimHandler*>> connections;  // server's, all
+  };
+  /// A dial that waits for the server to listen (WhileDown::kDrop), until its deadline.
+  struct PendingDial {
+    ErrDone done;
+    kernel::EventId deadline;
+    bool open = true;
   };
   struct Container {
     const ChaincodeDefinition* definition = nullptr;
@@ -114,9 +147,15 @@ class ContainerRuntime {
     // 1.0/1.1's VMCProcess lock: held by one docker request, the others wait in order.
     bool vm_locked = false;
     std::deque<std::function<void()>> vm_waiters;
+    std::vector<PendingDial*> pending_dials;  // service only; owned by dials_
   };
 
+  void finish_build(const std::string& ccid, std::optional<std::string> failure);
   void connect(Process& p);
+  ChaincodeStream& open_stream(Process& p);
+  ShimHandler& attach_shim(Process& p, ChaincodeStream& s, ShimHandler::OnExit on_exit);
+  void start_server(const std::string& ccid);
+  void connect_to_server(Process& server, ErrDone done);
   void shim_message(Process& p);
   void die(Process& p, int exit_code, const std::string& why);
   void exited(Process& p, int exit_code);
@@ -138,6 +177,7 @@ class ContainerRuntime {
   std::vector<std::unique_ptr<ChaincodeStream>> streams_;
   std::vector<std::unique_ptr<ShimHandler>> shims_;
   std::vector<std::unique_ptr<ShimTap>> taps_;
+  std::vector<std::unique_ptr<PendingDial>> dials_;
 };
 
 }  // namespace ccsim::fabric

@@ -102,6 +102,16 @@ struct Profile {
   /// "notifier Txid:%s, channelID:%s does not exist for handleing message %s"; 1.3+ say
   /// "handling" (fabric-protocol.md 2.2 Notify).
   bool notify_log_says_handleing = false;
+  /// 1.3/1.4: the first launcher reads the code package after Launching created the launch
+  /// state and, when the read fails, returns "failed to get chaincode package: <err>" without
+  /// Notify or Deregister: the state stays in the launching map un-notified and every later
+  /// launch of the chaincode waits on it forever (fabric-protocol.md 4.4, 6.4 #11). 1.2 reads
+  /// the package before Launching; 2.0 reads it inside Runtime.Build (FAB-16158, 21c9cf0c4).
+  bool package_failure_strands_launch = false;
+  /// 2.0+: Runtime.Build may return a chaincode server's connection info (an external
+  /// builder's connection.json), and the launcher dials the chaincode instead of starting it
+  /// (chaincode as a service, FAB-16937, 1b8be065d; fabric-protocol.md 4.5).
+  bool chaincode_as_a_service = true;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.

@@ -1,7 +1,9 @@
 // RuntimeLauncher.Launch, 2.x form (fabric-protocol.md 4.4, 4.5, 7.7): the first caller for
 // a chaincode creates the launch state, starts the startup timer and the build/start/wait
 // goroutine; later callers queue on the launch state with no timer of their own. The first
-// caller deregisters on failure; 2.x does not stop the container.
+// caller deregisters on failure; 2.x does not stop the container. Before 2.0 the launcher
+// reads the code package itself: 1.2 before Launching, 1.3/1.4 after it, where a failure
+// strands the launch state (4.4, 6.4 #11).
 #pragma once
 
 #include <functional>
@@ -47,7 +49,11 @@ class RuntimeLauncher {
   };
   enum WaitCase : std::size_t { kDoneCase = 0, kStartFailCase = 1, kTimeoutCase = 2 };
 
+  /// getCodePackage failed (before 2.0): the caller gets the error; `aside` ends the note.
+  void fail_reading_package(const std::string& ccid, const std::string& txid,
+                            const std::string& failure, const std::string& aside, const Done& done);
   void start_container(Wait& wait);
+  void connect_to_service(Wait& wait);
   void finish(Wait& wait, std::size_t chosen);
 
   kernel::Simulation* sim_;

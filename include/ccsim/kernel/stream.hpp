@@ -10,8 +10,13 @@
 // end sent before it. abort(reason) breaks the stream at once: undelivered messages are
 // lost and both ends receive the error. Sending on a closed direction fails with a text.
 //
+// An end that finishes its RPC with an error status (a gRPC server handler returning an
+// error) sets a close error: the other end then receives that error, in order, where it would
+// have received EOF.
+//
 // Instrumentation (fault injection): an observer sees every message the stream accepts, and
-// fail_next_send makes one end's next send fail without delivering the message.
+// fail_next_send makes one end's next send fail without delivering the message. A close
+// observer hears every close_send call: how an end says it is done with the stream.
 #pragma once
 
 #include <deque>
@@ -52,6 +57,9 @@ class Stream {
   /// queued. It may abort the stream (the message is then lost like any in flight) but must
   /// not send on it; schedule such work instead.
   using Observer = std::function<void(End from, const Message& msg)>;
+  /// Called synchronously whenever an end calls close_send, even when the call changes
+  /// nothing (already half-closed, aborted). It may abort the stream but must not send on it.
+  using CloseObserver = std::function<void(End from)>;
 
   Stream(Simulation& sim, LatencyFn latency, bool fifo = true)
       : sim_(&sim), latency_(std::move(latency)), fifo_(fifo) {}
@@ -62,6 +70,15 @@ class Stream {
 
   /// Replaces the observer (an empty function removes it).
   void set_observer(Observer observer) { observer_ = std::move(observer); }
+  /// Replaces the close observer (an empty function removes it).
+  void set_close_observer(CloseObserver observer) { close_observer_ = std::move(observer); }
+
+  /// `from` finishes with an error status: the other end's close, after everything `from`
+  /// sent, carries `error` instead of EOF. Applies to a half-close of `from` not yet
+  /// delivered, or to a later one.
+  void set_close_error(End from, std::string error) {
+    end_state(from).close_error = std::move(error);
+  }
 
   /// One-shot: the next send from `from` that would have succeeded returns `error` instead,
   /// and its message is not delivered. Later sends are unaffected.
@@ -97,6 +114,7 @@ class Stream {
   /// Half-close from `from`: the other end gets EOF after the messages already sent.
   void close_send(End from, Duration latency = Duration()) {
     EndState& sender = end_state(from);
+    if (close_observer_) close_observer_(from);
     if (aborted_ || sender.send_closed) return;
     sender.send_closed = true;
     // EOF never overtakes what was sent before it, even in the unsafe non-FIFO mode.
@@ -135,6 +153,8 @@ class Stream {
     std::deque<InFlight> in_flight;  // what this end sent, not yet arrived (FIFO mode)
     // fail_next_send: the error this end's next send returns.
     std::optional<std::string> fail_next;
+    // set_close_error: what the other end gets in place of this end's EOF.
+    std::optional<std::string> close_error;
   };
 
   EndState& end_state(End e) { return ends_[static_cast<int>(e)]; }
@@ -157,7 +177,8 @@ class Stream {
     Receiver* r = end_state(other(from)).receiver;
     if (r == nullptr) return;
     if (item.eof) {
-      r->on_closed(StreamClosed{true, {}});
+      r->on_closed(sender.close_error ? StreamClosed{false, *sender.close_error}
+                                      : StreamClosed{true, {}});
     } else {
       r->on_message(std::move(item.msg));
     }
@@ -166,6 +187,7 @@ class Stream {
   Simulation* sim_;
   LatencyFn latency_;
   Observer observer_;
+  CloseObserver close_observer_;
   bool fifo_;
   bool aborted_ = false;
   std::string abort_reason_;

@@ -26,6 +26,9 @@ struct ScheduledProposal {
 
 /// What must hold of one proposal's outcome. Unset members are not checked.
 struct OutcomeExpectation {
+  /// "outcomes": {"<txid>": null}: the proposal has no outcome by the end of the run (it was
+  /// never answered); nothing else is checked.
+  bool expect_none = false;
   std::optional<std::int64_t> status;
   bool expect_no_status = false;  // "status": null
   std::optional<std::string> payload;
