@@ -15,10 +15,10 @@ bool later(const EventQueue::Entry& a, const EventQueue::Entry& b) {
 }
 }  // namespace
 
-EventId EventQueue::push(Time time, Callback fn) {
+EventId EventQueue::push(Time time, Callback fn, std::uint64_t chain) {
   const std::uint64_t seq = next_seq_++;
   done_.push_back(false);
-  heap_.push_back(Entry{time, seq, std::move(fn)});
+  heap_.push_back(Entry{time, seq, std::move(fn), time, chain});
   std::push_heap(heap_.begin(), heap_.end(), later);
   return EventId{seq};
 }
@@ -57,6 +57,16 @@ std::vector<EventQueue::Entry> EventQueue::pop_all_at(Time time) {
   while (prune() && heap_.front().time == time)
     out.push_back(pop());
   return out;
+}
+
+void EventQueue::pop_window(Duration window, std::vector<Entry>& out) {
+  out.clear();
+  out.push_back(pop());
+  Time deadline = out.back().due + window;
+  while (prune() && heap_.front().time <= deadline) {
+    out.push_back(pop());
+    deadline = std::min(deadline, out.back().due + window);
+  }
 }
 
 void EventQueue::restore(Entry entry) {

@@ -24,12 +24,14 @@ struct EventId {
 class EventQueue {
  public:
   struct Entry {
-    Time time;
+    Time time;  // when it runs; a tie window may hold it back past `due`
     std::uint64_t seq;
     Callback fn;
+    Time due;             // when it was scheduled to run
+    std::uint64_t chain;  // the task chain it belongs to (see Simulation::spawn)
   };
 
-  EventId push(Time time, Callback fn);
+  EventId push(Time time, Callback fn, std::uint64_t chain = 0);
   /// Cancels a pending event. Cancelling one that already ran or was cancelled is a no-op.
   void cancel(EventId id);
   bool is_pending(EventId id) const;
@@ -42,7 +44,12 @@ class EventQueue {
   Entry pop();
   /// Removes every live event due at exactly `time`, in (time, sequence) order.
   std::vector<Entry> pop_all_at(Time time);
-  /// Puts back an event taken by pop_all_at, keeping its sequence number.
+  /// Removes the earliest live event and, after it in (time, sequence) order, every live
+  /// event that could run before it within a tie window: one no later than `window` after
+  /// the due time of each event taken before it. Fills `out` (cleared first). Requires
+  /// prune() == true.
+  void pop_window(Duration window, std::vector<Entry>& out);
+  /// Puts back an event taken by pop_all_at or pop_window, keeping its sequence number.
   void restore(Entry entry);
 
   /// Live (scheduled, not cancelled, not yet run) events.
