@@ -161,20 +161,23 @@ int main(int argc, char** argv) {
   shrink_figures("scenarios/fuzz/cold_start_two_proposals.2.5.json",
                  ccsim::scenario::load_file("scenarios/fuzz/cold_start_two_proposals.2.5.json"));
   if (memory) {
-    // One campaign of a million runs, in ten slices with their own seeds: the resident memory
-    // after each slice.
+    // One campaign of a million runs: the resident memory after every 100,000.
     const auto s = ccsim::scenario::load_file(files.front());
-    std::printf("memory over 1000000 fuzz runs of %s (%u jobs):", files.front().c_str(), cores);
-    for (std::uint64_t slice = 0; slice < 10; ++slice) {
-      ccsim::explore::CampaignOptions o;
-      o.runs = 100000;
-      o.jobs = cores;
-      o.seed = slice + 1;
-      ccsim::explore::run_campaign({&s}, o);
+    std::printf("memory over 1000000 fuzz runs of %s (%u jobs), KiB:", files.front().c_str(),
+                cores);
+    std::fflush(stdout);
+    ccsim::explore::CampaignOptions o;
+    o.runs = 1000000;
+    o.jobs = cores;
+    std::uint64_t next = 100000;
+    o.on_progress = [&](const ccsim::explore::Progress& p) {
+      if (p.done < next) return;
+      next += 100000;
       std::printf(" %ld", resident_kib());
       std::fflush(stdout);
-    }
-    std::printf(" KiB\n");
+    };
+    ccsim::explore::run_campaign({&s}, o);
+    std::printf("\n");
   }
   return 0;
 }
