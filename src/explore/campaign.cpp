@@ -1,6 +1,7 @@
 #include "ccsim/explore/campaign.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -93,10 +94,22 @@ class ScenarioCampaign {
     {
       const unsigned jobs = std::max(1U, o_.jobs);
       boost::asio::thread_pool pool(jobs);
-      for (unsigned j = 0; j < jobs; ++j)
-        boost::asio::post(pool, [this, batch] { work(batch); });
+      for (unsigned j = 0; j < jobs; ++j) {
+        boost::asio::post(pool, [this, batch] {
+          // An exception must not leave a pool thread (std::terminate): keep the first, stop
+          // the others, rethrow after the join.
+          try {
+            work(batch);
+          } catch (...) {
+            std::lock_guard lock(mutex_);
+            if (!error_) error_ = std::current_exception();
+            failed_ = true;
+          }
+        });
+      }
       pool.join();
     }
+    if (error_) std::rethrow_exception(error_);
     for (auto& [key, kept] : kept_)
       report_.failures.push_back(std::move(kept.failure));
     std::sort(report_.failures.begin(), report_.failures.end(),
@@ -110,7 +123,7 @@ class ScenarioCampaign {
   bool interrupted() const { return interrupted_; }
 
  private:
-  bool stopping() const { return o_.stop != nullptr && o_.stop->load(); }
+  bool stopping() const { return failed_ || (o_.stop != nullptr && o_.stop->load()); }
 
   const Probe& probe_for(const Strategy& st) const { return probes_.at(st.tie_window().ns()); }
 
@@ -286,6 +299,8 @@ class ScenarioCampaign {
   std::uint64_t batches_ = 0;
   std::atomic<std::uint64_t> next_batch_{0};
   std::atomic<bool> interrupted_{false};
+  std::atomic<bool> failed_{false};  // a worker threw: the others stop
+  std::exception_ptr error_;
   std::mutex mutex_;
   std::map<std::string, Kept> kept_;
   std::set<std::string> dropped_keys_;

@@ -18,38 +18,49 @@ CoverageMonitor::StreamStates& CoverageMonitor::stream(const std::string& name) 
   return streams_.back();
 }
 
+namespace {
+std::uint64_t hash_of(std::initializer_list<const std::string*> parts) {
+  // FNV-1a over the parts, each followed by a separator byte.
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const std::string* p : parts) {
+    for (char c : *p)
+      h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    h = (h ^ 0xffU) * 0x100000001b3ULL;
+  }
+  return h;
+}
+const std::string kTransition = "transition";
+const std::string kDelivery = "delivery";
+}  // namespace
+
 void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
+  // Handler states move only by state events (a new stream's start at "created"), and only
+  // deliveries are counted: the rest of the trace is skipped at once.
+  const bool register_sent = e.kind == kernel::TraceKind::kSend && e.type == "REGISTER";
+  if (e.kind != kernel::TraceKind::kState && e.kind != kernel::TraceKind::kDeliver &&
+      !register_sent) {
+    return;
+  }
   const bool peer = e.actor == "peer";
   if ((!peer && e.actor != "shim") || e.stream.empty()) return;
   StreamStates& s = stream(e.stream);
   std::string& mine = peer ? s.peer : s.shim;
   // A REGISTER sent opens a new stream under the chaincode's name: both ends start again.
-  if (e.kind == kernel::TraceKind::kSend && e.type == "REGISTER" && !peer) {
-    s.peer = "created";
-    s.shim = "created";
+  if (register_sent) {
+    if (!peer) {
+      s.peer = "created";
+      s.shim = "created";
+    }
+    return;
   }
   if (e.kind == kernel::TraceKind::kState) {
-    if (mine != e.state) {
-      std::string t = e.actor;
-      t += ' ';
-      t += mine;
-      t += " -> ";
-      t += e.state;
-      coverage_.transitions.insert(std::move(t));
-    }
+    if (mine != e.state && seen_.insert(hash_of({&kTransition, &e.actor, &mine, &e.state})).second)
+      coverage_.transitions.insert(e.actor + " " + mine + " -> " + e.state);
     mine = e.state;
     return;
   }
-  if (!e.state.empty()) mine = e.state;
-  if (e.kind != kernel::TraceKind::kDeliver) return;
-  std::string d = s.peer;
-  d += '/';
-  d += s.shim;
-  d += ' ';
-  d += e.type;
-  d += " to ";
-  d += e.actor;
-  coverage_.deliveries.insert(std::move(d));
+  if (seen_.insert(hash_of({&kDelivery, &s.peer, &s.shim, &e.type, &e.actor})).second)
+    coverage_.deliveries.insert(s.peer + "/" + s.shim + " " + e.type + " to " + e.actor);
 }
 
 void DistinctTraces::add(std::uint64_t fingerprint) {

@@ -1,5 +1,7 @@
 #include "ccsim/kernel/simulation.hpp"
 
+#include <algorithm>
+
 #include "ccsim/kernel/check.hpp"
 
 namespace ccsim::kernel {
@@ -33,17 +35,25 @@ EventId Simulation::spawn(Callback fn) {
 
 EventQueue::Entry Simulation::take_next() {
   if (!decisions_->explores_ties()) return queue_.pop();
-  queue_.pop_window(decisions_->tie_window(), window_);
-  if (window_.size() == 1) return std::move(window_.front());
+  EventQueue::Entry first = queue_.pop_window(decisions_->tie_window(), window_);
+  if (window_.empty()) return first;
   candidates_.clear();
+  candidates_.push_back(TieCandidate{first.time, first.chain});
   for (const EventQueue::Entry& e : window_)
     candidates_.push_back(TieCandidate{e.time, e.chain});
-  const std::uint64_t pick = decisions_->choose_tie(window_.front().time, candidates_);
-  EventQueue::Entry chosen = std::move(window_[pick]);
+  const std::uint64_t pick = decisions_->choose_tie(first.time, candidates_);
+  if (pick == 0) {
+    for (EventQueue::Entry& e : window_)
+      queue_.restore(std::move(e));
+    return first;
+  }
   // Put the others back before running the chosen one, so that it can cancel them. Those due
   // before it wait until its instant (within the window, by pop_window's rule).
+  EventQueue::Entry chosen = std::move(window_[pick - 1]);
+  first.time = std::max(first.time, chosen.time);
+  queue_.restore(std::move(first));
   for (std::size_t i = 0; i < window_.size(); ++i) {
-    if (i == pick) continue;
+    if (i + 1 == pick) continue;
     if (window_[i].time < chosen.time) window_[i].time = chosen.time;
     queue_.restore(std::move(window_[i]));
   }

@@ -1,5 +1,8 @@
 #include "ccsim/kernel/trace.hpp"
 
+#include <bit>
+#include <cstring>
+
 namespace ccsim::kernel {
 
 const char* to_string(TraceKind kind) {
@@ -40,19 +43,25 @@ inline std::uint64_t rotl(std::uint64_t x, int k) {
 inline std::uint64_t fold(std::uint64_t h, std::uint64_t word) {
   return rotl(h ^ (word * kP2), 31) * kP1;
 }
+// Eight bytes as a little-endian word.
+inline std::uint64_t load_le(const char* p, std::size_t n) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, p, n);
+  if constexpr (std::endian::native == std::endian::big) {
+    std::uint64_t swapped = 0;
+    for (int i = 0; i < 8; ++i)
+      swapped |= ((word >> (8 * i)) & 0xff) << (8 * (7 - i));
+    word = swapped;
+  }
+  return word;
+}
 std::uint64_t fold(std::uint64_t h, const std::string& s) {
   h = fold(h, s.size());
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const char* p = s.data();
   std::size_t n = s.size();
-  while (n > 0) {
-    std::uint64_t word = 0;
-    const std::size_t take = n < 8 ? n : 8;
-    for (std::size_t i = 0; i < take; ++i)
-      word |= static_cast<std::uint64_t>(p[i]) << (8 * i);
-    h = fold(h, word);
-    p += take;
-    n -= take;
-  }
+  for (; n >= 8; p += 8, n -= 8)
+    h = fold(h, load_le(p, 8));
+  if (n > 0) h = fold(h, load_le(p, n));
   return h;
 }
 std::uint64_t fold(std::uint64_t h, const std::optional<std::string>& s) {

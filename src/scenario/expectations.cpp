@@ -37,6 +37,19 @@ std::string join(const std::vector<std::string>& v) {
 
 std::optional<std::string> one_outcome_per_proposal(const Scenario& scenario,
                                                     const RunResult& result) {
+  // The common case, without allocating per txid: each proposal's ordinal answered once.
+  if (result.outcomes.size() == scenario.proposals.size()) {
+    std::vector<bool> answered(scenario.proposals.size(), false);
+    bool once = true;
+    for (const fabric::ProposalOutcome& o : result.outcomes) {
+      if (o.ordinal >= answered.size() || answered[o.ordinal]) {
+        once = false;
+        break;
+      }
+      answered[o.ordinal] = true;
+    }
+    if (once) return std::nullopt;
+  }
   using Key = std::pair<std::string, std::string>;  // channel, txid
   std::map<Key, std::size_t> submitted;
   std::vector<Key> order;

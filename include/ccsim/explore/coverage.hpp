@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "ccsim/kernel/trace.hpp"
@@ -42,6 +43,9 @@ class CoverageMonitor final : public kernel::TraceObserver {
 
   std::vector<StreamStates> streams_;
   Coverage coverage_;
+  // Hashes of what coverage_ already holds: most events add nothing new, and this spares
+  // building their strings.
+  std::unordered_set<std::uint64_t> seen_;
 };
 
 /// How many distinct traces ran: a HyperLogLog sketch of the traces' fingerprints (2^12
