@@ -168,6 +168,12 @@ void write_summary(std::ostream& out, const CampaignReport& report) {
     for (const std::string& p : s.properties)
       out << " " << p;
     out << "\n";
+    if (!s.failed_runs_by_property.empty()) {
+      out << "  failed runs by property:";
+      for (const auto& [property, runs] : s.failed_runs_by_property)
+        out << " " << property << " " << runs;
+      out << "\n";
+    }
     for (const Failure& f : s.failures) {
       out << "  FAILED " << f.property << " in " << f.count << (f.count == 1 ? " run" : " runs")
           << ", first at run " << f.run << " (" << f.strategy << ", seed " << f.seed

@@ -1,8 +1,12 @@
 // ccsim fuzz and ccsim merge as CI meets them: exit codes, artifacts that `ccsim run`
 // replays, reports, JUnit, sharded campaigns, and bad flags.
+#include <sys/wait.h>
 #include <unistd.h>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <regex>
+#include <thread>
 
 #include <doctest/doctest.h>
 
@@ -152,5 +156,41 @@ TEST_CASE("fuzz: bad flags and bad files exit 2 with a clear message") {
   }
   // Nothing ran: no report was written.
   CHECK_FALSE(std::filesystem::exists(dir / "report.json"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz: Ctrl-C stops cleanly, keeps the artifacts and writes the report") {
+  const auto dir = temp_dir("sigint");
+  const std::string err = (dir / "stderr.txt").string();
+  // A campaign far too long to finish; its stderr (not a terminal) gets plain progress lines,
+  // the first once SIGINT is handled.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const std::string out = dir.string();
+    std::freopen(err.c_str(), "w", stderr);
+    std::freopen("/dev/null", "w", stdout);
+    ::execl(CCSIM_BINARY, CCSIM_BINARY, "fuzz", kBenign25.c_str(), "--runs", "100000000", "-j", "1",
+            "--out", out.c_str(), static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  // Wait (without bound on time: tests never time anything) for the first progress line.
+  while (testing::read_file(err).find("runs/s") == std::string::npos) {
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, WNOHANG) == 0);  // still running
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(child, SIGINT);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  const std::string report = testing::read_file((dir / "report.json").string());
+  CHECK(report.find("\"interrupted\": true") != std::string::npos);
+  // Exit 1 if it had found the failure by then (its artifact is there), 0 otherwise.
+  const bool found = report.find("\"property\": \"no_handler_error\"") != std::string::npos;
+  CHECK(WEXITSTATUS(status) == (found ? 1 : 0));
+  if (found) {
+    CHECK(std::filesystem::exists(dir / "cold_start_two_proposals.2.5"));
+  }
   std::filesystem::remove_all(dir);
 }
