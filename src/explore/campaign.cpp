@@ -67,11 +67,6 @@ struct Batch {
   DistinctTraces traces;
 };
 
-// A failure being kept.
-struct Kept {
-  Failure failure;
-};
-
 class ScenarioCampaign {
  public:
   ScenarioCampaign(const Scenario& s, std::size_t index, const CampaignOptions& o)
@@ -110,8 +105,8 @@ class ScenarioCampaign {
       pool.join();
     }
     if (error_) std::rethrow_exception(error_);
-    for (auto& [key, kept] : kept_)
-      report_.failures.push_back(std::move(kept.failure));
+    for (auto& [key, failure] : kept_)
+      report_.failures.push_back(std::move(failure));
     std::sort(report_.failures.begin(), report_.failures.end(),
               [](const Failure& a, const Failure& b) {
                 return a.run != b.run ? a.run < b.run : a.key() < b.key();
@@ -201,15 +196,16 @@ class ScenarioCampaign {
           failure.message = f.message;
           failure.run = f.run;
           failure.count = f.count;
-          kept_.emplace(key, Kept{std::move(failure)});
+          kept_.emplace(key, std::move(failure));
           to_confirm.emplace_back(key, f.run);
           continue;
         }
-        it->second.failure.count += f.count;
-        if (f.run < it->second.failure.run) {
-          it->second.failure.run = f.run;
-          it->second.failure.message = f.message;
-          it->second.failure.shrunk_done = false;
+        Failure& kept = it->second;
+        kept.count += f.count;
+        if (f.run < kept.run) {
+          kept.run = f.run;
+          kept.message = f.message;
+          kept.shrunk_done = false;
           to_confirm.emplace_back(key, f.run);
         }
       }
@@ -227,7 +223,7 @@ class ScenarioCampaign {
     Failure draft;
     {
       std::lock_guard lock(mutex_);
-      const Failure& now = kept_.at(key).failure;
+      const Failure& now = kept_.at(key);
       if (now.run != index) return;  // a smaller index is being confirmed already
       draft = now;
     }
@@ -261,7 +257,7 @@ class ScenarioCampaign {
       }
     }
     std::lock_guard lock(mutex_);
-    Failure& kept = kept_.at(key).failure;
+    Failure& kept = kept_.at(key);
     if (kept.run != index) return;  // superseded meanwhile
     draft.count = kept.count;
     kept = std::move(draft);
@@ -302,7 +298,7 @@ class ScenarioCampaign {
   std::atomic<bool> failed_{false};  // a worker threw: the others stop
   std::exception_ptr error_;
   std::mutex mutex_;
-  std::map<std::string, Kept> kept_;
+  std::map<std::string, Failure> kept_;  // by key
   std::set<std::string> dropped_keys_;
 };
 

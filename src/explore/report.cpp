@@ -48,7 +48,16 @@ std::string report_json(const CampaignReport& report, bool timing) {
   j["strategy"] = report.plan;
   j["shards"] = report.shards;
   j["interrupted"] = report.interrupted;
-  if (timing) j["elapsed_seconds"] = report.elapsed_seconds;
+  if (timing) {
+    j["elapsed_seconds"] = report.elapsed_seconds;
+    std::uint64_t runs = 0;
+    for (const ScenarioReport& s : report.scenarios)
+      runs += s.runs;
+    j["runs_per_second"] =
+        report.elapsed_seconds > 0
+            ? Json(std::llround(static_cast<double>(runs) / report.elapsed_seconds))
+            : Json(nullptr);
+  }
   j["failed"] = report.failed();
   Json scenarios = Json::array();
   for (const ScenarioReport& s : report.scenarios) {
@@ -58,9 +67,6 @@ std::string report_json(const CampaignReport& report, bool timing) {
     sj["properties"] = s.properties;
     sj["runs"] = s.runs;
     sj["events"] = s.events;
-    if (timing && report.elapsed_seconds > 0) {
-      sj["runs_per_second"] = std::llround(static_cast<double>(s.runs) / report.elapsed_seconds);
-    }
     sj["runs_by_strategy"] = s.runs_by_strategy;
     sj["failed_runs_by_property"] = s.failed_runs_by_property;
     Json failures = Json::array();
