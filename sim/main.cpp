@@ -2,6 +2,7 @@
 // exit codes: 0 all expectations held, 1 an expectation failed, 2 bad input or usage,
 // 3 internal error. The only place that catches exceptions.
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -22,7 +23,9 @@
 #include "atomic_file.hpp"
 #include "ccsim/explore/artifact.hpp"
 #include "ccsim/explore/campaign.hpp"
+#include "ccsim/explore/properties.hpp"
 #include "ccsim/explore/report.hpp"
+#include "ccsim/explore/shrink.hpp"
 #include "ccsim/report/jsonl_trace.hpp"
 #include "ccsim/report/mermaid.hpp"
 #include "ccsim/report/perfetto.hpp"
@@ -59,6 +62,7 @@ const char* kUsage =
     "  fuzz FILE...    explore the message orderings of scenarios; check properties in every\n"
     "                  run; write a replayable artifact for each distinct failure\n"
     "  merge REPORT... combine the reports of a sharded fuzz campaign\n"
+    "  shrink FILE     shrink a scenario's \"replay\" decisions again, keeping its failure\n"
     "\n"
     "exit codes: 0 all expectations (fuzz: properties) held, 1 one failed, 2 bad input or\n"
     "            usage, 3 internal error\n"
@@ -349,6 +353,66 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
   return report.failed() ? kExitFailed : kExitPassed;
 }
 
+// Shrinks the replay section of a scenario again (after code changes, or another property).
+int cmd_shrink(const std::vector<std::string>& args) {
+  po::options_description opts("ccsim shrink FILE [options]");
+  opts.add_options()("help,h", "show this help")(
+      "property", po::value<std::string>(),
+      "the property whose failure to keep (default: the first that fails)")(
+      "out,o", po::value<std::string>(), "write the shrunk scenario here (default: stdout)");
+  const ParsedCommand parsed = parse_command(args, opts);
+  if (parsed.help) {
+    std::cout << opts;
+    return kExitPassed;
+  }
+  if (parsed.files.size() != 1) throw UsageError("shrink takes exactly one scenario file");
+  const std::string& file = parsed.files.front();
+  const ccsim::scenario::Scenario s = ccsim::scenario::load_file(file);
+  if (!s.replay) throw UsageError(file + " has no \"replay\" section to shrink");
+  const std::vector<std::string>& all = ccsim::explore::all_campaign_properties();
+  std::vector<std::string> checked = all;
+  if (parsed.vm.count("property") != 0) {
+    const std::string p = parsed.vm["property"].as<std::string>();
+    if (std::find(all.begin(), all.end(), p) == all.end()) {
+      std::string known;
+      for (const std::string& name : all)
+        known += " " + name;
+      throw UsageError("unknown property \"" + p + "\"; known:" + known);
+    }
+    checked = {p};
+  }
+  const ccsim::kernel::Duration window = s.replay->tie_window;
+  const auto failing = ccsim::explore::violations(
+      s, ccsim::explore::replay(s, s.replay->decisions, window), checked);
+  if (failing.empty()) {
+    std::cerr << file << ": its replay breaks no property"
+              << (checked.size() == 1 ? " " + checked[0] : std::string())
+              << "; nothing to shrink\n";
+    return kExitPassed;
+  }
+  ccsim::explore::Failure f;
+  f.property = failing[0].property;
+  f.signature = failing[0].signature;
+  f.message = failing[0].message;
+  f.tie_window = window;
+  const auto result = ccsim::explore::shrink(s.replay->decisions, [&](const auto& list) {
+    const auto r = ccsim::explore::replay(s, list, window);
+    return ccsim::explore::breaks_as(s, r, f.property, f.signature);
+  });
+  f.strategy = "shrink";
+  const std::string text = ccsim::explore::repro_scenario(s, f, result.decisions);
+  if (parsed.vm.count("out") != 0) {
+    ccsim::cli::write_atomically(parsed.vm["out"].as<std::string>(),
+                                 [&](std::ostream& out) { out << text; });
+  } else {
+    std::cout << text;
+  }
+  std::cerr << file << ": " << f.key() << ": " << s.replay->decisions.size()
+            << " decisions, shrunk to " << result.decisions.size() << " (" << result.replays
+            << " replays)\n";
+  return kExitFailed;
+}
+
 int cmd_merge(const std::vector<std::string>& args) {
   po::options_description opts("ccsim merge REPORT... [options]");
   opts.add_options()("help,h", "show this help")("report", po::value<std::string>(),
@@ -399,6 +463,7 @@ int main(int argc, char** argv) {
     if (command == "check") return cmd_check(args);
     if (command == "fuzz") return cmd_fuzz(args, argv[0]);
     if (command == "merge") return cmd_merge(args);
+    if (command == "shrink") return cmd_shrink(args);
     throw UsageError("unknown command \"" + command + "\"");
   } catch (const ccsim::scenario::ScenarioError& e) {
     std::cerr << e.what() << "\n";

@@ -66,9 +66,14 @@ std::string repro_scenario(const scenario::Scenario& scenario, const Failure& fa
   Json doc = Json::parse(scenario.source, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object())
     throw std::invalid_argument(scenario.file + ": the scenario's JSON text is not at hand");
-  const std::string name = doc.contains("name") ? doc["name"].get<std::string>() : "";
-  doc["name"] =
-      (name.empty() ? scenario_folder(scenario) : name) + " (repro: " + failure.property + ")";
+  std::string name = doc.contains("name") ? doc["name"].get<std::string>() : "";
+  const std::string suffix = " (repro: " + failure.property + ")";
+  // A repro shrunk again keeps one suffix.
+  if (name.size() >= suffix.size() &&
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    name.erase(name.size() - suffix.size());
+  }
+  doc["name"] = (name.empty() ? scenario_folder(scenario) : name) + suffix;
   doc["description"] = "Fuzzing repro of " + scenario.file + ": " + failure.key() +
                        ". Found at run " + std::to_string(failure.run) + " (" + failure.strategy +
                        ", seed " + std::to_string(failure.seed) +

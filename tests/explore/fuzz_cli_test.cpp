@@ -194,3 +194,49 @@ TEST_CASE("fuzz: Ctrl-C stops cleanly, keeps the artifacts and writes the report
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("shrink: a repro with its whole decision log shrinks to the artifact's shrunk list") {
+  const auto dir = temp_dir("shrink");
+  const auto r = testing::run_command(
+      ccsim_cmd("fuzz " + kBenign25 + " --runs 300 -q --strategy random --out " + dir.string()));
+  REQUIRE(r.exit_code == 1);
+  std::filesystem::path folder;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "cold_start_two_proposals.2.5")) {
+    if (e.path().filename().string().rfind("no_handler_error-", 0) == 0) folder = e.path();
+  }
+  REQUIRE(!folder.empty());
+  // The repro, with its replay section replaced by the whole log (decisions.json).
+  const std::string repro = testing::read_file((folder / "repro.json").string());
+  const std::size_t at = repro.find("\"replay\": ");
+  REQUIRE(at != std::string::npos);
+  const std::string whole = repro.substr(0, at) + "\"replay\": " +
+                            testing::read_file((folder / "decisions.json").string()) + "}\n";
+  const auto whole_path = dir / "whole.json";
+  std::ofstream(whole_path) << whole;
+  const auto out = dir / "reshrunk.json";
+  const auto shrunk = testing::run_command(ccsim_cmd(
+      "shrink " + whole_path.string() + " --property no_handler_error --out " + out.string()));
+  CHECK(shrunk.exit_code == 1);
+  CHECK(shrunk.output.find("no_handler_error: ") != std::string::npos);
+  // The same 1-minimal list as the campaign's: shrinking is deterministic.
+  const auto count_keys = [](const std::string& text) {
+    std::size_t n = 0;
+    for (std::size_t p = text.find("\"key\""); p != std::string::npos;
+         p = text.find("\"key\"", p + 1))
+      ++n;
+    return n;
+  };
+  const std::string again = testing::read_file(out.string());
+  REQUIRE(again.find("\"replay\": ") != std::string::npos);
+  CHECK(count_keys(again.substr(again.find("\"replay\": "))) ==
+        count_keys(testing::read_file((folder / "shrunk.json").string())));
+  CHECK(again.find("(repro: no_handler_error) (repro:") == std::string::npos);
+  const auto replayed = testing::run_command(ccsim_cmd("run --quiet " + out.string()));
+  CHECK(replayed.exit_code == 1);
+  CHECK(replayed.output.find("expected no_handler_error") != std::string::npos);
+  // A scenario without a replay section is bad usage.
+  const auto none = testing::run_command(ccsim_cmd("shrink " + kBenign30));
+  CHECK(none.exit_code == 2);
+  CHECK(none.output.find("has no \"replay\" section to shrink") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
