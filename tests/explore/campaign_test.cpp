@@ -88,9 +88,8 @@ TEST_CASE("proof 4.1: the fuzzer finds premature execution in 1.1") {
   const scenario::RunResult result = scenario::run(s, replay);
   bool premature = false;
   for (const fabric::ProposalOutcome& o : result.outcomes) {
-    premature = premature ||
-                (o.txid == "tx2" && o.error &&
-                 o.error->starts_with("premature execution - chaincode (mycc:1.0) "));
+    premature = premature || (o.txid == "tx2" && o.error &&
+                              o.error->starts_with("premature execution - chaincode (mycc:1.0) "));
   }
   CHECK(premature);
 }
