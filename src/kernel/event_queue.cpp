@@ -1,6 +1,7 @@
 #include "ccsim/kernel/event_queue.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "ccsim/kernel/check.hpp"
 
@@ -93,13 +94,20 @@ std::vector<EventQueue::Entry> EventQueue::pop_all_at(Time time) {
   return out;
 }
 
+namespace {
+// due + window, saturating at the largest time (a scenario may schedule that far).
+Time window_end(Time due, Duration window) {
+  return due.ns() > INT64_MAX - window.ns() ? Time::from_ns(INT64_MAX) : due + window;
+}
+}  // namespace
+
 EventQueue::Entry EventQueue::pop_window(Duration window, std::vector<Entry>& others) {
   others.clear();
   Entry first = pop();
-  Time deadline = first.due + window;
+  Time deadline = window_end(first.due, window);
   while (prune() && heap_.front().time <= deadline) {
     others.push_back(pop());
-    deadline = std::min(deadline, others.back().due + window);
+    deadline = std::min(deadline, window_end(others.back().due, window));
   }
   return first;
 }
