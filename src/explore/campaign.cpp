@@ -61,7 +61,7 @@ struct Found {
 struct Batch {
   std::uint64_t runs = 0;
   std::uint64_t events = 0;
-  std::map<std::string, std::uint64_t> by_strategy;
+  std::vector<std::uint64_t> by_slot;  // runs per slot of the plan
   std::map<std::string, std::uint64_t> failed_by_property;
   std::map<std::string, Found> found;  // by key
   DistinctTraces traces;
@@ -128,6 +128,7 @@ class ScenarioCampaign {
       const std::uint64_t b = next_batch_++;
       if (b >= batches_) break;
       Batch batch;
+      batch.by_slot.assign(o_.plan.slots.size(), 0);
       const std::uint64_t end = std::min(total_, (b + 1) * batch_size);
       for (std::uint64_t n = b * batch_size; n < end; ++n) {
         if (stopping()) {
@@ -158,7 +159,7 @@ class ScenarioCampaign {
     const RunResult r = call(o_.runner, s_, options);
     ++batch.runs;
     batch.events += r.events;
-    ++batch.by_strategy[strategy.name()];
+    ++batch.by_slot[index % o_.plan.slots.size()];
     batch.traces.add(r.digest());
     for (Violation& v : violations(s_, r, report_.properties)) {
       ++batch.failed_by_property[v.property];
@@ -178,8 +179,10 @@ class ScenarioCampaign {
       std::lock_guard lock(mutex_);
       report_.runs += batch.runs;
       report_.events += batch.events;
-      for (const auto& [k, v] : batch.by_strategy)
-        report_.runs_by_strategy[k] += v;
+      for (std::size_t slot = 0; slot < batch.by_slot.size(); ++slot) {
+        if (batch.by_slot[slot] != 0)
+          report_.runs_by_strategy[o_.plan.slots[slot].name()] += batch.by_slot[slot];
+      }
       for (const auto& [k, v] : batch.failed_by_property)
         report_.failed_runs_by_property[k] += v;
       report_.traces.merge(batch.traces);

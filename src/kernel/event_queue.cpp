@@ -1,6 +1,7 @@
 #include "ccsim/kernel/event_queue.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "ccsim/kernel/check.hpp"
 
@@ -15,6 +16,15 @@ bool later(const K& a, const K& b) {
   return a.seq > b.seq;
 }
 }  // namespace
+
+EventQueue::EventQueue() {
+  // A run rarely has more pending events than this: one allocation each instead of a few
+  // regrowths per run (a fuzzing campaign builds a queue per run).
+  heap_.reserve(32);
+  slots_.reserve(32);
+  free_slots_.reserve(32);
+  done_.reserve(1024);
+}
 
 std::uint32_t EventQueue::take_slot(Callback fn, Time due, std::uint64_t chain) {
   std::uint32_t slot = 0;
@@ -84,13 +94,20 @@ std::vector<EventQueue::Entry> EventQueue::pop_all_at(Time time) {
   return out;
 }
 
+namespace {
+// due + window, saturating at the largest time (a scenario may schedule that far).
+Time window_end(Time due, Duration window) {
+  return due.ns() > INT64_MAX - window.ns() ? Time::from_ns(INT64_MAX) : due + window;
+}
+}  // namespace
+
 EventQueue::Entry EventQueue::pop_window(Duration window, std::vector<Entry>& others) {
   others.clear();
   Entry first = pop();
-  Time deadline = first.due + window;
+  Time deadline = window_end(first.due, window);
   while (prune() && heap_.front().time <= deadline) {
     others.push_back(pop());
-    deadline = std::min(deadline, others.back().due + window);
+    deadline = std::min(deadline, window_end(others.back().due, window));
   }
   return first;
 }

@@ -141,7 +141,9 @@ std::optional<std::string> answered_within_bound(const Scenario& scenario,
   for (const ScheduledProposal& sp : scenario.proposals) {
     const kernel::Duration bound = answer_bound(scenario, sp.proposal);
     const fabric::ProposalOutcome* o = first[sp.proposal.ordinal];
-    const kernel::Time deadline = sp.at + bound;
+    // Saturating: a proposal may be submitted near the end of virtual time.
+    const kernel::Time deadline =
+        sp.at.ns() > INT64_MAX - bound.ns() ? kernel::Time::from_ns(INT64_MAX) : sp.at + bound;
     if (o == nullptr) {
       // Unanswered: a fault only if the run went on past the deadline, or ran dry.
       if (result.stop != kernel::StopReason::kDrained && result.end_time <= deadline) continue;

@@ -194,3 +194,15 @@ TEST_CASE("A fingerprint trace: observed, counted, not kept, no details asked, s
   CHECK(canonical.digest() != t.digest());
   CHECK(canonical.wants_details());
 }
+
+TEST_CASE("A tie window at the end of time does not overflow") {
+  FixedTieSource source(Duration::seconds(1), /*pick=*/1);
+  Decisions decisions(source);
+  Trace trace;
+  Simulation sim(decisions, trace);
+  std::vector<std::string> ran;
+  sim.at(Time::from_ns(INT64_MAX - 5), [&] { ran.push_back("a"); });
+  sim.at(Time::from_ns(INT64_MAX), [&] { ran.push_back("b"); });
+  CHECK(sim.run() == StopReason::kDrained);
+  CHECK(ran == std::vector<std::string>{"b", "a"});
+}

@@ -30,6 +30,8 @@ class EventQueue {
     std::uint64_t chain;  // the task chain it belongs to (see Simulation::spawn)
   };
 
+  EventQueue();
+
   EventId push(Time time, Callback fn, std::uint64_t chain = 0);
   /// Cancels a pending event. Cancelling one that already ran or was cancelled is a no-op.
   void cancel(EventId id);
