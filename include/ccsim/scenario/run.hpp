@@ -23,6 +23,9 @@ struct RunOptions {
   std::optional<std::vector<kernel::Decision>> replay;
   /// false keeps only the digest (fuzzing): trace events are not stored.
   bool keep_trace = true;
+  /// Tests only: run the handlers with this mutant (fabric/mutation.hpp). No scenario file or
+  /// command-line flag sets it.
+  fabric::Mutation mutation = fabric::Mutation::kNone;
 };
 
 struct RunResult {
