@@ -408,6 +408,16 @@ void Handler::invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& 
     if (slash + 1 < target.size()) channel = target.substr(slash + 1);
     target = target.substr(0, slash);
   }
+  call_chaincode(msg, ctx, target, channel, "execute failed: ", std::move(done));
+}
+
+// The callee's Launch and Execute under the caller's txid, shared by both handlers'
+// INVOKE_CHAINCODE: the depth limit, then same channel shares the caller's simulator and
+// another channel gets a fresh one whose writes are discarded (defer sim.Done()). A failure
+// reaches the chaincode as `error_prefix` + the error.
+void Handler::call_chaincode(const ChaincodeMessage& msg, TransactionContext& ctx,
+                             const std::string& target, const std::string& channel,
+                             std::string error_prefix, DelegateDone done) {
   if (ctx.params.call_depth + 1 > deps_.config->max_call_depth) {
     done(DelegateResult{std::nullopt,
                         "ccsim: chaincode-to-chaincode call depth exceeds limits.max_call_depth (" +
@@ -420,17 +430,17 @@ void Handler::invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& 
   params.channel_id = channel;
   params.namespace_id = target;
   params.has_signed_proposal = ctx.params.has_signed_proposal;
-  params.simulator = channel == ctx.params.channel_id
-                         ? ctx.params.simulator
-                         : std::make_shared<TxSimulator>(*deps_.ledger, channel);
   const bool cross_channel = channel != ctx.params.channel_id;
+  params.simulator =
+      cross_channel ? std::make_shared<TxSimulator>(*deps_.ledger, channel) : ctx.params.simulator;
   deps_.invoker->invoke(
       params, target, msg.args,
-      [done = std::move(done), cross_channel, simulator = params.simulator](
-          std::optional<ChaincodeMessage> response, std::optional<std::string> error) {
-        if (cross_channel) simulator->done();  // defer sim.Done()
+      [done = std::move(done), cross_channel, simulator = params.simulator,
+       error_prefix = std::move(error_prefix)](std::optional<ChaincodeMessage> response,
+                                               std::optional<std::string> error) {
+        if (cross_channel) simulator->done();
         if (error) {
-          done(DelegateResult{std::nullopt, "execute failed: " + *error});
+          done(DelegateResult{std::nullopt, error_prefix + *error});
           return;
         }
         ChaincodeMessage r;

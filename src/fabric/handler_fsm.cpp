@@ -534,34 +534,7 @@ void Handler::fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionConte
                                           channel + "." + target + "#" + version + "]"});
     return;
   }
-  if (ctx.params.call_depth + 1 > deps_.config->max_call_depth) {
-    done(DelegateResult{std::nullopt,
-                        "ccsim: chaincode-to-chaincode call depth exceeds limits.max_call_depth (" +
-                            std::to_string(deps_.config->max_call_depth) + ")"});
-    return;
-  }
-  TransactionParams params;
-  params.call_depth = ctx.params.call_depth + 1;
-  params.txid = msg.txid;
-  params.channel_id = channel;
-  params.namespace_id = target;
-  params.has_signed_proposal = ctx.params.has_signed_proposal;
-  const bool cross_channel = channel != ctx.params.channel_id;
-  params.simulator =
-      cross_channel ? std::make_shared<TxSimulator>(*deps_.ledger, channel) : ctx.params.simulator;
-  deps_.invoker->invoke(
-      params, target, msg.args,
-      [done = std::move(done), cross_channel, simulator = params.simulator](
-          std::optional<ChaincodeMessage> response, std::optional<std::string> error) {
-        if (cross_channel) simulator->done();  // defer txsim2.Done()
-        if (error) {
-          done(DelegateResult{std::nullopt, *error});
-          return;
-        }
-        ChaincodeMessage r;
-        r.nested = std::make_shared<const ChaincodeMessage>(std::move(*response));
-        done(DelegateResult{std::move(r), ""});
-      });
+  call_chaincode(msg, ctx, target, channel, "", std::move(done));
 }
 
 // --- Sending and the end of the stream ----------------------------------------------------

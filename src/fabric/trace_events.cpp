@@ -19,7 +19,8 @@ void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
   e.type = to_string(msg.type);
   e.txid = msg.txid;
   e.channel = msg.channel_id;
-  e.detail = msg.summary();
+  // A fuzzing trace may skip the payload summary: formatting it is most of tracing's cost.
+  if (sim.trace().wants_details()) e.detail = msg.summary();
   sim.trace().record(std::move(e));
 }
 
@@ -31,7 +32,7 @@ void trace_state(kernel::Simulation& sim, const std::string& actor, const std::s
   e.actor = actor;
   e.state = to_state;
   e.stream = stream;
-  e.detail = from_state + " -> " + to_state;
+  if (sim.trace().wants_details()) e.detail = from_state + " -> " + to_state;
   sim.trace().record(std::move(e));
 }
 

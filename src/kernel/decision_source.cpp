@@ -30,10 +30,10 @@ static std::string replay_key(DecisionKind kind, std::string_view key) {
 }
 
 ReplayDecisionSource::ReplayDecisionSource(const std::vector<Decision>& recorded,
-                                           bool explores_ties)
-    : explores_ties_(explores_ties) {
+                                           bool explores_ties, Duration tie_window)
+    : explores_ties_(explores_ties), tie_window_(tie_window) {
   for (const Decision& d : recorded)
-    answers_[replay_key(d.kind, d.key)].push_back(d.value);
+    answers_[replay_key(d.kind, d.key)][d.occurrence] = d.value;
 }
 
 std::uint64_t ReplayDecisionSource::choose(DecisionKind kind, std::string_view key,
@@ -41,16 +41,38 @@ std::uint64_t ReplayDecisionSource::choose(DecisionKind kind, std::string_view k
   const std::string k = replay_key(kind, key);
   auto it = answers_.find(k);
   if (it == answers_.end()) return 0;
-  std::size_t& n = used_[k];
-  if (n >= it->second.size()) return 0;
-  return std::min(it->second[n++], range - 1);
+  auto asked = asked_.find(k);
+  if (asked == asked_.end()) asked = asked_.emplace(k, 0).first;
+  const std::uint32_t n = asked->second++;
+  auto answer = it->second.find(n);
+  if (answer == it->second.end()) return 0;
+  return std::min(answer->second, range - 1);
+}
+
+void Decisions::record(DecisionKind kind, std::string_view key, std::uint64_t range,
+                       std::uint64_t value) {
+  auto it = occurrences_.find(key);
+  if (it == occurrences_.end()) it = occurrences_.emplace(std::string(key), 0).first;
+  log_.push_back(Decision{kind, std::string(key), range, value, it->second++});
 }
 
 std::uint64_t Decisions::choose(DecisionKind kind, std::string_view key, std::uint64_t range) {
   if (range <= 1) return 0;
-  const std::uint64_t value = source_->choose(kind, key, range);
-  log_.push_back(Decision{kind, std::string(key), range, value < range ? value : range - 1});
-  return log_.back().value;
+  std::uint64_t value = source_->choose(kind, key, range);
+  if (value >= range) value = range - 1;
+  if (keep_log_) record(kind, key, range, value);
+  return value;
+}
+
+std::uint64_t Decisions::choose_tie(Time at, std::span<const TieCandidate> candidates) {
+  const std::uint64_t range = candidates.size();
+  if (range <= 1) return 0;
+  std::string key;
+  if (wants_keys_) key = "tie at " + format_time(at);
+  std::uint64_t value = source_->choose_tie(key, candidates);
+  if (value >= range) value = range - 1;
+  if (keep_log_) record(DecisionKind::kTie, key, range, value);
+  return value;
 }
 
 }  // namespace ccsim::kernel

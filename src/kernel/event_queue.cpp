@@ -7,19 +7,41 @@
 namespace ccsim::kernel {
 
 namespace {
-// std heap functions build a max-heap; "later" entries compare greater, so the root is the
+// std heap functions build a max-heap; "later" keys compare greater, so the root is the
 // earliest (time, seq).
-bool later(const EventQueue::Entry& a, const EventQueue::Entry& b) {
+template <class K>
+bool later(const K& a, const K& b) {
   if (a.time != b.time) return a.time > b.time;
   return a.seq > b.seq;
 }
 }  // namespace
 
-EventId EventQueue::push(Time time, Callback fn) {
+std::uint32_t EventQueue::take_slot(Callback fn, Time due, std::uint64_t chain) {
+  std::uint32_t slot = 0;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.push_back(Slot{std::move(fn), due, chain});
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    slots_[slot] = Slot{std::move(fn), due, chain};
+  }
+  return slot;
+}
+
+EventQueue::Entry EventQueue::release(const Key& key) {
+  Slot& s = slots_[key.slot];
+  Entry e{key.time, key.seq, std::move(s.fn), s.due, s.chain};
+  s.fn.reset();
+  free_slots_.push_back(key.slot);
+  return e;
+}
+
+EventId EventQueue::push(Time time, Callback fn, std::uint64_t chain) {
   const std::uint64_t seq = next_seq_++;
   done_.push_back(false);
-  heap_.push_back(Entry{time, seq, std::move(fn)});
-  std::push_heap(heap_.begin(), heap_.end(), later);
+  heap_.push_back(Key{time, seq, take_slot(std::move(fn), time, chain)});
+  std::push_heap(heap_.begin(), heap_.end(), later<Key>);
   return EventId{seq};
 }
 
@@ -36,7 +58,10 @@ void EventQueue::cancel(EventId id) {
 bool EventQueue::prune() {
   while (!heap_.empty()) {
     if (!done_[heap_.front().seq]) return true;
-    std::pop_heap(heap_.begin(), heap_.end(), later);
+    std::pop_heap(heap_.begin(), heap_.end(), later<Key>);
+    // A cancelled event's captures go now, not when its slot is reused.
+    slots_[heap_.back().slot].fn.reset();
+    free_slots_.push_back(heap_.back().slot);
     heap_.pop_back();
     --cancelled_in_heap_;
   }
@@ -45,11 +70,11 @@ bool EventQueue::prune() {
 
 EventQueue::Entry EventQueue::pop() {
   CCSIM_CHECK(!heap_.empty(), "pop from an empty event queue");
-  std::pop_heap(heap_.begin(), heap_.end(), later);
-  Entry e = std::move(heap_.back());
+  std::pop_heap(heap_.begin(), heap_.end(), later<Key>);
+  const Key key = heap_.back();
   heap_.pop_back();
-  done_[e.seq] = true;
-  return e;
+  done_[key.seq] = true;
+  return release(key);
 }
 
 std::vector<EventQueue::Entry> EventQueue::pop_all_at(Time time) {
@@ -59,10 +84,22 @@ std::vector<EventQueue::Entry> EventQueue::pop_all_at(Time time) {
   return out;
 }
 
+EventQueue::Entry EventQueue::pop_window(Duration window, std::vector<Entry>& others) {
+  others.clear();
+  Entry first = pop();
+  Time deadline = first.due + window;
+  while (prune() && heap_.front().time <= deadline) {
+    others.push_back(pop());
+    deadline = std::min(deadline, others.back().due + window);
+  }
+  return first;
+}
+
 void EventQueue::restore(Entry entry) {
   done_[entry.seq] = false;
-  heap_.push_back(std::move(entry));
-  std::push_heap(heap_.begin(), heap_.end(), later);
+  heap_.push_back(
+      Key{entry.time, entry.seq, take_slot(std::move(entry.fn), entry.due, entry.chain)});
+  std::push_heap(heap_.begin(), heap_.end(), later<Key>);
 }
 
 }  // namespace ccsim::kernel

@@ -13,11 +13,14 @@ void Select::resolve() {
   for (std::size_t i = 0; i < ready_.size(); ++i) {
     if (ready_[i]) candidates.push_back(i);
   }
-  // Only a real choice is a decision; skip building its key otherwise (the common case).
-  const std::uint64_t pick =
-      candidates.size() < 2
-          ? 0
-          : sim_->decisions().choose(DecisionKind::kSelect, "select " + key_, candidates.size());
+  // Only a real choice is a decision; build its key only if something reads or logs it.
+  std::uint64_t pick = 0;
+  if (candidates.size() >= 2) {
+    Decisions& decisions = sim_->decisions();
+    pick = decisions.choose(DecisionKind::kSelect,
+                            decisions.wants_keys() ? "select " + key_ : std::string(),
+                            candidates.size());
+  }
   resolved_ = true;
   // on_chosen_ may destroy this Select (the owner's waiting is over): touch nothing after.
   OnChosen done = std::move(on_chosen_);

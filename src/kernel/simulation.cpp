@@ -1,5 +1,7 @@
 #include "ccsim/kernel/simulation.hpp"
 
+#include <algorithm>
+
 #include "ccsim/kernel/check.hpp"
 
 namespace ccsim::kernel {
@@ -18,24 +20,42 @@ const char* to_string(StopReason reason) {
   return "?";
 }
 
-EventId Simulation::at(Time t, Callback fn) {
+EventId Simulation::schedule(Time t, Callback fn, std::uint64_t chain) {
   CCSIM_CHECK_AT(now_, t >= now_, "an event was scheduled in the past");
-  return queue_.push(t, std::move(fn));
+  return queue_.push(t, std::move(fn), chain);
+}
+
+EventId Simulation::at(Time t, Callback fn) {
+  return schedule(t, std::move(fn), running_chain_ != 0 ? running_chain_ : next_chain_++);
+}
+
+EventId Simulation::spawn(Callback fn) {
+  return schedule(now_, std::move(fn), next_chain_++);
 }
 
 EventQueue::Entry Simulation::take_next() {
   if (!decisions_->explores_ties()) return queue_.pop();
-  const Time t = queue_.next_time();
-  std::vector<EventQueue::Entry> due = queue_.pop_all_at(t);
-  std::uint64_t pick = 0;
-  if (due.size() > 1) {
-    const std::string key = "tie " + std::to_string(due.size()) + " events at " + format_time(t);
-    pick = decisions_->choose(DecisionKind::kTie, key, due.size());
+  EventQueue::Entry first = queue_.pop_window(decisions_->tie_window(), window_);
+  if (window_.empty()) return first;
+  candidates_.clear();
+  candidates_.push_back(TieCandidate{first.time, first.chain});
+  for (const EventQueue::Entry& e : window_)
+    candidates_.push_back(TieCandidate{e.time, e.chain});
+  const std::uint64_t pick = decisions_->choose_tie(first.time, candidates_);
+  if (pick == 0) {
+    for (EventQueue::Entry& e : window_)
+      queue_.restore(std::move(e));
+    return first;
   }
-  EventQueue::Entry chosen = std::move(due[pick]);
-  // Put the others back before running the chosen one, so that it can cancel them.
-  for (std::size_t i = 0; i < due.size(); ++i) {
-    if (i != pick) queue_.restore(std::move(due[i]));
+  // Put the others back before running the chosen one, so that it can cancel them. Those due
+  // before it wait until its instant (within the window, by pop_window's rule).
+  EventQueue::Entry chosen = std::move(window_[pick - 1]);
+  first.time = std::max(first.time, chosen.time);
+  queue_.restore(std::move(first));
+  for (std::size_t i = 0; i < window_.size(); ++i) {
+    if (i + 1 == pick) continue;
+    if (window_[i].time < chosen.time) window_[i].time = chosen.time;
+    queue_.restore(std::move(window_[i]));
   }
   return chosen;
 }
@@ -51,7 +71,9 @@ StopReason Simulation::run(const RunLimits& limits) {
     CCSIM_CHECK_AT(now_, e.time >= now_, "virtual time went backwards");
     now_ = e.time;
     ++events_run_;
+    running_chain_ = e.chain;
     e.fn();
+    running_chain_ = 0;
   }
 }
 

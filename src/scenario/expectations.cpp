@@ -17,6 +17,15 @@ std::string token(const std::string& key) {
     out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
   return out;
 }
+// As JSON spells a string: the quotes and backslashes inside stay readable.
+std::string escaped_quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
 std::string join(const std::vector<std::string>& v) {
   std::string out = "[";
   for (std::size_t i = 0; i < v.size(); ++i)
@@ -28,6 +37,19 @@ std::string join(const std::vector<std::string>& v) {
 
 std::optional<std::string> one_outcome_per_proposal(const Scenario& scenario,
                                                     const RunResult& result) {
+  // The common case, without allocating per txid: each proposal's ordinal answered once.
+  if (result.outcomes.size() == scenario.proposals.size()) {
+    std::vector<bool> answered(scenario.proposals.size(), false);
+    bool once = true;
+    for (const fabric::ProposalOutcome& o : result.outcomes) {
+      if (o.ordinal >= answered.size() || answered[o.ordinal]) {
+        once = false;
+        break;
+      }
+      answered[o.ordinal] = true;
+    }
+    if (once) return std::nullopt;
+  }
   using Key = std::pair<std::string, std::string>;  // channel, txid
   std::map<Key, std::size_t> submitted;
   std::vector<Key> order;
@@ -50,21 +72,35 @@ std::optional<std::string> one_outcome_per_proposal(const Scenario& scenario,
   return std::nullopt;
 }
 
+std::string describe_event(const kernel::TraceEvent& e) {
+  return " at " + kernel::format_time(e.t) + (e.detail.empty() ? "" : ": " + e.detail);
+}
+
+std::string stream_end(const kernel::TraceEvent& e) {
+  return "a stream end on " + e.stream + " seen by the " + e.actor + describe_event(e);
+}
+
+std::string peer_error(const kernel::TraceEvent& e) {
+  return "ERROR sent by the peer on " + e.stream + (e.txid.empty() ? "" : " for " + e.txid) +
+         describe_event(e);
+}
+
 std::optional<std::string> no_stream_end(const Scenario&, const RunResult& result) {
-  for (const kernel::TraceEvent& e : result.trace.events()) {
-    if (e.kind != kernel::TraceKind::kStreamEnd) continue;
-    return "a stream end on " + e.stream + " seen by the " + e.actor + " at " +
-           kernel::format_time(e.t) + (e.detail.empty() ? "" : ": " + e.detail);
-  }
+  if (const auto& e = result.facts.first_stream_end) return stream_end(*e);
   return std::nullopt;
 }
 
 std::optional<std::string> no_peer_error_reply(const Scenario&, const RunResult& result) {
-  for (const kernel::TraceEvent& e : result.trace.events()) {
-    if (e.kind != kernel::TraceKind::kSend || e.from != "peer" || e.type != "ERROR") continue;
-    return "ERROR sent by the peer on " + e.stream + (e.txid.empty() ? "" : " for " + e.txid) +
-           " at " + kernel::format_time(e.t) + (e.detail.empty() ? "" : ": " + e.detail);
-  }
+  if (const auto& e = result.facts.first_peer_error) return peer_error(*e);
+  return std::nullopt;
+}
+
+// The first of the two, by trace position (virtual time, then stream end first).
+std::optional<std::string> no_handler_error(const Scenario&, const RunResult& result) {
+  const auto& end = result.facts.first_stream_end;
+  const auto& error = result.facts.first_peer_error;
+  if (error && (!end || error->t < end->t)) return peer_error(*error);
+  if (end) return stream_end(*end);
   return std::nullopt;
 }
 
@@ -78,12 +114,65 @@ std::optional<std::string> all_completed_ok(const Scenario&, const RunResult& re
   return std::nullopt;
 }
 
+std::optional<std::string> no_context_left(const Scenario&, const RunResult& result) {
+  // A run cut by a limit stops mid-flight: what it holds then is not left behind.
+  if (result.stop != kernel::StopReason::kDrained) return std::nullopt;
+  const fabric::LeftBehind& left = result.left_behind;
+  if (left.contexts == 0 && left.iterators == 0) return std::nullopt;
+  return std::to_string(left.contexts) + (left.contexts == 1 ? " context" : " contexts") + " and " +
+         std::to_string(left.iterators) +
+         (left.iterators == 1 ? " query iterator" : " query iterators") +
+         " left at the end of the run (first: " + left.first + ")";
+}
+
+std::optional<std::string> no_send_after_stream_end(const Scenario&, const RunResult& result) {
+  const auto& e = result.facts.first_send_after_end;
+  if (!e) return std::nullopt;
+  return "the " + e->actor + " sent " + e->type + (e->txid.empty() ? "" : " for " + e->txid) +
+         " on " + e->stream + " at " + kernel::format_time(e->t) + " after its stream end";
+}
+
+std::optional<std::string> answered_within_bound(const Scenario& scenario,
+                                                 const RunResult& result) {
+  std::vector<const fabric::ProposalOutcome*> first(scenario.proposals.size(), nullptr);
+  for (const fabric::ProposalOutcome& o : result.outcomes) {
+    if (o.ordinal < first.size() && first[o.ordinal] == nullptr) first[o.ordinal] = &o;
+  }
+  for (const ScheduledProposal& sp : scenario.proposals) {
+    const kernel::Duration bound = answer_bound(scenario, sp.proposal);
+    const fabric::ProposalOutcome* o = first[sp.proposal.ordinal];
+    const kernel::Time deadline = sp.at + bound;
+    if (o == nullptr) {
+      // Unanswered: a fault only if the run went on past the deadline, or ran dry.
+      if (result.stop != kernel::StopReason::kDrained && result.end_time <= deadline) continue;
+      return sp.proposal.txid + " on " + sp.proposal.channel_id + " submitted at " +
+             kernel::format_time(sp.at) + " was never answered (bound " +
+             kernel::format_duration(bound) + ")";
+    }
+    if (o->completed - o->submitted <= bound) continue;
+    return sp.proposal.txid + " on " + sp.proposal.channel_id + " answered after " +
+           kernel::format_duration(o->completed - o->submitted) + " at " +
+           kernel::format_time(o->completed) + ", more than its bound " +
+           kernel::format_duration(bound);
+  }
+  return std::nullopt;
+}
+
 constexpr Property kProperties[] = {
     {"one_outcome_per_proposal", "every proposal has exactly one outcome",
      &one_outcome_per_proposal},
     {"no_stream_end", "neither end of any stream observes its end", &no_stream_end},
     {"no_peer_error_reply", "the peer sends no ERROR message", &no_peer_error_reply},
     {"all_completed_ok", "every outcome has a status below 400 and no error", &all_completed_ok},
+    {"no_handler_error", "no stream ends and the peer sends no ERROR message", &no_handler_error},
+    {"no_context_left",
+     "no transaction context or query iterator is left in a handler when the run ends",
+     &no_context_left},
+    {"no_send_after_stream_end", "no end sends a message on a stream after it saw the stream end",
+     &no_send_after_stream_end},
+    {"answered_within_bound",
+     "every proposal is answered within its chaincode's launch bound plus the execute timeout",
+     &answered_within_bound},
 };
 
 // --- expect.messages -------------------------------------------------------------------------
@@ -105,7 +194,7 @@ std::string describe(const MessageExpectation& m) {
   if (m.txid) s += " for " + *m.txid;
   if (m.chaincode) s += " on " + *m.chaincode;
   if (m.channel) s += " in channel \"" + *m.channel + "\"";
-  if (m.detail_contains) s += " containing \"" + *m.detail_contains + "\"";
+  if (m.detail_contains) s += " containing " + escaped_quoted(*m.detail_contains);
   return s;
 }
 
@@ -117,6 +206,55 @@ std::string how_many(const MessageExpectation& m) {
   return "between " + std::to_string(m.min) + " and " + std::to_string(*m.max);
 }
 }  // namespace
+
+TraceFactsGatherer::TraceFactsGatherer(const Scenario& scenario, kernel::TraceObserver* next)
+    : scenario_(&scenario), next_(next) {
+  facts_.message_counts.assign(scenario.expect.messages.size(), 0);
+}
+
+void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
+  using kernel::TraceKind;
+  const bool message = e.kind == TraceKind::kSend || e.kind == TraceKind::kDeliver;
+  if (message) {
+    if (e.kind == TraceKind::kDeliver && !scenario_->expect.delivered.empty() &&
+        scenario_->expect.delivered.count(e.txid) != 0) {
+      facts_.delivered[e.txid].push_back(e.type);
+    }
+    for (std::size_t i = 0; i < scenario_->expect.messages.size(); ++i) {
+      if (matches(scenario_->expect.messages[i], e)) ++facts_.message_counts[i];
+    }
+    // REGISTER opens a stream's life (7.1): a restarted container's new stream reuses the
+    // chaincode's name, and its ends have seen no end yet.
+    if (e.type == "REGISTER" && !ended_.empty()) {
+      std::erase_if(ended_, [&](const auto& p) { return p.second == e.stream; });
+    }
+    if (e.kind == TraceKind::kSend && !facts_.first_send_after_end && !ended_.empty() &&
+        std::find(ended_.begin(), ended_.end(), std::make_pair(e.actor, e.stream)) !=
+            ended_.end()) {
+      facts_.first_send_after_end = e;
+    }
+    if (e.kind == TraceKind::kSend && !facts_.first_peer_error && e.from == "peer" &&
+        e.type == "ERROR") {
+      facts_.first_peer_error = e;
+    }
+  } else if (e.kind == TraceKind::kStreamEnd) {
+    if (!facts_.first_stream_end) facts_.first_stream_end = e;
+    ended_.emplace_back(e.actor, e.stream);
+  }
+  if (next_ != nullptr) next_->on_event(e);
+}
+
+TraceFacts gather_facts(const Scenario& scenario, const std::vector<kernel::TraceEvent>& events) {
+  TraceFactsGatherer gatherer(scenario);
+  for (const kernel::TraceEvent& e : events)
+    gatherer.on_event(e);
+  return gatherer.take();
+}
+
+bool expectations_read_details(const Scenario& scenario) {
+  return std::any_of(scenario.expect.messages.begin(), scenario.expect.messages.end(),
+                     [](const MessageExpectation& m) { return m.detail_contains.has_value(); });
+}
 
 std::span<const Property> properties() {
   return kProperties;
@@ -204,10 +342,9 @@ std::vector<std::string> check_expectations(const Scenario& scenario, const RunR
   }
 
   for (const auto& [txid, want] : scenario.expect.delivered) {
-    std::vector<std::string> got;
-    for (const kernel::TraceEvent& e : result.trace.events()) {
-      if (e.kind == kernel::TraceKind::kDeliver && e.txid == txid) got.push_back(e.type);
-    }
+    auto found = result.facts.delivered.find(txid);
+    const std::vector<std::string> got =
+        found == result.facts.delivered.end() ? std::vector<std::string>{} : found->second;
     if (got != want) {
       fail("/expect/delivered/" + token(txid), "expected " + join(want) + ", got " + join(got));
     }
@@ -230,10 +367,8 @@ std::vector<std::string> check_expectations(const Scenario& scenario, const RunR
 
   for (std::size_t i = 0; i < scenario.expect.messages.size(); ++i) {
     const MessageExpectation& m = scenario.expect.messages[i];
-    std::uint64_t count = 0;
-    for (const kernel::TraceEvent& e : result.trace.events()) {
-      if (matches(m, e)) ++count;
-    }
+    const std::uint64_t count =
+        i < result.facts.message_counts.size() ? result.facts.message_counts[i] : 0;
     if (count < m.min || (m.max && count > *m.max)) {
       fail("/expect/messages/" + std::to_string(i),
            "expected " + how_many(m) + " " + describe(m) + ", got " + std::to_string(count));

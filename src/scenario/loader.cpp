@@ -325,9 +325,48 @@ void check_call_depth(const Node& chaincodes, const Scenario& s) {
   }
 }
 
+// "replay": {"tie_window": duration, "decisions": [{"key", "value", "occurrence"?, "range"?}]}.
+// The kind is the key's first word, as Decisions spells keys ("latency ...", "select ...",
+// "tie at ...").
+ReplaySpec read_replay(const Node& n) {
+  n.require_keys({"tie_window", "decisions"});
+  ReplaySpec spec;
+  if (auto w = n.get("tie_window")) spec.tie_window = duration_of(*w);
+  std::set<std::pair<std::string, std::uint32_t>> seen;
+  for (const Node& d : n.require("decisions").elements()) {
+    d.require_keys({"key", "value", "occurrence", "range"});
+    kernel::Decision decision{kernel::DecisionKind::kLatency, d.require("key").as_string(), 0, 0};
+    const std::string kind = decision.key.substr(0, decision.key.find(' '));
+    bool known = false;
+    for (auto k : {kernel::DecisionKind::kLatency, kernel::DecisionKind::kSelect,
+                   kernel::DecisionKind::kTie}) {
+      if (kind == kernel::to_string(k) && decision.key.size() > kind.size() + 1) {
+        decision.kind = k;
+        known = true;
+      }
+    }
+    if (!known) {
+      d.child("key").fail(
+          "a decision key starts with \"latency \", \"select \" or \"tie \", got \"" +
+          decision.key + "\"");
+    }
+    decision.value = static_cast<std::uint64_t>(d.require("value").as_int(0, INT64_MAX));
+    if (auto o = d.get("occurrence"))
+      decision.occurrence = static_cast<std::uint32_t>(o->as_int(0, UINT32_MAX));
+    if (auto r = d.get("range"))
+      decision.range = static_cast<std::uint64_t>(r->as_int(0, INT64_MAX));
+    if (!seen.insert({decision.key, decision.occurrence}).second) {
+      d.fail("decision \"" + decision.key + "\" occurrence " + std::to_string(decision.occurrence) +
+             " is listed twice");
+    }
+    spec.decisions.push_back(std::move(decision));
+  }
+  return spec;
+}
+
 Scenario read_scenario(const Node& root) {
   root.require_keys({"$schema", "name", "description", "profile", "overrides", "seed", "config",
-                     "network", "chaincodes", "proposals", "faults", "expect", "limits"});
+                     "network", "chaincodes", "proposals", "faults", "expect", "limits", "replay"});
   Scenario s;
   s.file = root.file();
   if (auto v = root.get("name")) s.name = v->as_string();
@@ -443,6 +482,7 @@ Scenario read_scenario(const Node& root) {
     }
   }
   if (auto e = root.get("expect")) read_expect(*e, s, txids);
+  if (auto r = root.get("replay")) s.replay = read_replay(*r);
   return s;
 }
 
@@ -515,7 +555,9 @@ Scenario load_text(const std::string& text, const std::string& file) {
     throw ScenarioError(file, "/",
                         "expected the scenario to be a JSON object, got " + detail::type_name(doc));
   }
-  return read_scenario(Node(doc, "", file));
+  Scenario s = read_scenario(Node(doc, "", file));
+  s.source = text;
+  return s;
 }
 
 Scenario load_file(const std::string& path) {

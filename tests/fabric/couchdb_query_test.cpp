@@ -48,7 +48,7 @@ TEST_CASE("CouchDB subset: comparison and membership operators") {
   CHECK(keys_for(R"({"selector":{"size":{"$not":{"$gt":20}},"type":"marble"}})") == Keys{"m1"});
 }
 
-TEST_CASE("CouchDB subset: $and, $or, $nor; a missing field matches no comparison") {
+TEST_CASE("CouchDB subset: $and, $or, $nor, a missing field matches no comparison") {
   CHECK(keys_for(R"({"selector":{"$or":[{"color":"red"},{"type":"note"}]}})") == Keys{"m2", "n1"});
   CHECK(keys_for(R"({"selector":{"$and":[{"type":"marble"},{"size":{"$gt":30}}]}})") == Keys{"m3"});
   CHECK(keys_for(R"({"selector":{"$nor":[{"type":"marble"}]}})") == Keys{"n1"});

@@ -119,7 +119,7 @@ TEST_CASE("fabric-protocol 2.2: rich queries fail on the default LevelDB state d
   CHECK(r.outcomes.back().status == 500);
 }
 
-TEST_CASE("fabric-protocol 2.2: private data in Init is refused; purge needs a collection") {
+TEST_CASE("fabric-protocol 2.2: private data in Init is refused, purge needs a collection") {
   const auto s = scenario::load_text(R"({ "chaincodes": [ { "name": "cc",
       "init": [ { "get_state": { "key": "p", "collection": "col" } } ],
       "functions": { "f": [ { "purge_private_data": { "collection": "", "key": "p" } } ] } } ],
@@ -246,7 +246,7 @@ TEST_CASE("fabric-protocol 5: the outer execute times out while the callee carri
         std::vector<std::string>{"\"GET_STATE failed: transaction ID: t: no ledger context\""});
 }
 
-TEST_CASE("panic kills the chaincode process; the peer's pending Execute sees the stream end") {
+TEST_CASE("panic kills the chaincode process, the peer's pending Execute sees the stream end") {
   const auto s = scenario::load_text(
       R"({ "chaincodes": [ { "name": "cc", "functions": { "f": [ { "panic": "boom" } ] } } ],
     "proposals": [ { "txid": "t", "channel": "ch", "chaincode": "cc", "function": "f" } ] })",

@@ -296,7 +296,7 @@ TEST_CASE("Simulation::run with max_events = 0 runs nothing") {
   CHECK(w.sim.pending() == 1);
 }
 
-TEST_CASE("Simulation::run stops with kHorizon; events after the horizon do not run") {
+TEST_CASE("Simulation::run stops with kHorizon, events after the horizon do not run") {
   World w;
   std::vector<std::int64_t> ran;
   for (std::int64_t t : {1000, 2000, 3000, 4000}) {
@@ -376,9 +376,8 @@ TEST_CASE("Simulation::spawn runs at the current instant after events already du
 }
 
 TEST_CASE("A recorded tie decision makes the second of two same-instant events run first") {
-  // simulation.cpp names the tie "tie <N> events at <format_time(t)>".
-  const std::vector<Decision> recorded{
-      Decision{DecisionKind::kTie, "tie 2 events at 0.000000005s", 2, 1}};
+  // Decisions names the tie "tie at <format_time(t)>".
+  const std::vector<Decision> recorded{Decision{DecisionKind::kTie, "tie at 0.000000005s", 2, 1}};
   ReplayWorld w(recorded, /*explores_ties=*/true);
   std::vector<std::string> ran;
   w.sim.at(ns(5), [&] { ran.push_back("first-scheduled"); });
@@ -399,12 +398,11 @@ TEST_CASE("Exploring ties without a recorded answer keeps scheduling order and l
   CHECK(w.sim.run() == StopReason::kDrained);
   CHECK(ran == std::vector<std::string>{"first-scheduled", "second-scheduled"});
   REQUIRE(w.decisions.log().size() == 1);
-  CHECK(w.decisions.log()[0] == Decision{DecisionKind::kTie, "tie 2 events at 0.000000005s", 2, 0});
+  CHECK(w.decisions.log()[0] == Decision{DecisionKind::kTie, "tie at 0.000000005s", 2, 0});
 }
 
 TEST_CASE("A source that does not explore ties is never asked about them") {
-  const std::vector<Decision> recorded{
-      Decision{DecisionKind::kTie, "tie 2 events at 0.000000005s", 2, 1}};
+  const std::vector<Decision> recorded{Decision{DecisionKind::kTie, "tie at 0.000000005s", 2, 1}};
   ReplayWorld w(recorded, /*explores_ties=*/false);
   std::vector<std::string> ran;
   w.sim.at(ns(5), [&] { ran.push_back("first-scheduled"); });
@@ -416,8 +414,7 @@ TEST_CASE("A source that does not explore ties is never asked about them") {
 }
 
 TEST_CASE("With ties explored, the chosen event can cancel the events it was tied with") {
-  const std::vector<Decision> recorded{
-      Decision{DecisionKind::kTie, "tie 3 events at 0.000000009s", 3, 2}};
+  const std::vector<Decision> recorded{Decision{DecisionKind::kTie, "tie at 0.000000009s", 3, 2}};
   ReplayWorld w(recorded, /*explores_ties=*/true);
   std::vector<std::string> ran;
   EventId a;

@@ -137,10 +137,10 @@ TEST_CASE("The select decision is recorded in Decisions::log()") {
 }
 
 TEST_CASE("Replayed select answers are matched by occurrence of the key, and clamped") {
-  // First question for "select k" gets 1; the second gets 7, clamped to range-1 = 1; a third
-  // is not answered and falls back to 0.
-  const std::vector<Decision> recorded{Decision{DecisionKind::kSelect, "select k", 2, 1},
-                                       Decision{DecisionKind::kSelect, "select k", 2, 7}};
+  // First question for "select k" (occurrence 0) gets 1; the second (occurrence 1) gets 7,
+  // clamped to range-1 = 1; a third is not answered and falls back to 0.
+  const std::vector<Decision> recorded{Decision{DecisionKind::kSelect, "select k", 2, 1, 0},
+                                       Decision{DecisionKind::kSelect, "select k", 2, 7, 1}};
   ReplayWorld w(recorded);
   Chosen chosen;
   std::vector<std::unique_ptr<Select>> selects;
@@ -157,6 +157,25 @@ TEST_CASE("Replayed select answers are matched by occurrence of the key, and cla
   REQUIRE(w.decisions.log().size() == 3);
   CHECK(w.decisions.log()[1].value == 1);  // clamped, and logged as clamped
   CHECK(w.decisions.log()[2].value == 0);
+  CHECK(w.decisions.log()[2].occurrence == 2);
+}
+
+TEST_CASE("Dropping a recorded answer restores the default at its occurrence only") {
+  // Shrinking drops decisions: the answer for the second question must stay with it.
+  const std::vector<Decision> recorded{Decision{DecisionKind::kSelect, "select k", 2, 1, 1}};
+  ReplayWorld w(recorded);
+  Chosen chosen;
+  std::vector<std::unique_ptr<Select>> selects;
+  for (int round = 0; round < 3; ++round) {
+    selects.push_back(std::make_unique<Select>(w.sim, "k", 2, chosen.callback(w.sim)));
+    Select* s = selects.back().get();
+    w.sim.at(ns(10 * (round + 1)), [s] {
+      s->ready(0);
+      s->ready(1);
+    });
+  }
+  CHECK(w.sim.run() == StopReason::kDrained);
+  CHECK(chosen.cases == std::vector<std::size_t>{0, 1, 0});
 }
 
 TEST_CASE("A case made ready after the select resolved is ignored") {

@@ -35,7 +35,7 @@ TEST_CASE("run invoke_basic: exit 0, and two runs print identical bytes") {
   CHECK(a.output.find("outcome tx1 at 0.507000000s status=200") != std::string::npos);
 }
 
-TEST_CASE("run --jsonl writes the trace file; --quiet prints outcomes only") {
+TEST_CASE("run --jsonl writes the trace file, --quiet prints outcomes only") {
   const auto dir = temp_dir();
   const auto out = dir / "t.jsonl";
   const auto r = testing::run_command(
@@ -80,7 +80,7 @@ TEST_CASE("bad input: one line naming the file, exit 2, no output file") {
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("usage errors exit 2; a failed expectation exits 1") {
+TEST_CASE("usage errors exit 2, a failed expectation exits 1") {
   CHECK(testing::run_command(ccsim_cmd("")).exit_code == 2);
   CHECK(testing::run_command(ccsim_cmd("frobnicate")).exit_code == 2);
   CHECK(testing::run_command(ccsim_cmd("run")).exit_code == 2);

@@ -171,7 +171,7 @@ TEST_CASE("messages: validation") {
         "s.json: /expect/messages: expected an array, got an object");
 }
 
-TEST_CASE("the property registry: four named properties, each with a meaning") {
+TEST_CASE("the property registry: eight named properties, each with a meaning") {
   std::set<std::string> names;
   for (const scenario::Property& p : scenario::properties()) {
     CHECK(names.insert(p.name).second);
@@ -179,7 +179,9 @@ TEST_CASE("the property registry: four named properties, each with a meaning") {
     CHECK(scenario::find_property(p.name) == &p);
   }
   CHECK(names == std::set<std::string>{"one_outcome_per_proposal", "no_stream_end",
-                                       "no_peer_error_reply", "all_completed_ok"});
+                                       "no_peer_error_reply", "all_completed_ok",
+                                       "no_handler_error", "no_context_left",
+                                       "no_send_after_stream_end", "answered_within_bound"});
   CHECK(scenario::find_property("nope") == nullptr);
 }
 
@@ -215,7 +217,8 @@ TEST_CASE("properties: validation") {
   CHECK(error_of(R"({ "properties": [ "liveness" ] })") ==
         "s.json: /expect/properties/0: unknown property \"liveness\"; expected one of: "
         "\"one_outcome_per_proposal\" \"no_stream_end\" \"no_peer_error_reply\" "
-        "\"all_completed_ok\"");
+        "\"all_completed_ok\" \"no_handler_error\" \"no_context_left\" "
+        "\"no_send_after_stream_end\" \"answered_within_bound\"");
   CHECK(error_of(R"({ "properties": [ "no_stream_end", "no_stream_end" ] })") ==
         "s.json: /expect/properties/1: property \"no_stream_end\" is listed twice");
   CHECK(error_of(R"({ "properties": "no_stream_end" })") ==
@@ -309,7 +312,7 @@ TEST_CASE("ledger expectations may name a channel only a chaincode-to-chaincode 
   CHECK(scenario::load_text(scenario, "s.json").expect.ledger.count("other") == 1);
 }
 
-TEST_CASE("expect.messages filters on channel and on the payload's text; outcomes on the event") {
+TEST_CASE("expect.messages filters on channel and on the payload's text, outcomes on the event") {
   const std::string base = R"({ "chaincodes": [ { "name": "cc", "functions": {
       "f": [ { "set_event": { "name": "paid" } }, { "get_state": "k" } ] } } ],
     "proposals": [ { "txid": "t", "channel": "ch", "chaincode": "cc", "function": "f" } ],

@@ -284,7 +284,10 @@ const char* kFull = R"({
     "messages": [ { "type": "ERROR", "from": "peer", "txid": "tx1-1", "chaincode": "a",
                     "event": "send", "count": 0 } ],
     "properties": [ "no_stream_end" ] },
-  "limits": { "max_events": 1000, "horizon": "1h", "max_proposals": 10, "max_call_depth": 3 }
+  "limits": { "max_events": 1000, "horizon": "1h", "max_proposals": 10, "max_call_depth": 3 },
+  "replay": { "tie_window": "0",
+              "decisions": [ { "key": "latency peer->a TRANSACTION tx1-1", "value": 5,
+                               "occurrence": 0, "range": 1000001 } ] }
 })";
 
 }  // namespace
@@ -392,10 +395,11 @@ TEST_CASE("every complete example in docs/scenario-format.md is valid, loads and
   CHECK(complete >= 3);
 }
 
-TEST_CASE("bad corpus: the schema rejects every structural error; the rest need the loader") {
+TEST_CASE("bad corpus: the schema rejects every structural error, the rest need the loader") {
   // Errors the schema cannot see: references, uniqueness, arithmetic, regular expressions.
   const std::set<std::string> semantic = {"bad_regex",
                                           "call_chain_cycle",
+                                          "call_chain_too_deep_in_cycle",
                                           "call_chain_too_deep",
                                           "duplicate_chaincode",
                                           "duplicate_txid",
@@ -474,7 +478,9 @@ TEST_CASE("the schema's object keys equal the loader's, object by object") {
                                     "/expect",
                                     "/expect/outcomes/tx1-1",
                                     "/expect/messages/0",
-                                    "/limits"}) {
+                                    "/limits",
+                                    "/replay",
+                                    "/replay/decisions/0"}) {
     CAPTURE(pointer);
     Json j = full;
     j[Json::json_pointer(pointer)][probe] = 1;

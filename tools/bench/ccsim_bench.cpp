@@ -1,17 +1,31 @@
-// ccsim_bench: how fast ccsim replays scenarios on this machine. Prints runs per second and
-// events per second for each scenario on 1 thread and on every core, and the resident memory
-// after each batch (flat across batches means no per-run growth). Figures, not assertions:
-// tests never time anything. Usage: ccsim_bench [RUNS] [SCENARIO...]
+// ccsim_bench: how fast ccsim replays and fuzzes scenarios on this machine. For each scenario
+// it prints runs per second and events per second
+//   - replay: scenario::run with a digest-only trace, seeds 1..N (as `ccsim run` does, minus
+//     the printing), on 1 thread and on every core;
+//   - fuzz: a whole campaign (portfolio strategies, every property, coverage) with 1 job and
+//     with every core;
+// then how long shrinking a found failure takes, and (with --memory) the resident memory over
+// 1,000,000 fuzz runs (flat means no per-run growth). Rates are wall-clock; "cpu" rates divide
+// by the process's CPU time instead, which a busy machine disturbs less. Figures, never
+// assertions: tests time nothing.
+//
+// Usage: ccsim_bench [--runs N] [--memory] [SCENARIO...]
+//        (default: scenarios/invoke_basic.json scenarios/bench/ten_proposals.json)
+#include <sys/resource.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "ccsim/explore/campaign.hpp"
+#include "ccsim/explore/properties.hpp"
+#include "ccsim/explore/shrink.hpp"
 #include "ccsim/scenario/loader.hpp"
 #include "ccsim/scenario/run.hpp"
 
@@ -25,54 +39,161 @@ long resident_kib() {
   return -1;
 }
 
+double cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 struct Figures {
-  double seconds;
-  std::uint64_t events;
+  double seconds = 0;
+  double cpu = 0;
+  std::uint64_t runs = 0;
+  std::uint64_t events = 0;
 };
 
-// `runs` runs split over `threads`, seeds 1..runs, digest-only traces (as fuzzing runs them).
-Figures measure(const ccsim::scenario::Scenario& s, std::uint64_t runs, unsigned threads) {
-  std::atomic<std::uint64_t> next{1};
-  std::atomic<std::uint64_t> events{0};
+template <class F>
+Figures timed(F&& f) {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      std::uint64_t local = 0;
-      for (std::uint64_t seed = next++; seed <= runs; seed = next++) {
-        ccsim::scenario::RunOptions o;
-        o.seed = seed;
-        o.keep_trace = false;
-        local += ccsim::scenario::run(s, o).events;
-      }
-      events += local;
-    });
+  const double cpu_start = cpu_seconds();
+  Figures fig = f();
+  fig.cpu = cpu_seconds() - cpu_start;
+  fig.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return fig;
+}
+
+// `runs` replays split over `threads`, seeds 1..runs, digest-only traces.
+Figures replay(const ccsim::scenario::Scenario& s, std::uint64_t runs, unsigned threads) {
+  return timed([&] {
+    std::atomic<std::uint64_t> next{1};
+    std::atomic<std::uint64_t> events{0};
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back([&] {
+        std::uint64_t local = 0;
+        for (std::uint64_t seed = next++; seed <= runs; seed = next++) {
+          ccsim::scenario::RunOptions o;
+          o.seed = seed;
+          o.keep_trace = false;
+          local += ccsim::scenario::run(s, o).events;
+        }
+        events += local;
+      });
+    }
+    for (std::thread& t : pool)
+      t.join();
+    return Figures{0, 0, runs, events.load()};
+  });
+}
+
+ccsim::explore::CampaignReport campaign(const ccsim::scenario::Scenario& s, std::uint64_t runs,
+                                        unsigned jobs, bool shrink = true, std::uint64_t seed = 1) {
+  ccsim::explore::CampaignOptions o;
+  o.runs = runs;
+  o.jobs = jobs;
+  o.shrink = shrink;
+  o.seed = seed;
+  return ccsim::explore::run_campaign({&s}, o);
+}
+
+Figures fuzz(const ccsim::scenario::Scenario& s, std::uint64_t runs, unsigned jobs) {
+  return timed([&] {
+    const auto report = campaign(s, runs, jobs);
+    return Figures{0, 0, report.scenarios[0].runs, report.scenarios[0].events};
+  });
+}
+
+void print(const std::string& file, const char* mode, unsigned threads, const Figures& f) {
+  std::printf(
+      "%-36s %-6s %2u thread%s %9.0f runs/s %11.0f events/s %9.0f runs/cpu-s  rss %ld KiB\n",
+      file.c_str(), mode, threads, threads == 1 ? " " : "s",
+      static_cast<double>(f.runs) / f.seconds, static_cast<double>(f.events) / f.seconds,
+      static_cast<double>(f.runs) / f.cpu, resident_kib());
+}
+
+// Shrinks the first failure a campaign finds in `s` (found without shrinking), and times it.
+void shrink_figures(const std::string& file, const ccsim::scenario::Scenario& s) {
+  const auto report = campaign(s, 2000, 1, /*shrink=*/false);
+  if (report.scenarios[0].failures.empty()) {
+    std::printf("%-36s shrink: no failure in 2000 runs\n", file.c_str());
+    return;
   }
-  for (std::thread& t : pool)
-    t.join();
-  const std::chrono::duration<double> d = std::chrono::steady_clock::now() - start;
-  return Figures{d.count(), events.load()};
+  const ccsim::explore::Failure& f = report.scenarios[0].failures[0];
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = ccsim::explore::shrink(f.decisions, [&](const auto& list) {
+    const auto r = ccsim::explore::replay(s, list, f.tie_window);
+    return ccsim::explore::breaks_as(s, r, f.property, f.signature);
+  });
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%-36s shrink: %s, %zu decisions -> %zu in %.1f ms (%llu replays)\n", file.c_str(),
+              f.property.c_str(), f.decisions.size(), result.decisions.size(), ms,
+              static_cast<unsigned long long>(result.replays));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::uint64_t runs = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 50000;
+  std::uint64_t runs = 50000;
+  bool memory = false;
   std::vector<std::string> files;
-  for (int i = 2; i < argc; ++i)
-    files.emplace_back(argv[i]);
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+      runs = std::strtoull(argv[++i], nullptr, 10);
+    } else if (std::strcmp(argv[i], "--memory") == 0) {
+      memory = true;
+    } else {
+      files.emplace_back(argv[i]);
+    }
+  }
   if (files.empty()) files = {"scenarios/invoke_basic.json", "scenarios/bench/ten_proposals.json"};
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
   std::printf("ccsim_bench: %llu runs per measurement, %u cores\n",
               static_cast<unsigned long long>(runs), cores);
   for (const std::string& file : files) {
     const auto s = ccsim::scenario::load_file(file);
-    for (unsigned threads : {1U, cores}) {
-      const Figures f = measure(s, runs, threads);
-      std::printf("%-40s %2u thread%s %10.0f runs/s %12.0f events/s  rss %ld KiB\n", file.c_str(),
-                  threads, threads == 1 ? " " : "s", static_cast<double>(runs) / f.seconds,
-                  static_cast<double>(f.events) / f.seconds, resident_kib());
+    for (unsigned threads : {1U, cores})
+      print(file, "replay", threads, replay(s, runs, threads));
+    for (unsigned jobs : {1U, cores})
+      print(file, "fuzz", jobs, fuzz(s, runs, jobs));
+  }
+  // Shrinking: ties at one instant (2.5), random latencies (1.1: every message has one), and
+  // a long list: ten_proposals, with the last proposal expected no later than 1ms after it
+  // completes when every latency is the minimum, so that most random runs fail it.
+  for (const char* f : {"scenarios/fuzz/cold_start_two_proposals.2.5.json",
+                        "scenarios/fuzz/cold_start_during_launch.1.1.json"}) {
+    shrink_figures(f, ccsim::scenario::load_file(f));
+  }
+  {
+    auto s = ccsim::scenario::load_file("scenarios/bench/ten_proposals.json");
+    const auto fastest = ccsim::explore::replay(s, {}, {});
+    for (const auto& o : fastest.outcomes) {
+      if (o.txid == "tx-10") {
+        s.expect.outcomes["tx-10"].completed_by =
+            o.completed + ccsim::kernel::Duration::milliseconds(1);
+      }
     }
+    shrink_figures("ten_proposals, tx-10 completed_by tightened", s);
+  }
+  if (memory) {
+    // One campaign of a million runs: the resident memory after every 100,000.
+    const auto s = ccsim::scenario::load_file(files.front());
+    std::printf("memory over 1000000 fuzz runs of %s (%u jobs), KiB:", files.front().c_str(),
+                cores);
+    std::fflush(stdout);
+    ccsim::explore::CampaignOptions o;
+    o.runs = 1000000;
+    o.jobs = cores;
+    std::uint64_t next = 100000;
+    o.on_progress = [&](const ccsim::explore::Progress& p) {
+      if (p.done < next) return;
+      next += 100000;
+      std::printf(" %ld", resident_kib());
+      std::fflush(stdout);
+    };
+    ccsim::explore::run_campaign({&s}, o);
+    std::printf("\n");
   }
   return 0;
 }

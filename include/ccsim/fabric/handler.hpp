@@ -141,6 +141,9 @@ class Handler final : public ChaincodeStream::Receiver {
   DelegateResult open_query(const ChaincodeMessage& msg, TransactionContext& ctx,
                             std::vector<QueryResult> results);
   void invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& ctx, DelegateDone done);
+  void call_chaincode(const ChaincodeMessage& msg, TransactionContext& ctx,
+                      const std::string& target, const std::string& channel,
+                      std::string error_prefix, DelegateDone done);
   void finish_request(const ChaincodeMessage& msg, DelegateResult result);
   void finish_execute(const std::string& key, std::size_t chosen);
 

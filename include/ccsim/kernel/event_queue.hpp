@@ -5,14 +5,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <vector>
 
+#include "ccsim/kernel/callback.hpp"
 #include "ccsim/kernel/time.hpp"
 
 namespace ccsim::kernel {
-
-using Callback = std::function<void()>;
 
 /// A handle to a scheduled event, for cancellation. Default-constructed handles name nothing.
 struct EventId {
@@ -23,13 +21,16 @@ struct EventId {
 
 class EventQueue {
  public:
+  /// An event taken off the queue.
   struct Entry {
-    Time time;
+    Time time;  // when it runs; a tie window may hold it back past `due`
     std::uint64_t seq;
     Callback fn;
+    Time due;             // when it was scheduled to run
+    std::uint64_t chain;  // the task chain it belongs to (see Simulation::spawn)
   };
 
-  EventId push(Time time, Callback fn);
+  EventId push(Time time, Callback fn, std::uint64_t chain = 0);
   /// Cancels a pending event. Cancelling one that already ran or was cancelled is a no-op.
   void cancel(EventId id);
   bool is_pending(EventId id) const;
@@ -42,14 +43,37 @@ class EventQueue {
   Entry pop();
   /// Removes every live event due at exactly `time`, in (time, sequence) order.
   std::vector<Entry> pop_all_at(Time time);
-  /// Puts back an event taken by pop_all_at, keeping its sequence number.
+  /// Removes and returns the earliest live event and puts in `others` (cleared first),
+  /// in (time, sequence) order, every live event that could run before it within a tie
+  /// window: one due no later than `window` after the due time of each event taken before
+  /// it. Requires prune() == true.
+  Entry pop_window(Duration window, std::vector<Entry>& others);
+  /// Puts back an event taken by pop_all_at or pop_window, keeping its sequence number.
   void restore(Entry entry);
 
   /// Live (scheduled, not cancelled, not yet run) events.
   std::size_t size() const { return heap_.size() - cancelled_in_heap_; }
 
  private:
-  std::vector<Entry> heap_;
+  // The heap orders small keys; what an event does lives in a slot, reused once the event
+  // has left the queue, so sifting moves 24 bytes rather than a callable.
+  struct Key {
+    Time time;
+    std::uint64_t seq;
+    std::uint32_t slot;
+  };
+  struct Slot {
+    Callback fn;
+    Time due;
+    std::uint64_t chain = 0;
+  };
+
+  std::uint32_t take_slot(Callback fn, Time due, std::uint64_t chain);
+  Entry release(const Key& key);
+
+  std::vector<Key> heap_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
   // done_[seq]: the event has run or was cancelled. One bit per event ever scheduled keeps
   // cancel and is_pending O(1) without searching the heap.
   std::vector<bool> done_{false};

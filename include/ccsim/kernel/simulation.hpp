@@ -3,11 +3,17 @@
 //
 // Ordering guarantee: events run in (time, sequence) order, where the sequence is taken at
 // scheduling. If the decision source explores ties, the event to run among those due at the
-// same instant is a decision ("tie N events at T"); otherwise the earliest scheduled runs.
+// same instant (or within the source's tie window) is a decision ("tie at T"); otherwise the
+// earliest scheduled runs.
+//
+// Task chains: every event belongs to a chain, for strategies that order goroutines (PCT).
+// spawn() starts a new chain; at() and after() continue the chain of the event that calls
+// them (a new one when called from outside any event).
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ccsim/kernel/decision_source.hpp"
 #include "ccsim/kernel/event_queue.hpp"
@@ -48,7 +54,7 @@ class Simulation {
   EventId after(Duration d, Callback fn) { return at(now_ + d, std::move(fn)); }
   /// A goroutine: fn runs as its own task at the current instant, after everything already
   /// due now. Its place among same-instant tasks is a tie decision when ties are explored.
-  EventId spawn(Callback fn) { return at(now_, std::move(fn)); }
+  EventId spawn(Callback fn);
   void cancel(EventId id) { queue_.cancel(id); }
   bool is_pending(EventId id) const { return queue_.is_pending(id); }
 
@@ -62,6 +68,7 @@ class Simulation {
 
  private:
   EventQueue::Entry take_next();
+  EventId schedule(Time t, Callback fn, std::uint64_t chain);
 
   Decisions* decisions_;
   Trace* trace_;
@@ -69,6 +76,11 @@ class Simulation {
   Time now_ = Time::zero();
   std::uint64_t events_run_ = 0;
   bool stopped_ = false;
+  std::uint64_t running_chain_ = 0;  // 0: no event is running
+  std::uint64_t next_chain_ = 1;
+  // Scratch space of take_next, kept to spare an allocation per event.
+  std::vector<EventQueue::Entry> window_;
+  std::vector<TieCandidate> candidates_;
 };
 
 }  // namespace ccsim::kernel

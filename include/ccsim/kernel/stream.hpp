@@ -19,11 +19,11 @@
 // observer hears every close_send call: how an end says it is done with the stream.
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "ccsim/kernel/simulation.hpp"
 
@@ -106,7 +106,7 @@ class Stream {
       });
       return std::nullopt;
     }
-    sender.in_flight.push_back(InFlight{false, std::move(msg)});
+    sender.in_flight.emplace_back(false, std::move(msg));
     sim_->at(when, [this, from] { deliver_next(from); });
     return std::nullopt;
   }
@@ -120,7 +120,7 @@ class Stream {
     // EOF never overtakes what was sent before it, even in the unsafe non-FIFO mode.
     Time when = arrival(sender, latency);
     if (when < sender.last_arrival) when = sender.last_arrival;
-    sender.in_flight.push_back(InFlight{true, Message{}});
+    sender.in_flight.emplace_back(true, Message{});
     sim_->at(when, [this, from] { deliver_next(from); });
   }
 
@@ -143,14 +143,40 @@ class Stream {
 
  private:
   struct InFlight {
+    InFlight(bool is_eof, Message&& m) : eof(is_eof), msg(std::move(m)) {}
     bool eof;
     Message msg;
   };
+  // A FIFO over a vector whose storage is kept: a deque would allocate a block per message
+  // as large as a ChaincodeMessage.
+  class Fifo {
+   public:
+    bool empty() const { return head_ == items_.size(); }
+    InFlight& front() { return items_[head_]; }
+    void emplace_back(bool eof, Message&& m) { items_.emplace_back(eof, std::move(m)); }
+    void pop_front() {
+      if (++head_ == items_.size()) {
+        clear();
+      } else if (head_ >= 64 && 2 * head_ >= items_.size()) {
+        // Never drained: drop the delivered half so the storage stays bounded.
+        items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+    }
+    void clear() {
+      items_.clear();
+      head_ = 0;
+    }
+
+   private:
+    std::vector<InFlight> items_;
+    std::size_t head_ = 0;
+  };
   struct EndState {
-    Receiver* receiver = nullptr;    // gets what the other end sends
-    bool send_closed = false;        // this end half-closed its sending direction
-    Time last_arrival;               // latest arrival of what this end sent
-    std::deque<InFlight> in_flight;  // what this end sent, not yet arrived (FIFO mode)
+    Receiver* receiver = nullptr;  // gets what the other end sends
+    bool send_closed = false;      // this end half-closed its sending direction
+    Time last_arrival;             // latest arrival of what this end sent
+    Fifo in_flight;                // what this end sent, not yet arrived (FIFO mode)
     // fail_next_send: the error this end's next send returns.
     std::optional<std::string> fail_next;
     // set_close_error: what the other end gets in place of this end's EOF.
@@ -172,16 +198,21 @@ class Stream {
   void deliver_next(End from) {
     EndState& sender = end_state(from);
     if (aborted_ || sender.in_flight.empty()) return;
-    InFlight item = std::move(sender.in_flight.front());
-    sender.in_flight.pop_front();
     Receiver* r = end_state(other(from)).receiver;
-    if (r == nullptr) return;
-    if (item.eof) {
+    InFlight& item = sender.in_flight.front();
+    if (r == nullptr || item.eof) {
+      sender.in_flight.pop_front();
+      if (r == nullptr) return;
       r->on_closed(sender.close_error ? StreamClosed{false, *sender.close_error}
                                       : StreamClosed{true, {}});
-    } else {
-      r->on_message(std::move(item.msg));
+      return;
     }
+    // The message moves straight from the queue into the receiver's argument (one move, not
+    // two); the item is popped after, unless the receiver aborted the stream, which cleared
+    // the queue. (`item` is not used after the call: a half-close meanwhile may have grown
+    // the queue's storage.)
+    r->on_message(std::move(item.msg));
+    if (!aborted_) sender.in_flight.pop_front();
   }
 
   Simulation* sim_;

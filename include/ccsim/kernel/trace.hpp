@@ -43,23 +43,57 @@ struct TraceEvent {
   std::optional<std::string> payload;
 };
 
+/// Sees every event as it is recorded, whether or not the trace keeps it (property monitors,
+/// expectations over a digest-only run).
+class TraceObserver {
+ public:
+  virtual ~TraceObserver() = default;
+  virtual void on_event(const TraceEvent& event) = 0;
+};
+
+/// What a trace keeps of its events.
+enum class TraceMode : std::uint8_t {
+  kEvents,       // every event, and the digest (replay, reports)
+  kDigest,       // the digest and the count only
+  kFingerprint,  // fuzzing: a cheaper 64-bit fingerprint instead of the digest, and actors
+                 // leave detail strings unformatted unless set_details(true) asks for them
+};
+
 class Trace {
  public:
-  /// keep_events=false keeps only the digest and count (fuzzing throughput).
-  explicit Trace(bool keep_events = true) : keep_events_(keep_events) {}
+  /// keep_events=false keeps only the digest and count.
+  explicit Trace(bool keep_events = true)
+      : Trace(keep_events ? TraceMode::kEvents : TraceMode::kDigest) {}
+  explicit Trace(TraceMode mode) : mode_(mode), details_(mode != TraceMode::kFingerprint) {}
 
   void record(TraceEvent event);
 
+  /// The observer (not owned) sees each event recorded from now on; nullptr removes it.
+  void set_observer(TraceObserver* observer) { observer_ = observer; }
+  /// Whether actors should format `detail` strings. Only a fingerprint trace may skip them.
+  bool wants_details() const { return details_; }
+  void set_details(bool on) { details_ = on || mode_ != TraceMode::kFingerprint; }
+
+  TraceMode mode() const { return mode_; }
   const std::vector<TraceEvent>& events() const { return events_; }
   std::size_t count() const { return count_; }
-  /// Digest of every event recorded so far, in order.
-  std::uint64_t digest() const { return digest_.value(); }
+  /// Digest of every event recorded so far, in order (the run's digest, printed with the
+  /// seed). A kFingerprint trace returns its fingerprint instead: equal traces give equal
+  /// fingerprints, but it is not the digest `ccsim run` prints.
+  std::uint64_t digest() const {
+    return mode_ == TraceMode::kFingerprint ? fingerprint_ : digest_.value();
+  }
 
  private:
-  bool keep_events_;
+  void add_fingerprint(const TraceEvent& e);
+
+  TraceMode mode_;
+  bool details_;
+  TraceObserver* observer_ = nullptr;
   std::vector<TraceEvent> events_;
   std::size_t count_ = 0;
   Digest digest_;
+  std::uint64_t fingerprint_ = 0x6a09e667f3bcc908ULL;
 };
 
 }  // namespace ccsim::kernel

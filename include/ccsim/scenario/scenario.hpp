@@ -15,6 +15,7 @@
 #include "ccsim/fabric/peer.hpp"
 #include "ccsim/fabric/peer_config.hpp"
 #include "ccsim/fabric/profile.hpp"
+#include "ccsim/kernel/decision_source.hpp"
 #include "ccsim/kernel/simulation.hpp"
 
 namespace ccsim::scenario {
@@ -78,8 +79,17 @@ struct Expectations {
   std::vector<std::string> properties;
 };
 
+/// "replay": recorded decisions that answer the run's decision sites instead of the seeded
+/// source (a fuzzing artifact replays its failure with no randomness; docs/fuzzing.md).
+struct ReplaySpec {
+  /// The tie window the recorded tie decisions were taken under ("0": same instant only).
+  kernel::Duration tie_window;
+  std::vector<kernel::Decision> decisions;
+};
+
 struct Scenario {
-  std::string file;  // where it was loaded from, for messages
+  std::string file;    // where it was loaded from, for messages
+  std::string source;  // the file's JSON text, from which derived scenarios are written
   std::string name;
   std::string description;
   fabric::Profile profile;
@@ -96,6 +106,8 @@ struct Scenario {
   /// limits.max_proposals: the most proposals a scenario may have after "repeat" expands.
   std::uint64_t max_proposals = 100'000;
   std::uint64_t default_seed = 1;
+  /// "replay": when set, runs answer decisions from it and the seed has no effect.
+  std::optional<ReplaySpec> replay;
 };
 
 }  // namespace ccsim::scenario

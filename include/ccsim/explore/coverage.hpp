@@ -1,0 +1,71 @@
+// What a campaign has seen: which (peer state, shim state, message type) a message was
+// delivered in, which handler state transitions happened, and how many distinct traces ran.
+// All of it merges by union, so the totals do not depend on how runs were split over jobs
+// or shards.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "ccsim/kernel/trace.hpp"
+
+namespace ccsim::explore {
+
+struct Coverage {
+  /// "<peer state>/<shim state> <TYPE> to <receiver>", e.g. "ready/created TRANSACTION to shim".
+  std::set<std::string> deliveries;
+  /// "<actor> <from> -> <to>", e.g. "shim created -> established".
+  std::set<std::string> transitions;
+
+  void merge(const Coverage& other);
+  bool operator==(const Coverage&) const = default;
+};
+
+/// Watches runs' traces and adds what they cover. reset() before each run.
+class CoverageMonitor final : public kernel::TraceObserver {
+ public:
+  void reset() { streams_.clear(); }
+  void on_event(const kernel::TraceEvent& e) override;
+  const Coverage& coverage() const { return coverage_; }
+  Coverage take() { return std::move(coverage_); }
+
+ private:
+  struct StreamStates {
+    std::string name;
+    std::string peer = "created";
+    std::string shim = "created";
+  };
+  StreamStates& stream(const std::string& name);
+
+  std::vector<StreamStates> streams_;
+  Coverage coverage_;
+  // Hashes of what coverage_ already holds: most events add nothing new, and this spares
+  // building their strings.
+  std::unordered_set<std::uint64_t> seen_;
+};
+
+/// How many distinct traces ran: a HyperLogLog sketch of the traces' fingerprints (2^12
+/// registers, about 1.6% standard error; exact-looking below a few thousand by linear
+/// counting). Fixed memory however many runs; merging takes registers' maxima.
+class DistinctTraces {
+ public:
+  static constexpr std::size_t kRegisters = 4096;
+
+  void add(std::uint64_t fingerprint);
+  void merge(const DistinctTraces& other);
+  std::uint64_t estimate() const;
+
+  /// The registers as hex, two digits each (report files), and back; false if malformed.
+  std::string to_hex() const;
+  bool from_hex(const std::string& hex);
+  bool operator==(const DistinctTraces&) const = default;
+
+ private:
+  std::array<std::uint8_t, kRegisters> registers_{};
+};
+
+}  // namespace ccsim::explore

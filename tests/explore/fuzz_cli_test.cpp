@@ -1,0 +1,242 @@
+// ccsim fuzz and ccsim merge as CI meets them: exit codes, artifacts that `ccsim run`
+// replays, reports, JUnit, sharded campaigns, and bad flags.
+#include <sys/wait.h>
+#include <unistd.h>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <regex>
+#include <thread>
+
+#include <doctest/doctest.h>
+
+#include "../scenario/test_support.hpp"
+
+using namespace ccsim;
+
+namespace {
+
+std::string ccsim_cmd(const std::string& args) {
+  return std::string(CCSIM_BINARY) + " " + args;
+}
+
+std::filesystem::path temp_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("ccsim-fuzz-test-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+const std::string kBenign25 =
+    testing::source_path("scenarios/fuzz/cold_start_two_proposals.2.5.json");
+const std::string kBenign30 =
+    testing::source_path("scenarios/fuzz/cold_start_two_proposals.3.0.json");
+
+}  // namespace
+
+TEST_CASE("fuzz: a failure exits 1, and its artifact replays with ccsim run to the same failure") {
+  const auto dir = temp_dir("artifact");
+  const auto r =
+      testing::run_command(ccsim_cmd("fuzz " + kBenign25 + " --runs 300 -j 2 -q --out " +
+                                     dir.string() + " --junit " + (dir / "junit.xml").string()));
+  CHECK(r.exit_code == 1);
+  // The summary names the failure and prints its replay command.
+  const std::regex replay_line("replay: (.*/no_handler_error-[0-9a-f]{8}/repro\\.json)");
+  std::smatch m;
+  REQUIRE(std::regex_search(r.output, m, replay_line));
+  const std::string command = m[1].str();
+  CHECK(command.rfind(CCSIM_BINARY, 0) == 0);
+  const std::filesystem::path folder =
+      std::filesystem::path(command.substr(command.rfind(' ') + 1)).parent_path();
+  for (const char* file : {"failure.json", "decisions.json", "shrunk.json", "repro.json"})
+    CHECK(std::filesystem::exists(folder / file));
+  CHECK(std::filesystem::exists(dir / "report.json"));
+  CHECK(testing::read_file((dir / "junit.xml").string()).find("replay: " + command) !=
+        std::string::npos);
+
+  // The replay: no randomness, the same failure; any seed gives the same trace and digest.
+  const auto a = testing::run_command(command);
+  const auto b = testing::run_command(command + " --seed 12345");
+  CHECK(a.exit_code == 1);
+  const std::regex seed("seed [0-9]+ digest");
+  CHECK(std::regex_replace(a.output, seed, "digest") ==
+        std::regex_replace(b.output, seed, "digest"));
+  CHECK(a.output.find("FAILED expect /expect/properties/0: expected no_handler_error") !=
+        std::string::npos);
+  CHECK(a.output.find("cannot handle message (TRANSACTION) while in state: created") !=
+        std::string::npos);
+  const std::string failure = testing::read_file((folder / "failure.json").string());
+  CHECK(failure.find("\"property\": \"no_handler_error\"") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz: nothing found exits 0; the summary reports runs, traces and coverage") {
+  const auto dir = temp_dir("pass");
+  const auto r = testing::run_command(ccsim_cmd("fuzz " + kBenign30 +
+                                                " --runs 200 -q --strategy random,pct:2 --out " +
+                                                dir.string() + " --check-determinism 4"));
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find(kBenign30 + ": 200 runs (random,pct:2, seed 1)") != std::string::npos);
+  CHECK(r.output.find("distinct traces") != std::string::npos);
+  CHECK(r.output.find("handler transitions") != std::string::npos);
+  CHECK(r.output.find("determinism: 4 runs rerun twice, identical") != std::string::npos);
+  CHECK(r.output.find("FAILED") == std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz --shard and merge: the merged report equals the unsharded one") {
+  const auto dir = temp_dir("shards");
+  const std::string base = "fuzz " + kBenign25 + " --runs 240 -q --seed 3 ";
+  const auto whole =
+      testing::run_command(ccsim_cmd(base + "-j 2 --out " + (dir / "whole").string()));
+  CHECK(whole.exit_code == 1);
+  std::string reports;
+  for (int k = 1; k <= 2; ++k) {
+    const std::string out = (dir / ("part" + std::to_string(k))).string();
+    const auto part = testing::run_command(
+        ccsim_cmd(base + "-j 1 --shard " + std::to_string(k) + "/2 --out " + out));
+    CHECK(part.exit_code <= 1);
+    reports += " " + out + "/report.json";
+  }
+  const auto merged = testing::run_command(
+      ccsim_cmd("merge" + reports + " --report " + (dir / "merged.json").string()));
+  CHECK(merged.exit_code == 1);
+  // Equal but for where artifacts were written and the timing.
+  const auto normalise = [&](std::string text) {
+    text = std::regex_replace(text, std::regex("\"elapsed_seconds\": [0-9.e+-]+"), "");
+    text = std::regex_replace(text, std::regex("\"runs_per_second\": ([0-9]+|null),?"), "");
+    text = std::regex_replace(text, std::regex(dir.string() + "/(whole|part[12])"), "OUT");
+    return text;
+  };
+  CHECK(normalise(testing::read_file((dir / "merged.json").string())) ==
+        normalise(testing::read_file((dir / "whole" / "report.json").string())));
+  // A missing shard is bad input.
+  const auto missing =
+      testing::run_command(ccsim_cmd("merge " + (dir / "part1" / "report.json").string()));
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output.find("cannot merge: shards missing: 2/2") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz: bad flags and bad files exit 2 with a clear message") {
+  const auto dir = temp_dir("bad");
+  const std::string out = " -q --out " + dir.string();
+  const struct {
+    std::string args;
+    std::string message;
+  } cases[] = {
+      {"fuzz", "ccsim: fuzz takes one or more scenario files"},
+      {"fuzz " + kBenign30 + " --runs 0" + out, "ccsim: --runs must be at least 1, got 0"},
+      {"fuzz " + kBenign30 + " --runs many" + out,
+       "ccsim: the argument ('many') for option '--runs' is invalid"},
+      {"fuzz " + kBenign30 + " --jobs 0" + out, "ccsim: --jobs must be at least 1, got 0"},
+      {"fuzz " + kBenign30 + " --shard 3/2" + out,
+       "ccsim: bad shard \"3/2\": expected K/N with 1 <= K <= N"},
+      {"fuzz " + kBenign30 + " --strategy chaos" + out,
+       "ccsim: bad strategy \"chaos\": unknown strategy (expected portfolio, random, pct, pct:D, "
+       "tie-window or tie-window:DURATION, comma-separated)"},
+      {"fuzz " + kBenign30 + " --strategy pct:0" + out,
+       "ccsim: bad strategy \"pct:0\": the depth is an integer from 1 to 64"},
+      {"fuzz " + kBenign30 + " --check-determinism 0" + out,
+       "ccsim: --check-determinism must be at least 1, got 0"},
+      {"fuzz " + kBenign30 + " --frobnicate" + out, "ccsim: unrecognised option '--frobnicate'"},
+      {"fuzz " + (dir / "absent.json").string() + out,
+       (dir / "absent.json").string() + ": no such file"},
+      {"merge", "ccsim: merge takes the report.json of every shard"},
+      {"merge " + kBenign30,
+       kBenign30 + ": not a ccsim fuzz report (no \"ccsim_fuzz_report\" key)"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.args);
+    const auto r = testing::run_command(ccsim_cmd(c.args));
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(c.message) != std::string::npos);
+    CAPTURE(r.output);
+  }
+  // Nothing ran: no report was written.
+  CHECK_FALSE(std::filesystem::exists(dir / "report.json"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz: Ctrl-C stops cleanly, keeps the artifacts and writes the report") {
+  const auto dir = temp_dir("sigint");
+  const std::string err = (dir / "stderr.txt").string();
+  // A campaign far too long to finish; its stderr (not a terminal) gets plain progress lines,
+  // the first once SIGINT is handled.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const std::string out = dir.string();
+    std::freopen(err.c_str(), "w", stderr);
+    std::freopen("/dev/null", "w", stdout);
+    ::execl(CCSIM_BINARY, CCSIM_BINARY, "fuzz", kBenign25.c_str(), "--runs", "100000000", "-j", "1",
+            "--out", out.c_str(), static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  // Wait (without bound on time: tests never time anything) for the first progress line.
+  while (testing::read_file(err).find("runs/s") == std::string::npos) {
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, WNOHANG) == 0);  // still running
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(child, SIGINT);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  const std::string report = testing::read_file((dir / "report.json").string());
+  CHECK(report.find("\"interrupted\": true") != std::string::npos);
+  // Exit 1 if it had found the failure by then (its artifact is there), 0 otherwise.
+  const bool found = report.find("\"property\": \"no_handler_error\"") != std::string::npos;
+  CHECK(WEXITSTATUS(status) == (found ? 1 : 0));
+  if (found) {
+    CHECK(std::filesystem::exists(dir / "cold_start_two_proposals.2.5"));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("shrink: a repro with its whole decision log shrinks to the artifact's shrunk list") {
+  const auto dir = temp_dir("shrink");
+  const auto r = testing::run_command(
+      ccsim_cmd("fuzz " + kBenign25 + " --runs 300 -q --strategy random --out " + dir.string()));
+  REQUIRE(r.exit_code == 1);
+  std::filesystem::path folder;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "cold_start_two_proposals.2.5")) {
+    if (e.path().filename().string().rfind("no_handler_error-", 0) == 0) folder = e.path();
+  }
+  REQUIRE(!folder.empty());
+  // The repro, with its replay section replaced by the whole log (decisions.json).
+  const std::string repro = testing::read_file((folder / "repro.json").string());
+  const std::size_t at = repro.find("\"replay\": ");
+  REQUIRE(at != std::string::npos);
+  const std::string whole = repro.substr(0, at) + "\"replay\": " +
+                            testing::read_file((folder / "decisions.json").string()) + "}\n";
+  const auto whole_path = dir / "whole.json";
+  std::ofstream(whole_path) << whole;
+  const auto out = dir / "reshrunk.json";
+  const auto shrunk = testing::run_command(ccsim_cmd(
+      "shrink " + whole_path.string() + " --property no_handler_error --out " + out.string()));
+  CHECK(shrunk.exit_code == 1);
+  CHECK(shrunk.output.find("no_handler_error: ") != std::string::npos);
+  // The same 1-minimal list as the campaign's: shrinking is deterministic.
+  const auto count_keys = [](const std::string& text) {
+    std::size_t n = 0;
+    for (std::size_t p = text.find("\"key\""); p != std::string::npos;
+         p = text.find("\"key\"", p + 1))
+      ++n;
+    return n;
+  };
+  const std::string again = testing::read_file(out.string());
+  REQUIRE(again.find("\"replay\": ") != std::string::npos);
+  CHECK(count_keys(again.substr(again.find("\"replay\": "))) ==
+        count_keys(testing::read_file((folder / "shrunk.json").string())));
+  CHECK(again.find("(repro: no_handler_error) (repro:") == std::string::npos);
+  const auto replayed = testing::run_command(ccsim_cmd("run --quiet " + out.string()));
+  CHECK(replayed.exit_code == 1);
+  CHECK(replayed.output.find("expected no_handler_error") != std::string::npos);
+  // A scenario without a replay section is bad usage.
+  const auto none = testing::run_command(ccsim_cmd("shrink " + kBenign30));
+  CHECK(none.exit_code == 2);
+  CHECK(none.output.find("has no \"replay\" section to shrink") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}

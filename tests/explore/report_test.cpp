@@ -1,0 +1,225 @@
+// Reports: JSON that round-trips, the summary, and well-formed JUnit XML.
+#include <doctest/doctest.h>
+
+#include <cctype>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../scenario/test_support.hpp"
+#include "ccsim/explore/artifact.hpp"
+#include "ccsim/explore/campaign.hpp"
+#include "ccsim/explore/report.hpp"
+
+using namespace ccsim;
+
+namespace {
+
+// A small XML 1.0 well-formedness check: one root element, properly nested and closed tags,
+// quoted attributes without '<', and only the five predefined entities or character
+// references. Returns the element names in document order; throws on a fault.
+class XmlCheck {
+ public:
+  explicit XmlCheck(std::string text) : s_(std::move(text)) {}
+
+  std::vector<std::string> run() {
+    if (s_.rfind("<?xml", 0) == 0) i_ = s_.find("?>") + 2;
+    skip_space();
+    element();
+    skip_space();
+    if (i_ != s_.size()) fail("content after the root element");
+    return names_;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& why) {
+    throw std::runtime_error(why + " at offset " + std::to_string(i_));
+  }
+  void skip_space() {
+    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_])))
+      ++i_;
+  }
+  std::string name() {
+    const std::size_t start = i_;
+    while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_' ||
+                              s_[i_] == '-' || s_[i_] == '.' || s_[i_] == ':'))
+      ++i_;
+    if (i_ == start) fail("expected a name");
+    return s_.substr(start, i_ - start);
+  }
+  void text_until(char stop) {
+    while (i_ < s_.size() && s_[i_] != stop) {
+      if (s_[i_] == '<' && stop == '"') fail("'<' in an attribute");
+      if (s_[i_] == '&') {
+        const std::size_t semi = s_.find(';', i_);
+        if (semi == std::string::npos) fail("unterminated entity");
+        const std::string e = s_.substr(i_ + 1, semi - i_ - 1);
+        if (e != "amp" && e != "lt" && e != "gt" && e != "quot" && e != "apos" && e[0] != '#')
+          fail("unknown entity &" + e + ";");
+        i_ = semi;
+      }
+      const auto c = static_cast<unsigned char>(s_[i_]);
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') fail("control character");
+      ++i_;
+    }
+  }
+  void element() {
+    if (s_[i_] != '<') fail("expected '<'");
+    ++i_;
+    const std::string tag = name();
+    names_.push_back(tag);
+    while (true) {
+      skip_space();
+      if (s_.compare(i_, 2, "/>") == 0) {
+        i_ += 2;
+        return;
+      }
+      if (s_[i_] == '>') {
+        ++i_;
+        break;
+      }
+      name();
+      if (s_[i_] != '=' || s_[i_ + 1] != '"') fail("expected =\"");
+      i_ += 2;
+      text_until('"');
+      ++i_;
+    }
+    while (true) {
+      text_until('<');
+      if (i_ >= s_.size()) fail("unclosed <" + tag + ">");
+      if (s_.compare(i_, 2, "</") == 0) {
+        i_ += 2;
+        if (name() != tag) fail("mismatched </...> for <" + tag + ">");
+        if (s_[i_] != '>') fail("expected '>'");
+        ++i_;
+        return;
+      }
+      element();
+    }
+  }
+
+  std::string s_;
+  std::size_t i_ = 0;
+  std::vector<std::string> names_;
+};
+
+explore::CampaignReport failing_report() {
+  static const auto s =
+      scenario::load_file(testing::source_path("scenarios/fuzz/cold_start_two_proposals.2.5.json"));
+  explore::CampaignOptions o;
+  o.runs = 300;
+  o.check_determinism = 3;
+  o.on_failure = [](const scenario::Scenario&, explore::Failure& f) {
+    f.artifact = "out/x";
+    f.replay_command = "ccsim run 'out/x/repro <&> \"q\".json'";
+  };
+  return explore::run_campaign({&s}, o);
+}
+
+}  // namespace
+
+TEST_CASE("the XML check itself rejects what is not well-formed") {
+  CHECK(XmlCheck("<a x=\"1\"><b/>t&amp;</a>").run() == std::vector<std::string>{"a", "b"});
+  for (const char* bad :
+       {"<a>", "<a></b>", "<a x=1></a>", "<a>&nbsp;</a>", "<a>x<</a>", "<a></a><b/>"}) {
+    CAPTURE(bad);
+    CHECK_THROWS(XmlCheck(bad).run());
+  }
+}
+
+TEST_CASE("JUnit XML: well-formed, a test case per scenario, the replay command in each failure") {
+  const auto report = failing_report();
+  REQUIRE(report.failed());
+  std::ostringstream out;
+  explore::write_junit(out, report);
+  const std::string xml = out.str();
+  const auto names = XmlCheck(xml).run();
+  CHECK(std::count(names.begin(), names.end(), "testcase") == 1);
+  CHECK(std::count(names.begin(), names.end(), "failure") == 1);
+  CHECK(names.front() == "testsuites");
+  CHECK(xml.find("name=\"" +
+                 testing::source_path("scenarios/fuzz/cold_start_two_proposals.2.5.json") + "\"") !=
+        std::string::npos);
+  // The command, escaped: ccsim run 'out/x/repro <&> "q".json'
+  CHECK(xml.find("replay: ccsim run &apos;out/x/repro &lt;&amp;&gt; &quot;q&quot;.json&apos;") !=
+        std::string::npos);
+  CHECK(xml.find("no_handler_error: ") != std::string::npos);
+}
+
+TEST_CASE("JUnit XML: a passing scenario is a test case without a failure") {
+  const auto s =
+      scenario::load_file(testing::source_path("scenarios/fuzz/cold_start_two_proposals.3.0.json"));
+  explore::CampaignOptions o;
+  o.runs = 50;
+  std::ostringstream out;
+  explore::write_junit(out, explore::run_campaign({&s, &s}, o));
+  const auto names = XmlCheck(out.str()).run();
+  CHECK(std::count(names.begin(), names.end(), "testcase") == 2);
+  CHECK(std::count(names.begin(), names.end(), "failure") == 0);
+}
+
+TEST_CASE("report JSON round-trips, and a bad file is refused with its name") {
+  auto report = failing_report();
+  report.elapsed_seconds = 2.5;
+  const std::string text = explore::report_json(report);
+  const auto back = explore::parse_report(text, "r.json");
+  CHECK(explore::report_json(back) == text);
+  CHECK(back.elapsed_seconds == 2.5);
+  CHECK_THROWS_WITH_AS(explore::parse_report("{}", "r.json"),
+                       "r.json: not a ccsim fuzz report (no \"ccsim_fuzz_report\" key)",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(explore::parse_report("[1,", "r.json"),
+                       "r.json: not a ccsim fuzz report (no \"ccsim_fuzz_report\" key)",
+                       std::invalid_argument);
+  std::string broken = text;
+  broken.replace(broken.find("\"runs\""), 6, "\"rnus\"");
+  CHECK_THROWS_AS(explore::parse_report(broken, "r.json"), std::invalid_argument);
+}
+
+TEST_CASE("the summary names every failure with its run, strategy, seed and replay command") {
+  const auto report = failing_report();
+  std::ostringstream out;
+  explore::write_summary(out, report);
+  const std::string text = out.str();
+  const explore::Failure& f = report.scenarios[0].failures[0];
+  CHECK(text.find("FAILED " + f.property + " in " + std::to_string(f.count)) != std::string::npos);
+  CHECK(text.find("first at run " + std::to_string(f.run) + " (" + f.strategy + ", seed " +
+                  std::to_string(f.seed) + ")") != std::string::npos);
+  CHECK(text.find("replay: " + f.replay_command) != std::string::npos);
+  CHECK(text.find("determinism: 3 runs rerun twice, identical") != std::string::npos);
+}
+
+TEST_CASE("artifact: the repro scenario loads, names the property, and replays to the failure") {
+  const auto report = failing_report();
+  const auto s =
+      scenario::load_file(testing::source_path("scenarios/fuzz/cold_start_two_proposals.2.5.json"));
+  const explore::Failure* f = nullptr;
+  for (const auto& x : report.scenarios[0].failures) {
+    if (x.property == "no_handler_error") f = &x;
+  }
+  REQUIRE(f != nullptr);
+  const explore::Artifact a = explore::make_artifact(s, *f);
+  CHECK(a.folder.rfind("cold_start_two_proposals.2.5/no_handler_error-", 0) == 0);
+  std::string repro;
+  std::vector<std::string> files;
+  for (const auto& [name, content] : a.files) {
+    files.push_back(name);
+    if (name == "repro.json") repro = content;
+  }
+  CHECK(files ==
+        std::vector<std::string>{"failure.json", "decisions.json", "shrunk.json", "repro.json"});
+  const auto r = scenario::load_text(repro, "repro.json");
+  REQUIRE(r.replay);
+  CHECK(r.replay->decisions == f->shrunk);
+  CHECK(std::find(r.expect.properties.begin(), r.expect.properties.end(), "no_handler_error") !=
+        r.expect.properties.end());
+  // Any seed: the replay answers every decision.
+  for (std::uint64_t seed : {1ULL, 77ULL}) {
+    const auto result = scenario::run(r, {.seed = seed});
+    bool broke = false;
+    for (const std::string& line : result.failures)
+      broke = broke || line.find("expected no_handler_error") != std::string::npos;
+    CHECK(broke);
+  }
+}
