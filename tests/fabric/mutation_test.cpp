@@ -142,6 +142,7 @@ TEST_CASE(
   CHECK(outcome(real, 0).status == 200);
   CHECK(outcome(real, 1).status == 200);  // the context was deleted when Execute returned
   CHECK(count(real, TraceKind::kSend, "peer", "TRANSACTION") == 2);
+  CHECK(real.left_behind.contexts == 0);
 
   const auto mutated = run(json, Mutation::kContextNeverDeleted);
   CHECK(outcome(mutated, 0).status == 200);
@@ -149,6 +150,8 @@ TEST_CASE(
   CHECK(outcome(mutated, 1).error ==
         "failed to execute transaction tx1: error sending: txid: tx1(ch1) exists");
   CHECK(count(mutated, TraceKind::kSend, "peer", "TRANSACTION") == 1);
+  CHECK(mutated.left_behind.contexts == 1);
+  CHECK(mutated.left_behind.first == "mycc ch1/tx1");
 }
 
 TEST_CASE(
