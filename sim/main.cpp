@@ -257,6 +257,8 @@ T positive(const po::variables_map& vm, const char* name, T fallback) {
   return static_cast<T>(v);
 }
 
+static_assert(ccsim::explore::kDefaultRuns == 10000, "--runs' help names the default");
+
 int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
   po::options_description opts("ccsim fuzz FILE... [options]");
   opts.add_options()("help,h", "show this help")(
@@ -287,7 +289,7 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
   const po::variables_map& vm = parsed.vm;
 
   ccsim::explore::CampaignOptions options;
-  options.runs = positive<std::uint64_t>(vm, "runs", 10000);
+  options.runs = positive<std::uint64_t>(vm, "runs", ccsim::explore::kDefaultRuns);
   options.seed = vm.count("seed") != 0 ? vm["seed"].as<std::uint64_t>() : 1;
   options.jobs = positive<unsigned>(vm, "jobs", std::max(1U, std::thread::hardware_concurrency()));
   if (vm.count("strategy") != 0) {

@@ -24,6 +24,16 @@ RunResult call(const Runner& runner, const Scenario& s, const RunOptions& o) {
   return runner ? runner(s, o) : scenario::run(s, o);
 }
 
+// The runner of a campaign's runs: `runner`, with the test-only mutation set.
+Runner with_mutation(Runner runner, fabric::Mutation mutation) {
+  if (mutation == fabric::Mutation::kNone) return runner;
+  return [runner = std::move(runner), mutation](const Scenario& s, const RunOptions& o) {
+    RunOptions mutated = o;
+    mutated.mutation = mutation;
+    return call(runner, s, mutated);
+  };
+}
+
 std::string display_name(const Scenario& s) {
   if (!s.name.empty()) return s.name;
   std::string stem = s.file.substr(s.file.find_last_of('/') + 1);
@@ -70,7 +80,7 @@ struct Batch {
 class ScenarioCampaign {
  public:
   ScenarioCampaign(const Scenario& s, std::size_t index, const CampaignOptions& o)
-      : s_(s), index_(index), o_(o) {}
+      : s_(s), index_(index), o_(o), runner_(with_mutation(o.runner, o.mutation)) {}
 
   ScenarioReport run() {
     report_.file = s_.file;
@@ -78,10 +88,11 @@ class ScenarioCampaign {
     RunOptions reference;
     reference.seed = s_.default_seed;
     reference.keep_trace = false;
+    // The scenario's own run (`ccsim run FILE`) chooses the properties: never mutated.
     report_.properties = campaign_properties(s_, call(o_.runner, s_, reference));
     for (const Strategy& st : o_.plan.slots) {
       const std::int64_t w = st.tie_window().ns();
-      if (probes_.count(w) == 0) probes_[w] = probe(s_, st.tie_window(), o_.runner);
+      if (probes_.count(w) == 0) probes_[w] = probe(s_, st.tie_window(), runner_);
     }
     total_ = o_.shard.size(o_.runs);
     const std::uint64_t batch = std::max<std::uint64_t>(o_.batch, 1);
@@ -156,7 +167,7 @@ class ScenarioCampaign {
     options.fingerprint = true;
     options.log_decisions = false;
     options.observer = &coverage;
-    const RunResult r = call(o_.runner, s_, options);
+    const RunResult r = call(runner_, s_, options);
     ++batch.runs;
     batch.events += r.events;
     ++batch.by_slot[index % o_.plan.slots.size()];
@@ -234,7 +245,7 @@ class ScenarioCampaign {
     draft.seed = run_seed(o_.seed, index);
     draft.strategy = strategy.name();
     draft.tie_window = strategy.tie_window();
-    const RunResult full = rerun(s_, o_.plan, o_.seed, index, probe_for(strategy), o_.runner);
+    const RunResult full = rerun(s_, o_.plan, o_.seed, index, probe_for(strategy), runner_);
     draft.decisions = full.decisions;
     draft.decisions_size = full.decisions.size();
     bool reproduced = false;
@@ -247,7 +258,7 @@ class ScenarioCampaign {
       draft.message += " (not reproduced by a rerun of the same run: it is not deterministic)";
     } else if (o_.shrink) {
       const auto still_fails = [&](const std::vector<kernel::Decision>& list) {
-        const RunResult r = replay(s_, list, draft.tie_window, o_.runner);
+        const RunResult r = replay(s_, list, draft.tie_window, runner_);
         return breaks_as(s_, r, draft.property, draft.signature);
       };
       // The whole log must replay to the failure before shrinking starts.
@@ -274,8 +285,8 @@ class ScenarioCampaign {
     for (std::uint64_t j = 0; j < k; ++j) {
       const std::uint64_t index = o_.shard.run(j * done / k);
       const Strategy& strategy = o_.plan.for_run(index);
-      const RunResult a = rerun(s_, o_.plan, o_.seed, index, probe_for(strategy), o_.runner);
-      const RunResult b = rerun(s_, o_.plan, o_.seed, index, probe_for(strategy), o_.runner);
+      const RunResult a = rerun(s_, o_.plan, o_.seed, index, probe_for(strategy), runner_);
+      const RunResult b = rerun(s_, o_.plan, o_.seed, index, probe_for(strategy), runner_);
       const auto& ea = a.trace.events();
       const auto& eb = b.trace.events();
       std::size_t i = 0;
@@ -292,6 +303,7 @@ class ScenarioCampaign {
   const Scenario& s_;
   std::size_t index_;
   const CampaignOptions& o_;
+  Runner runner_;  // every run but the reference: o_.runner with o_.mutation
   ScenarioReport report_;
   std::map<std::int64_t, Probe> probes_;  // by tie window
   std::uint64_t total_ = 0;

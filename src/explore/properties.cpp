@@ -16,6 +16,7 @@ const char* const kOneOutcome = "one_outcome_per_proposal";
 const char* const kContextLeft = "no_context_left";
 const char* const kSendAfterEnd = "no_send_after_stream_end";
 const char* const kAnswered = "answered_within_bound";
+const char* const kOneResult = "one_result_per_transaction";
 
 // Replaces each proposal txid with "<txid>" and each run of digits with "#": what varies
 // between runs that fail the same way.
@@ -85,6 +86,10 @@ std::string signature_of(const Scenario& s, const RunResult& r, const std::strin
     const kernel::TraceEvent& e = *f.first_send_after_end;
     return "the " + e.actor + " sends " + e.type + " after its stream end";
   }
+  if (property == kOneResult) {
+    return "the shim sends " + f.first_extra_result->type +
+           " beyond one result per INIT/TRANSACTION";
+  }
   if (property == kAnswered) {
     const auto message = scenario::find_property(kAnswered)->violation(s, r);
     return message && message->find("never answered") != std::string::npos
@@ -118,9 +123,9 @@ bool breaks_as(const Scenario& scenario, const RunResult& result, const std::str
 }
 
 const std::vector<std::string>& all_campaign_properties() {
-  static const std::vector<std::string> kAll = {kHandlerError,  kOneOutcome, kContextLeft,
-                                                kSendAfterEnd,  kAnswered,   kRunLimitsProperty,
-                                                kExpectProperty};
+  static const std::vector<std::string> kAll = {kHandlerError,      kOneOutcome,    kContextLeft,
+                                                kSendAfterEnd,      kAnswered,      kOneResult,
+                                                kRunLimitsProperty, kExpectProperty};
   return kAll;
 }
 

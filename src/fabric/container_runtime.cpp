@@ -26,12 +26,13 @@ class ContainerRuntime::ShimTap final : public ChaincodeStream::Receiver {
 
 ContainerRuntime::ContainerRuntime(kernel::Simulation& sim, const Profile& profile,
                                    const PeerConfig& config, const DelayModel& delays,
-                                   AcceptFn accept)
+                                   AcceptFn accept, Mutation mutation)
     : sim_(&sim),
       profile_(&profile),
       config_(&config),
       delays_(&delays),
-      accept_(std::move(accept)) {}
+      accept_(std::move(accept)),
+      mutation_(mutation) {}
 
 ContainerRuntime::~ContainerRuntime() = default;
 
@@ -270,7 +271,7 @@ ShimHandler& ContainerRuntime::attach_shim(Process& p, ChaincodeStream& s,
                                            ShimHandler::OnExit on_exit) {
   const ChaincodeDefinition& def = *containers_.at(p.ccid).definition;
   auto shim = std::make_unique<ShimHandler>(*sim_, *profile_, *config_, s, kShimEnd, def.name, def,
-                                            std::move(on_exit));
+                                            std::move(on_exit), mutation_);
   ShimHandler& shim_ref = *shims_.emplace_back(std::move(shim));
   p.shim = &shim_ref;
   s.attach(kShimEnd, taps_.emplace_back(std::make_unique<ShimTap>(*this, p, shim_ref)).get());

@@ -84,11 +84,16 @@ void Handler::loop_step() {
   inbox_.pop_front();
   if (in.closed) {
     // ProcessStream's Recv returned an error: io.EOF is returned as is.
-    end_stream(in.why.eof ? "EOF"
-                          : (deps_.profile->receive_error_names_stream
-                                 ? "receive from chaincode support stream failed: "
-                                 : "receive failed: ") +
-                                in.why.error);
+    const std::string reason = in.why.eof ? "EOF"
+                                          : (deps_.profile->receive_error_names_stream
+                                                 ? "receive from chaincode support stream failed: "
+                                                 : "receive failed: ") +
+                                                in.why.error;
+    if (deps_.mutation == Mutation::kSwallowStreamEnd) {
+      swallow_stream_end(reason);
+      return;
+    }
+    end_stream(reason);
     return;
   }
   trace_message(*deps_.sim, TraceKind::kDeliver, Side::kPeer, to_string(state_), stream_name_,
@@ -106,7 +111,9 @@ void Handler::loop_step() {
 // handleMessage (section 2.2): KEEPALIVE in any state; REGISTER only in created; requests,
 // COMPLETED and ERROR only in ready; anything else ends the stream with Fabric's text.
 std::optional<std::string> Handler::handle_message(const ChaincodeMessage& msg) {
-  if (msg.type == MessageType::KEEPALIVE) return std::nullopt;
+  if (msg.type == MessageType::KEEPALIVE && deps_.mutation != Mutation::kKeepaliveInWrongState) {
+    return std::nullopt;
+  }
   const std::string type = to_string(msg.type);
   switch (state_) {
     case State::kCreated:
@@ -452,7 +459,9 @@ void Handler::execute(const TransactionParams& params, ChaincodeMessage msg,
     return;
   }
   if (!params.has_signed_proposal) {
-    contexts_.remove(params.channel_id, params.txid);
+    if (deps_.mutation != Mutation::kContextNeverDeleted) {
+      contexts_.remove(params.channel_id, params.txid);  // defer TXContexts.Delete
+    }
     done(ExecuteResult{std::nullopt, "failed getting proposal context. Signed proposal is nil"});
     return;
   }
@@ -494,7 +503,12 @@ void Handler::finish_execute(const std::string& key, std::size_t chosen) {
   if (chosen == kTimeoutCase) result.error = kErrorExecutionTimeout;
   if (chosen == kStreamDoneCase) result.error = kErrorStreamTerminated;
   if (result.error) note(txid, channel, "Execute: " + *result.error);
-  contexts_.remove(channel, txid);  // defer TXContexts.Delete
+  if (deps_.mutation != Mutation::kContextNeverDeleted) {
+    contexts_.remove(channel, txid);  // defer TXContexts.Delete
+  } else {
+    // The context stays; nobody waits on its notifier any more (a late COMPLETED fills it).
+    contexts_.get(channel, txid)->on_response = nullptr;
+  }
   pending.done(std::move(result));
 }
 
@@ -553,6 +567,14 @@ void Handler::end_stream(const std::string& reason) {
       pending.select->ready(kStreamDoneCase);
   }
   deps_.registry->deregister(chaincode_id_);  // error "could not find handler" is ignored
+}
+
+// Mutation::kSwallowStreamEnd: the loop took the stream's end off the stream (traced as the
+// real handler traces it) and then ignores it: none of end_stream's work is done.
+void Handler::swallow_stream_end(const std::string& reason) {
+  trace_event(*deps_.sim, TraceKind::kStreamEnd, "peer", to_string(state_), stream_name_, "", "",
+              reason);
+  note("", "", "mutant swallow_stream_end: the stream end is ignored, ProcessStream carries on");
 }
 
 void Handler::close() {

@@ -123,16 +123,22 @@ void Handler::fsm_loop_step(std::size_t chosen) {
       inbox_.pop_front();
       if (in.closed) {
         // 1.0 returns io.EOF as is; 1.1 wraps it. Other Recv errors end the stream as they are.
-        fsm_end_stream(!in.why.eof ? in.why.error
-                                   : fsm_text("EOF",
-                                              "received EOF, ending chaincode support "
-                                              "stream: EOF"));
+        const std::string reason =
+            !in.why.eof ? in.why.error
+                        : fsm_text("EOF", "received EOF, ending chaincode support stream: EOF");
+        if (deps_.mutation == Mutation::kSwallowStreamEnd) {
+          swallow_stream_end(reason);
+          fsm_select();
+          return;
+        }
+        fsm_end_stream(reason);
         return;
       }
       trace_message(*deps_.sim, TraceKind::kDeliver, Side::kPeer, to_string(state_), stream_name_,
                     Side::kShim, in.msg);
-      if (in.msg.type == MessageType::KEEPALIVE) {  // "does not touch the state machine"
-        fsm_select();
+      if (in.msg.type == MessageType::KEEPALIVE &&
+          deps_.mutation != Mutation::kKeepaliveInWrongState) {
+        fsm_select();  // "does not touch the state machine"
         return;
       }
       const ChaincodeMessage msg = std::move(in.msg);

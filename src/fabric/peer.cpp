@@ -7,7 +7,8 @@
 namespace ccsim::fabric {
 
 Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayModel delays,
-           const std::vector<ChaincodeDefinition>& chaincodes, std::vector<Fault> faults)
+           const std::vector<ChaincodeDefinition>& chaincodes, std::vector<Fault> faults,
+           Mutation mutation)
     : sim_(&sim),
       profile_(std::move(profile)),
       config_(effective(config)),
@@ -18,10 +19,12 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
           sim, profile_, config_, delays_,
           [this](ChaincodeStream& stream, kernel::End end, const std::string& name) -> Handler& {
             return support_.handle_chaincode_stream(stream, end, name);
-          }),
+          },
+          mutation),
       launcher_(sim, profile_, config_, registry_, runtime_),
       fsm_support_(sim, profile_, config_, running_, runtime_),
-      support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr, &running_},
+      support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr, &running_,
+                             mutation},
                launcher_),
       faults_(sim, runtime_, std::move(faults)) {
   if (profile_.peer_fsm) support_.use_fsm(fsm_support_);

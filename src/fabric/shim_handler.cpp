@@ -41,7 +41,7 @@ constexpr const char* kNilDereference =
 
 ShimHandler::ShimHandler(kernel::Simulation& sim, const Profile& profile, const PeerConfig& config,
                          ChaincodeStream& stream, kernel::End end, std::string stream_name,
-                         const ChaincodeDefinition& chaincode, OnExit on_exit)
+                         const ChaincodeDefinition& chaincode, OnExit on_exit, Mutation mutation)
     : sim_(&sim),
       profile_(&profile),
       kind_(kind_of(profile)),
@@ -50,7 +50,8 @@ ShimHandler::ShimHandler(kernel::Simulation& sim, const Profile& profile, const 
       end_(end),
       stream_name_(std::move(stream_name)),
       chaincode_(&chaincode),
-      on_exit_(std::move(on_exit)) {
+      on_exit_(std::move(on_exit)),
+      mutation_(mutation) {
   stream_->attach(end_, this);
 }
 
@@ -680,6 +681,14 @@ void ShimHandler::finish(const std::shared_ptr<Invocation>& inv, Response respon
   } else {
     result.type = MessageType::COMPLETED;
     result.response = std::move(response);
+  }
+  if (mutation_ == Mutation::kDoubleCompleted && result.type == MessageType::COMPLETED) {
+    // The mutant's extra send, before the regular one: the same COMPLETED, the same way.
+    if (kind_ == Kind::kFsm) {
+      fsm_hand_off(result);
+    } else {
+      serial_send_async(result, OnSendError::kEndLoop);
+    }
   }
   if (kind_ == Kind::kFsm) return fsm_hand_off(std::move(result));
   serial_send_async(std::move(result), OnSendError::kEndLoop);

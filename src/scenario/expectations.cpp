@@ -132,6 +132,13 @@ std::optional<std::string> no_send_after_stream_end(const Scenario&, const RunRe
          " on " + e->stream + " at " + kernel::format_time(e->t) + " after its stream end";
 }
 
+std::optional<std::string> one_result_per_transaction(const Scenario&, const RunResult& result) {
+  const auto& e = result.facts.first_extra_result;
+  if (!e) return std::nullopt;
+  return "the shim sent " + e->type + " for " + e->txid + " on " + e->stream + " at " +
+         kernel::format_time(e->t) + ", more results than INIT/TRANSACTION messages it received";
+}
+
 std::optional<std::string> answered_within_bound(const Scenario& scenario,
                                                  const RunResult& result) {
   std::vector<const fabric::ProposalOutcome*> first(scenario.proposals.size(), nullptr);
@@ -175,6 +182,9 @@ constexpr Property kProperties[] = {
     {"answered_within_bound",
      "every proposal is answered within its chaincode's launch bound plus the execute timeout",
      &answered_within_bound},
+    {"one_result_per_transaction",
+     "a shim sends at most one COMPLETED or ERROR result per INIT/TRANSACTION it received",
+     &one_result_per_transaction},
 };
 
 // --- expect.messages -------------------------------------------------------------------------
@@ -216,8 +226,23 @@ TraceFactsGatherer::TraceFactsGatherer(const Scenario& scenario, kernel::TraceOb
 
 void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
   using kernel::TraceKind;
+  if (pending_error_) settle_pending_error(&e);
   const bool message = e.kind == TraceKind::kSend || e.kind == TraceKind::kDeliver;
   if (message) {
+    if (e.actor == "shim") {
+      // one_result_per_transaction: each INIT/TRANSACTION the shim takes off its stream is
+      // answered by one COMPLETED or ERROR at most (fabric-protocol.md 3.1: the user code runs
+      // once per message and its result is sent once; 2.2 Notify reads one per context).
+      if (e.kind == TraceKind::kDeliver && (e.type == "TRANSACTION" || e.type == "INIT")) {
+        ++unanswered(e.stream, e.txid);
+      } else if (e.kind == TraceKind::kSend && e.type == "COMPLETED") {
+        result_sent(e);
+      } else if (e.kind == TraceKind::kSend && e.type == "ERROR") {
+        pending_error_ = e;
+      } else if (e.kind == TraceKind::kSend && e.type == "REGISTER" && !unanswered_.empty()) {
+        std::erase_if(unanswered_, [&](const Unanswered& u) { return u.stream == e.stream; });
+      }
+    }
     if (e.kind == TraceKind::kDeliver && !scenario_->expect.delivered.empty() &&
         scenario_->expect.delivered.count(e.txid) != 0) {
       facts_.delivered[e.txid].push_back(e.type);
@@ -244,6 +269,35 @@ void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
     ended_.emplace_back(e.actor, e.stream);
   }
   if (next_ != nullptr) next_->on_event(e);
+}
+
+TraceFacts TraceFactsGatherer::take() {
+  if (pending_error_) settle_pending_error(nullptr);
+  return std::move(facts_);
+}
+
+std::int64_t& TraceFactsGatherer::unanswered(const std::string& stream, const std::string& txid) {
+  for (Unanswered& u : unanswered_) {
+    if (u.stream == stream && u.txid == txid) return u.count;
+  }
+  return unanswered_.emplace_back(Unanswered{stream, txid, 0}).count;
+}
+
+void TraceFactsGatherer::result_sent(const kernel::TraceEvent& e) {
+  if (--unanswered(e.stream, e.txid) < 0 && !facts_.first_extra_result) {
+    facts_.first_extra_result = e;
+  }
+}
+
+// A shim rejects an unexpected message with a synchronous ERROR and returns from chatWithPeer
+// in the same step (3.2-3.4): its stream end is the very next event. Such an ERROR answers
+// the message it rejects, not a transaction.
+void TraceFactsGatherer::settle_pending_error(const kernel::TraceEvent* next) {
+  kernel::TraceEvent error = std::move(*pending_error_);
+  pending_error_.reset();
+  const bool rejection = next != nullptr && next->kind == kernel::TraceKind::kStreamEnd &&
+                         next->actor == "shim" && next->stream == error.stream;
+  if (!rejection) result_sent(error);
 }
 
 TraceFacts gather_facts(const Scenario& scenario, const std::vector<kernel::TraceEvent>& events) {

@@ -48,7 +48,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
   {
     kernel::Simulation sim(decisions, result.trace);
     fabric::Peer peer(sim, scenario.profile, scenario.config, scenario.network, scenario.chaincodes,
-                      scenario.faults);
+                      scenario.faults, options.mutation);
     for (const ScheduledProposal& sp : scenario.proposals) {
       sim.at(sp.at, [&peer, &sp] { peer.submit(sp.proposal); });
     }

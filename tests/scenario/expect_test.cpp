@@ -171,7 +171,7 @@ TEST_CASE("messages: validation") {
         "s.json: /expect/messages: expected an array, got an object");
 }
 
-TEST_CASE("the property registry: eight named properties, each with a meaning") {
+TEST_CASE("the property registry: nine named properties, each with a meaning") {
   std::set<std::string> names;
   for (const scenario::Property& p : scenario::properties()) {
     CHECK(names.insert(p.name).second);
@@ -181,7 +181,8 @@ TEST_CASE("the property registry: eight named properties, each with a meaning") 
   CHECK(names == std::set<std::string>{"one_outcome_per_proposal", "no_stream_end",
                                        "no_peer_error_reply", "all_completed_ok",
                                        "no_handler_error", "no_context_left",
-                                       "no_send_after_stream_end", "answered_within_bound"});
+                                       "no_send_after_stream_end", "answered_within_bound",
+                                       "one_result_per_transaction"});
   CHECK(scenario::find_property("nope") == nullptr);
 }
 
@@ -218,7 +219,8 @@ TEST_CASE("properties: validation") {
         "s.json: /expect/properties/0: unknown property \"liveness\"; expected one of: "
         "\"one_outcome_per_proposal\" \"no_stream_end\" \"no_peer_error_reply\" "
         "\"all_completed_ok\" \"no_handler_error\" \"no_context_left\" "
-        "\"no_send_after_stream_end\" \"answered_within_bound\"");
+        "\"no_send_after_stream_end\" \"answered_within_bound\" "
+        "\"one_result_per_transaction\"");
   CHECK(error_of(R"({ "properties": [ "no_stream_end", "no_stream_end" ] })") ==
         "s.json: /expect/properties/1: property \"no_stream_end\" is listed twice");
   CHECK(error_of(R"({ "properties": "no_stream_end" })") ==

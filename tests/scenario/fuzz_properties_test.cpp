@@ -2,6 +2,10 @@
 // the answer bound, and the "replay" key that makes a scenario replay recorded decisions.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <vector>
+
 #include "ccsim/scenario/errors.hpp"
 #include "test_support.hpp"
 
@@ -103,6 +107,94 @@ TEST_CASE("no_send_after_stream_end: an end that saw its stream end sends nothin
   // A restarted container's new stream has the same name: its REGISTER starts afresh.
   events.insert(events.end() - 1, event(TraceKind::kSend, "shim", "REGISTER"));
   CHECK_FALSE(scenario::gather_facts(s, events).first_send_after_end);
+}
+
+kernel::TraceEvent for_tx(kernel::TraceEvent e, const std::string& txid) {
+  e.txid = txid;
+  return e;
+}
+
+TEST_CASE(
+    "one_result_per_transaction (3.1): per stream and txid, a shim's COMPLETED/ERROR results "
+    "never outnumber the INIT/TRANSACTION messages it received") {
+  const auto s = scenario::load_text(kOne, "s.json");
+  using kernel::TraceKind;
+  const auto deliver = [](const std::string& type, const std::string& txid,
+                          const std::string& stream = "cc") {
+    return for_tx(event(TraceKind::kDeliver, "shim", type, stream), txid);
+  };
+  const auto send = [](const std::string& type, const std::string& txid,
+                       const std::string& stream = "cc") {
+    return for_tx(event(TraceKind::kSend, "shim", type, stream), txid);
+  };
+  const auto extra = [&](const std::vector<kernel::TraceEvent>& events) {
+    return scenario::gather_facts(s, events).first_extra_result;
+  };
+
+  // One result each: tx1 COMPLETED, tx2 (an Init that failed) ERROR, tx1 again on another
+  // stream; the peer's own sends do not count.
+  std::vector<kernel::TraceEvent> events = {deliver("TRANSACTION", "tx1"),
+                                            deliver("INIT", "tx2"),
+                                            event(TraceKind::kSend, "peer", "ERROR"),
+                                            send("COMPLETED", "tx1"),
+                                            send("ERROR", "tx2"),
+                                            deliver("TRANSACTION", "tx1", "other"),
+                                            send("COMPLETED", "tx1", "other")};
+  CHECK_FALSE(extra(events));
+
+  // A second COMPLETED for tx1 on cc.
+  auto twice = events;
+  twice.push_back(send("COMPLETED", "tx1"));
+  REQUIRE(extra(twice));
+  CHECK(extra(twice)->type == "COMPLETED");
+  CHECK(extra(twice)->stream == "cc");
+  scenario::RunResult r;
+  r.facts = scenario::gather_facts(s, twice);
+  CHECK(violation("one_result_per_transaction", s, r) ==
+        "the shim sent COMPLETED for tx1 on cc at 0.000000000s, more results than "
+        "INIT/TRANSACTION messages it received");
+
+  // An ERROR followed at once by the shim's stream end rejects an unexpected message (here a
+  // stray RESPONSE for tx1, 3.4): not a result. Without the stream end right after, it is one.
+  auto rejected = events;
+  rejected.push_back(deliver("RESPONSE", "tx1"));
+  rejected.push_back(send("ERROR", "tx1"));
+  rejected.push_back(event(TraceKind::kStreamEnd, "shim", ""));
+  CHECK_FALSE(extra(rejected));
+  auto answered = events;
+  answered.push_back(send("ERROR", "tx1"));
+  REQUIRE(extra(answered));  // the last event of the trace: settled as a result
+  CHECK(extra(answered)->type == "ERROR");
+  answered.push_back(event(TraceKind::kSend, "peer", "KEEPALIVE"));
+  REQUIRE(extra(answered));
+
+  // A restarted chaincode's new stream, under the same name, starts afresh at its REGISTER.
+  std::vector<kernel::TraceEvent> restarted = {deliver("TRANSACTION", "tx1"), send("REGISTER", ""),
+                                               send("COMPLETED", "tx1")};
+  REQUIRE(extra(restarted));
+  restarted.erase(restarted.begin() + 1);
+  CHECK_FALSE(extra(restarted));
+}
+
+TEST_CASE("one_result_per_transaction holds in every bundled scenario, under its profile") {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(testing::source_path("scenarios"))) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 30);
+  for (const auto& file : files) {
+    CAPTURE(file.string());
+    const auto s = scenario::load_file(file.string());
+    for (bool keep : {true, false}) {  // with events, and as a fuzzing run gathers them
+      scenario::RunOptions o;
+      o.seed = s.default_seed;
+      o.keep_trace = keep;
+      o.fingerprint = !keep;
+      CHECK(violation("one_result_per_transaction", s, scenario::run(s, o)) == std::nullopt);
+    }
+  }
 }
 
 TEST_CASE("answer bound: startup timeout + execute timeout, doubled launch and build in 1.0") {

@@ -18,6 +18,7 @@
 #include "ccsim/explore/coverage.hpp"
 #include "ccsim/explore/seeds.hpp"
 #include "ccsim/explore/strategy.hpp"
+#include "ccsim/fabric/mutation.hpp"
 #include "ccsim/kernel/decision_source.hpp"
 #include "ccsim/scenario/run.hpp"
 #include "ccsim/scenario/scenario.hpp"
@@ -101,8 +102,11 @@ struct Progress {
 using Runner =
     std::function<scenario::RunResult(const scenario::Scenario&, const scenario::RunOptions&)>;
 
+/// The default budget: runs per scenario of `ccsim fuzz` without --runs.
+inline constexpr std::uint64_t kDefaultRuns = 10000;
+
 struct CampaignOptions {
-  std::uint64_t runs = 1000;
+  std::uint64_t runs = kDefaultRuns;
   std::uint64_t seed = 1;
   unsigned jobs = 1;
   StrategyPlan plan = portfolio();
@@ -123,6 +127,11 @@ struct CampaignOptions {
   /// which the report keeps.
   std::function<void(const scenario::Scenario&, Failure&)> on_failure;
   Runner runner;  // empty: scenario::run
+  /// Tests only: the campaign's runs (probes, runs, confirmations, shrinking) run the handlers
+  /// with this mutant (fabric/mutation.hpp), through `runner`. The scenario's own run, which
+  /// chooses the properties checked, does not. No flag sets it; a mutated failure's
+  /// repro.json does not replay without it.
+  fabric::Mutation mutation = fabric::Mutation::kNone;
 };
 
 /// Runs the campaign over `scenarios` (not owned; each fuzzed in turn).

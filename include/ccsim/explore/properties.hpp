@@ -5,9 +5,11 @@
 //   no_context_left           no transaction context or query iterator is left behind
 //   no_send_after_stream_end  no end sends on a stream after it saw the stream end
 //   answered_within_bound     every proposal answered within launch bound + execute timeout
+//   one_result_per_transaction  a shim sends at most one COMPLETED/ERROR result per
+//                             INIT/TRANSACTION it received
 //   run_limits                the run ends before the scenario's limits
 //   expect                    the scenario's own expectations
-// The first five are scenario::properties() of the same name, so a repro scenario can list
+// The first six are scenario::properties() of the same name, so a repro scenario can list
 // the one it breaks in expect.properties and `ccsim run` fails the same way.
 #pragma once
 

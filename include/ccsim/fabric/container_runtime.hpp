@@ -28,6 +28,7 @@
 
 #include "ccsim/fabric/chaincode_definition.hpp"
 #include "ccsim/fabric/delay_model.hpp"
+#include "ccsim/fabric/mutation.hpp"
 #include "ccsim/fabric/profile.hpp"
 #include "ccsim/fabric/shim_handler.hpp"
 
@@ -58,9 +59,10 @@ class ContainerRuntime {
   using MessageObserver =
       std::function<void(const std::string& chaincode, Side from, const ChaincodeMessage& msg)>;
 
-  /// `profile` selects the shim the chaincode processes run (S-go, S-sw, S-fsm).
+  /// `profile` selects the shim the chaincode processes run (S-go, S-sw, S-fsm). Their shims
+  /// carry `mutation` (tests only, mutation.hpp).
   ContainerRuntime(kernel::Simulation& sim, const Profile& profile, const PeerConfig& config,
-                   const DelayModel& delays, AcceptFn accept);
+                   const DelayModel& delays, AcceptFn accept, Mutation mutation = Mutation::kNone);
   ~ContainerRuntime();
   ContainerRuntime(const ContainerRuntime&) = delete;
   ContainerRuntime& operator=(const ContainerRuntime&) = delete;
@@ -169,6 +171,7 @@ class ContainerRuntime {
   const PeerConfig* config_;
   const DelayModel* delays_;
   AcceptFn accept_;
+  Mutation mutation_;
   MessageObserver observer_;
   std::map<std::string, Container> containers_;
   // Processes, streams and shims live as long as the run: scheduled events may still refer

@@ -19,6 +19,7 @@
 #include "ccsim/fabric/chaincode_invoker.hpp"
 #include "ccsim/fabric/chaincode_message.hpp"
 #include "ccsim/fabric/handler_registry.hpp"
+#include "ccsim/fabric/mutation.hpp"
 #include "ccsim/fabric/peer_config.hpp"
 #include "ccsim/fabric/profile.hpp"
 #include "ccsim/fabric/running_chaincodes.hpp"
@@ -48,6 +49,7 @@ class Handler final : public ChaincodeStream::Receiver {
     const Ledger* ledger;                  // for cross-channel cc2cc simulators
     ChaincodeInvoker* invoker;             // ChaincodeSupport, for INVOKE_CHAINCODE
     RunningChaincodes* running = nullptr;  // P-fsm: 1.0/1.1's chaincodeMap (else unused)
+    Mutation mutation = Mutation::kNone;   // tests only (mutation.hpp)
   };
 
   /// Execute's result: the COMPLETED/ERROR message, or Fabric's error text.
@@ -148,6 +150,7 @@ class Handler final : public ChaincodeStream::Receiver {
   std::optional<std::string> serial_send(const ChaincodeMessage& msg);
   void serial_send_async(ChaincodeMessage msg);
   void end_stream(const std::string& reason);
+  void swallow_stream_end(const std::string& reason);
   void keepalive_tick();
   void set_state(State next);
   void note(const std::string& txid, const std::string& channel, std::string detail);

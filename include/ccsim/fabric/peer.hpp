@@ -14,6 +14,7 @@
 #include "ccsim/fabric/fsm_chaincode_support.hpp"
 #include "ccsim/fabric/handler_registry.hpp"
 #include "ccsim/fabric/ledger.hpp"
+#include "ccsim/fabric/mutation.hpp"
 #include "ccsim/fabric/profile.hpp"
 #include "ccsim/fabric/running_chaincodes.hpp"
 #include "ccsim/fabric/runtime_launcher.hpp"
@@ -46,8 +47,10 @@ struct ProposalOutcome {
 class Peer {
  public:
   /// `chaincodes` must outlive the peer. `faults` are injected into this peer's run.
+  /// `mutation` switches on a test-only mutant of its handlers and shims (mutation.hpp).
   Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayModel delays,
-       const std::vector<ChaincodeDefinition>& chaincodes, std::vector<Fault> faults = {});
+       const std::vector<ChaincodeDefinition>& chaincodes, std::vector<Fault> faults = {},
+       Mutation mutation = Mutation::kNone);
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
 

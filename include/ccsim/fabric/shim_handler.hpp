@@ -23,6 +23,7 @@
 
 #include "ccsim/fabric/chaincode_definition.hpp"
 #include "ccsim/fabric/chaincode_message.hpp"
+#include "ccsim/fabric/mutation.hpp"
 #include "ccsim/fabric/peer_config.hpp"
 #include "ccsim/fabric/profile.hpp"
 #include "ccsim/kernel/select.hpp"
@@ -47,10 +48,12 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   /// shim.Start fails: exit code 0), or the user code panicked (exit code 2, as Go does).
   using OnExit = std::function<void(const std::string& reason, int exit_code)>;
 
-  /// `profile`, `config` and `chaincode` must outlive the handler.
+  /// `profile`, `config` and `chaincode` must outlive the handler. `mutation` is for tests
+  /// only (mutation.hpp).
   ShimHandler(kernel::Simulation& sim, const Profile& profile, const PeerConfig& config,
               ChaincodeStream& stream, kernel::End end, std::string stream_name,
-              const ChaincodeDefinition& chaincode, OnExit on_exit);
+              const ChaincodeDefinition& chaincode, OnExit on_exit,
+              Mutation mutation = Mutation::kNone);
 
   /// chatWithPeer: sends REGISTER{ChaincodeID{name: ccid}} and starts the receive loop.
   void start();
@@ -140,6 +143,7 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   std::string stream_name_;
   const ChaincodeDefinition* chaincode_;
   OnExit on_exit_;
+  Mutation mutation_;
 
   State state_ = State::kCreated;
   bool started_ = false;

@@ -40,6 +40,11 @@ struct RunOptions {
   bool fingerprint = false;
   /// Sees every trace event as it is recorded (not owned).
   kernel::TraceObserver* observer = nullptr;
+
+  // --- For tests ---
+  /// Tests only: run the handlers with this mutant (fabric/mutation.hpp). No scenario file or
+  /// command-line flag sets it.
+  fabric::Mutation mutation = fabric::Mutation::kNone;
 };
 
 /// What expectations and built-in properties read of a run's trace, gathered while it is
@@ -55,6 +60,9 @@ struct TraceFacts {
   std::optional<kernel::TraceEvent> first_peer_error;
   /// The first message an end sent on a stream after it had recorded that stream's end.
   std::optional<kernel::TraceEvent> first_send_after_end;
+  /// The first COMPLETED or ERROR a shim sent as a result beyond one per INIT/TRANSACTION
+  /// delivered to it for that txid on that stream (see one_result_per_transaction).
+  std::optional<kernel::TraceEvent> first_extra_result;
 };
 
 struct RunResult {
@@ -89,14 +97,29 @@ class TraceFactsGatherer final : public kernel::TraceObserver {
   /// `next` (optional, not owned) sees every event after this one.
   explicit TraceFactsGatherer(const Scenario& scenario, kernel::TraceObserver* next = nullptr);
   void on_event(const kernel::TraceEvent& event) override;
-  TraceFacts take() { return std::move(facts_); }
+  /// The facts, once the last event has been seen.
+  TraceFacts take();
 
  private:
+  struct Unanswered {
+    std::string stream;
+    std::string txid;
+    std::int64_t count;  // INIT/TRANSACTION delivered to the shim, less its results
+  };
+  std::int64_t& unanswered(const std::string& stream, const std::string& txid);
+  void result_sent(const kernel::TraceEvent& e);
+  void settle_pending_error(const kernel::TraceEvent* next);
+
   const Scenario* scenario_;
   kernel::TraceObserver* next_;
   TraceFacts facts_;
   // (actor, stream) pairs whose actor recorded the stream's end.
   std::vector<std::pair<std::string, std::string>> ended_;
+  // Per (stream, txid) since the stream's REGISTER: what the shim has yet to answer.
+  std::vector<Unanswered> unanswered_;
+  // An ERROR the shim sent, told apart by the event after it: a rejection of an unexpected
+  // message is followed at once by the shim's own stream end (it exits), a result is not.
+  std::optional<kernel::TraceEvent> pending_error_;
 };
 
 /// The facts of a finished trace that kept its events.
