@@ -514,10 +514,13 @@ void Handler::finish_execute(const std::string& key, std::size_t chosen) {
 
 // --- Sending ----------------------------------------------------------------------------
 
+// serialSend, both eras: P-sw says "[%s] error sending %s: <err>", P-fsm (1.0 fmt.Errorf,
+// 1.1 errors.WithMessage, the same text) "[%s]Error sending %s: %s".
 std::optional<std::string> Handler::serial_send(const ChaincodeMessage& msg) {
   if (auto err = stream_->send(end_, msg)) {
+    const char* error_sending = deps_.profile->peer_fsm ? "]Error sending " : "] error sending ";
     std::string text =
-        "[" + short_txid(msg.txid) + "] error sending " + to_string(msg.type) + ": " + *err;
+        "[" + short_txid(msg.txid) + error_sending + to_string(msg.type) + ": " + *err;
     note(msg.txid, msg.channel_id, "send failed: " + text);
     return text;
   }

@@ -177,7 +177,7 @@ void Handler::fsm_after_message(const ChaincodeMessage& msg, const NextStateInfo
     if (ns->send_sync) {
       CCSIM_CHECK_AT(deps_.sim->now(), msg.type == MessageType::READY,
                      "Sync send can only be for READY state");
-      if (auto send_err = fsm_serial_send(msg)) {
+      if (auto send_err = serial_send(msg)) {
         // Two spaces before "message" in both; 1.1's WithMessage adds ": " after the colon.
         fsm_end_stream("[" + short_txid(msg.txid) + "]" +
                        fsm_text("Error sending ready  message, ending stream: ",
@@ -292,7 +292,7 @@ void Handler::fsm_before_register(const ChaincodeMessage& msg, HandleDone done) 
 void Handler::fsm_finish_register(HandleDone done) {
   ChaincodeMessage registered;
   registered.type = MessageType::REGISTERED;
-  if (auto send_err = fsm_serial_send(registered)) {
+  if (auto send_err = serial_send(registered)) {
     const std::string err =
         fsm_text("Error sending REGISTERED: ", "error sending REGISTERED: ") + *send_err;
     fsm_notify_during_startup(false);
@@ -539,24 +539,11 @@ void Handler::fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionConte
 
 // --- Sending and the end of the stream ----------------------------------------------------
 
-std::optional<std::string> Handler::fsm_serial_send(const ChaincodeMessage& msg) {
-  if (auto err = stream_->send(end_, msg)) {
-    // 1.0 fmt.Errorf, 1.1 errors.WithMessage: the same text.
-    std::string text =
-        "[" + short_txid(msg.txid) + "]Error sending " + to_string(msg.type) + ": " + *err;
-    note(msg.txid, msg.channel_id, "send failed: " + text);
-    return text;
-  }
-  trace_message(*deps_.sim, TraceKind::kSend, Side::kPeer, to_string(state_), stream_name_,
-                Side::kPeer, msg);
-  return std::nullopt;
-}
-
 // serialSendAsync(msg, errc): a goroutine per send; with errc its result goes back to the
 // loop, whose select returns the error (ending the stream) or carries on.
 void Handler::fsm_send_async(ChaincodeMessage msg, bool report_to_loop) {
   deps_.sim->spawn([this, msg = std::move(msg), report_to_loop] {
-    std::optional<std::string> err = fsm_serial_send(msg);
+    std::optional<std::string> err = serial_send(msg);
     if (!report_to_loop || ended_) return;
     errc_.push_back(std::move(err));
     if (loop_select_) loop_select_->ready(kErrcCase);

@@ -192,7 +192,6 @@ class Handler final : public ChaincodeStream::Receiver {
   void fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& ctx,
                             DelegateDone done);
   ChaincodeMessage fsm_reply(const ChaincodeMessage& msg, DelegateResult result) const;
-  std::optional<std::string> fsm_serial_send(const ChaincodeMessage& msg);
   void fsm_send_async(ChaincodeMessage msg, bool report_to_loop);
   void fsm_end_stream(const std::string& reason);
   const char* fsm_text(const char* v1_0, const char* v1_1) const;
