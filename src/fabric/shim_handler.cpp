@@ -121,19 +121,27 @@ void ShimHandler::enqueue(Inbound in) {
   }
 }
 
-void ShimHandler::loop_step() {
-  loop_scheduled_ = false;
-  if (exited_ || inbox_.empty()) return;
+// The loop's next inbound item: a stream end exits the shim (nullopt); a message is traced as
+// delivered in the current state and handed back.
+std::optional<ChaincodeMessage> ShimHandler::take_inbound() {
+  if (exited_ || inbox_.empty()) return std::nullopt;
   Inbound in = std::move(inbox_.front());
   inbox_.pop_front();
   if (in.closed) {
     exit(stream_end_reason(in));
-    return;
+    return std::nullopt;
   }
   trace_message(*sim_, TraceKind::kDeliver, Side::kShim, to_string(state_), stream_name_,
                 Side::kPeer, in.msg);
-  if (auto err = handle_message(in.msg)) {
-    reject(in.msg, *err);
+  return std::move(in.msg);
+}
+
+void ShimHandler::loop_step() {
+  loop_scheduled_ = false;
+  std::optional<ChaincodeMessage> msg = take_inbound();
+  if (!msg) return;
+  if (auto err = handle_message(*msg)) {
+    reject(*msg, *err);
     return;
   }
   if (!inbox_.empty() && !exited_) {
@@ -220,22 +228,15 @@ void ShimHandler::fsm_chosen(std::size_t chosen) {
 }
 
 void ShimHandler::fsm_handle_inbound() {
-  if (exited_ || inbox_.empty()) return;
-  Inbound in = std::move(inbox_.front());
-  inbox_.pop_front();
-  if (in.closed) {
-    exit(stream_end_reason(in));
-    return;
-  }
-  trace_message(*sim_, TraceKind::kDeliver, Side::kShim, to_string(state_), stream_name_,
-                Side::kPeer, in.msg);
-  if (auto err = handle_message_fsm(in.msg)) {
-    reject(in.msg, *err);
+  std::optional<ChaincodeMessage> msg = take_inbound();
+  if (!msg) return;
+  if (auto err = handle_message_fsm(*msg)) {
+    reject(*msg, *err);
     return;
   }
   // KEEPALIVE never touches the FSM; the loop echoes it, ignoring errors.
-  if (in.msg.type == MessageType::KEEPALIVE) {
-    serial_send_async(in.msg, OnSendError::kIgnore);
+  if (msg->type == MessageType::KEEPALIVE) {
+    serial_send_async(*msg, OnSendError::kIgnore);
   }
   recv_pending_ = true;
   fsm_wait();

@@ -97,6 +97,7 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   // The receive loop of S-go and S-sw: one inbound message at a time.
   void enqueue(Inbound in);
   void loop_step();
+  std::optional<ChaincodeMessage> take_inbound();
   // The receive loop of S-fsm: chatWithPeer's select over errc, msgAvail and nextState.
   void fsm_wait();
   void fsm_chosen(std::size_t chosen);
