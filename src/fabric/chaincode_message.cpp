@@ -281,4 +281,13 @@ std::string ChaincodeMessage::summary() const {
   }
 }
 
+std::string label_of(const ChaincodeMessage& msg) {
+  std::string label = to_string(msg.type);
+  if (!msg.txid.empty()) {
+    label += ' ';
+    label += msg.txid;
+  }
+  return label;
+}
+
 }  // namespace ccsim::fabric

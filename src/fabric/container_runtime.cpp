@@ -40,7 +40,9 @@ void ContainerRuntime::add(const ChaincodeDefinition& definition) {
   const std::string ccid = definition.ccid();
   containers_[ccid].definition = &definition;
   if (definition.service) {
-    sim_->after(definition.service->listening_at, [this, ccid] { start_server(ccid); });
+    sim_->after(
+        definition.service->listening_at, [this, ccid] { start_server(ccid); },
+        [&] { return "chaincode server " + ccid + " listens"; });
   }
 }
 
@@ -92,12 +94,16 @@ void ContainerRuntime::build(const std::string& ccid, ErrDone done) {
     // package for them first).
     const std::string err = std::string("failed to get chaincode package for ") +
                             (c.definition->service ? "external" : "docker") + " build: " + *failure;
-    sim_->spawn([this, ccid, err] { finish_build(ccid, err); });
+    sim_->spawn([this, ccid, err] { finish_build(ccid, err); },
+                [&] { return "build " + ccid + " fails"; });
     return;
   }
-  sim_->after(c.definition->container.build_delay, [this, ccid] {
-    finish_build(ccid, containers_.at(ccid).definition->container.build_failure);
-  });
+  sim_->after(
+      c.definition->container.build_delay,
+      [this, ccid] {
+        finish_build(ccid, containers_.at(ccid).definition->container.build_failure);
+      },
+      [&] { return "build " + ccid + " done"; });
 }
 
 void ContainerRuntime::finish_build(const std::string& ccid, std::optional<std::string> failure) {
@@ -132,17 +138,23 @@ void ContainerRuntime::start(const std::string& ccid, ErrDone done) {
   Process* process = &p;
   if (behaviour.exit_before_register) {
     const int code = behaviour.exit_before_register->code;
-    p.dial = sim_->after(behaviour.exit_before_register->after, [this, process, code] {
-      note(process->ccid, "chaincode process " + process->ccid + " exits before registering");
-      exited(*process, code);
-    });
+    p.dial = sim_->after(
+        behaviour.exit_before_register->after,
+        [this, process, code] {
+          note(process->ccid, "chaincode process " + process->ccid + " exits before registering");
+          exited(*process, code);
+        },
+        [&] { return "container " + p.ccid + " exits"; });
   } else if (!behaviour.never_registers) {
-    p.dial = sim_->after(behaviour.start_delay, [this, process] { connect(*process); });
+    p.dial = sim_->after(
+        behaviour.start_delay, [this, process] { connect(*process); },
+        [&] { return "container " + p.ccid + " dials the peer"; });
   }
   if (behaviour.crash && behaviour.crash->at) {
     p.crash_timer = sim_->after(
         *behaviour.crash->at,
-        [this, process, code = behaviour.crash->exit_code] { die(*process, code, "crashed"); });
+        [this, process, code = behaviour.crash->exit_code] { die(*process, code, "crashed"); },
+        [&] { return "container " + p.ccid + " crashes"; });
   }
   done(std::nullopt);
 }
@@ -152,7 +164,8 @@ void ContainerRuntime::wait(const std::string& ccid, ExitDone done) {
   if (c.current != nullptr && c.current->alive) {
     c.current->exit_waiters.push_back(std::move(done));
   } else if (c.last_exit_code) {
-    sim_->spawn([done = std::move(done), code = *c.last_exit_code] { done(code); });
+    sim_->spawn([done = std::move(done), code = *c.last_exit_code] { done(code); },
+                [&] { return "container " + ccid + " wait returns"; });
   }
   // Never started: nothing to wait for, and Wait never returns.
 }
@@ -179,7 +192,7 @@ void ContainerRuntime::vm_unlock(const std::string& ccid) {
   // The lock passes to the next request, which runs as its own task.
   std::function<void()> next = std::move(c.vm_waiters.front());
   c.vm_waiters.pop_front();
-  sim_->spawn(std::move(next));
+  sim_->spawn(std::move(next), [&] { return "docker request for " + ccid + " takes the lock"; });
 }
 
 // DockerVM.Start (1.0): stopInternal, createContainer (building the image when it is missing),
@@ -257,6 +270,9 @@ ChaincodeStream& ContainerRuntime::open_stream(Process& p) {
       !delays_->unsafe_reorder);
   ChaincodeStream& s = *streams_.emplace_back(std::move(stream));
   p.stream = &s;
+  const bool peer_is_a = kPeerEnd == kernel::End::kA;
+  s.set_labels(peer_is_a ? "peer->" + name : name + "->peer",
+               peer_is_a ? name + "->peer" : "peer->" + name, label_of);
   Process* process = &p;
   s.set_observer([this, process, name](kernel::End from, const ChaincodeMessage& msg) {
     const Side side = from == kPeerEnd ? Side::kPeer : Side::kShim;
@@ -287,9 +303,11 @@ void ContainerRuntime::shim_message(Process& p) {
     return;
   }
   Process* process = &p;
-  sim_->spawn([this, process, code = crash->exit_code, n = *crash->after_messages] {
-    die(*process, code, "crashed after " + std::to_string(n) + " messages");
-  });
+  sim_->spawn(
+      [this, process, code = crash->exit_code, n = *crash->after_messages] {
+        die(*process, code, "crashed after " + std::to_string(n) + " messages");
+      },
+      [&] { return "container " + p.ccid + " crashes"; });
 }
 
 // The process dies without its shim closing anything: the shim stops where it is, and the
@@ -321,7 +339,8 @@ void ContainerRuntime::exited(Process& p, int exit_code) {
   std::vector<ExitDone> waiters = std::move(p.exit_waiters);
   p.exit_waiters.clear();
   for (ExitDone& w : waiters)
-    sim_->spawn([w = std::move(w), exit_code] { w(exit_code); });
+    sim_->spawn([w = std::move(w), exit_code] { w(exit_code); },
+                [&] { return "container " + p.ccid + " wait returns"; });
 }
 
 // --- Chaincode as a service (fabric-protocol.md 4.5, 3.4) ----------------------------------
@@ -345,7 +364,8 @@ void ContainerRuntime::start_server(const std::string& ccid) {
   if (def.container.crash && def.container.crash->at) {
     p.crash_timer = sim_->after(
         *def.container.crash->at,
-        [this, process, code = def.container.crash->exit_code] { die(*process, code, "crashed"); });
+        [this, process, code = def.container.crash->exit_code] { die(*process, code, "crashed"); },
+        [&] { return "chaincode server " + ccid + " crashes"; });
   }
   std::vector<PendingDial*> waiting = std::move(c.pending_dials);
   c.pending_dials.clear();
@@ -381,10 +401,12 @@ void ContainerRuntime::stream(const std::string& ccid, ErrDone done) {
     const std::string err = failed +
                             "connection error: desc = \"transport: error while dialing: dial tcp " +
                             service.address + ": connect: connection refused\"";
-    sim_->spawn([this, ccid, err, done = std::move(done)] {
-      note(ccid, "dial failed: " + err);
-      done(err);
-    });
+    sim_->spawn(
+        [this, ccid, err, done = std::move(done)] {
+          note(ccid, "dial failed: " + err);
+          done(err);
+        },
+        [&] { return "dial " + ccid + " refused"; });
     return;
   }
   // Nothing answers: the dial blocks until the server listens or its context expires.
@@ -394,14 +416,16 @@ void ContainerRuntime::stream(const std::string& ccid, ErrDone done) {
   c.pending_dials.push_back(&dial);
   dial.done = std::move(done);
   PendingDial* pending = &dial;
-  dial.deadline =
-      sim_->after(timeout, [this, ccid, pending, err = failed + "context deadline exceeded"] {
+  dial.deadline = sim_->after(
+      timeout,
+      [this, ccid, pending, err = failed + "context deadline exceeded"] {
         if (!pending->open) return;
         pending->open = false;
         note(ccid, "dial failed: " + err);
         ErrDone finished = std::move(pending->done);
         finished(err);
-      });
+      },
+      [&] { return "dial " + ccid + " times out"; });
 }
 
 // A connection to `server`: the peer's handler on the client end (HandleChaincodeStream), the
@@ -419,10 +443,12 @@ void ContainerRuntime::connect_to_server(Process& server, ErrDone done) {
   s.set_close_observer([this, stream, handler, returned, done](kernel::End from) {
     if (from != kPeerEnd || !handler->stream_ended() || *returned) return;
     *returned = true;
-    sim_->spawn([stream, done] {
-      stream->abort(kProcessDiedError);
-      done(std::nullopt);
-    });
+    sim_->spawn(
+        [stream, done] {
+          stream->abort(kProcessDiedError);
+          done(std::nullopt);
+        },
+        [handler] { return "peer " + handler->stream_name() + " HandleChaincodeStream returns"; });
   });
   ShimHandler& shim =
       attach_shim(server, s, [this, process, stream](const std::string& reason, int exit_code) {

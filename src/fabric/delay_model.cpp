@@ -13,13 +13,13 @@ kernel::Duration DelayModel::latency(kernel::Decisions& decisions, const std::st
   const DelayRange& r = dir.for_type(msg.type);
   if (r.max <= r.min) return r.min;
   const auto span = static_cast<std::uint64_t>((r.max - r.min).ns()) + 1;
-  std::string key = "latency ";
-  key += from == Side::kPeer ? "peer->" + stream : stream + "->peer";
-  key += ' ';
-  key += to_string(msg.type);
-  if (!msg.txid.empty()) {
+  // Build the key only if something reads or logs it (fuzzing runs do not).
+  std::string key;
+  if (decisions.wants_keys()) {
+    key = "latency ";
+    key += from == Side::kPeer ? "peer->" + stream : stream + "->peer";
     key += ' ';
-    key += msg.txid;
+    key += label_of(msg);
   }
   const std::uint64_t offset = decisions.choose(kernel::DecisionKind::kLatency, key, span);
   return r.min + kernel::Duration::nanoseconds(static_cast<std::int64_t>(offset));

@@ -10,7 +10,8 @@ FaultInjector::FaultInjector(kernel::Simulation& sim, ContainerRuntime& runtime,
   bool any_after = false;
   for (std::size_t i = 0; i < faults_.size(); ++i) {
     if (faults_[i].at) {
-      sim_->at(*faults_[i].at, [this, i] { fire(i); });
+      sim_->at(
+          *faults_[i].at, [this, i] { fire(i); }, [&] { return fault_label(i); });
     } else if (faults_[i].after) {
       any_after = true;
     }
@@ -36,7 +37,7 @@ void FaultInjector::on_message(const std::string& chaincode, Side from,
     if (!f.after || armed_[i].fired || f.chaincode != chaincode) continue;
     if (f.after->type != msg.type || f.after->from != from) continue;
     if (++armed_[i].seen != f.after->count) continue;
-    sim_->spawn([this, i] { fire(i); });
+    sim_->spawn([this, i] { fire(i); }, [&] { return fault_label(i); });
   }
 }
 
@@ -115,6 +116,13 @@ void FaultInjector::fire(std::size_t index) {
       return;
     }
   }
+}
+
+std::string FaultInjector::fault_label(std::size_t index) const {
+  const Fault& f = faults_[index];
+  std::string label = "fault " + std::to_string(index) + ' ' + to_string(f.action);
+  if (!f.chaincode.empty()) label += ' ' + f.chaincode;
+  return label;
 }
 
 }  // namespace ccsim::fabric

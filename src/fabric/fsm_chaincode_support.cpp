@@ -57,7 +57,8 @@ void FsmChaincodeSupport::launch(const std::string& cname, const TransactionPara
   }
   // GetCDSFromLSCC runs the lscc system chaincode first: other goroutines run meanwhile, so a
   // concurrent Launch may pass the checks above too (fabric-protocol.md 7.8).
-  sim_->spawn([this, &a] { launch_and_wait_for_register(a); });
+  sim_->spawn([this, &a] { launch_and_wait_for_register(a); },
+              [&] { return "launch " + a.cname + " for " + a.params.txid + " after lscc"; });
 }
 
 void FsmChaincodeSupport::launch_and_wait_for_register(Attempt& a) {
@@ -126,11 +127,14 @@ void FsmChaincodeSupport::wait_for_register(Attempt& a) {
   kernel::Select* select = a.select.get();
   a.notify->on_send([select] { select->ready(kNotifyCase); });
   if (a.notify->value()) select->ready(kNotifyCase);
-  a.timer = sim_->after(config_->startup_timeout, [this, &a, select] {
-    trace_event(*sim_, kernel::TraceKind::kTimer, "launcher", "", "", a.params.txid, "",
-                "startup timeout " + a.cname);
-    select->ready(kStartupTimeoutCase);
-  });
+  a.timer = sim_->after(
+      config_->startup_timeout,
+      [this, &a, select] {
+        trace_event(*sim_, kernel::TraceKind::kTimer, "launcher", "", "", a.params.txid, "",
+                    "startup timeout " + a.cname);
+        select->ready(kStartupTimeoutCase);
+      },
+      [&] { return "launch " + a.cname + " for " + a.params.txid + " startup timeout"; });
 }
 
 void FsmChaincodeSupport::registered(Attempt& a, std::size_t chosen) {
@@ -250,11 +254,14 @@ void FsmChaincodeSupport::await_notifier(Handler& handler, const TransactionPara
   CCSIM_CHECK_AT(sim_->now(), ctx != nullptr, "a notifier wait without its context");
   ctx->on_response = [select] { select->ready(0); };
   if (ctx->response) select->ready(0);
-  w.timer = sim_->after(timeout, [this, h, params, what, select] {
-    trace_event(*sim_, kernel::TraceKind::kTimer, "peer", to_string(h->state()), h->stream_name(),
-                params.txid, params.channel_id, what + " timeout");
-    select->ready(1);
-  });
+  w.timer = sim_->after(
+      timeout,
+      [this, h, params, what, select] {
+        trace_event(*sim_, kernel::TraceKind::kTimer, "peer", to_string(h->state()),
+                    h->stream_name(), params.txid, params.channel_id, what + " timeout");
+        select->ready(1);
+      },
+      [&] { return "peer " + h->stream_name() + " " + what + " timeout " + params.txid; });
 }
 
 void FsmChaincodeSupport::execute_message(const std::string& cname, const TransactionParams& params,

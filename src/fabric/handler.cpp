@@ -44,11 +44,14 @@ void Handler::process_stream() {
   }
   processing_ = true;
   if (deps_.config->keepalive.ns() > 0) {
-    keepalive_timer_ = deps_.sim->after(deps_.config->keepalive, [this] { keepalive_tick(); });
+    keepalive_timer_ = deps_.sim->after(
+        deps_.config->keepalive, [this] { keepalive_tick(); },
+        [&] { return label("keepalive tick"); });
   }
   if (!inbox_.empty() && !loop_scheduled_) {
     loop_scheduled_ = true;
-    deps_.sim->after(deps_.config->processing, [this] { loop_step(); });
+    deps_.sim->after(
+        deps_.config->processing, [this] { loop_step(); }, [&] { return label("loop"); });
   }
 }
 
@@ -73,7 +76,8 @@ void Handler::enqueue(Inbound in) {
   }
   if (processing_ && !loop_scheduled_ && !stuck_ && !register_pending_) {
     loop_scheduled_ = true;
-    deps_.sim->after(deps_.config->processing, [this] { loop_step(); });
+    deps_.sim->after(
+        deps_.config->processing, [this] { loop_step(); }, [&] { return label("loop"); });
   }
 }
 
@@ -104,7 +108,8 @@ void Handler::loop_step() {
   }
   if (!inbox_.empty() && !ended_ && !stuck_ && !register_pending_) {
     loop_scheduled_ = true;
-    deps_.sim->after(deps_.config->processing, [this] { loop_step(); });
+    deps_.sim->after(
+        deps_.config->processing, [this] { loop_step(); }, [&] { return label("loop"); });
   }
 }
 
@@ -143,7 +148,8 @@ std::optional<std::string> Handler::handle_message(const ChaincodeMessage& msg) 
         case MessageType::PUT_STATE_METADATA:
         case MessageType::PURGE_PRIVATE_DATA:
           // go h.HandleTransaction(msg, delegate)
-          deps_.sim->spawn([this, msg] { handle_transaction(msg); });
+          deps_.sim->spawn([this, msg] { handle_transaction(msg); },
+                           [&] { return label("handles", msg); });
           return std::nullopt;
         default:
           return "[" + msg.txid + "] Fabric side handler cannot handle message (" + type +
@@ -173,7 +179,9 @@ void Handler::handle_register(const ChaincodeMessage& msg) {
   // same goroutine sends them next, and other goroutines may run in between (the window of
   // fabric-protocol.md 6.4 #1). The gap lasts `processing`; zero leaves a same-instant tie.
   register_pending_ = true;
-  deps_.sim->after(deps_.config->processing, [this] { finish_register(); });
+  deps_.sim->after(
+      deps_.config->processing, [this] { finish_register(); },
+      [&] { return label("finishes register"); });
 }
 
 void Handler::finish_register() {
@@ -190,7 +198,8 @@ void Handler::finish_register() {
   // HandleRegister has returned: the loop takes its next message.
   if (!inbox_.empty() && !ended_ && !stuck_ && !loop_scheduled_) {
     loop_scheduled_ = true;
-    deps_.sim->after(deps_.config->processing, [this] { loop_step(); });
+    deps_.sim->after(
+        deps_.config->processing, [this] { loop_step(); }, [&] { return label("loop"); });
   }
 }
 
@@ -482,11 +491,14 @@ void Handler::execute(const TransactionParams& params, ChaincodeMessage msg,
 
   serial_send_async(std::move(msg));
 
-  pending.timer = deps_.sim->after(timeout, [this, select, params] {
-    trace_event(*deps_.sim, TraceKind::kTimer, "peer", to_string(state_), stream_name_, params.txid,
-                params.channel_id, "execute timeout");
-    select->ready(kTimeoutCase);
-  });
+  pending.timer = deps_.sim->after(
+      timeout,
+      [this, select, params] {
+        trace_event(*deps_.sim, TraceKind::kTimer, "peer", to_string(state_), stream_name_,
+                    params.txid, params.channel_id, "execute timeout");
+        select->ready(kTimeoutCase);
+      },
+      [&] { return label("execute timeout " + params.txid); });
   if (ended_ && deps_.profile->stream_done_wakes_execute) select->ready(kStreamDoneCase);
 }
 
@@ -532,19 +544,23 @@ std::optional<std::string> Handler::serial_send(const ChaincodeMessage& msg) {
 // serialSendAsync (1.3+, section 2.3): a goroutine per send. A failure wakes the txid's
 // Execute with an ERROR carrying the send error, and ends the stream.
 void Handler::serial_send_async(ChaincodeMessage msg) {
-  deps_.sim->spawn([this, msg = std::move(msg)] {
-    auto err = serial_send(msg);
-    if (!err || !deps_.profile->send_failure_ends_stream) return;
-    ChaincodeMessage resp;
-    resp.type = MessageType::ERROR;
-    resp.text = *err;
-    resp.txid = msg.txid;
-    resp.channel_id = msg.channel_id;
-    notify(resp);
-    if (!ended_) {
-      end_stream("received error while sending message, ending chaincode support stream: " + *err);
-    }
-  });
+  std::string sends = label_now("sends", msg);  // before `msg` moves into the task
+  deps_.sim->spawn(
+      [this, msg = std::move(msg)] {
+        auto err = serial_send(msg);
+        if (!err || !deps_.profile->send_failure_ends_stream) return;
+        ChaincodeMessage resp;
+        resp.type = MessageType::ERROR;
+        resp.text = *err;
+        resp.txid = msg.txid;
+        resp.channel_id = msg.channel_id;
+        notify(resp);
+        if (!ended_) {
+          end_stream("received error while sending message, ending chaincode support stream: " +
+                     *err);
+        }
+      },
+      [&] { return std::move(sends); });
 }
 
 void Handler::keepalive_tick() {
@@ -552,7 +568,9 @@ void Handler::keepalive_tick() {
   ChaincodeMessage keepalive;
   keepalive.type = MessageType::KEEPALIVE;
   serial_send_async(keepalive);
-  keepalive_timer_ = deps_.sim->after(deps_.config->keepalive, [this] { keepalive_tick(); });
+  keepalive_timer_ = deps_.sim->after(
+      deps_.config->keepalive, [this] { keepalive_tick(); },
+      [&] { return label("keepalive tick"); });
 }
 
 // ProcessStream returns: the RPC finishes (the shim's Recv gets EOF), then the deferred
@@ -583,6 +601,20 @@ void Handler::swallow_stream_end(const std::string& reason) {
 void Handler::close() {
   for (const auto& [key, ctx] : contexts_.all())
     ctx->query_iterators.clear();
+}
+
+std::string Handler::label(std::string_view what) const {
+  std::string l = "peer " + stream_name_ + ' ';
+  l += what;
+  return l;
+}
+
+std::string Handler::label(std::string_view what, const ChaincodeMessage& msg) const {
+  return label(what) + ' ' + label_of(msg);
+}
+
+std::string Handler::label_now(std::string_view what, const ChaincodeMessage& msg) const {
+  return deps_.sim->wants_labels() ? label(what, msg) : std::string();
 }
 
 }  // namespace ccsim::fabric

@@ -70,12 +70,18 @@ void Handler::fsm_process_stream() {
 void Handler::fsm_recv() {
   if (ended_ || !recv_running_ || msg_avail_ || msg_avail_scheduled_ || inbox_.empty()) return;
   msg_avail_scheduled_ = true;
-  deps_.sim->after(deps_.config->processing, [this] {
-    msg_avail_scheduled_ = false;
-    if (ended_) return;
-    msg_avail_ = true;
-    if (loop_select_) loop_select_->ready(kMsgAvailCase);
-  });
+  deps_.sim->after(
+      deps_.config->processing,
+      [this] {
+        msg_avail_scheduled_ = false;
+        if (ended_) return;
+        msg_avail_ = true;
+        if (loop_select_) loop_select_->ready(kMsgAvailCase);
+      },
+      [&] {
+        return inbox_.front().closed ? label("receives the stream's end")
+                                     : label("receives", inbox_.front().msg);
+      });
 }
 
 void Handler::fsm_select() {
@@ -89,9 +95,12 @@ void Handler::fsm_select() {
   if (!next_state_.empty()) loop_select_->ready(kNextStateCase);
   // A fresh time.After on every pass: KEEPALIVE goes out after `keepalive` of idleness (2.6).
   if (deps_.config->keepalive.ns() > 0) {
-    keepalive_timer_ = deps_.sim->after(deps_.config->keepalive, [this] {
-      if (loop_select_) loop_select_->ready(kKeepaliveCase);
-    });
+    keepalive_timer_ = deps_.sim->after(
+        deps_.config->keepalive,
+        [this] {
+          if (loop_select_) loop_select_->ready(kKeepaliveCase);
+        },
+        [&] { return label("keepalive tick"); });
   }
 }
 
@@ -151,7 +160,10 @@ void Handler::fsm_loop_step(std::size_t chosen) {
       NextStateInfo ns = std::move(next_state_.front());
       next_state_.pop_front();
       // The receive completes the hand-off: the blocked sender carries on, concurrently.
-      if (ns.accepted) deps_.sim->spawn(std::move(ns.accepted));
+      if (ns.accepted) {
+        deps_.sim->spawn(std::move(ns.accepted),
+                         [&] { return label("hands over next state", ns.msg); });
+      }
       ns.accepted = nullptr;
       auto info = std::make_shared<const NextStateInfo>(std::move(ns));
       fsm_handle_message(info->msg, [this, info](std::optional<std::string> err) {
@@ -250,7 +262,8 @@ void Handler::fsm_handle_message(const ChaincodeMessage& msg, HandleDone done) {
     case MessageType::DEL_STATE:
     case MessageType::INVOKE_CHAINCODE:
       // after_: enterBusyState, whose work runs in its own goroutine.
-      deps_.sim->spawn([this, msg] { fsm_busy_request(msg); });
+      deps_.sim->spawn([this, msg] { fsm_busy_request(msg); },
+                       [&] { return label("handles", msg); });
       break;
     case MessageType::GET_STATE:
     case MessageType::GET_STATE_BY_RANGE:
@@ -259,7 +272,8 @@ void Handler::fsm_handle_message(const ChaincodeMessage& msg, HandleDone done) {
     case MessageType::QUERY_STATE_NEXT:
     case MessageType::QUERY_STATE_CLOSE:
       // after_: handleXxx, "the defer followed by triggering a go routine dance".
-      deps_.sim->spawn([this, msg] { fsm_query_request(msg); });
+      deps_.sim->spawn([this, msg] { fsm_query_request(msg); },
+                       [&] { return label("handles", msg); });
       break;
     default:
       // ready -> ready with no callback (RESPONSE, INIT, TRANSACTION): a self-transition is
@@ -285,8 +299,9 @@ void Handler::fsm_before_register(const ChaincodeMessage& msg, HandleDone done) 
   ready_notify_ = std::move(took_over);
   // Launch can see the registered handler from here, though REGISTERED is not sent yet: the
   // window of fabric-protocol.md 6.4 #1 lasts `processing` (zero leaves a same-instant tie).
-  deps_.sim->after(deps_.config->processing,
-                   [this, done = std::move(done)] { fsm_finish_register(done); });
+  deps_.sim->after(
+      deps_.config->processing, [this, done = std::move(done)] { fsm_finish_register(done); },
+      [&] { return label("finishes register"); });
 }
 
 void Handler::fsm_finish_register(HandleDone done) {
@@ -321,9 +336,11 @@ void Handler::fsm_notify_during_startup(bool ok) {
   }
   ChaincodeMessage ready;
   ready.type = MessageType::READY;
-  deps_.sim->spawn([this, ready] {  // go triggerNextState(READY, true)
-    fsm_trigger_next_state(NextStateInfo{ready, true, false, nullptr});
-  });
+  deps_.sim->spawn(
+      [this, ready] {  // go triggerNextState(READY, true)
+        fsm_trigger_next_state(NextStateInfo{ready, true, false, nullptr});
+      },
+      [&] { return label("triggers", ready); });
 }
 
 // notify: the message goes to its transaction's responseNotifier (capacity 1), sent while
@@ -542,12 +559,15 @@ void Handler::fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionConte
 // serialSendAsync(msg, errc): a goroutine per send; with errc its result goes back to the
 // loop, whose select returns the error (ending the stream) or carries on.
 void Handler::fsm_send_async(ChaincodeMessage msg, bool report_to_loop) {
-  deps_.sim->spawn([this, msg = std::move(msg), report_to_loop] {
-    std::optional<std::string> err = serial_send(msg);
-    if (!report_to_loop || ended_) return;
-    errc_.push_back(std::move(err));
-    if (loop_select_) loop_select_->ready(kErrcCase);
-  });
+  std::string sends = label_now("sends", msg);  // before `msg` moves into the task
+  deps_.sim->spawn(
+      [this, msg = std::move(msg), report_to_loop] {
+        std::optional<std::string> err = serial_send(msg);
+        if (!report_to_loop || ended_) return;
+        errc_.push_back(std::move(err));
+        if (loop_select_) loop_select_->ready(kErrcCase);
+      },
+      [&] { return std::move(sends); });
 }
 
 // processStream returns: the RPC ends (the shim's Recv gets EOF) and the deferred deregister

@@ -6,19 +6,20 @@ void LaunchState::notify(std::optional<std::string> err) {
   if (notified_) return;
   notified_ = true;
   err_ = std::move(err);
-  std::vector<Waiter> waiters = std::move(waiters_);
+  std::vector<Waiting> waiters = std::move(waiters_);
   waiters_.clear();
-  for (Waiter& w : waiters) {
-    sim_->spawn([w = std::move(w), e = err_] { w(e); });
-  }
+  for (Waiting& w : waiters)
+    wake(std::move(w.waiter), w.who);
 }
 
-void LaunchState::on_done(Waiter waiter) {
-  if (notified_) {
-    sim_->spawn([w = std::move(waiter), e = err_] { w(e); });
-    return;
-  }
-  waiters_.push_back(std::move(waiter));
+void LaunchState::on_done(Waiter waiter, std::string who) {
+  if (notified_) return wake(std::move(waiter), who);
+  waiters_.push_back(Waiting{std::move(waiter), std::move(who)});
+}
+
+void LaunchState::wake(Waiter waiter, const std::string& who) {
+  sim_->spawn([w = std::move(waiter), e = err_] { w(e); },
+              [&] { return who + " sees the launch done"; });
 }
 
 }  // namespace ccsim::fabric

@@ -44,14 +44,19 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
              already_started ? "launch " + ccid + ": waiting for the launch under way"
                              : "launch " + ccid + ": starting");
   if (!already_started) {
-    w.timer = sim_->after(config_->startup_timeout, [this, &w] {
-      trace_event(*sim_, kernel::TraceKind::kTimer, "launcher", "", "", "", "",
-                  "startup timeout " + w.ccid);
-      w.select->ready(kTimeoutCase);
-    });
-    sim_->spawn([this, &w] { start_container(w); });
+    w.timer = sim_->after(
+        config_->startup_timeout,
+        [this, &w] {
+          trace_event(*sim_, kernel::TraceKind::kTimer, "launcher", "", "", "", "",
+                      "startup timeout " + w.ccid);
+          w.select->ready(kTimeoutCase);
+        },
+        [&] { return "launch " + ccid + " for " + txid + " startup timeout"; });
+    sim_->spawn([this, &w] { start_container(w); },
+                [&] { return "launch " + ccid + " for " + txid + " starts the container"; });
   }
-  w.state->on_done([&w](const std::optional<std::string>&) { w.select->ready(kDoneCase); });
+  w.state->on_done([&w](const std::optional<std::string>&) { w.select->ready(kDoneCase); },
+                   "launch " + ccid + " for " + txid);
 }
 
 // The launch goroutine: Build, Start, then Wait for the container to exit. Before 2.0 the

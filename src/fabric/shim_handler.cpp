@@ -78,7 +78,8 @@ void ShimHandler::start() {
   }
   if (!inbox_.empty() && !loop_scheduled_) {
     loop_scheduled_ = true;
-    sim_->after(config_->processing, [this] { loop_step(); });
+    sim_->after(
+        config_->processing, [this] { loop_step(); }, [&] { return label("loop"); });
   }
 }
 
@@ -117,7 +118,8 @@ void ShimHandler::enqueue(Inbound in) {
   }
   if (!loop_scheduled_) {
     loop_scheduled_ = true;
-    sim_->after(config_->processing, [this] { loop_step(); });
+    sim_->after(
+        config_->processing, [this] { loop_step(); }, [&] { return label("loop"); });
   }
 }
 
@@ -146,7 +148,8 @@ void ShimHandler::loop_step() {
   }
   if (!inbox_.empty() && !exited_) {
     loop_scheduled_ = true;
-    sim_->after(config_->processing, [this] { loop_step(); });
+    sim_->after(
+        config_->processing, [this] { loop_step(); }, [&] { return label("loop"); });
   }
 }
 
@@ -197,7 +200,9 @@ void ShimHandler::fsm_chosen(std::size_t chosen) {
   fsm_select_.reset();
   if (chosen == kMsgAvailCase) {
     recv_pending_ = false;
-    sim_->after(config_->processing, [this] { fsm_handle_inbound(); });
+    sim_->after(
+        config_->processing, [this] { fsm_handle_inbound(); },
+        [&] { return label("handles inbound"); });
     return;
   }
   // Every other iteration ends at the loop's top, which clears the err variable it shares
@@ -217,13 +222,16 @@ void ShimHandler::fsm_chosen(std::size_t chosen) {
   // The shim's own result passes through the FSM (COMPLETED/ERROR ready -> ready), then
   // serialSendAsync(in, errc).
   if (auto err = handle_message_fsm(own)) return reject(own, *err);
-  sim_->spawn([this, msg = std::move(own)] {
-    if (exited_) return;
-    std::optional<std::string> err = serial_send(msg);
-    if (exited_) return;
-    send_results_.push_back(std::move(err));
-    if (fsm_select_ && send_results_.size() == 1) fsm_select_->ready(kErrcCase);
-  });
+  std::string sends = label_now("sends", own);  // before `own` moves into the task
+  sim_->spawn(
+      [this, msg = std::move(own)] {
+        if (exited_) return;
+        std::optional<std::string> err = serial_send(msg);
+        if (exited_) return;
+        send_results_.push_back(std::move(err));
+        if (fsm_select_ && send_results_.size() == 1) fsm_select_->ready(kErrcCase);
+      },
+      [&] { return std::move(sends); });
   fsm_wait();
 }
 
@@ -371,7 +379,8 @@ bool ShimHandler::send_channel(const ChaincodeMessage& msg) {
   std::shared_ptr<Invocation> waiting = std::move(it->second);
   // deleteResponseChannel runs when the stub call returns; the goroutine resumes as a task.
   response_channels_.erase(it);
-  sim_->spawn([this, waiting, reply = msg] { on_reply(waiting, reply); });
+  sim_->spawn([this, waiting, reply = msg] { on_reply(waiting, reply); },
+              [&] { return label("gets the reply", msg); });
   return true;
 }
 
@@ -400,7 +409,7 @@ void ShimHandler::start_invocation(const ChaincodeMessage& msg) {
     if (it != chaincode_->functions.end()) inv->function = &it->second;
   }
   // go handleStubInteraction(...) / handleInit / handleTransaction
-  sim_->spawn([this, inv] { run(inv); });
+  sim_->spawn([this, inv] { run(inv); }, [&] { return label("runs", inv->request); });
 }
 
 void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
@@ -474,7 +483,8 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
         inv->event = ChaincodeEvent{step.key, step.value};
         break;
       case Step::Op::kSleep:
-        sim_->after(step.duration, [this, inv] { run(inv); });
+        sim_->after(
+            step.duration, [this, inv] { run(inv); }, [&] { return label("wakes", inv->request); });
         return;
       case Step::Op::kReturn:
         return finish(inv, step.response);
@@ -520,14 +530,17 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
     return;
   }
   response_channels_[key] = inv;
-  sim_->spawn([this, inv, key, request = std::move(request)] {
-    if (exited_) return;
-    std::optional<std::string> err = serial_send(request);
-    if (!err || exited_) return;
-    auto it = response_channels_.find(key);
-    if (it != response_channels_.end() && it->second == inv) response_channels_.erase(it);
-    fail(inv, stub_call_error(request, *err, /*channel_error=*/false));
-  });
+  std::string sends = label_now("sends", request);  // before `request` moves into the task
+  sim_->spawn(
+      [this, inv, key, request = std::move(request)] {
+        if (exited_) return;
+        std::optional<std::string> err = serial_send(request);
+        if (!err || exited_) return;
+        auto it = response_channels_.find(key);
+        if (it != response_channels_.end() && it->second == inv) response_channels_.erase(it);
+        fail(inv, stub_call_error(request, *err, /*channel_error=*/false));
+      },
+      [&] { return std::move(sends); });
 }
 
 // The text a stub call returns when its request cannot go out (3.1). S-go: "[%s] error sending
@@ -714,11 +727,28 @@ std::optional<std::string> ShimHandler::serial_send(const ChaincodeMessage& msg)
 // serialSendAsync(msg, errc): a goroutine per send; with an errc a failure reaches the loop
 // and ends it with "error sending: %s", with a nil errc it is dropped.
 void ShimHandler::serial_send_async(ChaincodeMessage msg, OnSendError on_error) {
-  sim_->spawn([this, msg = std::move(msg), on_error] {
-    if (exited_) return;
-    std::optional<std::string> err = serial_send(msg);
-    if (err && on_error == OnSendError::kEndLoop) exit("error sending: " + *err);
-  });
+  std::string sends = label_now("sends", msg);  // before `msg` moves into the task
+  sim_->spawn(
+      [this, msg = std::move(msg), on_error] {
+        if (exited_) return;
+        std::optional<std::string> err = serial_send(msg);
+        if (err && on_error == OnSendError::kEndLoop) exit("error sending: " + *err);
+      },
+      [&] { return std::move(sends); });
+}
+
+std::string ShimHandler::label(std::string_view what) const {
+  std::string l = "shim " + stream_name_ + ' ';
+  l += what;
+  return l;
+}
+
+std::string ShimHandler::label(std::string_view what, const ChaincodeMessage& msg) const {
+  return label(what) + ' ' + label_of(msg);
+}
+
+std::string ShimHandler::label_now(std::string_view what, const ChaincodeMessage& msg) const {
+  return sim_->wants_labels() ? label(what, msg) : std::string();
 }
 
 // chatWithPeer returned: trace it, half-close (the client's deferred CloseSend), and let

@@ -64,11 +64,17 @@ std::uint64_t Decisions::choose(DecisionKind kind, std::string_view key, std::ui
   return value;
 }
 
-std::uint64_t Decisions::choose_tie(Time at, std::span<const TieCandidate> candidates) {
+std::uint64_t Decisions::choose_tie(std::span<const TieCandidate> candidates) {
   const std::uint64_t range = candidates.size();
   if (range <= 1) return 0;
   std::string key;
-  if (wants_keys_) key = "tie at " + format_time(at);
+  if (wants_keys_) {
+    key = "tie";
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      key += i == 0 ? " " : " | ";
+      key += candidates[i].label.empty() ? std::string_view("(unlabelled)") : candidates[i].label;
+    }
+  }
   std::uint64_t value = source_->choose_tie(key, candidates);
   if (value >= range) value = range - 1;
   if (keep_log_) record(DecisionKind::kTie, key, range, value);

@@ -26,31 +26,31 @@ EventQueue::EventQueue() {
   done_.reserve(1024);
 }
 
-std::uint32_t EventQueue::take_slot(Callback fn, Time due, std::uint64_t chain) {
+std::uint32_t EventQueue::take_slot(Callback fn, Time due, std::uint64_t chain, std::string label) {
   std::uint32_t slot = 0;
   if (free_slots_.empty()) {
     slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.push_back(Slot{std::move(fn), due, chain});
+    slots_.push_back(Slot{std::move(fn), due, chain, std::move(label)});
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
-    slots_[slot] = Slot{std::move(fn), due, chain};
+    slots_[slot] = Slot{std::move(fn), due, chain, std::move(label)};
   }
   return slot;
 }
 
 EventQueue::Entry EventQueue::release(const Key& key) {
   Slot& s = slots_[key.slot];
-  Entry e{key.time, key.seq, std::move(s.fn), s.due, s.chain};
+  Entry e{key.time, key.seq, std::move(s.fn), s.due, s.chain, std::move(s.label)};
   s.fn.reset();
   free_slots_.push_back(key.slot);
   return e;
 }
 
-EventId EventQueue::push(Time time, Callback fn, std::uint64_t chain) {
+EventId EventQueue::push(Time time, Callback fn, std::uint64_t chain, std::string label) {
   const std::uint64_t seq = next_seq_++;
   done_.push_back(false);
-  heap_.push_back(Key{time, seq, take_slot(std::move(fn), time, chain)});
+  heap_.push_back(Key{time, seq, take_slot(std::move(fn), time, chain, std::move(label))});
   std::push_heap(heap_.begin(), heap_.end(), later<Key>);
   return EventId{seq};
 }
@@ -115,7 +115,8 @@ EventQueue::Entry EventQueue::pop_window(Duration window, std::vector<Entry>& ot
 void EventQueue::restore(Entry entry) {
   done_[entry.seq] = false;
   heap_.push_back(
-      Key{entry.time, entry.seq, take_slot(std::move(entry.fn), entry.due, entry.chain)});
+      Key{entry.time, entry.seq,
+          take_slot(std::move(entry.fn), entry.due, entry.chain, std::move(entry.label))});
   std::push_heap(heap_.begin(), heap_.end(), later<Key>);
 }
 

@@ -5,7 +5,9 @@ namespace ccsim::kernel {
 void Select::ready(std::size_t case_index) {
   if (resolved_) return;
   ready_.at(case_index) = true;
-  if (!resolution_.valid()) resolution_ = sim_->spawn([this] { resolve(); });
+  if (!resolution_.valid()) {
+    resolution_ = sim_->spawn([this] { resolve(); }, [this] { return "select " + key_; });
+  }
 }
 
 void Select::resolve() {

@@ -20,17 +20,9 @@ const char* to_string(StopReason reason) {
   return "?";
 }
 
-EventId Simulation::schedule(Time t, Callback fn, std::uint64_t chain) {
+EventId Simulation::schedule(Time t, Callback fn, std::uint64_t chain, std::string label) {
   CCSIM_CHECK_AT(now_, t >= now_, "an event was scheduled in the past");
-  return queue_.push(t, std::move(fn), chain);
-}
-
-EventId Simulation::at(Time t, Callback fn) {
-  return schedule(t, std::move(fn), running_chain_ != 0 ? running_chain_ : next_chain_++);
-}
-
-EventId Simulation::spawn(Callback fn) {
-  return schedule(now_, std::move(fn), next_chain_++);
+  return queue_.push(t, std::move(fn), chain, std::move(label));
 }
 
 EventQueue::Entry Simulation::take_next() {
@@ -38,10 +30,10 @@ EventQueue::Entry Simulation::take_next() {
   EventQueue::Entry first = queue_.pop_window(decisions_->tie_window(), window_);
   if (window_.empty()) return first;
   candidates_.clear();
-  candidates_.push_back(TieCandidate{first.time, first.chain});
+  candidates_.push_back(TieCandidate{first.time, first.chain, first.label});
   for (const EventQueue::Entry& e : window_)
-    candidates_.push_back(TieCandidate{e.time, e.chain});
-  const std::uint64_t pick = decisions_->choose_tie(first.time, candidates_);
+    candidates_.push_back(TieCandidate{e.time, e.chain, e.label});
+  const std::uint64_t pick = decisions_->choose_tie(candidates_);
   if (pick == 0) {
     for (EventQueue::Entry& e : window_)
       queue_.restore(std::move(e));

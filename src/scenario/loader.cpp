@@ -327,7 +327,7 @@ void check_call_depth(const Node& chaincodes, const Scenario& s) {
 
 // "replay": {"tie_window": duration, "decisions": [{"key", "value", "occurrence"?, "range"?}]}.
 // The kind is the key's first word, as Decisions spells keys ("latency ...", "select ...",
-// "tie at ...").
+// "tie ...").
 ReplaySpec read_replay(const Node& n) {
   n.require_keys({"tie_window", "decisions"});
   ReplaySpec spec;

@@ -50,7 +50,9 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     fabric::Peer peer(sim, scenario.profile, scenario.config, scenario.network, scenario.chaincodes,
                       scenario.faults, options.mutation);
     for (const ScheduledProposal& sp : scenario.proposals) {
-      sim.at(sp.at, [&peer, &sp] { peer.submit(sp.proposal); });
+      sim.at(
+          sp.at, [&peer, &sp] { peer.submit(sp.proposal); },
+          [&sp] { return "proposal " + sp.proposal.txid; });
     }
     result.stop = sim.run(scenario.limits);
     result.end_time = sim.now();

@@ -376,12 +376,14 @@ TEST_CASE("Simulation::spawn runs at the current instant after events already du
 }
 
 TEST_CASE("A recorded tie decision makes the second of two same-instant events run first") {
-  // Decisions names the tie "tie at <format_time(t)>".
-  const std::vector<Decision> recorded{Decision{DecisionKind::kTie, "tie at 0.000000005s", 2, 1}};
+  // Decisions names the tie by its candidates' labels, earliest scheduled first.
+  const std::vector<Decision> recorded{Decision{DecisionKind::kTie, "tie first | second", 2, 1}};
   ReplayWorld w(recorded, /*explores_ties=*/true);
   std::vector<std::string> ran;
-  w.sim.at(ns(5), [&] { ran.push_back("first-scheduled"); });
-  w.sim.at(ns(5), [&] { ran.push_back("second-scheduled"); });
+  w.sim.at(
+      ns(5), [&] { ran.push_back("first-scheduled"); }, [] { return "first"; });
+  w.sim.at(
+      ns(5), [&] { ran.push_back("second-scheduled"); }, [] { return "second"; });
 
   CHECK(w.sim.run() == StopReason::kDrained);
   CHECK(ran == std::vector<std::string>{"second-scheduled", "first-scheduled"});
@@ -398,11 +400,72 @@ TEST_CASE("Exploring ties without a recorded answer keeps scheduling order and l
   CHECK(w.sim.run() == StopReason::kDrained);
   CHECK(ran == std::vector<std::string>{"first-scheduled", "second-scheduled"});
   REQUIRE(w.decisions.log().size() == 1);
-  CHECK(w.decisions.log()[0] == Decision{DecisionKind::kTie, "tie at 0.000000005s", 2, 0});
+  CHECK(w.decisions.log()[0] ==
+        Decision{DecisionKind::kTie, "tie (unlabelled) | (unlabelled)", 2, 0});
+}
+
+TEST_CASE("A tie decision is keyed by what its events are, not by when they are due") {
+  // The same two events tied at another instant, scheduled in the same order: the recorded
+  // answer still applies (a repro survives a change that shifts every time).
+  const std::vector<Decision> recorded{
+      Decision{DecisionKind::kTie, "tie deliver REGISTER | keepalive tick", 2, 1}};
+  for (const std::int64_t due : {5, 7000}) {
+    ReplayWorld w(recorded, /*explores_ties=*/true);
+    std::vector<std::string> ran;
+    w.sim.at(
+        ns(due), [&] { ran.push_back("register"); }, [] { return "deliver REGISTER"; });
+    w.sim.at(
+        ns(due), [&] { ran.push_back("keepalive"); }, [] { return "keepalive tick"; });
+    CHECK(w.sim.run() == StopReason::kDrained);
+    CHECK(ran == std::vector<std::string>{"keepalive", "register"});
+  }
+  // Scheduled the other way round, the candidates read differently: not this decision, so
+  // the fixed rule (earliest scheduled) applies rather than a value meant for another event.
+  ReplayWorld w(recorded, /*explores_ties=*/true);
+  std::vector<std::string> ran;
+  w.sim.at(
+      ns(5), [&] { ran.push_back("keepalive"); }, [] { return "keepalive tick"; });
+  w.sim.at(
+      ns(5), [&] { ran.push_back("register"); }, [] { return "deliver REGISTER"; });
+  CHECK(w.sim.run() == StopReason::kDrained);
+  CHECK(ran == std::vector<std::string>{"keepalive", "register"});
+  REQUIRE(w.decisions.log().size() == 1);
+  CHECK(w.decisions.log()[0].key == "tie keepalive tick | deliver REGISTER");
+}
+
+TEST_CASE("Labels are built only when a tie decision could be named by them") {
+  int built = 0;
+  auto label = [&built] {
+    ++built;
+    return std::string("x");
+  };
+  {
+    ReplayWorld w({}, /*explores_ties=*/false);  // ties not explored: never named
+    CHECK_FALSE(w.sim.wants_labels());
+    w.sim.at(
+        ns(1), [] {}, label);
+    w.sim.spawn([] {}, label);
+    w.sim.after(
+        Duration::nanoseconds(2), [] {}, label);
+    CHECK(w.sim.run() == StopReason::kDrained);
+  }
+  CHECK(built == 0);
+  {
+    ReplayWorld w({}, /*explores_ties=*/true);
+    CHECK(w.sim.wants_labels());
+    w.sim.at(
+        ns(1), [] {}, label);
+    w.sim.spawn([] {}, label);
+    w.sim.after(
+        Duration::nanoseconds(2), [] {}, label);
+    CHECK(w.sim.run() == StopReason::kDrained);
+  }
+  CHECK(built == 3);
 }
 
 TEST_CASE("A source that does not explore ties is never asked about them") {
-  const std::vector<Decision> recorded{Decision{DecisionKind::kTie, "tie at 0.000000005s", 2, 1}};
+  const std::vector<Decision> recorded{
+      Decision{DecisionKind::kTie, "tie (unlabelled) | (unlabelled)", 2, 1}};
   ReplayWorld w(recorded, /*explores_ties=*/false);
   std::vector<std::string> ran;
   w.sim.at(ns(5), [&] { ran.push_back("first-scheduled"); });
@@ -414,17 +477,22 @@ TEST_CASE("A source that does not explore ties is never asked about them") {
 }
 
 TEST_CASE("With ties explored, the chosen event can cancel the events it was tied with") {
-  const std::vector<Decision> recorded{Decision{DecisionKind::kTie, "tie at 0.000000009s", 3, 2}};
+  const std::vector<Decision> recorded{Decision{DecisionKind::kTie, "tie a | b | c", 3, 2}};
   ReplayWorld w(recorded, /*explores_ties=*/true);
   std::vector<std::string> ran;
   EventId a;
   EventId b;
-  a = w.sim.at(ns(9), [&] { ran.push_back("a"); });
-  b = w.sim.at(ns(9), [&] { ran.push_back("b"); });
-  w.sim.at(ns(9), [&] {
-    ran.push_back("c");
-    w.sim.cancel(a);
-  });
+  a = w.sim.at(
+      ns(9), [&] { ran.push_back("a"); }, [] { return "a"; });
+  b = w.sim.at(
+      ns(9), [&] { ran.push_back("b"); }, [] { return "b"; });
+  w.sim.at(
+      ns(9),
+      [&] {
+        ran.push_back("c");
+        w.sim.cancel(a);
+      },
+      [] { return "c"; });
 
   CHECK(w.sim.run() == StopReason::kDrained);
   CHECK(ran == std::vector<std::string>{"c", "b"});

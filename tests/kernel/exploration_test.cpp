@@ -72,7 +72,7 @@ TEST_CASE("A tie window lets a later event run first and holds the earlier one u
   CHECK(ran.names == std::vector<std::string>{"b", "a", "c"});
   CHECK(ran.at == std::vector<std::int64_t>{14, 14, 30});
   REQUIRE(decisions.log().size() == 1);
-  CHECK(decisions.log()[0].key == "tie at 0.000000010s");
+  CHECK(decisions.log()[0].key == "tie (unlabelled) | (unlabelled)");
   CHECK(decisions.log()[0].range == 2);
   CHECK(decisions.log()[0].value == 1);
 }

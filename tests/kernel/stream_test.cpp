@@ -527,3 +527,44 @@ TEST_CASE("The close observer hears every close_send, even one that changes noth
   CHECK(a.closes[1].error == "gone");
   CHECK_FALSE(stream.can_send(End::kA));
 }
+
+TEST_CASE("A stream labels its arrivals, EOF and break by direction and message") {
+  TieWorld w;  // ties explored (the last candidate first) and keys logged: labels are built
+  IntStream stream(w.sim, [](End, const int&) { return Duration(); });
+  stream.set_labels("peer->cc", "cc->peer",
+                    [](const int& msg) { return "M" + std::to_string(msg); });
+  Recorder a(w.sim);
+  Recorder b(w.sim);
+  stream.attach(End::kA, &a);
+  stream.attach(End::kB, &b);
+  REQUIRE_FALSE(stream.send(End::kA, 1));
+  REQUIRE_FALSE(stream.send(End::kB, 2));
+  stream.close_send(End::kA);
+  w.sim.at(
+      Time(), [] {}, [] { return "timer"; });
+  CHECK(w.sim.run() == StopReason::kDrained);
+  std::vector<std::string> keys;
+  for (const Decision& d : w.decisions.log())
+    keys.push_back(d.key);
+  CHECK(keys == std::vector<std::string>{"tie peer->cc M1 | cc->peer M2 | peer->cc EOF | timer",
+                                         "tie peer->cc M1 | cc->peer M2 | peer->cc EOF",
+                                         "tie peer->cc M1 | cc->peer M2"});
+  // An arrival delivers its direction's oldest message: running "peer->cc EOF" first
+  // delivered M1, and EOF still came after it.
+  CHECK(b.values == std::vector<int>{1});
+  REQUIRE(b.closes.size() == 1);
+  CHECK(b.messages_before_close == std::vector<std::size_t>{1});
+
+  TieWorld broken;
+  IntStream s2(broken.sim, [](End, const int&) { return Duration(); });
+  s2.set_labels("peer->cc", "cc->peer", [](const int& msg) { return std::to_string(msg); });
+  Recorder a2(broken.sim);
+  Recorder b2(broken.sim);
+  s2.attach(End::kA, &a2);
+  s2.attach(End::kB, &b2);
+  s2.abort("gone");
+  CHECK(broken.sim.run() == StopReason::kDrained);
+  REQUIRE(broken.decisions.log().size() == 1);
+  // Each end's error is named by the direction it stops receiving.
+  CHECK(broken.decisions.log()[0].key == "tie cc->peer broken | peer->cc broken");
+}

@@ -124,6 +124,9 @@ struct ChaincodeMessage {
 /// decorations (1.2+) and is_init (2.0) of ChaincodeInput.
 std::size_t payload_size(const ChaincodeMessage& msg, bool v1_0_payloads = false);
 
+/// How a message is named in event labels and decision keys: "TRANSACTION tx1", "KEEPALIVE".
+std::string label_of(const ChaincodeMessage& msg);
+
 /// shorttxid: the first 8 characters, as Fabric's logs and some of its error texts use.
 inline std::string short_txid(std::string_view txid) {
   return std::string(txid.substr(0, 8));

@@ -30,6 +30,8 @@ class FaultInjector {
 
   void on_message(const std::string& chaincode, Side from, const ChaincodeMessage& msg);
   void fire(std::size_t index);
+  // "fault 2 terminate_stream mycc": the label of the event that fires faults_[index].
+  std::string fault_label(std::size_t index) const;
   void note(const Fault& fault, std::string detail);
   /// The fault's chaincode stream, or nullptr after noting that there is none.
   ChaincodeStream* target_stream(const Fault& fault);

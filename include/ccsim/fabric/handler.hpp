@@ -107,6 +107,11 @@ class Handler final : public ChaincodeStream::Receiver {
   void on_closed(const kernel::StreamClosed& closed) override;
 
  private:
+  // Event labels (kernel::Simulation): "peer <chaincode> <what>[ <message>]". label_now builds
+  // one at once, and only if the run wants labels, for a message about to move into an event.
+  std::string label(std::string_view what) const;
+  std::string label(std::string_view what, const ChaincodeMessage& msg) const;
+  std::string label_now(std::string_view what, const ChaincodeMessage& msg) const;
   struct Inbound {
     bool closed = false;
     ChaincodeMessage msg;

@@ -22,14 +22,21 @@ class LaunchState {
   void notify(std::optional<std::string> err);
   bool notified() const { return notified_; }
   const std::optional<std::string>& err() const { return err_; }
-  /// Like waiting on Done(): the waiter runs as its own task once notified.
-  void on_done(Waiter waiter);
+  /// Like waiting on Done(): the waiter runs as its own task once notified. `who` names the
+  /// waiter in that task's label ("launch mycc:1.0 for tx1").
+  void on_done(Waiter waiter, std::string who);
 
  private:
   kernel::Simulation* sim_;
   bool notified_ = false;
   std::optional<std::string> err_;
-  std::vector<Waiter> waiters_;
+  struct Waiting {
+    Waiter waiter;
+    std::string who;
+  };
+  void wake(Waiter waiter, const std::string& who);
+
+  std::vector<Waiting> waiters_;
 };
 
 }  // namespace ccsim::fabric

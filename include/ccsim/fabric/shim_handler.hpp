@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "ccsim/fabric/chaincode_definition.hpp"
 #include "ccsim/fabric/chaincode_message.hpp"
@@ -132,6 +133,11 @@ class ShimHandler final : public ChaincodeStream::Receiver {
 
   std::optional<std::string> serial_send(const ChaincodeMessage& msg);
   void serial_send_async(ChaincodeMessage msg, OnSendError on_error);
+  // Event labels (kernel::Simulation): "shim <chaincode> <what>[ <message>]". label_now builds
+  // one at once, and only if the run wants labels, for a message about to move into an event.
+  std::string label(std::string_view what) const;
+  std::string label(std::string_view what, const ChaincodeMessage& msg) const;
+  std::string label_now(std::string_view what, const ChaincodeMessage& msg) const;
   void exit(const std::string& reason);
   void set_state(State next);
 

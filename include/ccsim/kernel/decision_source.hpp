@@ -40,8 +40,9 @@ struct Decision {
 
 /// One of the events a tie decision chooses between, in (time, sequence) order.
 struct TieCandidate {
-  Time due;             // when it is due (an event held back by a tie window keeps its place)
-  std::uint64_t chain;  // its task chain: the goroutine that scheduled it (Simulation::spawn)
+  Time due;                // when it is due (an event held back by a tie window keeps its place)
+  std::uint64_t chain;     // its task chain: the goroutine that scheduled it (Simulation::spawn)
+  std::string_view label;  // what it is (Simulation's event labels); empty if not built
 };
 
 /// Answers decisions. `range` is always >= 2: single-option sites are not asked.
@@ -108,9 +109,10 @@ class Decisions {
 
   /// A value in [0, range). A range of 0 or 1 has one answer and is neither asked nor logged.
   std::uint64_t choose(DecisionKind kind, std::string_view key, std::uint64_t range);
-  /// Which of `candidates` (at least two, earliest first) runs first; `at` is the earliest's
-  /// due time. Keyed "tie at <time>".
-  std::uint64_t choose_tie(Time at, std::span<const TieCandidate> candidates);
+  /// Which of `candidates` (at least two, earliest first) runs first. Keyed by what the
+  /// candidates are, in that order: "tie <label> | <label> ...", so the answer (an index)
+  /// means the same event wherever the key matches.
+  std::uint64_t choose_tie(std::span<const TieCandidate> candidates);
 
   bool explores_ties() const { return source_->explores_ties(); }
   Duration tie_window() const { return source_->tie_window(); }

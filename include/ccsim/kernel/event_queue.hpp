@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "ccsim/kernel/callback.hpp"
@@ -28,11 +29,12 @@ class EventQueue {
     Callback fn;
     Time due;             // when it was scheduled to run
     std::uint64_t chain;  // the task chain it belongs to (see Simulation::spawn)
+    std::string label;    // what it is, for tie decisions (see Simulation); may be empty
   };
 
   EventQueue();
 
-  EventId push(Time time, Callback fn, std::uint64_t chain = 0);
+  EventId push(Time time, Callback fn, std::uint64_t chain = 0, std::string label = {});
   /// Cancels a pending event. Cancelling one that already ran or was cancelled is a no-op.
   void cancel(EventId id);
   bool is_pending(EventId id) const;
@@ -68,9 +70,10 @@ class EventQueue {
     Callback fn;
     Time due;
     std::uint64_t chain = 0;
+    std::string label;
   };
 
-  std::uint32_t take_slot(Callback fn, Time due, std::uint64_t chain);
+  std::uint32_t take_slot(Callback fn, Time due, std::uint64_t chain, std::string label);
   Entry release(const Key& key);
 
   std::vector<Key> heap_;

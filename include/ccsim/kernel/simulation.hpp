@@ -3,8 +3,14 @@
 //
 // Ordering guarantee: events run in (time, sequence) order, where the sequence is taken at
 // scheduling. If the decision source explores ties, the event to run among those due at the
-// same instant (or within the source's tie window) is a decision ("tie at T"); otherwise the
-// earliest scheduled runs.
+// same instant (or within the source's tie window) is a decision; otherwise the earliest
+// scheduled runs.
+//
+// Labels: an event may say what it is ("peer->mycc TRANSACTION tx1", "peer mycc loop").
+// A tie decision is keyed by the labels of the events it chooses between, not by the instant
+// or by sequence numbers, so a recorded decision keeps its meaning when an unrelated change
+// shifts times or the order of scheduling. Labels are built only when a tie decision could be
+// named by them (wants_labels()): the label argument is a function, called only then.
 //
 // Task chains: every event belongs to a chain, for strategies that order goroutines (PCT).
 // spawn() starts a new chain; at() and after() continue the chain of the event that calls
@@ -13,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "ccsim/kernel/decision_source.hpp"
@@ -40,7 +47,10 @@ const char* to_string(StopReason reason);
 
 class Simulation {
  public:
-  Simulation(Decisions& decisions, Trace& trace) : decisions_(&decisions), trace_(&trace) {}
+  Simulation(Decisions& decisions, Trace& trace)
+      : decisions_(&decisions),
+        trace_(&trace),
+        wants_labels_(decisions.explores_ties() && decisions.wants_keys()) {}
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
@@ -48,13 +58,31 @@ class Simulation {
   Decisions& decisions() { return *decisions_; }
   Trace& trace() { return *trace_; }
 
+  /// Something that makes an event's label: called only when wants_labels().
+  template <class F>
+  static constexpr bool kIsLabel = std::is_invocable_r_v<std::string, F&>;
+
   /// Schedules fn at an absolute instant, which must not be in the past.
-  EventId at(Time t, Callback fn);
+  EventId at(Time t, Callback fn) { return schedule(t, std::move(fn), continuing_chain(), {}); }
+  template <class MakeLabel>
+  requires kIsLabel<MakeLabel> EventId at(Time t, Callback fn, MakeLabel&& label) {
+    return schedule(t, std::move(fn), continuing_chain(), make_label(label));
+  }
   /// Schedules fn after a non-negative delay.
   EventId after(Duration d, Callback fn) { return at(now_ + d, std::move(fn)); }
+  template <class MakeLabel>
+  requires kIsLabel<MakeLabel> EventId after(Duration d, Callback fn, MakeLabel&& label) {
+    return at(now_ + d, std::move(fn), label);
+  }
   /// A goroutine: fn runs as its own task at the current instant, after everything already
   /// due now. Its place among same-instant tasks is a tie decision when ties are explored.
-  EventId spawn(Callback fn);
+  EventId spawn(Callback fn) { return schedule(now_, std::move(fn), next_chain_++, {}); }
+  template <class MakeLabel>
+  requires kIsLabel<MakeLabel> EventId spawn(Callback fn, MakeLabel&& label) {
+    return schedule(now_, std::move(fn), next_chain_++, make_label(label));
+  }
+  /// Whether labels are built: only when ties are explored and their keys are read or logged.
+  bool wants_labels() const { return wants_labels_; }
   void cancel(EventId id) { queue_.cancel(id); }
   bool is_pending(EventId id) const { return queue_.is_pending(id); }
 
@@ -68,10 +96,17 @@ class Simulation {
 
  private:
   EventQueue::Entry take_next();
-  EventId schedule(Time t, Callback fn, std::uint64_t chain);
+  EventId schedule(Time t, Callback fn, std::uint64_t chain, std::string label);
+  // at() and after() continue the running event's chain; outside any event, a new one.
+  std::uint64_t continuing_chain() { return running_chain_ != 0 ? running_chain_ : next_chain_++; }
+  template <class MakeLabel>
+  std::string make_label(MakeLabel& label) const {
+    return wants_labels_ ? std::string(label()) : std::string();
+  }
 
   Decisions* decisions_;
   Trace* trace_;
+  bool wants_labels_;
   EventQueue queue_;
   Time now_ = Time::zero();
   std::uint64_t events_run_ = 0;

@@ -14,6 +14,10 @@
 // error) sets a close error: the other end then receives that error, in order, where it would
 // have received EOF.
 //
+// Labels: each arrival is an event labelled "<direction> <message>" ("peer->mycc TRANSACTION
+// tx1", "peer->mycc EOF"), an abort's error "<direction> broken", so that a tie decision
+// between arrivals names them (Simulation). set_labels names the directions and messages.
+//
 // Instrumentation (fault injection): an observer sees every message the stream accepts, and
 // fail_next_send makes one end's next send fail without delivering the message. A close
 // observer hears every close_send call: how an end says it is done with the stream.
@@ -60,6 +64,8 @@ class Stream {
   /// Called synchronously whenever an end calls close_send, even when the call changes
   /// nothing (already half-closed, aborted). It may abort the stream but must not send on it.
   using CloseObserver = std::function<void(End from)>;
+  /// How a message reads in an event label ("TRANSACTION tx1").
+  using Describe = std::function<std::string(const Message& msg)>;
 
   Stream(Simulation& sim, LatencyFn latency, bool fifo = true)
       : sim_(&sim), latency_(std::move(latency)), fifo_(fifo) {}
@@ -67,6 +73,14 @@ class Stream {
   Stream& operator=(const Stream&) = delete;
 
   void attach(End end, Receiver* receiver) { end_state(end).receiver = receiver; }
+
+  /// Names what this stream schedules: `from_a` and `from_b` the two directions ("peer->mycc"
+  /// for what A sends), `describe` a message. Until called: "A->B", "B->A" and "message".
+  void set_labels(std::string from_a, std::string from_b, Describe describe) {
+    end_state(End::kA).direction = std::move(from_a);
+    end_state(End::kB).direction = std::move(from_b);
+    describe_ = std::move(describe);
+  }
 
   /// Replaces the observer (an empty function removes it).
   void set_observer(Observer observer) { observer_ = std::move(observer); }
@@ -99,15 +113,21 @@ class Stream {
       observer_(from, msg);
       if (aborted_) return std::nullopt;  // accepted, then lost with the stream
     }
+    std::string label = sim_->wants_labels() ? message_label(from, msg) : std::string();
+    auto take_label = [&label] { return std::move(label); };
     if (!fifo_) {
-      sim_->at(when, [this, from, m = std::move(msg)]() mutable {
-        if (aborted_) return;
-        if (Receiver* r = end_state(other(from)).receiver) r->on_message(std::move(m));
-      });
+      sim_->at(
+          when,
+          [this, from, m = std::move(msg)]() mutable {
+            if (aborted_) return;
+            if (Receiver* r = end_state(other(from)).receiver) r->on_message(std::move(m));
+          },
+          take_label);
       return std::nullopt;
     }
     sender.in_flight.emplace_back(false, std::move(msg));
-    sim_->at(when, [this, from] { deliver_next(from); });
+    sim_->at(
+        when, [this, from] { deliver_next(from); }, take_label);
     return std::nullopt;
   }
 
@@ -121,7 +141,8 @@ class Stream {
     Time when = arrival(sender, latency);
     if (when < sender.last_arrival) when = sender.last_arrival;
     sender.in_flight.emplace_back(true, Message{});
-    sim_->at(when, [this, from] { deliver_next(from); });
+    sim_->at(
+        when, [this, from] { deliver_next(from); }, [&] { return sender.direction + " EOF"; });
   }
 
   /// Breaks the stream: pending messages are lost; both ends get `reason` now.
@@ -133,7 +154,11 @@ class Stream {
       end_state(e).in_flight.clear();
       Receiver* r = end_state(e).receiver;
       if (r == nullptr) continue;
-      sim_->spawn([r, reason] { r->on_closed(StreamClosed{false, reason}); });
+      sim_->spawn(
+          [r, reason] {
+            r->on_closed(StreamClosed{false, reason});
+          },
+          [&] { return end_state(other(e)).direction + " broken"; });
     }
   }
 
@@ -173,6 +198,8 @@ class Stream {
     std::size_t head_ = 0;
   };
   struct EndState {
+    explicit EndState(End e) : direction(e == End::kA ? "A->B" : "B->A") {}
+    std::string direction;         // what this end sends, in event labels
     Receiver* receiver = nullptr;  // gets what the other end sends
     bool send_closed = false;      // this end half-closed its sending direction
     Time last_arrival;             // latest arrival of what this end sent
@@ -185,6 +212,13 @@ class Stream {
 
   EndState& end_state(End e) { return ends_[static_cast<int>(e)]; }
   const EndState& end_state(End e) const { return ends_[static_cast<int>(e)]; }
+
+  std::string message_label(End from, const Message& msg) const {
+    std::string label = end_state(from).direction;
+    label += ' ';
+    label += describe_ ? describe_(msg) : std::string("message");
+    return label;
+  }
 
   Time arrival(EndState& sender, Duration latency) {
     Time when = sim_->now() + latency;
@@ -219,10 +253,11 @@ class Stream {
   LatencyFn latency_;
   Observer observer_;
   CloseObserver close_observer_;
+  Describe describe_;
   bool fifo_;
   bool aborted_ = false;
   std::string abort_reason_;
-  EndState ends_[2];
+  EndState ends_[2] = {EndState(End::kA), EndState(End::kB)};
 };
 
 }  // namespace ccsim::kernel
