@@ -12,7 +12,7 @@ class ContainerRuntime::ShimTap final : public ChaincodeStream::Receiver {
   ShimTap(ContainerRuntime& runtime, Process& process, ShimHandler& shim)
       : runtime_(&runtime), process_(&process), shim_(&shim) {}
 
-  void on_message(ChaincodeMessage msg) override {
+  void on_message(MessagePtr msg) override {
     shim_->on_message(std::move(msg));
     runtime_->shim_message(*process_);
   }
@@ -263,21 +263,22 @@ ChaincodeStream& ContainerRuntime::open_stream(Process& p) {
   const DelayModel* delays = delays_;
   auto stream = std::make_unique<ChaincodeStream>(
       *sim_,
-      [sim, delays, name](kernel::End from, const ChaincodeMessage& msg) {
+      [sim, delays, name](kernel::End from, const MessagePtr& msg) {
         return delays->latency(sim->decisions(), name, from == kPeerEnd ? Side::kPeer : Side::kShim,
-                               msg);
+                               *msg);
       },
       !delays_->unsafe_reorder);
   ChaincodeStream& s = *streams_.emplace_back(std::move(stream));
   p.stream = &s;
   const bool peer_is_a = kPeerEnd == kernel::End::kA;
   s.set_labels(peer_is_a ? "peer->" + name : name + "->peer",
-               peer_is_a ? name + "->peer" : "peer->" + name, label_of);
+               peer_is_a ? name + "->peer" : "peer->" + name,
+               [](const MessagePtr& msg) { return label_of(*msg); });
   Process* process = &p;
-  s.set_observer([this, process, name](kernel::End from, const ChaincodeMessage& msg) {
+  s.set_observer([this, process, name](kernel::End from, const MessagePtr& msg) {
     const Side side = from == kPeerEnd ? Side::kPeer : Side::kShim;
     if (side == Side::kShim) shim_message(*process);
-    if (observer_) observer_(name, side, msg);
+    if (observer_) observer_(name, side, *msg);
   });
   return s;
 }

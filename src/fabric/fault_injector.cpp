@@ -104,7 +104,7 @@ void FaultInjector::fire(std::size_t index) {
     case Fault::Action::kInject:
       if (ChaincodeStream* s = target_stream(f)) {
         note(f, describe(f));
-        if (auto err = s->send(end, f.message)) note(f, "inject: send failed: " + *err);
+        if (auto err = s->send(end, share(f.message))) note(f, "inject: send failed: " + *err);
       }
       return;
     case Fault::Action::kRestartPeer: {

@@ -57,12 +57,12 @@ void Handler::process_stream() {
 
 // --- The receive loop -------------------------------------------------------------------
 
-void Handler::on_message(ChaincodeMessage msg) {
+void Handler::on_message(MessagePtr msg) {
   enqueue(Inbound{false, std::move(msg), {}});
 }
 
 void Handler::on_closed(const kernel::StreamClosed& closed) {
-  enqueue(Inbound{true, ChaincodeMessage{}, closed});
+  enqueue(Inbound{true, nullptr, closed});
 }
 
 // Recv is one at a time: the next message is taken only after the previous one was handled,
@@ -101,7 +101,7 @@ void Handler::loop_step() {
     return;
   }
   trace_message(*deps_.sim, TraceKind::kDeliver, Side::kPeer, to_string(state_), stream_name_,
-                Side::kShim, in.msg);
+                Side::kShim, *in.msg);
   if (auto err = handle_message(in.msg)) {
     end_stream("error handling message, ending stream: " + *err);
     return;
@@ -115,7 +115,8 @@ void Handler::loop_step() {
 
 // handleMessage (section 2.2): KEEPALIVE in any state; REGISTER only in created; requests,
 // COMPLETED and ERROR only in ready; anything else ends the stream with Fabric's text.
-std::optional<std::string> Handler::handle_message(const ChaincodeMessage& msg) {
+std::optional<std::string> Handler::handle_message(const MessagePtr& shared) {
+  const ChaincodeMessage& msg = *shared;
   if (msg.type == MessageType::KEEPALIVE && deps_.mutation != Mutation::kKeepaliveInWrongState) {
     return std::nullopt;
   }
@@ -148,7 +149,7 @@ std::optional<std::string> Handler::handle_message(const ChaincodeMessage& msg) 
         case MessageType::PUT_STATE_METADATA:
         case MessageType::PURGE_PRIVATE_DATA:
           // go h.HandleTransaction(msg, delegate)
-          deps_.sim->spawn([this, msg] { handle_transaction(msg); },
+          deps_.sim->spawn([this, shared] { handle_transaction(shared); },
                            [&] { return label("handles", msg); });
           return std::nullopt;
         default:
@@ -189,7 +190,7 @@ void Handler::finish_register() {
   if (ended_) return;
   ChaincodeMessage registered;
   registered.type = MessageType::REGISTERED;
-  if (auto err = serial_send(registered)) {
+  if (auto err = serial_send(share(std::move(registered)))) {
     notify_registry(*err);
   } else {
     set_state(State::kEstablished);
@@ -208,7 +209,7 @@ void Handler::notify_registry(std::optional<std::string> err) {
   if (!err) {
     ChaincodeMessage ready;
     ready.type = MessageType::READY;
-    if (auto send_err = serial_send(ready)) {
+    if (auto send_err = serial_send(share(std::move(ready)))) {
       err = send_err;
     } else {
       set_state(State::kReady);
@@ -245,7 +246,8 @@ void Handler::notify(const ChaincodeMessage& msg) {
 
 // --- Chaincode requests (HandleTransaction) --------------------------------------------
 
-void Handler::handle_transaction(const ChaincodeMessage& msg) {
+void Handler::handle_transaction(const MessagePtr& shared) {
+  const ChaincodeMessage& msg = *shared;
   const std::string key = tx_key(msg.channel_id, msg.txid);
   if (!active_transactions_.insert(key).second) {
     note(msg.txid, msg.channel_id,
@@ -261,7 +263,8 @@ void Handler::handle_transaction(const ChaincodeMessage& msg) {
                                                          : "no ledger context"});
     return;
   }
-  run_delegate(msg, *ctx, [this, msg](DelegateResult r) { finish_request(msg, std::move(r)); });
+  run_delegate(msg, *ctx,
+               [this, shared](DelegateResult r) { finish_request(*shared, std::move(r)); });
 }
 
 // The end of HandleTransaction: wrap an error as Fabric does, release the txid before the
@@ -279,7 +282,7 @@ void Handler::finish_request(const ChaincodeMessage& msg, DelegateResult result)
   resp.txid = msg.txid;
   resp.channel_id = msg.channel_id;
   active_transactions_.erase(tx_key(msg.channel_id, msg.txid));
-  serial_send_async(std::move(resp));
+  serial_send_async(share(std::move(resp)));
 }
 
 void Handler::run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx,
@@ -489,7 +492,7 @@ void Handler::execute(const TransactionParams& params, ChaincodeMessage msg,
     select->ready(kResponseCase);
   };
 
-  serial_send_async(std::move(msg));
+  serial_send_async(share(std::move(msg)));
 
   pending.timer = deps_.sim->after(
       timeout,
@@ -528,8 +531,9 @@ void Handler::finish_execute(const std::string& key, std::size_t chosen) {
 
 // serialSend, both eras: P-sw says "[%s] error sending %s: <err>", P-fsm (1.0 fmt.Errorf,
 // 1.1 errors.WithMessage, the same text) "[%s]Error sending %s: %s".
-std::optional<std::string> Handler::serial_send(const ChaincodeMessage& msg) {
-  if (auto err = stream_->send(end_, msg)) {
+std::optional<std::string> Handler::serial_send(const MessagePtr& shared) {
+  const ChaincodeMessage& msg = *shared;
+  if (auto err = stream_->send(end_, shared)) {
     const char* error_sending = deps_.profile->peer_fsm ? "]Error sending " : "] error sending ";
     std::string text =
         "[" + short_txid(msg.txid) + error_sending + to_string(msg.type) + ": " + *err;
@@ -543,31 +547,30 @@ std::optional<std::string> Handler::serial_send(const ChaincodeMessage& msg) {
 
 // serialSendAsync (1.3+, section 2.3): a goroutine per send. A failure wakes the txid's
 // Execute with an ERROR carrying the send error, and ends the stream.
-void Handler::serial_send_async(ChaincodeMessage msg) {
-  std::string sends = label_now("sends", msg);  // before `msg` moves into the task
+void Handler::serial_send_async(MessagePtr msg) {
   deps_.sim->spawn(
-      [this, msg = std::move(msg)] {
+      [this, msg] {
         auto err = serial_send(msg);
         if (!err || !deps_.profile->send_failure_ends_stream) return;
         ChaincodeMessage resp;
         resp.type = MessageType::ERROR;
         resp.text = *err;
-        resp.txid = msg.txid;
-        resp.channel_id = msg.channel_id;
+        resp.txid = msg->txid;
+        resp.channel_id = msg->channel_id;
         notify(resp);
         if (!ended_) {
           end_stream("received error while sending message, ending chaincode support stream: " +
                      *err);
         }
       },
-      [&] { return std::move(sends); });
+      [&] { return label("sends", *msg); });
 }
 
 void Handler::keepalive_tick() {
   if (ended_) return;
   ChaincodeMessage keepalive;
   keepalive.type = MessageType::KEEPALIVE;
-  serial_send_async(keepalive);
+  serial_send_async(share(std::move(keepalive)));
   keepalive_timer_ = deps_.sim->after(
       deps_.config->keepalive, [this] { keepalive_tick(); },
       [&] { return label("keepalive tick"); });
@@ -611,10 +614,6 @@ std::string Handler::label(std::string_view what) const {
 
 std::string Handler::label(std::string_view what, const ChaincodeMessage& msg) const {
   return label(what) + ' ' + label_of(msg);
-}
-
-std::string Handler::label_now(std::string_view what, const ChaincodeMessage& msg) const {
-  return deps_.sim->wants_labels() ? label(what, msg) : std::string();
 }
 
 }  // namespace ccsim::fabric

@@ -80,7 +80,7 @@ void Handler::fsm_recv() {
       },
       [&] {
         return inbox_.front().closed ? label("receives the stream's end")
-                                     : label("receives", inbox_.front().msg);
+                                     : label("receives", *inbox_.front().msg);
       });
 }
 
@@ -121,7 +121,8 @@ void Handler::fsm_loop_step(std::size_t chosen) {
     case kKeepaliveCase: {
       ChaincodeMessage keepalive;
       keepalive.type = MessageType::KEEPALIVE;
-      fsm_send_async(keepalive, /*report_to_loop=*/false);  // "don't care about error"
+      fsm_send_async(share(std::move(keepalive)),
+                     /*report_to_loop=*/false);  // "don't care about error"
       fsm_select();
       return;
     }
@@ -144,15 +145,14 @@ void Handler::fsm_loop_step(std::size_t chosen) {
         return;
       }
       trace_message(*deps_.sim, TraceKind::kDeliver, Side::kPeer, to_string(state_), stream_name_,
-                    Side::kShim, in.msg);
-      if (in.msg.type == MessageType::KEEPALIVE &&
+                    Side::kShim, *in.msg);
+      if (in.msg->type == MessageType::KEEPALIVE &&
           deps_.mutation != Mutation::kKeepaliveInWrongState) {
         fsm_select();  // "does not touch the state machine"
         return;
       }
-      const ChaincodeMessage msg = std::move(in.msg);
-      fsm_handle_message(msg, [this, msg](std::optional<std::string> err) {
-        fsm_after_message(msg, nullptr, std::move(err));
+      fsm_handle_message(*in.msg, [this](std::optional<std::string> err) {
+        fsm_after_message(nullptr, std::move(err));
       });
       return;
     }
@@ -162,12 +162,12 @@ void Handler::fsm_loop_step(std::size_t chosen) {
       // The receive completes the hand-off: the blocked sender carries on, concurrently.
       if (ns.accepted) {
         deps_.sim->spawn(std::move(ns.accepted),
-                         [&] { return label("hands over next state", ns.msg); });
+                         [&] { return label("hands over next state", *ns.msg); });
       }
       ns.accepted = nullptr;
       auto info = std::make_shared<const NextStateInfo>(std::move(ns));
-      fsm_handle_message(info->msg, [this, info](std::optional<std::string> err) {
-        fsm_after_message(info->msg, info.get(), std::move(err));
+      fsm_handle_message(*info->msg, [this, info](std::optional<std::string> err) {
+        fsm_after_message(info.get(), std::move(err));
       });
       return;
     }
@@ -176,8 +176,7 @@ void Handler::fsm_loop_step(std::size_t chosen) {
 
 // After handleMessage: a failure ends the stream; the peer's own messages are then sent, READY
 // synchronously, the rest asynchronously with their result reported back to the loop.
-void Handler::fsm_after_message(const ChaincodeMessage& msg, const NextStateInfo* ns,
-                                std::optional<std::string> err) {
+void Handler::fsm_after_message(const NextStateInfo* ns, std::optional<std::string> err) {
   if (err) {
     fsm_end_stream(fsm_text("Error handling message, ending stream: ",
                             "error handling message, ending "
@@ -187,18 +186,18 @@ void Handler::fsm_after_message(const ChaincodeMessage& msg, const NextStateInfo
   }
   if (ns != nullptr && ns->send_to_cc && !ended_ && !stuck_) {
     if (ns->send_sync) {
-      CCSIM_CHECK_AT(deps_.sim->now(), msg.type == MessageType::READY,
+      CCSIM_CHECK_AT(deps_.sim->now(), ns->msg->type == MessageType::READY,
                      "Sync send can only be for READY state");
-      if (auto send_err = serial_send(msg)) {
+      if (auto send_err = serial_send(ns->msg)) {
         // Two spaces before "message" in both; 1.1's WithMessage adds ": " after the colon.
-        fsm_end_stream("[" + short_txid(msg.txid) + "]" +
+        fsm_end_stream("[" + short_txid(ns->msg->txid) + "]" +
                        fsm_text("Error sending ready  message, ending stream: ",
                                 "error sending ready  message, ending stream:: ") +
                        *send_err);
         return;
       }
     } else {
-      fsm_send_async(msg, /*report_to_loop=*/true);
+      fsm_send_async(ns->msg, /*report_to_loop=*/true);
     }
   }
   fsm_select();
@@ -307,7 +306,7 @@ void Handler::fsm_before_register(const ChaincodeMessage& msg, HandleDone done) 
 void Handler::fsm_finish_register(HandleDone done) {
   ChaincodeMessage registered;
   registered.type = MessageType::REGISTERED;
-  if (auto send_err = serial_send(registered)) {
+  if (auto send_err = serial_send(share(std::move(registered)))) {
     const std::string err =
         fsm_text("Error sending REGISTERED: ", "error sending REGISTERED: ") + *send_err;
     fsm_notify_during_startup(false);
@@ -337,10 +336,10 @@ void Handler::fsm_notify_during_startup(bool ok) {
   ChaincodeMessage ready;
   ready.type = MessageType::READY;
   deps_.sim->spawn(
-      [this, ready] {  // go triggerNextState(READY, true)
+      [this, ready = share(std::move(ready))] {  // go triggerNextState(READY, true)
         fsm_trigger_next_state(NextStateInfo{ready, true, false, nullptr});
       },
-      [&] { return label("triggers", ready); });
+      [this] { return label("triggers READY"); });
 }
 
 // notify: the message goes to its transaction's responseNotifier (capacity 1), sent while
@@ -373,8 +372,8 @@ void Handler::fsm_notify(const ChaincodeMessage& msg) {
 // returned nobody receives: the sender blocks forever (fabric-protocol.md 2.7, derived).
 void Handler::fsm_trigger_next_state(NextStateInfo ns) {
   if (ended_) {
-    note(ns.msg.txid, ns.msg.channel_id,
-         std::string("blocked forever handing ") + to_string(ns.msg.type) +
+    note(ns.msg->txid, ns.msg->channel_id,
+         std::string("blocked forever handing ") + to_string(ns.msg->type) +
              " to a stream loop that has ended");
     return;
   }
@@ -427,7 +426,7 @@ std::optional<std::string> Handler::ready(const TransactionParams& params,
   ready.has_proposal = true;
   // "send the ready synchronously as the ready message is during launch and needs to happen
   // before any init/invokes can sneak in"
-  fsm_trigger_next_state(NextStateInfo{std::move(ready), true, true, std::move(accepted)});
+  fsm_trigger_next_state(NextStateInfo{share(std::move(ready)), true, true, std::move(accepted)});
   return std::nullopt;
 }
 
@@ -441,7 +440,7 @@ std::optional<std::string> Handler::send_execute_message(const TransactionParams
                     "failed getting proposal context. Signed proposal is nil");
   }
   msg.has_proposal = true;
-  fsm_trigger_next_state(NextStateInfo{std::move(msg), true, false, std::move(accepted)});
+  fsm_trigger_next_state(NextStateInfo{share(std::move(msg)), true, false, std::move(accepted)});
   return std::nullopt;
 }
 
@@ -484,7 +483,7 @@ void Handler::fsm_query_request(const ChaincodeMessage& msg) {
     result = state_delegate(msg, *ctx);
   }
   txid_map_.erase(key);
-  fsm_send_async(fsm_reply(msg, std::move(result)), /*report_to_loop=*/false);
+  fsm_send_async(share(fsm_reply(msg, std::move(result))), /*report_to_loop=*/false);
 }
 
 // enterBusyState (PUT_STATE, DEL_STATE, INVOKE_CHAINCODE): the reply goes back through the
@@ -504,7 +503,8 @@ void Handler::fsm_busy_request(const ChaincodeMessage& msg) {
   }
   auto finish = [this, msg, key](DelegateResult result) {
     txid_map_.erase(key);
-    fsm_trigger_next_state(NextStateInfo{fsm_reply(msg, std::move(result)), true, false, nullptr});
+    fsm_trigger_next_state(
+        NextStateInfo{share(fsm_reply(msg, std::move(result))), true, false, nullptr});
   };
   TransactionContext* ctx = tx_context(msg.channel_id, msg.txid);
   if (ctx == nullptr || !ctx->params.simulator) {
@@ -558,16 +558,15 @@ void Handler::fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionConte
 
 // serialSendAsync(msg, errc): a goroutine per send; with errc its result goes back to the
 // loop, whose select returns the error (ending the stream) or carries on.
-void Handler::fsm_send_async(ChaincodeMessage msg, bool report_to_loop) {
-  std::string sends = label_now("sends", msg);  // before `msg` moves into the task
+void Handler::fsm_send_async(MessagePtr msg, bool report_to_loop) {
   deps_.sim->spawn(
-      [this, msg = std::move(msg), report_to_loop] {
+      [this, msg, report_to_loop] {
         std::optional<std::string> err = serial_send(msg);
         if (!report_to_loop || ended_) return;
         errc_.push_back(std::move(err));
         if (loop_select_) loop_select_->ready(kErrcCase);
       },
-      [&] { return std::move(sends); });
+      [&] { return label("sends", *msg); });
 }
 
 // processStream returns: the RPC ends (the shim's Recv gets EOF) and the deferred deregister
@@ -583,8 +582,8 @@ void Handler::fsm_end_stream(const std::string& reason) {
   stream_->close_send(end_);
   deps_.sim->cancel(keepalive_timer_);
   for (const NextStateInfo& ns : next_state_) {
-    note(ns.msg.txid, ns.msg.channel_id,
-         std::string("blocked forever handing ") + to_string(ns.msg.type) +
+    note(ns.msg->txid, ns.msg->channel_id,
+         std::string("blocked forever handing ") + to_string(ns.msg->type) +
              " to a stream loop that has ended");
   }
   next_state_.clear();

@@ -65,7 +65,7 @@ void ShimHandler::start() {
   ChaincodeMessage reg;
   reg.type = MessageType::REGISTER;
   reg.chaincode_id = chaincode_->ccid();
-  if (auto err = serial_send(reg)) {
+  if (auto err = serial_send(share(std::move(reg)))) {
     // 1.0: "Error sending chaincode REGISTER: %s"; later: "error sending chaincode REGISTER: ".
     exit(std::string(profile_->lowercase_errors ? "error" : "Error") +
          " sending chaincode REGISTER: " + *err);
@@ -99,12 +99,12 @@ std::string ShimHandler::channel_key(const std::string& channel_id, const std::s
 
 // --- The receive loop of S-go and S-sw (chatWithPeer) -----------------------------------
 
-void ShimHandler::on_message(ChaincodeMessage msg) {
+void ShimHandler::on_message(MessagePtr msg) {
   enqueue(Inbound{false, std::move(msg), {}, false});
 }
 
 void ShimHandler::on_closed(const kernel::StreamClosed& closed) {
-  enqueue(Inbound{true, ChaincodeMessage{}, closed, false});
+  enqueue(Inbound{true, nullptr, closed, false});
 }
 
 void ShimHandler::enqueue(Inbound in) {
@@ -123,26 +123,26 @@ void ShimHandler::enqueue(Inbound in) {
   }
 }
 
-// The loop's next inbound item: a stream end exits the shim (nullopt); a message is traced as
+// The loop's next inbound item: a stream end exits the shim (null); a message is traced as
 // delivered in the current state and handed back.
-std::optional<ChaincodeMessage> ShimHandler::take_inbound() {
-  if (exited_ || inbox_.empty()) return std::nullopt;
+MessagePtr ShimHandler::take_inbound() {
+  if (exited_ || inbox_.empty()) return nullptr;
   Inbound in = std::move(inbox_.front());
   inbox_.pop_front();
   if (in.closed) {
     exit(stream_end_reason(in));
-    return std::nullopt;
+    return nullptr;
   }
   trace_message(*sim_, TraceKind::kDeliver, Side::kShim, to_string(state_), stream_name_,
-                Side::kPeer, in.msg);
+                Side::kPeer, *in.msg);
   return std::move(in.msg);
 }
 
 void ShimHandler::loop_step() {
   loop_scheduled_ = false;
-  std::optional<ChaincodeMessage> msg = take_inbound();
+  MessagePtr msg = take_inbound();
   if (!msg) return;
-  if (auto err = handle_message(*msg)) {
+  if (auto err = handle_message(msg)) {
     reject(*msg, *err);
     return;
   }
@@ -217,34 +217,33 @@ void ShimHandler::fsm_chosen(std::size_t chosen) {
     if (err) return panic(kNilDereference);
     return fsm_wait();  // a nil send result: continue
   }
-  ChaincodeMessage own = std::move(next_state_.front());
+  MessagePtr own = std::move(next_state_.front());
   next_state_.pop_front();
   // The shim's own result passes through the FSM (COMPLETED/ERROR ready -> ready), then
   // serialSendAsync(in, errc).
-  if (auto err = handle_message_fsm(own)) return reject(own, *err);
-  std::string sends = label_now("sends", own);  // before `own` moves into the task
+  if (auto err = handle_message_fsm(own)) return reject(*own, *err);
   sim_->spawn(
-      [this, msg = std::move(own)] {
+      [this, own] {
         if (exited_) return;
-        std::optional<std::string> err = serial_send(msg);
+        std::optional<std::string> err = serial_send(own);
         if (exited_) return;
         send_results_.push_back(std::move(err));
         if (fsm_select_ && send_results_.size() == 1) fsm_select_->ready(kErrcCase);
       },
-      [&] { return std::move(sends); });
+      [&] { return label("sends", *own); });
   fsm_wait();
 }
 
 void ShimHandler::fsm_handle_inbound() {
-  std::optional<ChaincodeMessage> msg = take_inbound();
+  MessagePtr msg = take_inbound();
   if (!msg) return;
-  if (auto err = handle_message_fsm(*msg)) {
+  if (auto err = handle_message_fsm(msg)) {
     reject(*msg, *err);
     return;
   }
   // KEEPALIVE never touches the FSM; the loop echoes it, ignoring errors.
   if (msg->type == MessageType::KEEPALIVE) {
-    serial_send_async(*msg, OnSendError::kIgnore);
+    serial_send_async(msg, OnSendError::kIgnore);
   }
   recv_pending_ = true;
   fsm_wait();
@@ -252,7 +251,7 @@ void ShimHandler::fsm_handle_inbound() {
 
 // triggerNextState: the transaction goroutine blocks on the unbuffered nextState channel
 // until the loop takes its result.
-void ShimHandler::fsm_hand_off(ChaincodeMessage result) {
+void ShimHandler::fsm_hand_off(MessagePtr result) {
   if (exited_) return;
   next_state_.push_back(std::move(result));
   if (fsm_select_ && next_state_.size() == 1) fsm_select_->ready(kNextStateCase);
@@ -260,10 +259,11 @@ void ShimHandler::fsm_hand_off(ChaincodeMessage result) {
 
 // --- handleMessage ----------------------------------------------------------------------
 
-std::optional<std::string> ShimHandler::handle_message(const ChaincodeMessage& msg) {
+std::optional<std::string> ShimHandler::handle_message(const MessagePtr& shared) {
+  const ChaincodeMessage& msg = *shared;
   if (msg.type == MessageType::KEEPALIVE) {
     // S-go: a failed echo ends the loop; S-sw: "ignore errors, maybe next KEEPALIVE will work".
-    serial_send_async(msg, kind_ == Kind::kGo ? OnSendError::kEndLoop : OnSendError::kIgnore);
+    serial_send_async(shared, kind_ == Kind::kGo ? OnSendError::kEndLoop : OnSendError::kIgnore);
     return std::nullopt;
   }
   const auto cannot = [&] {
@@ -289,8 +289,8 @@ std::optional<std::string> ShimHandler::handle_message(const ChaincodeMessage& m
       switch (msg.type) {
         case MessageType::RESPONSE:
         case MessageType::ERROR:
-          if (kind_ == Kind::kGo) return handle_response(msg);
-          if (send_channel(msg)) return std::nullopt;
+          if (kind_ == Kind::kGo) return handle_response(shared);
+          if (send_channel(shared)) return std::nullopt;
           // S-sw: a stray RESPONSE is fatal, a stray ERROR only logged (3.3, 6.4 #6).
           if (msg.type == MessageType::RESPONSE) {
             return "[" + short_txid(msg.txid) + "] sendChannel does not exist";
@@ -301,7 +301,7 @@ std::optional<std::string> ShimHandler::handle_message(const ChaincodeMessage& m
           return std::nullopt;
         case MessageType::INIT:
         case MessageType::TRANSACTION:
-          start_invocation(msg);
+          start_invocation(shared);
           return std::nullopt;
         default:
           return cannot();
@@ -313,7 +313,8 @@ std::optional<std::string> ShimHandler::handle_message(const ChaincodeMessage& m
 // S-fsm's handleMessage: FSM.Cannot, then FSM.Event (3.2). The looplab FSM runs every event
 // on the loop goroutine, and the callbacks start goroutines instead of firing events, so
 // "event X inappropriate because previous transition did not complete" cannot occur here.
-std::optional<std::string> ShimHandler::handle_message_fsm(const ChaincodeMessage& msg) {
+std::optional<std::string> ShimHandler::handle_message_fsm(const MessagePtr& shared) {
+  const ChaincodeMessage& msg = *shared;
   if (msg.type == MessageType::KEEPALIVE) return std::nullopt;
   bool can = false;
   switch (state_) {
@@ -344,11 +345,11 @@ std::optional<std::string> ShimHandler::handle_message_fsm(const ChaincodeMessag
       break;
     case MessageType::INIT:
     case MessageType::TRANSACTION:
-      start_invocation(msg);  // before_INIT / before_TRANSACTION
+      start_invocation(shared);  // before_INIT / before_TRANSACTION
       break;
     case MessageType::RESPONSE:
       // after_RESPONSE: a stray RESPONSE is logged and the loop carries on (6.4 #6).
-      if (!send_channel(msg)) {
+      if (!send_channel(shared)) {
         const std::string id = "[" + short_txid(msg.txid) + "]";
         trace_note(
             *sim_, "shim", to_string(state_), stream_name_, msg.txid, msg.channel_id,
@@ -358,7 +359,7 @@ std::optional<std::string> ShimHandler::handle_message_fsm(const ChaincodeMessag
     case MessageType::ERROR:
       // after_ERROR: silently ignored without a channel. The shim's own ERROR result comes
       // through here too, and normally finds none.
-      send_channel(msg);
+      send_channel(shared);
       break;
     default:  // COMPLETED: the shim's own result; no callback
       break;
@@ -367,20 +368,20 @@ std::optional<std::string> ShimHandler::handle_message_fsm(const ChaincodeMessag
 }
 
 // handleResponse: a reply nobody waits for is fatal for RESPONSE and ERROR alike (S-go).
-std::optional<std::string> ShimHandler::handle_response(const ChaincodeMessage& msg) {
-  if (!send_channel(msg)) return "[" + short_txid(msg.txid) + "] responseChannel does not exist";
+std::optional<std::string> ShimHandler::handle_response(const MessagePtr& msg) {
+  if (!send_channel(msg)) return "[" + short_txid(msg->txid) + "] responseChannel does not exist";
   return std::nullopt;
 }
 
 // sendChannel / handleResponse: hands the reply to the stub call waiting on its channel.
-bool ShimHandler::send_channel(const ChaincodeMessage& msg) {
-  auto it = response_channels_.find(channel_key(msg.channel_id, msg.txid));
+bool ShimHandler::send_channel(const MessagePtr& msg) {
+  auto it = response_channels_.find(channel_key(msg->channel_id, msg->txid));
   if (it == response_channels_.end()) return false;
   std::shared_ptr<Invocation> waiting = std::move(it->second);
   // deleteResponseChannel runs when the stub call returns; the goroutine resumes as a task.
   response_channels_.erase(it);
-  sim_->spawn([this, waiting, reply = msg] { on_reply(waiting, reply); },
-              [&] { return label("gets the reply", msg); });
+  sim_->spawn([this, waiting, msg] { on_reply(waiting, *msg); },
+              [&] { return label("gets the reply", *msg); });
   return true;
 }
 
@@ -392,30 +393,30 @@ void ShimHandler::reject(const ChaincodeMessage& msg, const std::string& err) {
   error.text = err;
   error.txid = msg.txid;
   if (kind_ == Kind::kFsm) error.channel_id = msg.channel_id;
-  serial_send(error);
+  serial_send(share(std::move(error)));
   const bool capitalised = kind_ == Kind::kFsm && !profile_->lowercase_errors;
   exit((capitalised ? "Error handling message: " : "error handling message: ") + err);
 }
 
 // --- User code ---------------------------------------------------------------------------
 
-void ShimHandler::start_invocation(const ChaincodeMessage& msg) {
+void ShimHandler::start_invocation(const MessagePtr& msg) {
   auto inv = std::make_shared<Invocation>();
   inv->request = msg;
-  if (msg.type == MessageType::INIT) {
+  if (msg->type == MessageType::INIT) {
     inv->function = &chaincode_->init;
-  } else if (!msg.args.empty()) {
-    auto it = chaincode_->functions.find(msg.args.front());
+  } else if (!msg->args.empty()) {
+    auto it = chaincode_->functions.find(msg->args.front());
     if (it != chaincode_->functions.end()) inv->function = &it->second;
   }
   // go handleStubInteraction(...) / handleInit / handleTransaction
-  sim_->spawn([this, inv] { run(inv); }, [&] { return label("runs", inv->request); });
+  sim_->spawn([this, inv] { run(inv); }, [&] { return label("runs", *inv->request); });
 }
 
 void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
   if (exited_) return;
   if (inv->function == nullptr) {
-    const std::string fn = inv->request.args.empty() ? "" : inv->request.args.front();
+    const std::string fn = inv->request->args.empty() ? "" : inv->request->args.front();
     finish(inv, Response{Response::kError, "unknown function: " + fn, ""});
     return;
   }
@@ -423,8 +424,8 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
   while (inv->pc < steps.size()) {
     const Step& step = steps[inv->pc++];
     ChaincodeMessage request;
-    request.txid = inv->request.txid;
-    request.channel_id = inv->request.channel_id;
+    request.txid = inv->request->txid;
+    request.channel_id = inv->request->channel_id;
     request.key = step.key;
     request.collection = step.collection;
     switch (step.op) {
@@ -484,7 +485,8 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
         break;
       case Step::Op::kSleep:
         sim_->after(
-            step.duration, [this, inv] { run(inv); }, [&] { return label("wakes", inv->request); });
+            step.duration, [this, inv] { run(inv); },
+            [&] { return label("wakes", *inv->request); });
         return;
       case Step::Op::kReturn:
         return finish(inv, step.response);
@@ -493,8 +495,8 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
       case Step::Op::kPanic:
         return panic(step.response.message);
       case Step::Op::kHang:
-        trace_note(*sim_, "shim", to_string(state_), stream_name_, inv->request.txid,
-                   inv->request.channel_id, "user code hangs");
+        trace_note(*sim_, "shim", to_string(state_), stream_name_, inv->request->txid,
+                   inv->request->channel_id, "user code hangs");
         return;
     }
   }
@@ -518,29 +520,29 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
     }
     return fail(inv, stub_call_error(request, exists, /*channel_error=*/true));
   }
+  MessagePtr shared = share(std::move(request));
   if (kind_ == Kind::kGo) {
-    if (auto err = serial_send(request)) {
-      if (request.type == MessageType::INVOKE_CHAINCODE) {
+    if (auto err = serial_send(shared)) {
+      if (shared->type == MessageType::INVOKE_CHAINCODE) {
         // handleInvokeChaincode turns a send failure into a Response, not an error.
         return on_invoke_reply(inv, ChaincodeMessage{});
       }
-      return fail(inv, stub_call_error(request, *err, /*channel_error=*/false));
+      return fail(inv, stub_call_error(*shared, *err, /*channel_error=*/false));
     }
     response_channels_[key] = inv;
     return;
   }
   response_channels_[key] = inv;
-  std::string sends = label_now("sends", request);  // before `request` moves into the task
   sim_->spawn(
-      [this, inv, key, request = std::move(request)] {
+      [this, inv, key, shared] {
         if (exited_) return;
-        std::optional<std::string> err = serial_send(request);
+        std::optional<std::string> err = serial_send(shared);
         if (!err || exited_) return;
         auto it = response_channels_.find(key);
         if (it != response_channels_.end() && it->second == inv) response_channels_.erase(it);
-        fail(inv, stub_call_error(request, *err, /*channel_error=*/false));
+        fail(inv, stub_call_error(*shared, *err, /*channel_error=*/false));
       },
-      [&] { return std::move(sends); });
+      [&] { return label("sends", *shared); });
 }
 
 // The text a stub call returns when its request cannot go out (3.1). S-go: "[%s] error sending
@@ -622,8 +624,8 @@ void ShimHandler::iterate(const std::shared_ptr<Invocation>& inv) {
   }
   const bool wants_more = step.limit == 0 || inv->read < step.limit;
   ChaincodeMessage request;
-  request.txid = inv->request.txid;
-  request.channel_id = inv->request.channel_id;
+  request.txid = inv->request->txid;
+  request.channel_id = inv->request->channel_id;
   request.iterator_id = inv->iterator_id;
   if (wants_more && inv->has_more) {
     request.type = MessageType::QUERY_STATE_NEXT;
@@ -654,7 +656,7 @@ void ShimHandler::on_invoke_reply(const std::shared_ptr<Invocation>& inv,
     r = Response{Response::kError, "", reply.text};
   } else {
     r = Response{Response::kError, "",
-                 "[" + short_txid(inv->request.txid) + "] error sending INVOKE_CHAINCODE"};
+                 "[" + short_txid(inv->request->txid) + "] error sending INVOKE_CHAINCODE"};
   }
   if (r.status >= Response::kErrorThreshold) {
     return fail(inv, r.message.empty() ? r.payload : r.message);
@@ -686,39 +688,41 @@ void ShimHandler::fail(const std::shared_ptr<Invocation>& inv, const std::string
 // with serialSendAsync(msg, errc) from the transaction goroutine; S-fsm hands it to the loop.
 void ShimHandler::finish(const std::shared_ptr<Invocation>& inv, Response response) {
   ChaincodeMessage result;
-  result.txid = inv->request.txid;
-  result.channel_id = inv->request.channel_id;
+  result.txid = inv->request->txid;
+  result.channel_id = inv->request->channel_id;
   result.event = inv->event;
-  if (inv->request.type == MessageType::INIT && response.status >= Response::kError) {
+  if (inv->request->type == MessageType::INIT && response.status >= Response::kError) {
     result.type = MessageType::ERROR;
     result.text = response.message;
   } else {
     result.type = MessageType::COMPLETED;
     result.response = std::move(response);
   }
-  if (mutation_ == Mutation::kDoubleCompleted && result.type == MessageType::COMPLETED) {
+  MessagePtr shared = share(std::move(result));
+  if (mutation_ == Mutation::kDoubleCompleted && shared->type == MessageType::COMPLETED) {
     // The mutant's extra send, before the regular one: the same COMPLETED, the same way.
     if (kind_ == Kind::kFsm) {
-      fsm_hand_off(result);
+      fsm_hand_off(shared);
     } else {
-      serial_send_async(result, OnSendError::kEndLoop);
+      serial_send_async(shared, OnSendError::kEndLoop);
     }
   }
-  if (kind_ == Kind::kFsm) return fsm_hand_off(std::move(result));
-  serial_send_async(std::move(result), OnSendError::kEndLoop);
+  if (kind_ == Kind::kFsm) return fsm_hand_off(std::move(shared));
+  serial_send_async(std::move(shared), OnSendError::kEndLoop);
 }
 
 // --- Sending ----------------------------------------------------------------------------
 
-std::optional<std::string> ShimHandler::serial_send(const ChaincodeMessage& msg) {
+std::optional<std::string> ShimHandler::serial_send(const MessagePtr& shared) {
+  const ChaincodeMessage& msg = *shared;
   if (exited_) return std::string("process exited");
   if (!profile_->channel_in_tx_context && !msg.channel_id.empty()) {
     // 1.0's ChaincodeMessage has no channel_id field.
     ChaincodeMessage without_channel = msg;
     without_channel.channel_id.clear();
-    return serial_send(without_channel);
+    return serial_send(share(std::move(without_channel)));
   }
-  if (auto err = stream_->send(end_, msg)) return err;
+  if (auto err = stream_->send(end_, shared)) return err;
   trace_message(*sim_, TraceKind::kSend, Side::kShim, to_string(state_), stream_name_, Side::kShim,
                 msg);
   return std::nullopt;
@@ -726,15 +730,14 @@ std::optional<std::string> ShimHandler::serial_send(const ChaincodeMessage& msg)
 
 // serialSendAsync(msg, errc): a goroutine per send; with an errc a failure reaches the loop
 // and ends it with "error sending: %s", with a nil errc it is dropped.
-void ShimHandler::serial_send_async(ChaincodeMessage msg, OnSendError on_error) {
-  std::string sends = label_now("sends", msg);  // before `msg` moves into the task
+void ShimHandler::serial_send_async(MessagePtr msg, OnSendError on_error) {
   sim_->spawn(
-      [this, msg = std::move(msg), on_error] {
+      [this, msg, on_error] {
         if (exited_) return;
         std::optional<std::string> err = serial_send(msg);
         if (err && on_error == OnSendError::kEndLoop) exit("error sending: " + *err);
       },
-      [&] { return std::move(sends); });
+      [&] { return label("sends", *msg); });
 }
 
 std::string ShimHandler::label(std::string_view what) const {
@@ -745,10 +748,6 @@ std::string ShimHandler::label(std::string_view what) const {
 
 std::string ShimHandler::label(std::string_view what, const ChaincodeMessage& msg) const {
   return label(what) + ' ' + label_of(msg);
-}
-
-std::string ShimHandler::label_now(std::string_view what, const ChaincodeMessage& msg) const {
-  return sim_->wants_labels() ? label(what, msg) : std::string();
 }
 
 // chatWithPeer returned: trace it, half-close (the client's deferred CloseSend), and let

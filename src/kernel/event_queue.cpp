@@ -27,22 +27,24 @@ EventQueue::EventQueue() {
 }
 
 std::uint32_t EventQueue::take_slot(Callback fn, Time due, std::uint64_t chain, std::string label) {
-  std::uint32_t slot = 0;
   if (free_slots_.empty()) {
-    slot = static_cast<std::uint32_t>(slots_.size());
     slots_.push_back(Slot{std::move(fn), due, chain, std::move(label)});
-  } else {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-    slots_[slot] = Slot{std::move(fn), due, chain, std::move(label)};
+    return static_cast<std::uint32_t>(slots_.size() - 1);
   }
+  const std::uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  Slot& s = slots_[slot];
+  s.fn = std::move(fn);
+  s.due = due;
+  s.chain = chain;
+  // Field by field: a run without labels never touches the (empty) strings.
+  if (!label.empty() || !s.label.empty()) s.label = std::move(label);
   return slot;
 }
 
 EventQueue::Entry EventQueue::release(const Key& key) {
   Slot& s = slots_[key.slot];
-  Entry e{key.time, key.seq, std::move(s.fn), s.due, s.chain, std::move(s.label)};
-  s.fn.reset();
+  Entry e{key.time, key.seq, std::move(s.fn), s.chain};
   free_slots_.push_back(key.slot);
   return e;
 }
@@ -78,20 +80,17 @@ bool EventQueue::prune() {
   return false;
 }
 
-EventQueue::Entry EventQueue::pop() {
+EventQueue::Key EventQueue::pop_key() {
   CCSIM_CHECK(!heap_.empty(), "pop from an empty event queue");
   std::pop_heap(heap_.begin(), heap_.end(), later<Key>);
   const Key key = heap_.back();
   heap_.pop_back();
   done_[key.seq] = true;
-  return release(key);
+  return key;
 }
 
-std::vector<EventQueue::Entry> EventQueue::pop_all_at(Time time) {
-  std::vector<Entry> out;
-  while (prune() && heap_.front().time == time)
-    out.push_back(pop());
-  return out;
+EventQueue::Entry EventQueue::pop() {
+  return release(pop_key());
 }
 
 namespace {
@@ -101,23 +100,25 @@ Time window_end(Time due, Duration window) {
 }
 }  // namespace
 
-EventQueue::Entry EventQueue::pop_window(Duration window, std::vector<Entry>& others) {
-  others.clear();
-  Entry first = pop();
-  Time deadline = window_end(first.due, window);
+void EventQueue::take_window(Duration window, std::vector<Held>& held) {
+  held.clear();
+  held.push_back(pop_key());
+  Time deadline = window_end(due(held.back()), window);
   while (prune() && heap_.front().time <= deadline) {
-    others.push_back(pop());
-    deadline = std::min(deadline, window_end(others.back().due, window));
+    held.push_back(pop_key());
+    deadline = std::min(deadline, window_end(due(held.back()), window));
   }
-  return first;
 }
 
-void EventQueue::restore(Entry entry) {
-  done_[entry.seq] = false;
-  heap_.push_back(
-      Key{entry.time, entry.seq,
-          take_slot(std::move(entry.fn), entry.due, entry.chain, std::move(entry.label))});
+void EventQueue::put_back(Held h, Time time) {
+  done_[h.seq] = false;
+  h.time = time;
+  heap_.push_back(h);
   std::push_heap(heap_.begin(), heap_.end(), later<Key>);
+}
+
+EventQueue::Entry EventQueue::take(const Held& h) {
+  return release(h);
 }
 
 }  // namespace ccsim::kernel

@@ -27,29 +27,19 @@ EventId Simulation::schedule(Time t, Callback fn, std::uint64_t chain, std::stri
 
 EventQueue::Entry Simulation::take_next() {
   if (!decisions_->explores_ties()) return queue_.pop();
-  EventQueue::Entry first = queue_.pop_window(decisions_->tie_window(), window_);
-  if (window_.empty()) return first;
+  queue_.take_window(decisions_->tie_window(), held_);
+  if (held_.size() == 1) return queue_.take(held_.front());
   candidates_.clear();
-  candidates_.push_back(TieCandidate{first.time, first.chain, first.label});
-  for (const EventQueue::Entry& e : window_)
-    candidates_.push_back(TieCandidate{e.time, e.chain, e.label});
+  for (const EventQueue::Held& h : held_)
+    candidates_.push_back(TieCandidate{h.time, queue_.chain(h), queue_.label(h)});
   const std::uint64_t pick = decisions_->choose_tie(candidates_);
-  if (pick == 0) {
-    for (EventQueue::Entry& e : window_)
-      queue_.restore(std::move(e));
-    return first;
-  }
   // Put the others back before running the chosen one, so that it can cancel them. Those due
-  // before it wait until its instant (within the window, by pop_window's rule).
-  EventQueue::Entry chosen = std::move(window_[pick - 1]);
-  first.time = std::max(first.time, chosen.time);
-  queue_.restore(std::move(first));
-  for (std::size_t i = 0; i < window_.size(); ++i) {
-    if (i + 1 == pick) continue;
-    if (window_[i].time < chosen.time) window_[i].time = chosen.time;
-    queue_.restore(std::move(window_[i]));
+  // before it wait until its instant (within the window, by take_window's rule).
+  const EventQueue::Held chosen = held_[pick];
+  for (std::size_t i = 0; i < held_.size(); ++i) {
+    if (i != pick) queue_.put_back(held_[i], std::max(held_[i].time, chosen.time));
   }
-  return chosen;
+  return queue_.take(chosen);
 }
 
 StopReason Simulation::run(const RunLimits& limits) {

@@ -116,7 +116,7 @@ void Trace::add_fingerprint(const TraceEvent& e) {
   fingerprint_ = h ^ (h >> 29);
 }
 
-void Trace::record(TraceEvent e) {
+void Trace::record(TraceEvent&& e) {
   ++count_;
   if (observer_ != nullptr) observer_->on_event(e);
   if (mode_ == TraceMode::kFingerprint) {

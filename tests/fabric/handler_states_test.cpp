@@ -78,8 +78,9 @@ struct PeerHarness {
   kernel::Decisions decisions{source};
   kernel::Trace trace;
   kernel::Simulation sim{decisions, trace};
-  fabric::ChaincodeStream stream{
-      sim, [](kernel::End, const ChaincodeMessage&) { return kernel::Duration::milliseconds(1); }};
+  fabric::ChaincodeStream stream{sim, [](kernel::End, const fabric::MessagePtr&) {
+                                   return kernel::Duration::milliseconds(1);
+                                 }};
   fabric::Profile profile = *fabric::profile_by_name("2.5");
   fabric::PeerConfig config;
   // Unsolicited registration allowed: REGISTER succeeds without a launch.
@@ -97,7 +98,7 @@ struct PeerHarness {
   }
 
   void send_from_shim(ChaincodeMessage msg) {
-    REQUIRE_FALSE(stream.send(kernel::End::kB, std::move(msg)).has_value());
+    REQUIRE_FALSE(stream.send(kernel::End::kB, fabric::share(std::move(msg))).has_value());
     sim.run();
   }
 
@@ -122,8 +123,8 @@ struct PeerHarness {
       // to stay in established is a failed READY send (section 2.2, sendReady: the state
       // stays Established and Registry.Failed is called). The observer sees REGISTERED
       // accepted and makes the handler's next send, READY, fail.
-      stream.set_observer([this](kernel::End from, const ChaincodeMessage& msg) {
-        if (from == kernel::End::kA && msg.type == MessageType::REGISTERED) {
+      stream.set_observer([this](kernel::End from, const fabric::MessagePtr& msg) {
+        if (from == kernel::End::kA && msg->type == MessageType::REGISTERED) {
           stream.fail_next_send(kernel::End::kA, "injected: READY send fails");
         }
       });
@@ -596,8 +597,9 @@ struct FsmHarness {
   kernel::Decisions decisions{source};
   kernel::Trace trace;
   kernel::Simulation sim{decisions, trace};
-  fabric::ChaincodeStream stream{
-      sim, [](kernel::End, const ChaincodeMessage&) { return kernel::Duration::milliseconds(1); }};
+  fabric::ChaincodeStream stream{sim, [](kernel::End, const fabric::MessagePtr&) {
+                                   return kernel::Duration::milliseconds(1);
+                                 }};
   fabric::Profile profile;
   fabric::PeerConfig config;
   fabric::HandlerRegistry registry{sim, false};  // P-sw's, unused by P-fsm
@@ -622,7 +624,7 @@ struct FsmHarness {
   }
 
   void send_from_shim(ChaincodeMessage msg) {
-    REQUIRE_FALSE(stream.send(kernel::End::kB, std::move(msg)).has_value());
+    REQUIRE_FALSE(stream.send(kernel::End::kB, fabric::share(std::move(msg))).has_value());
     sim.run();
   }
 
@@ -943,7 +945,7 @@ TEST_CASE("fabric-protocol 2.1, 2.7: a duplicate REGISTER ends only the second s
     CAPTURE(profile);
     FsmHarness h(profile);
     h.reach(PeerState::kEstablished);
-    fabric::ChaincodeStream second_stream{h.sim, [](kernel::End, const ChaincodeMessage&) {
+    fabric::ChaincodeStream second_stream{h.sim, [](kernel::End, const fabric::MessagePtr&) {
                                             return kernel::Duration::milliseconds(1);
                                           }};
     testing::RecordingEnd second_shim;
@@ -952,7 +954,9 @@ TEST_CASE("fabric-protocol 2.1, 2.7: a duplicate REGISTER ends only the second s
                            second_stream, kernel::End::kA, "cc");
     second_stream.attach(kernel::End::kB, &second_shim);
     second.process_stream();
-    REQUIRE_FALSE(second_stream.send(kernel::End::kB, injected(MessageType::REGISTER)).has_value());
+    REQUIRE_FALSE(
+        second_stream.send(kernel::End::kB, fabric::share(injected(MessageType::REGISTER)))
+            .has_value());
     h.sim.run();
     const std::string refusal =
         std::string(std::string(profile) == "1.0" ? "Duplicate" : "duplicate") +

@@ -170,8 +170,9 @@ struct ShimHarness {
   kernel::Decisions decisions{source};
   kernel::Trace trace;
   kernel::Simulation sim{decisions, trace};
-  fabric::ChaincodeStream stream{
-      sim, [](kernel::End, const ChaincodeMessage&) { return kernel::Duration::milliseconds(1); }};
+  fabric::ChaincodeStream stream{sim, [](kernel::End, const fabric::MessagePtr&) {
+                                   return kernel::Duration::milliseconds(1);
+                                 }};
   fabric::Profile profile;
   fabric::PeerConfig config;
   fabric::ChaincodeDefinition definition = chaincode();
@@ -180,7 +181,7 @@ struct ShimHarness {
   fabric::ShimHandler shim;
 
   void send_from_peer(ChaincodeMessage msg) {
-    REQUIRE_FALSE(stream.send(kernel::End::kA, std::move(msg)).has_value());
+    REQUIRE_FALSE(stream.send(kernel::End::kA, fabric::share(std::move(msg))).has_value());
     sim.run();
   }
 
@@ -797,7 +798,7 @@ TEST_CASE("fabric-protocol 3.1: the same txid on two channels collides in 1.0 on
     on_ch1.channel_id = "ch1";
     ChaincodeMessage on_ch2 = on_ch1;
     on_ch2.channel_id = "ch2";
-    REQUIRE_FALSE(h.stream.send(kernel::End::kA, on_ch1).has_value());
+    REQUIRE_FALSE(h.stream.send(kernel::End::kA, fabric::share(on_ch1)).has_value());
     h.send_from_peer(on_ch2);
     std::multiset<MessageType> sent;
     for (const ChaincodeMessage& m : h.peer.got)
@@ -887,7 +888,7 @@ TEST_CASE("fabric-protocol 3.1: a busy response channel, per shim and call") {
     ShimHarness h(*c.v);
     h.reach(ShimState::kReady);
     const ChaincodeMessage tx = injected(MessageType::TRANSACTION, CCSIM_TEST_TXID, c.function);
-    REQUIRE_FALSE(h.stream.send(kernel::End::kA, tx).has_value());
+    REQUIRE_FALSE(h.stream.send(kernel::End::kA, fabric::share(tx)).has_value());
     h.send_from_peer(tx);
     REQUIRE(h.peer.got.size() == 2);
     CHECK(h.peer.got[0].type != MessageType::COMPLETED);  // the first's request
@@ -997,7 +998,8 @@ TEST_CASE("fabric-protocol 3.2: S-fsm's select between an inbound message and a 
     ShimHarness h(kFsm11);
     h.source.answers["select chatWithPeer cc"] = answer;
     h.reach(ShimState::kReady);
-    REQUIRE_FALSE(h.stream.send(kernel::End::kA, injected(MessageType::TRANSACTION)).has_value());
+    REQUIRE_FALSE(h.stream.send(kernel::End::kA, fabric::share(injected(MessageType::TRANSACTION)))
+                      .has_value());
     h.send_from_peer(MessageType::KEEPALIVE);
     REQUIRE(h.peer.got.size() == 2);
     const std::vector<MessageType> order = {h.peer.got[0].type, h.peer.got[1].type};
@@ -1030,7 +1032,8 @@ TEST_CASE("fabric-protocol 3.2: S-fsm's EOF read after another case reads as a n
     ShimHarness h(*c.v);
     h.source.answers["select chatWithPeer cc"] = c.answer;
     h.reach(ShimState::kReady);
-    REQUIRE_FALSE(h.stream.send(kernel::End::kA, injected(MessageType::TRANSACTION)).has_value());
+    REQUIRE_FALSE(h.stream.send(kernel::End::kA, fabric::share(injected(MessageType::TRANSACTION)))
+                      .has_value());
     h.stream.close_send(kernel::End::kA);
     h.sim.run();
     REQUIRE(h.exits.size() == 1);

@@ -25,7 +25,7 @@ namespace ccsim::testing {
 struct RecordingEnd final : fabric::ChaincodeStream::Receiver {
   std::vector<fabric::ChaincodeMessage> got;
   std::optional<kernel::StreamClosed> closed;
-  void on_message(fabric::ChaincodeMessage msg) override { got.push_back(std::move(msg)); }
+  void on_message(fabric::MessagePtr msg) override { got.push_back(*msg); }
   void on_closed(const kernel::StreamClosed& why) override { closed = why; }
 };
 

@@ -78,25 +78,37 @@ TEST_CASE("EventQueue pops events due at the same instant in scheduling order (F
   CHECK(at_100 == pushed);
 }
 
-TEST_CASE("EventQueue::pop_all_at takes exactly the live events due at that instant, in order") {
+TEST_CASE("EventQueue::take_window holds the live events due together, in order") {
   EventQueue q;
-  const EventId a = q.push(ns(5), [] {});
-  const EventId b = q.push(ns(5), [] {});
-  const EventId c = q.push(ns(5), [] {});
+  const EventId a = q.push(
+      ns(5), [] {}, 1, "a");
+  const EventId b = q.push(
+      ns(5), [] {}, 2, "b");
+  const EventId c = q.push(
+      ns(5), [] {}, 3, "c");
   q.push(ns(6), [] {});
   q.cancel(b);
 
-  std::vector<EventQueue::Entry> due = q.pop_all_at(ns(5));
-  REQUIRE(due.size() == 2);
-  CHECK(due[0].seq == a.seq);
-  CHECK(due[1].seq == c.seq);
-  CHECK(q.size() == 1);
-
-  q.restore(std::move(due[1]));
-  CHECK(q.is_pending(c));
-  CHECK(q.size() == 2);
   REQUIRE(q.prune());
-  CHECK(q.pop().seq == c.seq);
+  std::vector<EventQueue::Held> held;
+  q.take_window(Duration(), held);  // a zero window: the same instant only
+  REQUIRE(held.size() == 2);
+  CHECK(held[0].seq == a.seq);
+  CHECK(held[1].seq == c.seq);
+  CHECK(q.label(held[1]) == "c");
+  CHECK(q.chain(held[1]) == 3);
+  CHECK(q.size() == 1);
+  CHECK_FALSE(q.is_pending(c));
+
+  // c runs first; a goes back, held until c's instant.
+  q.put_back(held[0], ns(5));
+  CHECK(q.is_pending(a));
+  CHECK(q.size() == 2);
+  const EventQueue::Entry taken = q.take(held[1]);
+  CHECK(taken.seq == c.seq);
+  CHECK(taken.chain == 3);
+  REQUIRE(q.prune());
+  CHECK(q.pop().seq == a.seq);
 }
 
 TEST_CASE("Simulation runs events in time order and same-instant events in scheduling order") {

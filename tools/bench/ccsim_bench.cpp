@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -132,27 +133,17 @@ void shrink_figures(const std::string& file, const ccsim::scenario::Scenario& s)
               static_cast<unsigned long long>(result.replays));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::uint64_t runs = 50000;
-  bool memory = false;
-  std::vector<std::string> files;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
-      runs = std::strtoull(argv[++i], nullptr, 10);
-    } else if (std::strcmp(argv[i], "--memory") == 0) {
-      memory = true;
-    } else {
-      files.emplace_back(argv[i]);
-    }
-  }
-  if (files.empty()) files = {"scenarios/invoke_basic.json", "scenarios/bench/ten_proposals.json"};
+// Every figure, for `files`; throws on a file that does not load.
+int bench(const std::vector<std::string>& files, std::uint64_t runs, bool memory) {
+  std::vector<ccsim::scenario::Scenario> scenarios;  // all loaded before any figure
+  for (const std::string& file : files)
+    scenarios.push_back(ccsim::scenario::load_file(file));
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
   std::printf("ccsim_bench: %llu runs per measurement, %u cores\n",
               static_cast<unsigned long long>(runs), cores);
-  for (const std::string& file : files) {
-    const auto s = ccsim::scenario::load_file(file);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i];
+    const ccsim::scenario::Scenario& s = scenarios[i];
     for (unsigned threads : {1U, cores})
       print(file, "replay", threads, replay(s, runs, threads));
     for (unsigned jobs : {1U, cores})
@@ -178,7 +169,7 @@ int main(int argc, char** argv) {
   }
   if (memory) {
     // One campaign of a million runs: the resident memory after every 100,000.
-    const auto s = ccsim::scenario::load_file(files.front());
+    const ccsim::scenario::Scenario& s = scenarios.front();
     std::printf("memory over 1000000 fuzz runs of %s (%u jobs), KiB:", files.front().c_str(),
                 cores);
     std::fflush(stdout);
@@ -196,4 +187,42 @@ int main(int argc, char** argv) {
     std::printf("\n");
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* const usage = "usage: ccsim_bench [--runs N] [--memory] [SCENARIO...]\n";
+  std::uint64_t runs = 50000;
+  bool memory = false;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::printf("%s", usage);
+      return 0;
+    }
+    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+      char* end = nullptr;
+      runs = std::strtoull(argv[++i], &end, 10);
+      if (*end != '\0' || runs == 0) {
+        std::fprintf(stderr, "ccsim_bench: --runs takes a positive integer, got \"%s\"\n%s",
+                     argv[i], usage);
+        return 2;
+      }
+    } else if (std::strcmp(argv[i], "--memory") == 0) {
+      memory = true;
+    } else if (argv[i][0] == '-') {
+      std::fprintf(stderr, "ccsim_bench: unknown option %s\n%s", argv[i], usage);
+      return 2;
+    } else {
+      files.emplace_back(argv[i]);
+    }
+  }
+  if (files.empty()) files = {"scenarios/invoke_basic.json", "scenarios/bench/ten_proposals.json"};
+  try {
+    return bench(files, runs, memory);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ccsim_bench: %s\n", e.what());
+    return 2;
+  }
 }

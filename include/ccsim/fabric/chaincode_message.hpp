@@ -124,6 +124,15 @@ struct ChaincodeMessage {
 /// decorations (1.2+) and is_init (2.0) of ChaincodeInput.
 std::size_t payload_size(const ChaincodeMessage& msg, bool v1_0_payloads = false);
 
+/// A message once built: immutable, and shared by whoever holds it on its way (the stream, the
+/// receiver's inbox, the goroutine that handles it), so a hop copies a pointer rather than
+/// every field.
+using MessagePtr = std::shared_ptr<const ChaincodeMessage>;
+
+inline MessagePtr share(ChaincodeMessage msg) {
+  return std::make_shared<const ChaincodeMessage>(std::move(msg));
+}
+
 /// How a message is named in event labels and decision keys: "TRANSACTION tx1", "KEEPALIVE".
 std::string label_of(const ChaincodeMessage& msg);
 

@@ -29,7 +29,7 @@
 
 namespace ccsim::fabric {
 
-using ChaincodeStream = kernel::Stream<ChaincodeMessage>;
+using ChaincodeStream = kernel::Stream<MessagePtr>;
 
 /// Fabric's texts for Execute's select (2.5 names them ErrorExecutionTimeout and
 /// ErrorStreamTerminated).
@@ -103,18 +103,16 @@ class Handler final : public ChaincodeStream::Receiver {
   bool stream_ended() const { return ended_; }
   const TransactionContexts& contexts() const { return contexts_; }
 
-  void on_message(ChaincodeMessage msg) override;
+  void on_message(MessagePtr msg) override;
   void on_closed(const kernel::StreamClosed& closed) override;
 
  private:
-  // Event labels (kernel::Simulation): "peer <chaincode> <what>[ <message>]". label_now builds
-  // one at once, and only if the run wants labels, for a message about to move into an event.
+  // Event labels (kernel::Simulation): "peer <chaincode> <what>[ <message>]".
   std::string label(std::string_view what) const;
   std::string label(std::string_view what, const ChaincodeMessage& msg) const;
-  std::string label_now(std::string_view what, const ChaincodeMessage& msg) const;
   struct Inbound {
     bool closed = false;
-    ChaincodeMessage msg;
+    MessagePtr msg;  // null when closed
     kernel::StreamClosed why;
   };
   struct PendingExecute {
@@ -128,7 +126,7 @@ class Handler final : public ChaincodeStream::Receiver {
 
   void enqueue(Inbound in);
   void loop_step();
-  std::optional<std::string> handle_message(const ChaincodeMessage& msg);
+  std::optional<std::string> handle_message(const MessagePtr& msg);
   void handle_register(const ChaincodeMessage& msg);
   void finish_register();
   void notify_registry(std::optional<std::string> err);
@@ -140,7 +138,7 @@ class Handler final : public ChaincodeStream::Receiver {
   };
   using DelegateDone = std::function<void(DelegateResult)>;
 
-  void handle_transaction(const ChaincodeMessage& msg);
+  void handle_transaction(const MessagePtr& msg);
   void run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx, DelegateDone done);
   DelegateResult state_delegate(const ChaincodeMessage& msg, TransactionContext& ctx);
   DelegateResult open_query(const ChaincodeMessage& msg, TransactionContext& ctx,
@@ -152,8 +150,8 @@ class Handler final : public ChaincodeStream::Receiver {
   void finish_request(const ChaincodeMessage& msg, DelegateResult result);
   void finish_execute(const std::string& key, std::size_t chosen);
 
-  std::optional<std::string> serial_send(const ChaincodeMessage& msg);
-  void serial_send_async(ChaincodeMessage msg);
+  std::optional<std::string> serial_send(const MessagePtr& msg);
+  void serial_send_async(MessagePtr msg);
   void end_stream(const std::string& reason);
   void swallow_stream_end(const std::string& reason);
   void keepalive_tick();
@@ -163,7 +161,7 @@ class Handler final : public ChaincodeStream::Receiver {
   // --- P-fsm (handler_fsm.cpp) -------------------------------------------------------------
   /// nextStateInfo, and the goroutine blocked handing it to the loop.
   struct NextStateInfo {
-    ChaincodeMessage msg;
+    MessagePtr msg;
     bool send_to_cc = true;
     bool send_sync = false;          // READY from the launcher only
     std::function<void()> accepted;  // the blocked sender resumes
@@ -181,8 +179,7 @@ class Handler final : public ChaincodeStream::Receiver {
   void fsm_recv();
   void fsm_select();
   void fsm_loop_step(std::size_t chosen);
-  void fsm_after_message(const ChaincodeMessage& msg, const NextStateInfo* ns,
-                         std::optional<std::string> err);
+  void fsm_after_message(const NextStateInfo* ns, std::optional<std::string> err);
   void fsm_handle_message(const ChaincodeMessage& msg, HandleDone done);
   bool fsm_cannot(MessageType type) const;
   void fsm_before_register(const ChaincodeMessage& msg, HandleDone done);
@@ -197,7 +194,7 @@ class Handler final : public ChaincodeStream::Receiver {
   void fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& ctx,
                             DelegateDone done);
   ChaincodeMessage fsm_reply(const ChaincodeMessage& msg, DelegateResult result) const;
-  void fsm_send_async(ChaincodeMessage msg, bool report_to_loop);
+  void fsm_send_async(MessagePtr msg, bool report_to_loop);
   void fsm_end_stream(const std::string& reason);
   const char* fsm_text(const char* v1_0, const char* v1_1) const;
 

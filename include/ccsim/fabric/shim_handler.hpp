@@ -32,7 +32,7 @@
 
 namespace ccsim::fabric {
 
-using ChaincodeStream = kernel::Stream<ChaincodeMessage>;
+using ChaincodeStream = kernel::Stream<MessagePtr>;
 
 /// What the peer's Recv reports when the chaincode process dies without closing its stream
 /// (gRPC cancels the server stream's context).
@@ -65,13 +65,13 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   Kind kind() const { return kind_; }
   bool exited() const { return exited_; }
 
-  void on_message(ChaincodeMessage msg) override;
+  void on_message(MessagePtr msg) override;
   void on_closed(const kernel::StreamClosed& closed) override;
 
  private:
   /// One INIT/TRANSACTION's user code: a step list and where it is.
   struct Invocation {
-    ChaincodeMessage request;
+    MessagePtr request;  // the INIT or TRANSACTION
     const ChaincodeFunction* function = nullptr;
     std::size_t pc = 0;
     std::optional<ChaincodeEvent> event;  // stub.SetEvent: the last one wins
@@ -85,7 +85,7 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   };
   struct Inbound {
     bool closed = false;
-    ChaincodeMessage msg;
+    MessagePtr msg;  // null when closed
     kernel::StreamClosed why;
     // S-fsm: the loop cleared its shared err after the Recv goroutine had set it, so the end
     // of the stream reads as a nil message (3.2; see fsm_chosen).
@@ -98,22 +98,22 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   // The receive loop of S-go and S-sw: one inbound message at a time.
   void enqueue(Inbound in);
   void loop_step();
-  std::optional<ChaincodeMessage> take_inbound();
+  MessagePtr take_inbound();
   // The receive loop of S-fsm: chatWithPeer's select over errc, msgAvail and nextState.
   void fsm_wait();
   void fsm_chosen(std::size_t chosen);
   void fsm_handle_inbound();
-  void fsm_hand_off(ChaincodeMessage result);
+  void fsm_hand_off(MessagePtr result);
 
-  std::optional<std::string> handle_message(const ChaincodeMessage& msg);
-  std::optional<std::string> handle_message_fsm(const ChaincodeMessage& msg);
-  std::optional<std::string> handle_response(const ChaincodeMessage& msg);
-  bool send_channel(const ChaincodeMessage& msg);
+  std::optional<std::string> handle_message(const MessagePtr& msg);
+  std::optional<std::string> handle_message_fsm(const MessagePtr& msg);
+  std::optional<std::string> handle_response(const MessagePtr& msg);
+  bool send_channel(const MessagePtr& msg);
   /// The handler could not take `msg` (`err`): ERROR{payload = err, txid} goes back
   /// synchronously and the loop ends.
   void reject(const ChaincodeMessage& msg, const std::string& err);
   std::string stream_end_reason(const Inbound& in) const;
-  void start_invocation(const ChaincodeMessage& msg);
+  void start_invocation(const MessagePtr& msg);
   void run(const std::shared_ptr<Invocation>& inv);
   void stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMessage request);
   void on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply);
@@ -131,13 +131,11 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   /// The response channel's key: channel_id + txid, or the txid alone (1.0).
   std::string channel_key(const std::string& channel_id, const std::string& txid) const;
 
-  std::optional<std::string> serial_send(const ChaincodeMessage& msg);
-  void serial_send_async(ChaincodeMessage msg, OnSendError on_error);
-  // Event labels (kernel::Simulation): "shim <chaincode> <what>[ <message>]". label_now builds
-  // one at once, and only if the run wants labels, for a message about to move into an event.
+  std::optional<std::string> serial_send(const MessagePtr& msg);
+  void serial_send_async(MessagePtr msg, OnSendError on_error);
+  // Event labels (kernel::Simulation): "shim <chaincode> <what>[ <message>]".
   std::string label(std::string_view what) const;
   std::string label(std::string_view what, const ChaincodeMessage& msg) const;
-  std::string label_now(std::string_view what, const ChaincodeMessage& msg) const;
   void exit(const std::string& reason);
   void set_state(State next);
 
@@ -165,7 +163,7 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   // first, as Go queues the senders of a channel.
   std::optional<kernel::Select> fsm_select_;  // the loop waits in its select
   bool recv_pending_ = false;                 // a Recv goroutine is outstanding
-  std::deque<ChaincodeMessage> next_state_;   // transaction goroutines: nextState <- result
+  std::deque<MessagePtr> next_state_;         // transaction goroutines: nextState <- result
   std::deque<std::optional<std::string>> send_results_;  // result sends: errc <- err
 };
 

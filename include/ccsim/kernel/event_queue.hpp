@@ -22,14 +22,19 @@ struct EventId {
 
 class EventQueue {
  public:
-  /// An event taken off the queue.
+  /// An event taken off the queue, to run.
   struct Entry {
-    Time time;  // when it runs; a tie window may hold it back past `due`
+    Time time;  // when it runs; a tie window may hold it back past when it was due
     std::uint64_t seq;
     Callback fn;
-    Time due;             // when it was scheduled to run
     std::uint64_t chain;  // the task chain it belongs to (see Simulation::spawn)
-    std::string label;    // what it is, for tie decisions (see Simulation); may be empty
+  };
+  /// A live event held out of the queue while a tie is decided (see take_window): what runs
+  /// stays in its slot, so holding and putting back moves 24 bytes.
+  struct Held {
+    Time time;
+    std::uint64_t seq;
+    std::uint32_t slot;
   };
 
   EventQueue();
@@ -45,15 +50,20 @@ class EventQueue {
   Time next_time() const { return heap_.front().time; }
   /// Removes and returns the earliest live event. Requires prune() == true.
   Entry pop();
-  /// Removes every live event due at exactly `time`, in (time, sequence) order.
-  std::vector<Entry> pop_all_at(Time time);
-  /// Removes and returns the earliest live event and puts in `others` (cleared first),
-  /// in (time, sequence) order, every live event that could run before it within a tie
-  /// window: one due no later than `window` after the due time of each event taken before
-  /// it. Requires prune() == true.
-  Entry pop_window(Duration window, std::vector<Entry>& others);
-  /// Puts back an event taken by pop_all_at or pop_window, keeping its sequence number.
-  void restore(Entry entry);
+
+  /// Holds out of the queue, into `held` (cleared first) in (time, sequence) order, the
+  /// earliest live event and every live event that could run before it within a tie window:
+  /// one due no later than `window` after the due time of each event taken before it.
+  /// Requires prune() == true. Each held event must then be taken or put back.
+  void take_window(Duration window, std::vector<Held>& held);
+  /// What a held event is: when it was due, its chain, its label.
+  Time due(const Held& h) const { return slots_[h.slot].due; }
+  std::uint64_t chain(const Held& h) const { return slots_[h.slot].chain; }
+  const std::string& label(const Held& h) const { return slots_[h.slot].label; }
+  /// Puts a held event back, to run at `time` (no earlier than it was held at).
+  void put_back(Held h, Time time);
+  /// Takes a held event to run it.
+  Entry take(const Held& h);
 
   /// Live (scheduled, not cancelled, not yet run) events.
   std::size_t size() const { return heap_.size() - cancelled_in_heap_; }
@@ -61,20 +71,17 @@ class EventQueue {
  private:
   // The heap orders small keys; what an event does lives in a slot, reused once the event
   // has left the queue, so sifting moves 24 bytes rather than a callable.
-  struct Key {
-    Time time;
-    std::uint64_t seq;
-    std::uint32_t slot;
-  };
+  using Key = Held;
   struct Slot {
     Callback fn;
     Time due;
     std::uint64_t chain = 0;
-    std::string label;
+    std::string label;  // empty unless the run builds labels
   };
 
   std::uint32_t take_slot(Callback fn, Time due, std::uint64_t chain, std::string label);
   Entry release(const Key& key);
+  Key pop_key();
 
   std::vector<Key> heap_;
   std::vector<Slot> slots_;

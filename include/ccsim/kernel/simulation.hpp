@@ -114,7 +114,7 @@ class Simulation {
   std::uint64_t running_chain_ = 0;  // 0: no event is running
   std::uint64_t next_chain_ = 1;
   // Scratch space of take_next, kept to spare an allocation per event.
-  std::vector<EventQueue::Entry> window_;
+  std::vector<EventQueue::Held> held_;
   std::vector<TieCandidate> candidates_;
 };
 

@@ -66,7 +66,9 @@ class Trace {
       : Trace(keep_events ? TraceMode::kEvents : TraceMode::kDigest) {}
   explicit Trace(TraceMode mode) : mode_(mode), details_(mode != TraceMode::kFingerprint) {}
 
-  void record(TraceEvent event);
+  /// Takes the event (kept only in kEvents mode; a reference spares fuzzing runs a move).
+  void record(TraceEvent&& event);
+  void record(const TraceEvent& event) { record(TraceEvent(event)); }
 
   /// The observer (not owned) sees each event recorded from now on; nullptr removes it.
   void set_observer(TraceObserver* observer) { observer_ = observer; }
