@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cmath>
+#include <string_view>
 
 namespace ccsim::explore {
 
@@ -36,13 +37,14 @@ const std::string kDelivery = "delivery";
 void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
   // Handler states move only by state events (a new stream's start at "created"), and only
   // deliveries are counted: the rest of the trace is skipped at once.
-  const bool register_sent = e.kind == kernel::TraceKind::kSend && e.type == "REGISTER";
+  using namespace std::string_view_literals;  // sized comparisons: every event passes here
+  const bool register_sent = e.kind == kernel::TraceKind::kSend && e.type == "REGISTER"sv;
   if (e.kind != kernel::TraceKind::kState && e.kind != kernel::TraceKind::kDeliver &&
       !register_sent) {
     return;
   }
-  const bool peer = e.actor == "peer";
-  if ((!peer && e.actor != "shim") || e.stream.empty()) return;
+  const bool peer = e.actor == "peer"sv;
+  if ((!peer && e.actor != "shim"sv) || e.stream.empty()) return;
   StreamStates& s = stream(e.stream);
   std::string& mine = peer ? s.peer : s.shim;
   // A REGISTER sent opens a new stream under the chaincode's name: both ends start again.

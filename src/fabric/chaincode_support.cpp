@@ -44,7 +44,7 @@ void ChaincodeSupport::invoke_as(MessageType type, const TransactionParams& para
                                  Done done) {
   auto it = ccid_by_name_.find(chaincode_name);
   if (it == ccid_by_name_.end()) {
-    done(std::nullopt, "invalid invocation: [channel " + params.channel_id +
+    done(nullptr, "invalid invocation: [channel " + params.channel_id +
                            "] failed to get chaincode container info for " + chaincode_name +
                            ": chaincode " + chaincode_name + " not found");
     return;
@@ -53,7 +53,7 @@ void ChaincodeSupport::invoke_as(MessageType type, const TransactionParams& para
          [this, type, params, args = std::move(args), done = std::move(done)](
              Handler* h, const std::optional<std::string>& err) mutable {
            if (err) {
-             done(std::nullopt, *err);
+             done(nullptr, *err);
              return;
            }
            ChaincodeMessage msg;
@@ -64,7 +64,7 @@ void ChaincodeSupport::invoke_as(MessageType type, const TransactionParams& para
            h->execute(params, std::move(msg), deps_.config->execute_timeout,
                       [done](Handler::ExecuteResult r) {
                         if (r.error) {
-                          done(std::nullopt, "error sending: " + *r.error);
+                          done(nullptr, "error sending: " + *r.error);
                         } else {
                           done(std::move(r.response), std::nullopt);
                         }
@@ -92,7 +92,7 @@ void ChaincodeSupport::execute(const TransactionParams& params, const std::strin
   invoke_as(
       is_init ? MessageType::INIT : MessageType::TRANSACTION, params, chaincode_name,
       std::move(args),
-      [done = std::move(done), txid](std::optional<ChaincodeMessage> resp,
+      [done = std::move(done), txid](MessagePtr resp,
                                      std::optional<std::string> err) {
         if (err) {
           done(

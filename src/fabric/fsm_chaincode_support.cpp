@@ -194,7 +194,7 @@ void FsmChaincodeSupport::send_ready(Attempt& a) {
           ? Handler::no_notifier_error(*profile_, a.params.txid)  // the placeholder's txCtxs is nil
           : handler->ready(a.params, [this, &a, handler] {
               await_notifier(*handler, a.params, config_->startup_timeout, "send ready",
-                             [this, &a](std::optional<ChaincodeMessage> msg) {
+                             [this, &a](MessagePtr msg) {
                                std::optional<std::string> init_err;
                                if (!msg) {
                                  init_err = text(
@@ -241,7 +241,7 @@ void FsmChaincodeSupport::await_notifier(Handler& handler, const TransactionPara
       [this, &w, h, params, done = std::move(done)](std::size_t chosen) {
         sim_->cancel(w.timer);
         TransactionContext* ctx = h->tx_context(params.channel_id, params.txid);
-        std::optional<ChaincodeMessage> response;
+        MessagePtr response;
         if (ctx != nullptr) {
           ctx->on_response = nullptr;
           if (chosen == 0) response = ctx->response;
@@ -269,7 +269,7 @@ void FsmChaincodeSupport::execute_message(const std::string& cname, const Transa
                                           ChaincodeInvoker::Done done) {
   const RunningChaincodes::Entry* entry = running_->find(cname);
   if (entry == nullptr) {
-    done(std::nullopt,
+    done(nullptr,
          text("Cannot execute transaction for ", "cannot execute transaction for ") + cname);
     return;
   }
@@ -282,9 +282,9 @@ void FsmChaincodeSupport::execute_message(const std::string& cname, const Transa
                 params, std::move(msg), [this, handler, params, timeout, done] {
                   // The execute timer starts once the loop has taken the message (5).
                   await_notifier(*handler, params, timeout, "execute",
-                                 [this, done](std::optional<ChaincodeMessage> response) {
+                                 [this, done](MessagePtr response) {
                                    if (!response) {
-                                     done(std::nullopt,
+                                     done(nullptr,
                                           text("Timeout expired while executing transaction",
                                                "timeout expired while executing transaction"));
                                      return;
@@ -293,7 +293,7 @@ void FsmChaincodeSupport::execute_message(const std::string& cname, const Transa
                                  });
                 });
   if (err) {
-    done(std::nullopt, profile_->lowercase_errors ? "error sending: " + *err
+    done(nullptr, profile_->lowercase_errors ? "error sending: " + *err
                                                   : "Error sending " + type + ": " + *err);
   }
 }
@@ -317,7 +317,7 @@ void FsmChaincodeSupport::execute(const TransactionParams& params,
            const std::string txid = params.txid;
            execute_message(
                cname, params, std::move(msg), config_->execute_timeout,
-               [this, txid, done](std::optional<ChaincodeMessage> resp,
+               [this, txid, done](MessagePtr resp,
                                   std::optional<std::string> err) {
                  const bool lower = profile_->lowercase_errors;
                  if (err) {
@@ -355,7 +355,7 @@ void FsmChaincodeSupport::invoke(const TransactionParams& params, const std::str
          [this, cname, params, args = std::move(args),
           done = std::move(done)](const std::optional<std::string>& launch_err) mutable {
            if (launch_err) {
-             done(std::nullopt, *launch_err);
+             done(nullptr, *launch_err);
              return;
            }
            ChaincodeMessage msg;

@@ -133,7 +133,7 @@ std::optional<std::string> Handler::handle_message(const MessagePtr& shared) {
       switch (msg.type) {
         case MessageType::COMPLETED:
         case MessageType::ERROR:
-          notify(msg);
+          notify(shared);
           return std::nullopt;
         case MessageType::PUT_STATE:
         case MessageType::DEL_STATE:
@@ -188,9 +188,9 @@ void Handler::handle_register(const ChaincodeMessage& msg) {
 void Handler::finish_register() {
   register_pending_ = false;
   if (ended_) return;
-  ChaincodeMessage registered;
-  registered.type = MessageType::REGISTERED;
-  if (auto err = serial_send(share(std::move(registered)))) {
+  auto registered = std::make_shared<ChaincodeMessage>();
+  registered->type = MessageType::REGISTERED;
+  if (auto err = serial_send(registered)) {
     notify_registry(*err);
   } else {
     set_state(State::kEstablished);
@@ -207,9 +207,9 @@ void Handler::finish_register() {
 // notifyRegistry: on success send READY (synchronously, from the loop) and tell the registry.
 void Handler::notify_registry(std::optional<std::string> err) {
   if (!err) {
-    ChaincodeMessage ready;
-    ready.type = MessageType::READY;
-    if (auto send_err = serial_send(share(std::move(ready)))) {
+    auto ready = std::make_shared<ChaincodeMessage>();
+    ready->type = MessageType::READY;
+    if (auto send_err = serial_send(ready)) {
       err = send_err;
     } else {
       set_state(State::kReady);
@@ -223,7 +223,8 @@ void Handler::notify_registry(std::optional<std::string> err) {
 }
 
 // Notify (section 2.2): a COMPLETED/ERROR for an unknown channel+txid is dropped silently.
-void Handler::notify(const ChaincodeMessage& msg) {
+void Handler::notify(const MessagePtr& shared) {
+  const ChaincodeMessage& msg = *shared;
   TransactionContext* ctx = contexts_.get(msg.channel_id, msg.txid);
   if (ctx == nullptr) {
     note(msg.txid, msg.channel_id,
@@ -239,7 +240,7 @@ void Handler::notify(const ChaincodeMessage& msg) {
     stuck_ = true;
     return;
   }
-  ctx->response = msg;
+  ctx->response = shared;
   ctx->query_iterators.clear();  // CloseQueryIterators
   if (ctx->on_response) ctx->on_response();
 }
@@ -258,31 +259,33 @@ void Handler::handle_transaction(const MessagePtr& shared) {
   }
   TransactionContext* ctx = contexts_.get(msg.channel_id, msg.txid);
   if (ctx == nullptr || !ctx->params.simulator) {
-    finish_request(msg, DelegateResult{std::nullopt, msg.type == MessageType::INVOKE_CHAINCODE
+    finish_request(msg, DelegateResult{nullptr, msg.type == MessageType::INVOKE_CHAINCODE
                                                          ? "could not get valid transaction"
                                                          : "no ledger context"});
     return;
   }
   run_delegate(msg, *ctx,
-               [this, shared](DelegateResult r) { finish_request(*shared, std::move(r)); });
+               [this, shared](DelegateResult&& r) { finish_request(*shared, std::move(r)); });
 }
 
 // The end of HandleTransaction: wrap an error as Fabric does, release the txid before the
 // reply is sent (FAB-10284), and send the reply asynchronously.
-void Handler::finish_request(const ChaincodeMessage& msg, DelegateResult result) {
-  ChaincodeMessage resp;
-  if (result.response) {
-    resp = std::move(*result.response);
-    resp.type = MessageType::RESPONSE;
+void Handler::finish_request(const ChaincodeMessage& msg, DelegateResult&& result) {
+  // The delegate's RESPONSE is finished in place and sent as it is: no copy.
+  const bool ok = result.response != nullptr;
+  std::shared_ptr<ChaincodeMessage> resp =
+      ok ? std::move(result.response) : std::make_shared<ChaincodeMessage>();
+  if (ok) {
+    resp->type = MessageType::RESPONSE;
   } else {
-    resp.type = MessageType::ERROR;
-    resp.text = std::string(to_string(msg.type)) + " failed: transaction ID: " + msg.txid + ": " +
-                result.error;
+    resp->type = MessageType::ERROR;
+    resp->text = std::string(to_string(msg.type)) + " failed: transaction ID: " + msg.txid + ": " +
+                 result.error;
   }
-  resp.txid = msg.txid;
-  resp.channel_id = msg.channel_id;
+  resp->txid = msg.txid;
+  resp->channel_id = msg.channel_id;
   active_transactions_.erase(tx_key(msg.channel_id, msg.txid));
-  serial_send_async(share(std::move(resp)));
+  serial_send_async(std::move(resp));
 }
 
 void Handler::run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx,
@@ -326,10 +329,12 @@ Handler::DelegateResult Handler::state_delegate(const ChaincodeMessage& msg,
   // already (the outer execute timed out): queryExecutor.checkDone.
   const bool uses_simulator =
       msg.type != MessageType::QUERY_STATE_NEXT && msg.type != MessageType::QUERY_STATE_CLOSE;
-  if (uses_simulator && sim.is_done()) return DelegateResult{std::nullopt, TxSimulator::kDoneError};
+  if (uses_simulator && sim.is_done()) return DelegateResult{nullptr, TxSimulator::kDoneError};
   const bool private_data = !msg.collection.empty();
-  const auto ok = [](ChaincodeMessage r = {}) { return DelegateResult{std::move(r), ""}; };
-  const auto fail = [](std::string e) { return DelegateResult{std::nullopt, std::move(e)}; };
+  const auto ok = [](ChaincodeMessage&& r = {}) {
+    return DelegateResult{std::make_shared<ChaincodeMessage>(std::move(r)), ""};
+  };
+  const auto fail = [](std::string e) { return DelegateResult{nullptr, std::move(e)}; };
 
   switch (msg.type) {
     case MessageType::GET_STATE: {
@@ -406,7 +411,7 @@ Handler::DelegateResult Handler::open_query(const ChaincodeMessage& /*msg*/,
   std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012llx",
                 static_cast<unsigned long long>(next_iterator_++));
   ctx.query_iterators[id] = QueryIterator{std::move(results), 0};
-  return DelegateResult{next_batch(ctx, id), ""};
+  return DelegateResult{std::make_shared<ChaincodeMessage>(next_batch(ctx, id)), ""};
 }
 
 // HandleInvokeChaincode (section 2.5, P-sw): the callee runs on the target channel (the
@@ -431,7 +436,7 @@ void Handler::call_chaincode(const ChaincodeMessage& msg, TransactionContext& ct
                              const std::string& target, const std::string& channel,
                              std::string error_prefix, DelegateDone done) {
   if (ctx.params.call_depth + 1 > deps_.config->max_call_depth) {
-    done(DelegateResult{std::nullopt,
+    done(DelegateResult{nullptr,
                         "ccsim: chaincode-to-chaincode call depth exceeds limits.max_call_depth (" +
                             std::to_string(deps_.config->max_call_depth) + ")"});
     return;
@@ -448,15 +453,15 @@ void Handler::call_chaincode(const ChaincodeMessage& msg, TransactionContext& ct
   deps_.invoker->invoke(
       params, target, msg.args,
       [done = std::move(done), cross_channel, simulator = params.simulator,
-       error_prefix = std::move(error_prefix)](std::optional<ChaincodeMessage> response,
+       error_prefix = std::move(error_prefix)](MessagePtr response,
                                                std::optional<std::string> error) {
         if (cross_channel) simulator->done();
         if (error) {
-          done(DelegateResult{std::nullopt, error_prefix + *error});
+          done(DelegateResult{nullptr, error_prefix + *error});
           return;
         }
-        ChaincodeMessage r;
-        r.nested = std::make_shared<const ChaincodeMessage>(std::move(*response));
+        auto r = std::make_shared<ChaincodeMessage>();
+        r->nested = std::move(response);
         done(DelegateResult{std::move(r), ""});
       });
 }
@@ -467,14 +472,14 @@ void Handler::execute(const TransactionParams& params, ChaincodeMessage msg,
                       kernel::Duration timeout, ExecuteDone done) {
   const bool is_init = msg.type == MessageType::INIT;
   if (auto err = contexts_.create(params, is_init)) {
-    done(ExecuteResult{std::nullopt, *err});
+    done(ExecuteResult{nullptr, *err});
     return;
   }
   if (!params.has_signed_proposal) {
     if (deps_.mutation != Mutation::kContextNeverDeleted) {
       contexts_.remove(params.channel_id, params.txid);  // defer TXContexts.Delete
     }
-    done(ExecuteResult{std::nullopt, "failed getting proposal context. Signed proposal is nil"});
+    done(ExecuteResult{nullptr, "failed getting proposal context. Signed proposal is nil"});
     return;
   }
   msg.has_proposal = true;
@@ -557,7 +562,7 @@ void Handler::serial_send_async(MessagePtr msg) {
         resp.text = *err;
         resp.txid = msg->txid;
         resp.channel_id = msg->channel_id;
-        notify(resp);
+        notify(share(std::move(resp)));
         if (!ended_) {
           end_stream("received error while sending message, ending chaincode support stream: " +
                      *err);
@@ -568,9 +573,9 @@ void Handler::serial_send_async(MessagePtr msg) {
 
 void Handler::keepalive_tick() {
   if (ended_) return;
-  ChaincodeMessage keepalive;
-  keepalive.type = MessageType::KEEPALIVE;
-  serial_send_async(share(std::move(keepalive)));
+  auto keepalive = std::make_shared<ChaincodeMessage>();
+  keepalive->type = MessageType::KEEPALIVE;
+  serial_send_async(std::move(keepalive));
   keepalive_timer_ = deps_.sim->after(
       deps_.config->keepalive, [this] { keepalive_tick(); },
       [&] { return label("keepalive tick"); });

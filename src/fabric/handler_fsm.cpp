@@ -362,7 +362,7 @@ void Handler::fsm_notify(const ChaincodeMessage& msg) {
     stuck_ = true;
     return;
   }
-  ctx->response = msg;
+  ctx->response = share(msg);  // (P-fsm handles a message by reference: a copy)
   ctx->query_iterators.clear();
   if (ctx->on_response) ctx->on_response();
 }
@@ -512,7 +512,7 @@ void Handler::fsm_busy_request(const ChaincodeMessage& msg) {
     // 1.1's getTxContextForMessage passes its format arguments on as one slice: Go prints
     // the slice into the first %s and "%!s(MISSING)" for the others.
     finish(DelegateResult{
-        std::nullopt,
+        nullptr,
         deps_.profile->lowercase_errors
             ? "[[" + short_txid(msg.txid) + " " + type +
                   " ERROR]]No ledger context for %!s(MISSING). Sending "
@@ -546,7 +546,7 @@ void Handler::fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionConte
   }
   if (channel.empty()) channel = ctx.params.channel_id;
   if (!ctx.params.has_signed_proposal) {
-    done(DelegateResult{std::nullopt, fsm_text("Signed Proposal must not be nil from caller [",
+    done(DelegateResult{nullptr, fsm_text("Signed Proposal must not be nil from caller [",
                                                "signed proposal must not be nil from caller [") +
                                           channel + "." + target + "#" + version + "]"});
     return;

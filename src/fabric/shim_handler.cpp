@@ -62,10 +62,10 @@ void ShimHandler::set_state(State next) {
 
 void ShimHandler::start() {
   started_ = true;
-  ChaincodeMessage reg;
-  reg.type = MessageType::REGISTER;
-  reg.chaincode_id = chaincode_->ccid();
-  if (auto err = serial_send(share(std::move(reg)))) {
+  auto reg = std::make_shared<ChaincodeMessage>();
+  reg->type = MessageType::REGISTER;
+  reg->chaincode_id = chaincode_->ccid();
+  if (auto err = serial_send(reg)) {
     // 1.0: "Error sending chaincode REGISTER: %s"; later: "error sending chaincode REGISTER: ".
     exit(std::string(profile_->lowercase_errors ? "error" : "Error") +
          " sending chaincode REGISTER: " + *err);
@@ -508,7 +508,7 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
 // (serialSendAsync(msg, errc)) and selects over the send's result and the response. A nil
 // result only means "keep waiting", and the code's comment notes the response may even come
 // first; only a failed send, after which no response can come, ends the wait early.
-void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMessage request) {
+void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMessage&& request) {
   const std::string key = channel_key(request.channel_id, request.txid);
   if (response_channels_.count(key) != 0) {
     std::string exists;
@@ -687,18 +687,18 @@ void ShimHandler::fail(const std::shared_ptr<Invocation>& inv, const std::string
 // ERROR{payload = message}; every other result is COMPLETED{Response}. S-go and S-sw send it
 // with serialSendAsync(msg, errc) from the transaction goroutine; S-fsm hands it to the loop.
 void ShimHandler::finish(const std::shared_ptr<Invocation>& inv, Response response) {
-  ChaincodeMessage result;
-  result.txid = inv->request->txid;
-  result.channel_id = inv->request->channel_id;
-  result.event = inv->event;
+  auto result = std::make_shared<ChaincodeMessage>();  // built where it is shared from
+  result->txid = inv->request->txid;
+  result->channel_id = inv->request->channel_id;
+  result->event = inv->event;
   if (inv->request->type == MessageType::INIT && response.status >= Response::kError) {
-    result.type = MessageType::ERROR;
-    result.text = response.message;
+    result->type = MessageType::ERROR;
+    result->text = response.message;
   } else {
-    result.type = MessageType::COMPLETED;
-    result.response = std::move(response);
+    result->type = MessageType::COMPLETED;
+    result->response = std::move(response);
   }
-  MessagePtr shared = share(std::move(result));
+  MessagePtr shared = std::move(result);
   if (mutation_ == Mutation::kDoubleCompleted && shared->type == MessageType::COMPLETED) {
     // The mutant's extra send, before the regular one: the same COMPLETED, the same way.
     if (kind_ == Kind::kFsm) {

@@ -1,6 +1,7 @@
 // Checking a finished run against its scenario's `expect`, and the built-in properties.
 #include <algorithm>
 #include <regex>
+#include <string_view>
 
 #include "ccsim/scenario/run.hpp"
 
@@ -226,20 +227,23 @@ TraceFactsGatherer::TraceFactsGatherer(const Scenario& scenario, kernel::TraceOb
 
 void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
   using kernel::TraceKind;
+  using namespace std::string_view_literals;  // sized comparisons: every event passes here
   if (pending_error_) settle_pending_error(&e);
   const bool message = e.kind == TraceKind::kSend || e.kind == TraceKind::kDeliver;
   if (message) {
-    if (e.actor == "shim") {
+    const bool send = e.kind == TraceKind::kSend;
+    const std::string_view type = e.type;
+    if (e.actor == "shim"sv) {
       // one_result_per_transaction: each INIT/TRANSACTION the shim takes off its stream is
       // answered by one COMPLETED or ERROR at most (fabric-protocol.md 3.1: the user code runs
       // once per message and its result is sent once; 2.2 Notify reads one per context).
-      if (e.kind == TraceKind::kDeliver && (e.type == "TRANSACTION" || e.type == "INIT")) {
+      if (!send && (type == "TRANSACTION"sv || type == "INIT"sv)) {
         ++unanswered(e.stream, e.txid);
-      } else if (e.kind == TraceKind::kSend && e.type == "COMPLETED") {
+      } else if (send && type == "COMPLETED"sv) {
         result_sent(e);
-      } else if (e.kind == TraceKind::kSend && e.type == "ERROR") {
+      } else if (send && type == "ERROR"sv) {
         pending_error_ = e;
-      } else if (e.kind == TraceKind::kSend && e.type == "REGISTER" && !unanswered_.empty()) {
+      } else if (send && type == "REGISTER"sv && !unanswered_.empty()) {
         std::erase_if(unanswered_, [&](const Unanswered& u) { return u.stream == e.stream; });
       }
     }
@@ -252,7 +256,7 @@ void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
     }
     // REGISTER opens a stream's life (7.1): a restarted container's new stream reuses the
     // chaincode's name, and its ends have seen no end yet.
-    if (e.type == "REGISTER" && !ended_.empty()) {
+    if (!ended_.empty() && type == "REGISTER"sv) {
       std::erase_if(ended_, [&](const auto& p) { return p.second == e.stream; });
     }
     if (e.kind == TraceKind::kSend && !facts_.first_send_after_end && !ended_.empty() &&
@@ -260,8 +264,7 @@ void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
             ended_.end()) {
       facts_.first_send_after_end = e;
     }
-    if (e.kind == TraceKind::kSend && !facts_.first_peer_error && e.from == "peer" &&
-        e.type == "ERROR") {
+    if (send && !facts_.first_peer_error && type == "ERROR"sv && e.from == "peer"sv) {
       facts_.first_peer_error = e;
     }
   } else if (e.kind == TraceKind::kStreamEnd) {

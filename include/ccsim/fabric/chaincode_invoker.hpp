@@ -15,8 +15,8 @@ namespace ccsim::fabric {
 
 class ChaincodeInvoker {
  public:
-  /// The callee's COMPLETED or ERROR message, or Invoke's error text.
-  using Done = std::function<void(std::optional<ChaincodeMessage> response,
+  /// The callee's COMPLETED or ERROR message (null on error), or Invoke's error text.
+  using Done = std::function<void(MessagePtr response,
                                   std::optional<std::string> error)>;
 
   virtual ~ChaincodeInvoker() = default;

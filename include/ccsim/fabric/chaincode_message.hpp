@@ -129,8 +129,11 @@ std::size_t payload_size(const ChaincodeMessage& msg, bool v1_0_payloads = false
 /// every field.
 using MessagePtr = std::shared_ptr<const ChaincodeMessage>;
 
-inline MessagePtr share(ChaincodeMessage msg) {
+inline MessagePtr share(ChaincodeMessage&& msg) {
   return std::make_shared<const ChaincodeMessage>(std::move(msg));
+}
+inline MessagePtr share(const ChaincodeMessage& msg) {
+  return std::make_shared<const ChaincodeMessage>(msg);
 }
 
 /// How a message is named in event labels and decision keys: "TRANSACTION tx1", "KEEPALIVE".

@@ -64,7 +64,7 @@ class FsmChaincodeSupport {
     kernel::EventId timer;
     std::unique_ptr<kernel::Select> select;
   };
-  using NotifierDone = std::function<void(std::optional<ChaincodeMessage> response)>;
+  using NotifierDone = std::function<void(MessagePtr response)>;  // null: no response
 
   void launch_and_wait_for_register(Attempt& a);
   void wait_for_register(Attempt& a);

@@ -54,7 +54,7 @@ class Handler final : public ChaincodeStream::Receiver {
 
   /// Execute's result: the COMPLETED/ERROR message, or Fabric's error text.
   struct ExecuteResult {
-    std::optional<ChaincodeMessage> response;
+    MessagePtr response;  // null on error
     std::optional<std::string> error;
   };
   using ExecuteDone = std::function<void(ExecuteResult)>;
@@ -130,13 +130,13 @@ class Handler final : public ChaincodeStream::Receiver {
   void handle_register(const ChaincodeMessage& msg);
   void finish_register();
   void notify_registry(std::optional<std::string> err);
-  void notify(const ChaincodeMessage& msg);
+  void notify(const MessagePtr& msg);
   /// A delegate's result: the RESPONSE, or the cause of the ERROR reply.
   struct DelegateResult {
-    std::optional<ChaincodeMessage> response;
+    std::shared_ptr<ChaincodeMessage> response;  // built once; finished and sent as it is
     std::string error;
   };
-  using DelegateDone = std::function<void(DelegateResult)>;
+  using DelegateDone = std::function<void(DelegateResult&&)>;
 
   void handle_transaction(const MessagePtr& msg);
   void run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx, DelegateDone done);
@@ -147,7 +147,7 @@ class Handler final : public ChaincodeStream::Receiver {
   void call_chaincode(const ChaincodeMessage& msg, TransactionContext& ctx,
                       const std::string& target, const std::string& channel,
                       std::string error_prefix, DelegateDone done);
-  void finish_request(const ChaincodeMessage& msg, DelegateResult result);
+  void finish_request(const ChaincodeMessage& msg, DelegateResult&& result);
   void finish_execute(const std::string& key, std::size_t chosen);
 
   std::optional<std::string> serial_send(const MessagePtr& msg);

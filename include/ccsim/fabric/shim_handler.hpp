@@ -115,7 +115,7 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   std::string stream_end_reason(const Inbound& in) const;
   void start_invocation(const MessagePtr& msg);
   void run(const std::shared_ptr<Invocation>& inv);
-  void stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMessage request);
+  void stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMessage&& request);
   void on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply);
   void iterate(const std::shared_ptr<Invocation>& inv);
   void on_invoke_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply);

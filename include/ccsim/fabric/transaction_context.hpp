@@ -37,7 +37,7 @@ struct TransactionContext {
   std::map<std::string, QueryIterator> query_iterators;
   /// ResponseNotifier: a Go channel of capacity 1. Holds the COMPLETED/ERROR until Execute
   /// takes it.
-  std::optional<ChaincodeMessage> response;
+  MessagePtr response;
   /// Wakes the Execute select's response case.
   std::function<void()> on_response;
 };
