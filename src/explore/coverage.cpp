@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <string_view>
 
 namespace ccsim::explore {
@@ -20,18 +21,33 @@ CoverageMonitor::StreamStates& CoverageMonitor::stream(const std::string& name) 
 }
 
 namespace {
-std::uint64_t hash_of(std::initializer_list<const std::string*> parts) {
-  // FNV-1a over the parts, each followed by a separator byte.
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+// A 64-bit hash of the parts, eight bytes at a time (multiply and rotate, as the trace's
+// fingerprint does), each part's length folded in so that ("ab","c") differs from ("a","bc").
+// `kind` keeps transitions and deliveries apart.
+std::uint64_t hash_of(std::uint64_t kind, std::initializer_list<const std::string*> parts) {
+  constexpr std::uint64_t kP1 = 0x9e3779b97f4a7c15ULL;
+  constexpr std::uint64_t kP2 = 0xc2b2ae3d27d4eb4fULL;
+  const auto mix = [](std::uint64_t h, std::uint64_t word) {
+    h ^= word * kP2;
+    return ((h << 31) | (h >> 33)) * kP1;
+  };
+  std::uint64_t h = mix(0x6a09e667f3bcc908ULL, kind);
   for (const std::string* p : parts) {
-    for (char c : *p)
-      h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-    h = (h ^ 0xffU) * 0x100000001b3ULL;
+    const std::size_t n = p->size();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, p->data() + i, 8);
+      h = mix(h, word);
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, p->data() + i, n - i);
+    h = mix(mix(h, tail), n);
   }
   return h;
 }
-const std::string kTransition = "transition";
-const std::string kDelivery = "delivery";
+constexpr std::uint64_t kTransition = 1;
+constexpr std::uint64_t kDelivery = 2;
 }  // namespace
 
 void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
@@ -56,12 +72,12 @@ void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
     return;
   }
   if (e.kind == kernel::TraceKind::kState) {
-    if (mine != e.state && seen_.insert(hash_of({&kTransition, &e.actor, &mine, &e.state})).second)
+    if (mine != e.state && seen_.insert(hash_of(kTransition, {&e.actor, &mine, &e.state})).second)
       coverage_.transitions.insert(e.actor + " " + mine + " -> " + e.state);
     mine = e.state;
     return;
   }
-  if (seen_.insert(hash_of({&kDelivery, &s.peer, &s.shim, &e.type, &e.actor})).second)
+  if (seen_.insert(hash_of(kDelivery, {&s.peer, &s.shim, &e.type, &e.actor})).second)
     coverage_.deliveries.insert(s.peer + "/" + s.shim + " " + e.type + " to " + e.actor);
 }
 

@@ -45,8 +45,8 @@ void ChaincodeSupport::invoke_as(MessageType type, const TransactionParams& para
   auto it = ccid_by_name_.find(chaincode_name);
   if (it == ccid_by_name_.end()) {
     done(nullptr, "invalid invocation: [channel " + params.channel_id +
-                           "] failed to get chaincode container info for " + chaincode_name +
-                           ": chaincode " + chaincode_name + " not found");
+                      "] failed to get chaincode container info for " + chaincode_name +
+                      ": chaincode " + chaincode_name + " not found");
     return;
   }
   launch(it->second, params.txid, params.channel_id,
@@ -92,8 +92,7 @@ void ChaincodeSupport::execute(const TransactionParams& params, const std::strin
   invoke_as(
       is_init ? MessageType::INIT : MessageType::TRANSACTION, params, chaincode_name,
       std::move(args),
-      [done = std::move(done), txid](MessagePtr resp,
-                                     std::optional<std::string> err) {
+      [done = std::move(done), txid](MessagePtr resp, std::optional<std::string> err) {
         if (err) {
           done(
               ExecutionResult{std::nullopt, "failed to execute transaction " + txid + ": " + *err});

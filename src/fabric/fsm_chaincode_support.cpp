@@ -281,20 +281,19 @@ void FsmChaincodeSupport::execute_message(const std::string& cname, const Transa
           : handler->send_execute_message(
                 params, std::move(msg), [this, handler, params, timeout, done] {
                   // The execute timer starts once the loop has taken the message (5).
-                  await_notifier(*handler, params, timeout, "execute",
-                                 [this, done](MessagePtr response) {
-                                   if (!response) {
-                                     done(nullptr,
-                                          text("Timeout expired while executing transaction",
-                                               "timeout expired while executing transaction"));
-                                     return;
-                                   }
-                                   done(std::move(response), std::nullopt);
-                                 });
+                  await_notifier(
+                      *handler, params, timeout, "execute", [this, done](MessagePtr response) {
+                        if (!response) {
+                          done(nullptr, text("Timeout expired while executing transaction",
+                                             "timeout expired while executing transaction"));
+                          return;
+                        }
+                        done(std::move(response), std::nullopt);
+                      });
                 });
   if (err) {
     done(nullptr, profile_->lowercase_errors ? "error sending: " + *err
-                                                  : "Error sending " + type + ": " + *err);
+                                             : "Error sending " + type + ": " + *err);
   }
 }
 
@@ -317,8 +316,7 @@ void FsmChaincodeSupport::execute(const TransactionParams& params,
            const std::string txid = params.txid;
            execute_message(
                cname, params, std::move(msg), config_->execute_timeout,
-               [this, txid, done](MessagePtr resp,
-                                  std::optional<std::string> err) {
+               [this, txid, done](MessagePtr resp, std::optional<std::string> err) {
                  const bool lower = profile_->lowercase_errors;
                  if (err) {
                    done(ExecutionResult{std::nullopt,

@@ -260,8 +260,8 @@ void Handler::handle_transaction(const MessagePtr& shared) {
   TransactionContext* ctx = contexts_.get(msg.channel_id, msg.txid);
   if (ctx == nullptr || !ctx->params.simulator) {
     finish_request(msg, DelegateResult{nullptr, msg.type == MessageType::INVOKE_CHAINCODE
-                                                         ? "could not get valid transaction"
-                                                         : "no ledger context"});
+                                                    ? "could not get valid transaction"
+                                                    : "no ledger context"});
     return;
   }
   run_delegate(msg, *ctx,
@@ -450,20 +450,19 @@ void Handler::call_chaincode(const ChaincodeMessage& msg, TransactionContext& ct
   const bool cross_channel = channel != ctx.params.channel_id;
   params.simulator =
       cross_channel ? std::make_shared<TxSimulator>(*deps_.ledger, channel) : ctx.params.simulator;
-  deps_.invoker->invoke(
-      params, target, msg.args,
-      [done = std::move(done), cross_channel, simulator = params.simulator,
-       error_prefix = std::move(error_prefix)](MessagePtr response,
-                                               std::optional<std::string> error) {
-        if (cross_channel) simulator->done();
-        if (error) {
-          done(DelegateResult{nullptr, error_prefix + *error});
-          return;
-        }
-        auto r = std::make_shared<ChaincodeMessage>();
-        r->nested = std::move(response);
-        done(DelegateResult{std::move(r), ""});
-      });
+  deps_.invoker->invoke(params, target, msg.args,
+                        [done = std::move(done), cross_channel, simulator = params.simulator,
+                         error_prefix = std::move(error_prefix)](MessagePtr response,
+                                                                 std::optional<std::string> error) {
+                          if (cross_channel) simulator->done();
+                          if (error) {
+                            done(DelegateResult{nullptr, error_prefix + *error});
+                            return;
+                          }
+                          auto r = std::make_shared<ChaincodeMessage>();
+                          r->nested = std::move(response);
+                          done(DelegateResult{std::move(r), ""});
+                        });
 }
 
 // --- Execute ----------------------------------------------------------------------------

@@ -511,13 +511,12 @@ void Handler::fsm_busy_request(const ChaincodeMessage& msg) {
     const std::string type = to_string(msg.type);
     // 1.1's getTxContextForMessage passes its format arguments on as one slice: Go prints
     // the slice into the first %s and "%!s(MISSING)" for the others.
-    finish(DelegateResult{
-        nullptr,
-        deps_.profile->lowercase_errors
-            ? "[[" + short_txid(msg.txid) + " " + type +
-                  " ERROR]]No ledger context for %!s(MISSING). Sending "
-                  "%!s(MISSING)"
-            : "[" + short_txid(msg.txid) + "]No ledger context for " + type + ". Sending ERROR"});
+    finish(DelegateResult{nullptr, deps_.profile->lowercase_errors
+                                       ? "[[" + short_txid(msg.txid) + " " + type +
+                                             " ERROR]]No ledger context for %!s(MISSING). Sending "
+                                             "%!s(MISSING)"
+                                       : "[" + short_txid(msg.txid) + "]No ledger context for " +
+                                             type + ". Sending ERROR"});
     return;
   }
   if (msg.type == MessageType::INVOKE_CHAINCODE) {
@@ -547,8 +546,8 @@ void Handler::fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionConte
   if (channel.empty()) channel = ctx.params.channel_id;
   if (!ctx.params.has_signed_proposal) {
     done(DelegateResult{nullptr, fsm_text("Signed Proposal must not be nil from caller [",
-                                               "signed proposal must not be nil from caller [") +
-                                          channel + "." + target + "#" + version + "]"});
+                                          "signed proposal must not be nil from caller [") +
+                                     channel + "." + target + "#" + version + "]"});
     return;
   }
   call_chaincode(msg, ctx, target, channel, "", std::move(done));

@@ -44,9 +44,9 @@ class CoverageMonitor final : public kernel::TraceObserver {
   Coverage coverage_;
   // Hashes of what coverage_ already holds: most events add nothing new, and this spares
   // building their strings. Only ever asked for membership, never iterated, so its order
-  // reaches no output. The parts are hashed with a separator byte no state or type name
-  // holds, so distinct entries differ in their bytes; only a 64-bit FNV-1a collision could
-  // hide one. It must grow with coverage_ and never outlive it (hence no take()).
+  // reaches no output. Each part's length is hashed with it, so distinct entries differ in
+  // what is hashed; only a 64-bit collision could hide one. It must grow with coverage_ and
+  // never outlive it (hence no take()).
   std::unordered_set<std::uint64_t> seen_;
 };
 

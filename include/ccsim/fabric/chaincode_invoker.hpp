@@ -16,8 +16,7 @@ namespace ccsim::fabric {
 class ChaincodeInvoker {
  public:
   /// The callee's COMPLETED or ERROR message (null on error), or Invoke's error text.
-  using Done = std::function<void(MessagePtr response,
-                                  std::optional<std::string> error)>;
+  using Done = std::function<void(MessagePtr response, std::optional<std::string> error)>;
 
   virtual ~ChaincodeInvoker() = default;
   virtual void invoke(const TransactionParams& params, const std::string& chaincode_name,

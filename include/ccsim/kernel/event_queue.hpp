@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ccsim/kernel/callback.hpp"
@@ -59,7 +60,9 @@ class EventQueue {
   /// What a held event is: when it was due, its chain, its label.
   Time due(const Held& h) const { return slots_[h.slot].due; }
   std::uint64_t chain(const Held& h) const { return slots_[h.slot].chain; }
-  const std::string& label(const Held& h) const { return slots_[h.slot].label; }
+  std::string_view label(const Held& h) const {
+    return h.slot < labels_.size() ? std::string_view(labels_[h.slot]) : std::string_view();
+  }
   /// Puts a held event back, to run at `time` (no earlier than it was held at).
   void put_back(Held h, Time time);
   /// Takes a held event to run it.
@@ -76,7 +79,6 @@ class EventQueue {
     Callback fn;
     Time due;
     std::uint64_t chain = 0;
-    std::string label;  // empty unless the run builds labels
   };
 
   std::uint32_t take_slot(Callback fn, Time due, std::uint64_t chain, std::string label);
@@ -85,6 +87,9 @@ class EventQueue {
 
   std::vector<Key> heap_;
   std::vector<Slot> slots_;
+  // labels_[slot]: the label of the event in that slot, kept apart (and only grown when a run
+  // builds labels) so that slots stay small.
+  std::vector<std::string> labels_;
   std::vector<std::uint32_t> free_slots_;
   // done_[seq]: the event has run or was cancelled. One bit per event ever scheduled keeps
   // cancel and is_pending O(1) without searching the heap.
