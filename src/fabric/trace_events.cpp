@@ -7,7 +7,7 @@ const char* to_string(Side side) {
 }
 
 void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
-                   const std::string& state, const std::string& stream, Side from,
+                   std::string_view state, std::string_view stream, Side from,
                    const ChaincodeMessage& msg) {
   kernel::TraceEvent e;
   e.t = sim.now();
@@ -24,21 +24,25 @@ void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
   sim.trace().record(std::move(e));
 }
 
-void trace_state(kernel::Simulation& sim, const std::string& actor, const std::string& stream,
-                 const std::string& from_state, const std::string& to_state) {
+void trace_state(kernel::Simulation& sim, std::string_view actor, std::string_view stream,
+                 std::string_view from_state, std::string_view to_state) {
   kernel::TraceEvent e;
   e.t = sim.now();
   e.kind = kernel::TraceKind::kState;
   e.actor = actor;
   e.state = to_state;
   e.stream = stream;
-  if (sim.trace().wants_details()) e.detail = from_state + " -> " + to_state;
+  if (sim.trace().wants_details()) {
+    e.detail = from_state;
+    e.detail += " -> ";
+    e.detail += to_state;
+  }
   sim.trace().record(std::move(e));
 }
 
-void trace_event(kernel::Simulation& sim, kernel::TraceKind kind, const std::string& actor,
-                 const std::string& state, const std::string& stream, const std::string& txid,
-                 const std::string& channel, std::string detail) {
+void trace_event(kernel::Simulation& sim, kernel::TraceKind kind, std::string_view actor,
+                 std::string_view state, std::string_view stream, std::string_view txid,
+                 std::string_view channel, std::string detail) {
   kernel::TraceEvent e;
   e.t = sim.now();
   e.kind = kind;

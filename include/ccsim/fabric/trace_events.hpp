@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "ccsim/fabric/chaincode_message.hpp"
 #include "ccsim/kernel/simulation.hpp"
@@ -13,18 +14,20 @@ namespace ccsim::fabric {
 enum class Side : std::uint8_t { kPeer, kShim };
 const char* to_string(Side side);
 
+// Text arguments are views: each is copied once, into the record (most are literals or a
+// to_string's static text, which a std::string parameter would copy twice).
 void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
-                   const std::string& state, const std::string& stream, Side from,
+                   std::string_view state, std::string_view stream, Side from,
                    const ChaincodeMessage& msg);
-void trace_state(kernel::Simulation& sim, const std::string& actor, const std::string& stream,
-                 const std::string& from_state, const std::string& to_state);
+void trace_state(kernel::Simulation& sim, std::string_view actor, std::string_view stream,
+                 std::string_view from_state, std::string_view to_state);
 /// An actor's event of any non-message kind (timer, stream end, note).
-void trace_event(kernel::Simulation& sim, kernel::TraceKind kind, const std::string& actor,
-                 const std::string& state, const std::string& stream, const std::string& txid,
-                 const std::string& channel, std::string detail);
-inline void trace_note(kernel::Simulation& sim, const std::string& actor, const std::string& state,
-                       const std::string& stream, const std::string& txid,
-                       const std::string& channel, std::string detail) {
+void trace_event(kernel::Simulation& sim, kernel::TraceKind kind, std::string_view actor,
+                 std::string_view state, std::string_view stream, std::string_view txid,
+                 std::string_view channel, std::string detail);
+inline void trace_note(kernel::Simulation& sim, std::string_view actor, std::string_view state,
+                       std::string_view stream, std::string_view txid, std::string_view channel,
+                       std::string detail) {
   trace_event(sim, kernel::TraceKind::kNote, actor, state, stream, txid, channel,
               std::move(detail));
 }
