@@ -9,8 +9,9 @@
 // by the process's CPU time instead, which a busy machine disturbs less. Figures, never
 // assertions: tests time nothing.
 //
-// Usage: ccsim_bench [--runs N] [--memory] [SCENARIO...]
+// Usage: ccsim_bench [--runs N] [--repeat K] [--memory] [SCENARIO...]
 //        (default: scenarios/invoke_basic.json scenarios/bench/ten_proposals.json)
+//        --repeat K: each figure is the median of K measurements, with their range
 #include <sys/resource.h>
 #include <algorithm>
 #include <atomic>
@@ -105,12 +106,32 @@ Figures fuzz(const ccsim::scenario::Scenario& s, std::uint64_t runs, unsigned jo
   });
 }
 
-void print(const std::string& file, const char* mode, unsigned threads, const Figures& f) {
-  std::printf(
-      "%-36s %-6s %2u thread%s %9.0f runs/s %11.0f events/s %9.0f runs/cpu-s  rss %ld KiB\n",
-      file.c_str(), mode, threads, threads == 1 ? " " : "s",
-      static_cast<double>(f.runs) / f.seconds, static_cast<double>(f.events) / f.seconds,
-      static_cast<double>(f.runs) / f.cpu, resident_kib());
+double runs_per_second(const Figures& f) {
+  return static_cast<double>(f.runs) / f.seconds;
+}
+
+// Takes `repeat` measurements and prints the median one (by runs/s) and, when there are
+// several, their range: a shared or throttled machine varies from one to the next.
+template <class Measure>
+void report(const std::string& file, const char* mode, unsigned threads, unsigned repeat,
+            Measure measure) {
+  std::vector<Figures> all;
+  for (unsigned i = 0; i < repeat; ++i)
+    all.push_back(measure());
+  std::sort(all.begin(), all.end(), [](const Figures& a, const Figures& b) {
+    return runs_per_second(a) < runs_per_second(b);
+  });
+  const Figures& f = all[all.size() / 2];
+  std::printf("%-36s %-6s %2u thread%s %9.0f runs/s %11.0f events/s %9.0f runs/cpu-s  rss %ld KiB",
+              file.c_str(), mode, threads, threads == 1 ? " " : "s", runs_per_second(f),
+              static_cast<double>(f.events) / f.seconds, static_cast<double>(f.runs) / f.cpu,
+              resident_kib());
+  if (repeat > 1) {
+    std::printf("  (median of %u: %.0f-%.0f runs/s)", repeat, runs_per_second(all.front()),
+                runs_per_second(all.back()));
+  }
+  std::printf("\n");
+  std::fflush(stdout);
 }
 
 // Shrinks the first failure a campaign finds in `s` (found without shrinking), and times it.
@@ -134,7 +155,7 @@ void shrink_figures(const std::string& file, const ccsim::scenario::Scenario& s)
 }
 
 // Every figure, for `files`; throws on a file that does not load.
-int bench(const std::vector<std::string>& files, std::uint64_t runs, bool memory) {
+int bench(const std::vector<std::string>& files, std::uint64_t runs, unsigned repeat, bool memory) {
   std::vector<ccsim::scenario::Scenario> scenarios;  // all loaded before any figure
   for (const std::string& file : files)
     scenarios.push_back(ccsim::scenario::load_file(file));
@@ -145,9 +166,9 @@ int bench(const std::vector<std::string>& files, std::uint64_t runs, bool memory
     const std::string& file = files[i];
     const ccsim::scenario::Scenario& s = scenarios[i];
     for (unsigned threads : {1U, cores})
-      print(file, "replay", threads, replay(s, runs, threads));
+      report(file, "replay", threads, repeat, [&] { return replay(s, runs, threads); });
     for (unsigned jobs : {1U, cores})
-      print(file, "fuzz", jobs, fuzz(s, runs, jobs));
+      report(file, "fuzz", jobs, repeat, [&] { return fuzz(s, runs, jobs); });
   }
   // Shrinking: ties at one instant (2.5), random latencies (1.1: every message has one), and
   // a long list: ten_proposals, with the last proposal expected no later than 1ms after it
@@ -192,8 +213,9 @@ int bench(const std::vector<std::string>& files, std::uint64_t runs, bool memory
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* const usage = "usage: ccsim_bench [--runs N] [--memory] [SCENARIO...]\n";
+  const char* const usage = "usage: ccsim_bench [--runs N] [--repeat K] [--memory] [SCENARIO...]\n";
   std::uint64_t runs = 50000;
+  unsigned repeat = 1;
   bool memory = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
@@ -209,6 +231,15 @@ int main(int argc, char** argv) {
                      argv[i], usage);
         return 2;
       }
+    } else if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
+      char* end = nullptr;
+      const unsigned long k = std::strtoul(argv[++i], &end, 10);
+      if (*end != '\0' || k == 0 || k > 100) {
+        std::fprintf(stderr, "ccsim_bench: --repeat takes an integer from 1 to 100, got \"%s\"\n%s",
+                     argv[i], usage);
+        return 2;
+      }
+      repeat = static_cast<unsigned>(k);
     } else if (std::strcmp(argv[i], "--memory") == 0) {
       memory = true;
     } else if (argv[i][0] == '-') {
@@ -220,7 +251,7 @@ int main(int argc, char** argv) {
   }
   if (files.empty()) files = {"scenarios/invoke_basic.json", "scenarios/bench/ten_proposals.json"};
   try {
-    return bench(files, runs, memory);
+    return bench(files, runs, repeat, memory);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ccsim_bench: %s\n", e.what());
     return 2;
