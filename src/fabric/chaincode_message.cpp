@@ -281,6 +281,20 @@ std::string ChaincodeMessage::summary() const {
   }
 }
 
+std::string handler_label(std::string_view actor, std::string_view chaincode, std::string_view what,
+                          const ChaincodeMessage* msg) {
+  std::string label(actor);
+  label += ' ';
+  label += chaincode;
+  label += ' ';
+  label += what;
+  if (msg != nullptr) {
+    label += ' ';
+    label += label_of(*msg);
+  }
+  return label;
+}
+
 std::string label_of(const ChaincodeMessage& msg) {
   std::string label = to_string(msg.type);
   if (!msg.txid.empty()) {

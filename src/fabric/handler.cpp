@@ -611,13 +611,11 @@ void Handler::close() {
 }
 
 std::string Handler::label(std::string_view what) const {
-  std::string l = "peer " + stream_name_ + ' ';
-  l += what;
-  return l;
+  return handler_label("peer", stream_name_, what);
 }
 
 std::string Handler::label(std::string_view what, const ChaincodeMessage& msg) const {
-  return label(what) + ' ' + label_of(msg);
+  return handler_label("peer", stream_name_, what, &msg);
 }
 
 }  // namespace ccsim::fabric

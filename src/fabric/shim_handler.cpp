@@ -741,13 +741,11 @@ void ShimHandler::serial_send_async(MessagePtr msg, OnSendError on_error) {
 }
 
 std::string ShimHandler::label(std::string_view what) const {
-  std::string l = "shim " + stream_name_ + ' ';
-  l += what;
-  return l;
+  return handler_label("shim", stream_name_, what);
 }
 
 std::string ShimHandler::label(std::string_view what, const ChaincodeMessage& msg) const {
-  return label(what) + ' ' + label_of(msg);
+  return handler_label("shim", stream_name_, what, &msg);
 }
 
 // chatWithPeer returned: trace it, half-close (the client's deferred CloseSend), and let

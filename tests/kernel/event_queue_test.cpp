@@ -416,33 +416,43 @@ TEST_CASE("Exploring ties without a recorded answer keeps scheduling order and l
         Decision{DecisionKind::kTie, "tie (unlabelled) | (unlabelled)", 2, 0});
 }
 
+namespace {
+struct TieRun {
+  std::vector<std::string> ran;  // the events' labels, in the order they ran
+  std::string key;               // the tie decision's key
+};
+// Events labelled `labels`, all due at `due` and scheduled in that order, replayed against
+// `recorded`.
+TieRun run_tie(const std::vector<Decision>& recorded, std::int64_t due,
+               const std::vector<std::string>& labels) {
+  ReplayWorld w(recorded, /*explores_ties=*/true);
+  TieRun out;
+  for (const std::string& label : labels) {
+    w.sim.at(
+        ns(due), [&out, label] { out.ran.push_back(label); }, [label] { return label; });
+  }
+  CHECK(w.sim.run() == StopReason::kDrained);
+  REQUIRE(w.decisions.log().size() == 1);
+  out.key = w.decisions.log()[0].key;
+  return out;
+}
+}  // namespace
+
 TEST_CASE("A tie decision is keyed by what its events are, not by when they are due") {
   // The same two events tied at another instant, scheduled in the same order: the recorded
   // answer still applies (a repro survives a change that shifts every time).
   const std::vector<Decision> recorded{
       Decision{DecisionKind::kTie, "tie deliver REGISTER | keepalive tick", 2, 1}};
   for (const std::int64_t due : {5, 7000}) {
-    ReplayWorld w(recorded, /*explores_ties=*/true);
-    std::vector<std::string> ran;
-    w.sim.at(
-        ns(due), [&] { ran.push_back("register"); }, [] { return "deliver REGISTER"; });
-    w.sim.at(
-        ns(due), [&] { ran.push_back("keepalive"); }, [] { return "keepalive tick"; });
-    CHECK(w.sim.run() == StopReason::kDrained);
-    CHECK(ran == std::vector<std::string>{"keepalive", "register"});
+    const TieRun r = run_tie(recorded, due, {"deliver REGISTER", "keepalive tick"});
+    CHECK(r.ran == std::vector<std::string>{"keepalive tick", "deliver REGISTER"});
+    CHECK(r.key == "tie deliver REGISTER | keepalive tick");
   }
   // Scheduled the other way round, the candidates read differently: not this decision, so
   // the fixed rule (earliest scheduled) applies rather than a value meant for another event.
-  ReplayWorld w(recorded, /*explores_ties=*/true);
-  std::vector<std::string> ran;
-  w.sim.at(
-      ns(5), [&] { ran.push_back("keepalive"); }, [] { return "keepalive tick"; });
-  w.sim.at(
-      ns(5), [&] { ran.push_back("register"); }, [] { return "deliver REGISTER"; });
-  CHECK(w.sim.run() == StopReason::kDrained);
-  CHECK(ran == std::vector<std::string>{"keepalive", "register"});
-  REQUIRE(w.decisions.log().size() == 1);
-  CHECK(w.decisions.log()[0].key == "tie keepalive tick | deliver REGISTER");
+  const TieRun r = run_tie(recorded, 5, {"keepalive tick", "deliver REGISTER"});
+  CHECK(r.ran == std::vector<std::string>{"keepalive tick", "deliver REGISTER"});
+  CHECK(r.key == "tie keepalive tick | deliver REGISTER");
 }
 
 TEST_CASE("Labels are built only when a tie decision could be named by them") {

@@ -138,6 +138,10 @@ inline MessagePtr share(const ChaincodeMessage& msg) {
 
 /// How a message is named in event labels and decision keys: "TRANSACTION tx1", "KEEPALIVE".
 std::string label_of(const ChaincodeMessage& msg);
+/// The label of an event a handler schedules (kernel::Simulation): "<actor> <chaincode>
+/// <what>[ <message>]", as in "peer mycc sends TRANSACTION tx1" or "shim mycc loop".
+std::string handler_label(std::string_view actor, std::string_view chaincode, std::string_view what,
+                          const ChaincodeMessage* msg = nullptr);
 
 /// shorttxid: the first 8 characters, as Fabric's logs and some of its error texts use.
 inline std::string short_txid(std::string_view txid) {
