@@ -2,8 +2,8 @@
 
 #include <bit>
 #include <cmath>
-#include <cstring>
 #include <string_view>
+#include <tuple>
 
 namespace ccsim::explore {
 
@@ -19,36 +19,6 @@ CoverageMonitor::StreamStates& CoverageMonitor::stream(const std::string& name) 
   streams_.push_back(StreamStates{name});
   return streams_.back();
 }
-
-namespace {
-// A 64-bit hash of the parts, eight bytes at a time (multiply and rotate, as the trace's
-// fingerprint does), each part's length folded in so that ("ab","c") differs from ("a","bc").
-// `kind` keeps transitions and deliveries apart.
-std::uint64_t hash_of(std::uint64_t kind, std::initializer_list<const std::string*> parts) {
-  constexpr std::uint64_t kP1 = 0x9e3779b97f4a7c15ULL;
-  constexpr std::uint64_t kP2 = 0xc2b2ae3d27d4eb4fULL;
-  const auto mix = [](std::uint64_t h, std::uint64_t word) {
-    h ^= word * kP2;
-    return ((h << 31) | (h >> 33)) * kP1;
-  };
-  std::uint64_t h = mix(0x6a09e667f3bcc908ULL, kind);
-  for (const std::string* p : parts) {
-    const std::size_t n = p->size();
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, p->data() + i, 8);
-      h = mix(h, word);
-    }
-    std::uint64_t tail = 0;
-    std::memcpy(&tail, p->data() + i, n - i);
-    h = mix(mix(h, tail), n);
-  }
-  return h;
-}
-constexpr std::uint64_t kTransition = 1;
-constexpr std::uint64_t kDelivery = 2;
-}  // namespace
 
 void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
   // Handler states move only by state events (a new stream's start at "created"), and only
@@ -72,13 +42,25 @@ void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
     return;
   }
   if (e.kind == kernel::TraceKind::kState) {
-    if (mine != e.state && seen_.insert(hash_of(kTransition, {&e.actor, &mine, &e.state})).second)
-      coverage_.transitions.insert(e.actor + " " + mine + " -> " + e.state);
+    if (mine != e.state) {
+      const auto parts =
+          std::tuple<std::string_view, std::string_view, std::string_view>(e.actor, mine, e.state);
+      if (auto it = transitions_seen_.lower_bound(parts);
+          it == transitions_seen_.end() || *it != parts) {
+        transitions_seen_.emplace_hint(it, e.actor, mine, e.state);
+        coverage_.transitions.insert(e.actor + " " + mine + " -> " + e.state);
+      }
+    }
     mine = e.state;
     return;
   }
-  if (seen_.insert(hash_of(kDelivery, {&s.peer, &s.shim, &e.type, &e.actor})).second)
+  const auto parts =
+      std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>(
+          s.peer, s.shim, e.type, e.actor);
+  if (auto it = deliveries_seen_.lower_bound(parts); it == deliveries_seen_.end() || *it != parts) {
+    deliveries_seen_.emplace_hint(it, s.peer, s.shim, e.type, e.actor);
     coverage_.deliveries.insert(s.peer + "/" + s.shim + " " + e.type + " to " + e.actor);
+  }
 }
 
 void DistinctTraces::add(std::uint64_t fingerprint) {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
-#include <unordered_set>
+#include <tuple>
 #include <vector>
 
 #include "ccsim/kernel/trace.hpp"
@@ -42,12 +42,13 @@ class CoverageMonitor final : public kernel::TraceObserver {
 
   std::vector<StreamStates> streams_;
   Coverage coverage_;
-  // Hashes of what coverage_ already holds: most events add nothing new, and this spares
-  // building their strings. Only ever asked for membership, never iterated, so its order
-  // reaches no output. Each part's length is hashed with it, so distinct entries differ in
-  // what is hashed; only a 64-bit collision could hide one. It must grow with coverage_ and
-  // never outlive it (hence no take()).
-  std::unordered_set<std::uint64_t> seen_;
+  // What coverage_ already holds, as the parts its strings are made of: most events add
+  // nothing new, and looking the parts up (exactly, no hashing) spares building a string.
+  // (actor, from, to) and (peer state, shim state, type, receiver). They grow with coverage_
+  // and never outlive it (hence no take()).
+  std::set<std::tuple<std::string, std::string, std::string>, std::less<>> transitions_seen_;
+  std::set<std::tuple<std::string, std::string, std::string, std::string>, std::less<>>
+      deliveries_seen_;
 };
 
 /// How many distinct traces ran: a HyperLogLog sketch of the traces' fingerprints (2^12
