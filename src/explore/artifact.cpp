@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ccsim/kernel/digest.hpp"
+#include "failure_fields.hpp"
 
 namespace ccsim::explore {
 
@@ -100,15 +101,7 @@ Artifact make_artifact(const scenario::Scenario& scenario, const Failure& failur
       failure.shrunk_done ? failure.shrunk : failure.decisions;
   Json info;
   info["scenario"] = scenario.file;
-  info["property"] = failure.property;
-  info["signature"] = failure.signature;
-  info["message"] = failure.message;
-  info["run"] = failure.run;
-  info["seed"] = failure.seed;
-  info["strategy"] = failure.strategy;
-  info["tie_window"] = kernel::format_duration(failure.tie_window);
-  info["decisions"] = failure.decisions.size();
-  info["shrunk"] = failure.shrunk_done ? Json(failure.shrunk.size()) : Json(nullptr);
+  add_failure_fields(info, failure);
   a.files.emplace_back("failure.json", info.dump(2) + "\n");
   a.files.emplace_back("decisions.json", decisions_json(failure.decisions, failure.tie_window));
   if (failure.shrunk_done)

@@ -6,9 +6,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "failure_fields.hpp"
+
 namespace ccsim::explore {
 
 using Json = nlohmann::ordered_json;
+
+void add_failure_fields(Json& j, const Failure& f) {
+  j["property"] = f.property;
+  j["signature"] = f.signature;
+  j["message"] = f.message;
+  j["run"] = f.run;
+  j["seed"] = f.seed;
+  j["strategy"] = f.strategy;
+  j["tie_window"] = kernel::format_duration(f.tie_window);
+  j["decisions"] = f.decisions_size;
+  j["shrunk"] = f.shrunk_done ? Json(f.shrunk_size) : Json(nullptr);
+}
 
 namespace {
 
@@ -16,16 +30,8 @@ constexpr int kFormat = 1;
 
 Json failure_json(const Failure& f) {
   Json j;
-  j["property"] = f.property;
-  j["signature"] = f.signature;
-  j["message"] = f.message;
-  j["run"] = f.run;
-  j["seed"] = f.seed;
-  j["strategy"] = f.strategy;
+  add_failure_fields(j, f);
   j["count"] = f.count;
-  j["tie_window"] = kernel::format_duration(f.tie_window);
-  j["decisions"] = f.decisions_size;
-  j["shrunk"] = f.shrunk_done ? Json(f.shrunk_size) : Json(nullptr);
   j["artifact"] = f.artifact;
   j["replay"] = f.replay_command;
   return j;

@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -35,13 +33,6 @@ std::vector<std::string> bundled_scenarios() {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -91,7 +82,7 @@ TEST_CASE("decision keys: a shrunk repro still replays after every time in the s
   REQUIRE(f.shrunk_done);
   REQUIRE(!f.shrunk.empty());
 
-  nlohmann::json shifted = nlohmann::json::parse(read(file));
+  nlohmann::json shifted = nlohmann::json::parse(testing::read_file(file));
   REQUIRE(shifted["network"]["latency"] == "1ms");
   REQUIRE(shifted["proposals"][1]["at"] == "1ms");
   shifted["network"]["latency"] = "3ms";

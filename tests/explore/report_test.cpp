@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "../scenario/test_support.hpp"
 #include "ccsim/explore/artifact.hpp"
 #include "ccsim/explore/campaign.hpp"
@@ -202,13 +204,22 @@ TEST_CASE("artifact: the repro scenario loads, names the property, and replays t
   const explore::Artifact a = explore::make_artifact(s, *f);
   CHECK(a.folder.rfind("cold_start_two_proposals.2.5/no_handler_error-", 0) == 0);
   std::string repro;
+  std::string failure;
   std::vector<std::string> files;
   for (const auto& [name, content] : a.files) {
     files.push_back(name);
     if (name == "repro.json") repro = content;
+    if (name == "failure.json") failure = content;
   }
   CHECK(files ==
         std::vector<std::string>{"failure.json", "decisions.json", "shrunk.json", "repro.json"});
+  // failure.json: the scenario, then what the report says of the failure, lists counted.
+  const auto info = nlohmann::json::parse(failure);
+  CHECK(info.at("scenario") == s.file);
+  CHECK(info.at("property") == "no_handler_error");
+  CHECK(info.at("seed") == f->seed);
+  CHECK(info.at("decisions") == f->decisions.size());
+  CHECK(info.at("shrunk") == f->shrunk.size());
   const auto r = scenario::load_text(repro, "repro.json");
   REQUIRE(r.replay);
   CHECK(r.replay->decisions == f->shrunk);

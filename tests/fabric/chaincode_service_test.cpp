@@ -12,6 +12,7 @@
 #include "ccsim/scenario/errors.hpp"
 
 using namespace ccsim;
+using testing::events_of;
 
 namespace {
 
@@ -31,22 +32,9 @@ const fabric::ProposalOutcome& outcome(const scenario::RunResult& r, const std::
   return r.outcomes.front();
 }
 
-std::vector<const kernel::TraceEvent*> events(const scenario::RunResult& r, kernel::TraceKind kind,
-                                              const std::string& actor = "",
-                                              const std::string& type = "") {
-  std::vector<const kernel::TraceEvent*> out;
-  for (const auto& e : r.trace.events()) {
-    if (e.kind != kind) continue;
-    if (!actor.empty() && e.actor != actor) continue;
-    if (!type.empty() && e.type != type) continue;
-    out.push_back(&e);
-  }
-  return out;
-}
-
 bool has_note_containing(const scenario::RunResult& r, const std::string& actor,
                          const std::string& text) {
-  for (const auto* e : events(r, kernel::TraceKind::kNote, actor)) {
+  for (const auto* e : events_of(r, kernel::TraceKind::kNote, actor)) {
     if (e->detail.find(text) != std::string::npos) return true;
   }
   return false;
@@ -55,7 +43,7 @@ bool has_note_containing(const scenario::RunResult& r, const std::string& actor,
 /// What `actor` reported at each end of its stream ends, in order.
 std::vector<std::string> ends(const scenario::RunResult& r, const std::string& actor) {
   std::vector<std::string> out;
-  for (const auto* e : events(r, kernel::TraceKind::kStreamEnd, actor))
+  for (const auto* e : events_of(r, kernel::TraceKind::kStreamEnd, actor))
     out.push_back(e->detail);
   return out;
 }
@@ -106,7 +94,7 @@ TEST_CASE("fabric-protocol 4.5, 1.2: the peer dials the service and the chaincod
   const auto r = run_text(with_service("", R"("proposals": [ )" + proposal("tx1", "1s") + "]"));
   CHECK(outcome(r, "tx1").status == 200);
   CHECK(outcome(r, "tx1").completed == at_ms(1003));
-  const auto sends = events(r, kernel::TraceKind::kSend);
+  const auto sends = events_of(r, kernel::TraceKind::kSend);
   REQUIRE(!sends.empty());
   CHECK(sends.front()->type == "REGISTER");
   CHECK(sends.front()->from == "shim");
@@ -182,7 +170,7 @@ TEST_CASE(
       r, "peer",
       "register failed: peer will not accept external chaincode connection cc:1.0 (except in "
       "dev mode)"));
-  CHECK(events(r, kernel::TraceKind::kSend, "peer", "REGISTERED").empty());
+  CHECK(events_of(r, kernel::TraceKind::kSend, "peer", "REGISTERED").empty());
 }
 
 // §4.5, §7.6: after READY a stream's end fails the pending Execute through streamDone;
@@ -200,7 +188,7 @@ TEST_CASE(
   CHECK(outcome(r, "tx1").completed == at_ms(1000));
   CHECK(outcome(r, "tx2").status == 200);
   CHECK(outcome(r, "tx2").completed == at_ms(3003));
-  CHECK(events(r, kernel::TraceKind::kSend, "shim", "REGISTER").size() == 2);
+  CHECK(events_of(r, kernel::TraceKind::kSend, "shim", "REGISTER").size() == 2);
   CHECK(ends(r, "peer") ==
         std::vector<std::string>{"receive from chaincode support stream failed: rpc error: code = "
                                  "Unavailable desc = transport is closing"});
@@ -220,7 +208,7 @@ TEST_CASE("fabric-protocol 4.5: a connection that ends before READY fails the la
               "cc:1.0 terminated");
     CHECK(outcome(r, txid).completed == at_ms(0));
   }
-  CHECK(events(r, kernel::TraceKind::kDeliver, "peer", "REGISTER").empty());
+  CHECK(events_of(r, kernel::TraceKind::kDeliver, "peer", "REGISTER").empty());
 }
 
 // A crashed service stops listening: the next launch's dial is refused at once. Restarted,
@@ -265,7 +253,7 @@ TEST_CASE("restart_peer breaks the service's connection; the next launch reconne
   CHECK(outcome(r, "tx1").status == 200);
   CHECK(outcome(r, "tx2").status == 200);
   CHECK(outcome(r, "tx2").completed == at_ms(2003));
-  CHECK(events(r, kernel::TraceKind::kSend, "shim", "REGISTER").size() == 2);
+  CHECK(events_of(r, kernel::TraceKind::kSend, "shim", "REGISTER").size() == 2);
 }
 
 // §3.4 server mode: chatWithPeer's error is Connect's return, which gRPC sends as the RPC's
@@ -283,10 +271,10 @@ TEST_CASE("fabric-protocol 3.4: the shim's error ends only its connection, as an
         std::vector<std::string>{
             "receive from chaincode support stream failed: rpc error: code = Unknown desc = " +
             shim_error});
-  const auto errors = events(r, kernel::TraceKind::kDeliver, "peer", "ERROR");
+  const auto errors = events_of(r, kernel::TraceKind::kDeliver, "peer", "ERROR");
   REQUIRE(errors.size() == 1);
   CHECK(errors[0]->t == at_ms(1002));
-  CHECK(events(r, kernel::TraceKind::kStreamEnd, "peer")[0]->t == at_ms(1002));
+  CHECK(events_of(r, kernel::TraceKind::kStreamEnd, "peer")[0]->t == at_ms(1002));
   CHECK(outcome(r, "tx2").status == 200);
   CHECK(!has_note_containing(r, "runtime", "exited"));
 }

@@ -11,25 +11,12 @@
 #include "ccsim/scenario/errors.hpp"
 
 using namespace ccsim;
+using testing::events_of;
 
 namespace {
 
 kernel::Time at_ms(std::int64_t ms) {
   return kernel::Time::zero() + kernel::Duration::milliseconds(ms);
-}
-
-std::vector<const kernel::TraceEvent*> events_of(const scenario::RunResult& r,
-                                                 kernel::TraceKind kind,
-                                                 const std::string& actor = "",
-                                                 const std::string& type = "") {
-  std::vector<const kernel::TraceEvent*> out;
-  for (const auto& e : r.trace.events()) {
-    if (e.kind != kind) continue;
-    if (!actor.empty() && e.actor != actor) continue;
-    if (!type.empty() && e.type != type) continue;
-    out.push_back(&e);
-  }
-  return out;
 }
 
 /// When `actor` first noted exactly `detail`, if it did.

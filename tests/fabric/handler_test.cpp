@@ -8,18 +8,9 @@
 #include "ccsim/report/text_trace.hpp"
 
 using namespace ccsim;
+using testing::events_of;
 
 namespace {
-std::vector<const kernel::TraceEvent*> events_of(const scenario::RunResult& r,
-                                                 kernel::TraceKind kind,
-                                                 const std::string& type = "") {
-  std::vector<const kernel::TraceEvent*> out;
-  for (const auto& e : r.trace.events()) {
-    if (e.kind == kind && (type.empty() || e.type == type)) out.push_back(&e);
-  }
-  return out;
-}
-
 bool has_note(const scenario::RunResult& r, const std::string& text) {
   for (const auto& e : r.trace.events()) {
     if (e.kind == kernel::TraceKind::kNote && e.detail.find(text) != std::string::npos) return true;
@@ -49,14 +40,14 @@ TEST_CASE(
   CHECK(!r.outcomes[0].status);
 
   // The GET_STATE after the timeout is answered with ERROR "... no ledger context".
-  const auto errors = events_of(r, kernel::TraceKind::kSend, "ERROR");
+  const auto errors = events_of(r, kernel::TraceKind::kSend, "", "ERROR");
   REQUIRE(errors.size() == 1);
   CHECK(errors[0]->actor == "peer");
   CHECK(errors[0]->detail == "\"GET_STATE failed: transaction ID: tx1: no ledger context\"");
 
   // The chaincode reacts as Go chaincode does (shim.Error): COMPLETED with status 500, which
   // the peer drops because the context is gone.
-  const auto completed = events_of(r, kernel::TraceKind::kDeliver, "COMPLETED");
+  const auto completed = events_of(r, kernel::TraceKind::kDeliver, "", "COMPLETED");
   REQUIRE(completed.size() == 1);
   CHECK(completed[0]->detail.find("status=500") == 0);
   CHECK(
@@ -106,7 +97,7 @@ TEST_CASE("fabric-protocol 2.2: a duplicate channel+txid is rejected before anyt
   CHECK(r.outcomes[0].error ==
         "failed to execute transaction t: error sending: txid: t(ch) exists");
   CHECK(r.outcomes[1].status == 200);
-  CHECK(events_of(r, kernel::TraceKind::kSend, "TRANSACTION").size() == 1);
+  CHECK(events_of(r, kernel::TraceKind::kSend, "", "TRANSACTION").size() == 1);
   // Each proposal keeps its own outcome, though they share a txid.
   CHECK(r.outcomes[0].ordinal == 1);
   CHECK(r.outcomes[1].ordinal == 0);
@@ -131,7 +122,7 @@ TEST_CASE(
   REQUIRE(r.outcomes.size() == 1);
   CHECK(r.outcomes[0].status == 500);
   CHECK(r.outcomes[0].error == "bad input");
-  CHECK(events_of(r, kernel::TraceKind::kDeliver, "COMPLETED").size() == 1);
+  CHECK(events_of(r, kernel::TraceKind::kDeliver, "", "COMPLETED").size() == 1);
   CHECK(r.ledger.empty());
 }
 
@@ -149,8 +140,8 @@ TEST_CASE(
   const auto r = scenario::run(s, {});
   REQUIRE(r.outcomes.size() == 1);
   CHECK(r.outcomes[0].error == "transaction returned with failure: init refused");
-  CHECK(events_of(r, kernel::TraceKind::kDeliver, "INIT").size() == 1);
-  CHECK(events_of(r, kernel::TraceKind::kDeliver, "ERROR").size() == 1);
+  CHECK(events_of(r, kernel::TraceKind::kDeliver, "", "INIT").size() == 1);
+  CHECK(events_of(r, kernel::TraceKind::kDeliver, "", "ERROR").size() == 1);
 }
 
 // §7.7: nothing registers within the startup timeout.
@@ -183,6 +174,6 @@ TEST_CASE("fabric-protocol 7.8: proposals during a launch queue behind it (2.5)"
   REQUIRE(r.outcomes.size() == 2);
   CHECK(r.outcomes[0].status == 200);
   CHECK(r.outcomes[1].status == 200);
-  CHECK(events_of(r, kernel::TraceKind::kDeliver, "REGISTER").size() == 1);
+  CHECK(events_of(r, kernel::TraceKind::kDeliver, "", "REGISTER").size() == 1);
   CHECK(has_note(r, "launch cc:1.0: waiting for the launch under way"));
 }

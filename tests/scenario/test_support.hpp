@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "ccsim/report/jsonl_trace.hpp"
 #include "ccsim/scenario/loader.hpp"
@@ -27,6 +28,21 @@ inline std::string jsonl_of(const scenario::RunResult& result) {
   std::ostringstream out;
   report::write_jsonl(out, result);
   return out.str();
+}
+
+/// The trace events of `kind`, narrowed to an actor and a message type when given.
+inline std::vector<const kernel::TraceEvent*> events_of(const scenario::RunResult& r,
+                                                        kernel::TraceKind kind,
+                                                        const std::string& actor = "",
+                                                        const std::string& type = "") {
+  std::vector<const kernel::TraceEvent*> out;
+  for (const auto& e : r.trace.events()) {
+    if (e.kind != kind) continue;
+    if (!actor.empty() && e.actor != actor) continue;
+    if (!type.empty() && e.type != type) continue;
+    out.push_back(&e);
+  }
+  return out;
 }
 
 /// Runs a shell command; returns its exit status and what it printed on stdout and stderr.
