@@ -21,24 +21,8 @@ using namespace ccsim;
 using kernel::Decision;
 using kernel::DecisionKind;
 
-namespace {
-
-std::vector<std::string> bundled_scenarios() {
-  std::vector<std::string> files;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(testing::source_path("scenarios"))) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") {
-      files.push_back(entry.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-}  // namespace
-
 TEST_CASE("decision keys: every event a bundled scenario schedules is labelled") {
-  const std::vector<std::string> files = bundled_scenarios();
+  const std::vector<std::string> files = testing::bundled_scenarios();
   REQUIRE(files.size() > 50);
   std::size_t ties = 0;
   for (const std::string& file : files) {

@@ -56,14 +56,19 @@ std::string found(const explore::ScenarioReport& r) {
   return out;
 }
 
-// A mutant's failure: caught within the default budget, confirmed, shrunk to a list that
-// still breaks the property (a replay of the mutated run).
-void check_caught(const explore::ScenarioReport& r, const explore::Failure* f) {
+// Fuzzes the benign scenario `name` with `mutant` and returns the failure of `property`,
+// checked to be caught within the default budget, confirmed, and shrunk to a list that still
+// breaks the property (a replay of the mutated run).
+explore::Failure caught_by(const std::string& name, Mutation mutant, const std::string& property) {
+  const auto s = fuzz_scenario(name);
+  const auto r = fuzz(s, mutant);
+  const explore::Failure* f = find(r, property);
   CAPTURE(found(r));
   REQUIRE(f != nullptr);
   CHECK(f->run < explore::kDefaultRuns);
   CHECK(f->count >= 1);
   CHECK(f->shrunk_done);
+  return *f;
 }
 
 // The benign scenario fuzzes clean without a mutant: what a mutant breaks is its doing.
@@ -95,24 +100,20 @@ TEST_CASE("mutants: keepalive_during_transaction.2.5 fuzzes clean with the defau
 TEST_CASE(
     "mutant swallow_stream_end (2.7) is caught by no_send_after_stream_end: tx2's TRANSACTION "
     "goes out on the stream the peer saw end") {
-  const auto s = fuzz_scenario("chaincode_closes_stream.2.5");
-  const auto r = fuzz(s, Mutation::kSwallowStreamEnd);
-  const explore::Failure* f = find(r, "no_send_after_stream_end");
-  check_caught(r, f);
-  CHECK(f->signature == "the peer sends TRANSACTION after its stream end");
-  CHECK(f->message.find("the peer sent TRANSACTION for tx2 on mycc") == 0);
+  const explore::Failure f = caught_by("chaincode_closes_stream.2.5", Mutation::kSwallowStreamEnd,
+                                       "no_send_after_stream_end");
+  CHECK(f.signature == "the peer sends TRANSACTION after its stream end");
+  CHECK(f.message.find("the peer sent TRANSACTION for tx2 on mycc") == 0);
 }
 
 TEST_CASE(
     "mutant context_never_deleted (2.2 Execute step 3) is caught by no_context_left: tx1's "
     "context stays in the handler whose stream ended") {
-  const auto s = fuzz_scenario("chaincode_closes_stream.2.5");
-  const auto r = fuzz(s, Mutation::kContextNeverDeleted);
-  const explore::Failure* f = find(r, "no_context_left");
-  check_caught(r, f);
-  CHECK(f->signature == "a transaction context is left");
+  const explore::Failure f =
+      caught_by("chaincode_closes_stream.2.5", Mutation::kContextNeverDeleted, "no_context_left");
+  CHECK(f.signature == "a transaction context is left");
   // Both transactions leave theirs: tx1's on the first stream, tx2's on the second.
-  CHECK(f->message ==
+  CHECK(f.message ==
         "2 contexts and 0 query iterators left at the end of the run (first: mycc "
         "ch1/tx1)");
 }
@@ -120,25 +121,21 @@ TEST_CASE(
 TEST_CASE(
     "mutant keepalive_in_wrong_state (2.6, 2.2 step 1) is caught by expect: the first echo tears "
     "the stream down and tx1 fails") {
-  const auto s = fuzz_scenario("keepalive_during_transaction.2.5");
-  const auto r = fuzz(s, Mutation::kKeepaliveInWrongState);
-  const explore::Failure* f = find(r, "expect");
-  check_caught(r, f);
+  const explore::Failure f =
+      caught_by("keepalive_during_transaction.2.5", Mutation::kKeepaliveInWrongState, "expect");
   // The scenario's first expectation: tx1's status 200. Streamdone wakes its Execute with
   // "chaincode stream terminated" instead (2.2 Execute, 1.4.4+/2.x).
-  CHECK(f->signature == "expect /expect/outcomes/<txid>/status");
-  CHECK(f->message.find("expect /expect/outcomes/tx1/status: expected 200, got null") == 0);
+  CHECK(f.signature == "expect /expect/outcomes/<txid>/status");
+  CHECK(f.message.find("expect /expect/outcomes/tx1/status: expected 200, got null") == 0);
 }
 
 TEST_CASE(
     "mutant double_completed (3.1) is caught by one_result_per_transaction: the shim answers "
     "tx1's TRANSACTION twice") {
-  const auto s = fuzz_scenario("chaincode_closes_stream.2.5");
-  const auto r = fuzz(s, Mutation::kDoubleCompleted);
-  const explore::Failure* f = find(r, "one_result_per_transaction");
-  check_caught(r, f);
-  CHECK(f->signature == "the shim sends COMPLETED beyond one result per INIT/TRANSACTION");
-  CHECK(f->message.find("the shim sent COMPLETED for tx1 on mycc") == 0);
+  const explore::Failure f = caught_by("chaincode_closes_stream.2.5", Mutation::kDoubleCompleted,
+                                       "one_result_per_transaction");
+  CHECK(f.signature == "the shim sends COMPLETED beyond one result per INIT/TRANSACTION");
+  CHECK(f.message.find("the shim sent COMPLETED for tx1 on mycc") == 0);
 }
 
 TEST_CASE("mutants: every mutant has its test above") {

@@ -13,6 +13,7 @@
 
 using namespace ccsim;
 using testing::events_of;
+using testing::load_error;
 
 namespace {
 
@@ -46,15 +47,6 @@ std::vector<std::string> ends(const scenario::RunResult& r, const std::string& a
   for (const auto* e : events_of(r, kernel::TraceKind::kStreamEnd, actor))
     out.push_back(e->detail);
   return out;
-}
-
-std::string load_error(const std::string& text) {
-  try {
-    scenario::load_text(text, "s.json");
-  } catch (const scenario::ScenarioError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 // One service chaincode "cc" at 10.0.0.1:9999 (the `service` object's other keys, a

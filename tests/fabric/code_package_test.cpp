@@ -10,6 +10,7 @@
 #include "ccsim/scenario/errors.hpp"
 
 using namespace ccsim;
+using testing::load_error;
 
 namespace {
 
@@ -53,15 +54,6 @@ bool has_note(const scenario::RunResult& r, const std::string& actor, const std:
     if (e.kind == kernel::TraceKind::kNote && e.actor == actor && e.detail == detail) return true;
   }
   return false;
-}
-
-std::string load_error(const std::string& text) {
-  try {
-    scenario::load_text(text, "f.json");
-  } catch (const scenario::ScenarioError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace
@@ -154,7 +146,7 @@ TEST_CASE("package_failure is refused under the 1.0/1.1 launcher") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     CHECK(load_error(scenario_text(profile)) ==
-          "f.json: /chaincodes/0/container/package_failure: \"package_failure\" is not modelled "
+          "s.json: /chaincodes/0/container/package_failure: \"package_failure\" is not modelled "
           "for the 1.0/1.1 launcher (peer_fsm); it applies to profiles 1.2 and later");
   }
 }

@@ -12,6 +12,7 @@
 
 using namespace ccsim;
 using testing::events_of;
+using testing::load_error;
 
 namespace {
 
@@ -60,15 +61,6 @@ const fabric::ProposalOutcome& outcome(const scenario::RunResult& r, const std::
   }
   FAIL("no outcome for " << txid);
   return r.outcomes.front();
-}
-
-std::string load_error(const std::string& text) {
-  try {
-    scenario::load_text(text, "f.json");
-  } catch (const scenario::ScenarioError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 constexpr const char* kProcessDied = "rpc error: code = Canceled desc = context canceled";
@@ -692,66 +684,66 @@ TEST_CASE("faults: a valid list loads into fabric::Fault values") {
 
 TEST_CASE("faults: each bad fault names its JSON pointer and what is wrong") {
   CHECK(load_error(with_faults(R"([ { "at": "1s", "chaincode": "cc", "action": "explode" } ])")) ==
-        "f.json: /faults/0/action: unknown action \"explode\"; expected one of: terminate_stream, "
+        "s.json: /faults/0/action: unknown action \"explode\"; expected one of: terminate_stream, "
         "half_close, fail_next_send, crash_container, restart_container, restart_peer, inject");
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "after": { "type": "READY", "from": "peer" }, "chaincode": "cc", "action": "terminate_stream" } ])")) ==
-      "f.json: /faults/0: a fault has either \"at\" or \"after\", not both");
+      "s.json: /faults/0: a fault has either \"at\" or \"after\", not both");
   CHECK(load_error(with_faults(R"([ { "chaincode": "cc", "action": "terminate_stream" } ])")) ==
-        "f.json: /faults/0: a fault needs \"at\" (a time) or \"after\" (a message on the "
+        "s.json: /faults/0: a fault needs \"at\" (a time) or \"after\" (a message on the "
         "chaincode's stream)");
   CHECK(load_error(
             with_faults(R"([ { "at": "1s", "chaincode": "x", "action": "terminate_stream" } ])")) ==
-        "f.json: /faults/0/chaincode: no chaincode is named \"x\"");
+        "s.json: /faults/0/chaincode: no chaincode is named \"x\"");
   CHECK(load_error(with_faults(R"([ { "at": "1s", "action": "terminate_stream" } ])")) ==
-        "f.json: /faults/0: missing required key \"chaincode\"");
+        "s.json: /faults/0: missing required key \"chaincode\"");
   CHECK(load_error(with_faults(
             R"([ { "after": { "type": "READY", "from": "peer" }, "action": "restart_peer" } ])")) ==
-        "f.json: /faults/0: missing required key \"chaincode\" (\"after\" counts the messages of "
+        "s.json: /faults/0: missing required key \"chaincode\" (\"after\" counts the messages of "
         "a chaincode's stream)");
   CHECK(
       load_error(with_faults(R"([ { "at": "1s", "chaincode": "cc", "action": "half_close" } ])")) ==
-      "f.json: /faults/0: missing required key \"side\"");
+      "s.json: /faults/0: missing required key \"side\"");
   CHECK(load_error(with_faults(
             R"([ { "at": "1s", "chaincode": "cc", "action": "half_close", "side": "both" } ])")) ==
-        "f.json: /faults/0/side: expected \"peer\" or \"shim\", got \"both\"");
+        "s.json: /faults/0/side: expected \"peer\" or \"shim\", got \"both\"");
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "chaincode": "cc", "action": "terminate_stream", "side": "peer" } ])")) ==
-      "f.json: /faults/0/side: \"side\" applies only to half_close, fail_next_send and inject");
+      "s.json: /faults/0/side: \"side\" applies only to half_close, fail_next_send and inject");
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "chaincode": "cc", "action": "crash_container", "error": "x" } ])")) ==
-      "f.json: /faults/0/error: \"error\" applies only to fail_next_send");
+      "s.json: /faults/0/error: \"error\" applies only to fail_next_send");
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "chaincode": "cc", "action": "terminate_stream", "exit_code": 1 } ])")) ==
-      "f.json: /faults/0/exit_code: \"exit_code\" applies only to crash_container and "
+      "s.json: /faults/0/exit_code: \"exit_code\" applies only to crash_container and "
       "restart_container");
   CHECK(
       load_error(with_faults(
           R"([ { "after": { "type": "TRANSACTON", "from": "peer" }, "chaincode": "cc", "action": "terminate_stream" } ])")) ==
-      "f.json: /faults/0/after/type: unknown message type \"TRANSACTON\" (spell it as in the "
+      "s.json: /faults/0/after/type: unknown message type \"TRANSACTON\" (spell it as in the "
       "protobuf enum, e.g. \"TRANSACTION\")");
   CHECK(
       load_error(with_faults(
           R"([ { "after": { "type": "READY" }, "chaincode": "cc", "action": "terminate_stream" } ])")) ==
-      "f.json: /faults/0/after: missing required key \"from\"");
+      "s.json: /faults/0/after: missing required key \"from\"");
   CHECK(
       load_error(
           with_faults(
               R"([ { "after": { "type": "READY", "from": "peer", "count": 0 }, "chaincode": "cc", "action": "terminate_stream" } ])"))
-          .rfind("f.json: /faults/0/after/count: expected an integer from 1 to ", 0) == 0);
+          .rfind("s.json: /faults/0/after/count: expected an integer from 1 to ", 0) == 0);
   CHECK(
       load_error(
           with_faults(
               R"([ { "at": "1s", "chaincode": "cc", "action": "terminate_stream", "when": "1s" } ])"))
-          .rfind("f.json: /faults/0/when: unknown key \"when\"", 0) == 0);
-  CHECK(load_error(with_faults(R"({})")) == "f.json: /faults: expected an array, got an object");
+          .rfind("s.json: /faults/0/when: unknown key \"when\"", 0) == 0);
+  CHECK(load_error(with_faults(R"({})")) == "s.json: /faults: expected an array, got an object");
   CHECK(load_error(
             with_faults(R"([ { "at": "soon", "chaincode": "cc", "action": "terminate_stream" } ])"))
-            .rfind("f.json: /faults/0/at: bad duration \"soon\"", 0) == 0);
+            .rfind("s.json: /faults/0/at: bad duration \"soon\"", 0) == 0);
 }
 
 TEST_CASE("container: behaviours load, and bad ones name their JSON pointer") {
@@ -777,34 +769,34 @@ TEST_CASE("container: behaviours load, and bad ones name their JSON pointer") {
   CHECK(e.chaincodes[0].container.exit_before_register->code == 7);
 
   CHECK(load_error(with_container(R"({ "never_register": true })")) ==
-        "f.json: /chaincodes/0/container/never_register: unknown key \"never_register\" (did you "
+        "s.json: /chaincodes/0/container/never_register: unknown key \"never_register\" (did you "
         "mean \"never_registers\"?)");
   CHECK(load_error(with_container(R"({ "crash": { "at": "1s", "after_messages": 3 } })")) ==
-        "f.json: /chaincodes/0/container/crash: a crash has either \"at\" or \"after_messages\", "
+        "s.json: /chaincodes/0/container/crash: a crash has either \"at\" or \"after_messages\", "
         "not both");
   CHECK(load_error(with_container(R"({ "crash": {} })")) ==
-        "f.json: /chaincodes/0/container/crash: a crash needs \"at\" (a time after the container "
+        "s.json: /chaincodes/0/container/crash: a crash needs \"at\" (a time after the container "
         "started) or \"after_messages\" (a number of messages the shim sent or received)");
   CHECK(load_error(with_container(R"({ "crash": { "after_messages": 0 } })"))
-            .rfind("f.json: /chaincodes/0/container/crash/after_messages: expected an integer "
+            .rfind("s.json: /chaincodes/0/container/crash/after_messages: expected an integer "
                    "from 1 to ",
                    0) == 0);
   CHECK(load_error(with_container(R"({ "exit_code": 256 })")) ==
-        "f.json: /chaincodes/0/container/exit_code: expected an integer from 0 to 255, got 256");
+        "s.json: /chaincodes/0/container/exit_code: expected an integer from 0 to 255, got 256");
   CHECK(load_error(with_container(R"({ "exit_before_register": { "after": "1s" } })")) ==
-        "f.json: /chaincodes/0/container/exit_before_register: missing required key \"code\"");
+        "s.json: /chaincodes/0/container/exit_before_register: missing required key \"code\"");
   CHECK(
       load_error(with_container(
           R"({ "exit_before_register": { "after": "1s", "code": 1 }, "never_registers": true })")) ==
-      "f.json: /chaincodes/0/container/never_registers: \"exit_before_register\" and "
+      "s.json: /chaincodes/0/container/never_registers: \"exit_before_register\" and "
       "\"never_registers\" exclude each other");
   CHECK(
       load_error(with_container(
           R"({ "exit_before_register": { "after": "1s", "code": 1 }, "crash": { "at": "2s" } })")) ==
-      "f.json: /chaincodes/0/container/crash: \"exit_before_register\" and \"crash\" exclude "
+      "s.json: /chaincodes/0/container/crash: \"exit_before_register\" and \"crash\" exclude "
       "each other (the process exits before it could crash)");
   CHECK(load_error(with_container(R"({ "build_failure": 1 })")) ==
-        "f.json: /chaincodes/0/container/build_failure: expected a string, got a number");
+        "s.json: /chaincodes/0/container/build_failure: expected a string, got a number");
   CHECK(load_error(with_container(R"({ "never_registers": "yes" })")) ==
-        "f.json: /chaincodes/0/container/never_registers: expected true or false, got a string");
+        "s.json: /chaincodes/0/container/never_registers: expected true or false, got a string");
 }

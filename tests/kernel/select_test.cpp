@@ -136,12 +136,9 @@ TEST_CASE("The select decision is recorded in Decisions::log()") {
   }
 }
 
-TEST_CASE("Replayed select answers are matched by occurrence of the key, and clamped") {
-  // First question for "select k" (occurrence 0) gets 1; the second (occurrence 1) gets 7,
-  // clamped to range-1 = 1; a third is not answered and falls back to 0.
-  const std::vector<Decision> recorded{Decision{DecisionKind::kSelect, "select k", 2, 1, 0},
-                                       Decision{DecisionKind::kSelect, "select k", 2, 7, 1}};
-  ReplayWorld w(recorded);
+namespace {
+// Three selects keyed "k" in turn, at 10, 20 and 30ns, each with both of its two cases ready.
+Chosen three_selects(ReplayWorld& w) {
   Chosen chosen;
   std::vector<std::unique_ptr<Select>> selects;
   for (int round = 0; round < 3; ++round) {
@@ -153,6 +150,17 @@ TEST_CASE("Replayed select answers are matched by occurrence of the key, and cla
     });
   }
   CHECK(w.sim.run() == StopReason::kDrained);
+  return chosen;
+}
+}  // namespace
+
+TEST_CASE("Replayed select answers are matched by occurrence of the key, and clamped") {
+  // First question for "select k" (occurrence 0) gets 1; the second (occurrence 1) gets 7,
+  // clamped to range-1 = 1; a third is not answered and falls back to 0.
+  const std::vector<Decision> recorded{Decision{DecisionKind::kSelect, "select k", 2, 1, 0},
+                                       Decision{DecisionKind::kSelect, "select k", 2, 7, 1}};
+  ReplayWorld w(recorded);
+  const Chosen chosen = three_selects(w);
   CHECK(chosen.cases == std::vector<std::size_t>{1, 1, 0});
   REQUIRE(w.decisions.log().size() == 3);
   CHECK(w.decisions.log()[1].value == 1);  // clamped, and logged as clamped
@@ -164,17 +172,7 @@ TEST_CASE("Dropping a recorded answer restores the default at its occurrence onl
   // Shrinking drops decisions: the answer for the second question must stay with it.
   const std::vector<Decision> recorded{Decision{DecisionKind::kSelect, "select k", 2, 1, 1}};
   ReplayWorld w(recorded);
-  Chosen chosen;
-  std::vector<std::unique_ptr<Select>> selects;
-  for (int round = 0; round < 3; ++round) {
-    selects.push_back(std::make_unique<Select>(w.sim, "k", 2, chosen.callback(w.sim)));
-    Select* s = selects.back().get();
-    w.sim.at(ns(10 * (round + 1)), [s] {
-      s->ready(0);
-      s->ready(1);
-    });
-  }
-  CHECK(w.sim.run() == StopReason::kDrained);
+  const Chosen chosen = three_selects(w);
   CHECK(chosen.cases == std::vector<std::size_t>{0, 1, 0});
 }
 

@@ -10,6 +10,7 @@
 #include "test_support.hpp"
 
 using namespace ccsim;
+using testing::load_error;
 
 namespace {
 
@@ -34,15 +35,6 @@ kernel::TraceEvent event(kernel::TraceKind kind, const std::string& actor, const
   e.type = type;
   e.stream = stream;
   return e;
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    scenario::load_text(text, "s.json");
-  } catch (const scenario::ScenarioError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace
@@ -177,16 +169,11 @@ TEST_CASE(
 }
 
 TEST_CASE("one_result_per_transaction holds in every bundled scenario, under its profile") {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(testing::source_path("scenarios"))) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::string> files = testing::bundled_scenarios();
   REQUIRE(files.size() >= 30);
   for (const auto& file : files) {
-    CAPTURE(file.string());
-    const auto s = scenario::load_file(file.string());
+    CAPTURE(file);
+    const auto s = scenario::load_file(file);
     for (bool keep : {true, false}) {  // with events, and as a fuzzing run gathers them
       scenario::RunOptions o;
       o.seed = s.default_seed;
@@ -255,22 +242,22 @@ TEST_CASE("replay: recorded decisions answer the run, whatever the seed") {
 TEST_CASE("replay: bad decisions are refused with the file and pointer") {
   const std::string base = R"({ "chaincodes": [ { "name": "a", "functions": { "f": [] } } ],
     "proposals": [ { "chaincode": "a", "function": "f" } ], "replay": )";
-  CHECK(error_of(base + R"({ "decisions": [ { "key": "jitter x", "value": 1 } ] } })") ==
+  CHECK(load_error(base + R"({ "decisions": [ { "key": "jitter x", "value": 1 } ] } })") ==
         "s.json: /replay/decisions/0/key: a decision key starts with \"latency \", \"select \" or "
         "\"tie \", got \"jitter x\"");
-  CHECK(error_of(base + R"({ "decisions": [ { "key": "tie", "value": 1 } ] } })") ==
+  CHECK(load_error(base + R"({ "decisions": [ { "key": "tie", "value": 1 } ] } })") ==
         "s.json: /replay/decisions/0/key: a decision key starts with \"latency \", \"select \" or "
         "\"tie \", got \"tie\"");
-  CHECK(error_of(base + R"({ "decisions": [ { "key": "tie at 1s", "value": -1 } ] } })") ==
+  CHECK(load_error(base + R"({ "decisions": [ { "key": "tie at 1s", "value": -1 } ] } })") ==
         "s.json: /replay/decisions/0/value: expected an integer from 0 to 9223372036854775807, "
         "got -1");
-  CHECK(error_of(base + R"({ "decisions": [ { "key": "tie at 1s", "value": 1 },
+  CHECK(load_error(base + R"({ "decisions": [ { "key": "tie at 1s", "value": 1 },
                                               { "key": "tie at 1s", "value": 0 } ] } })") ==
         "s.json: /replay/decisions/1: decision \"tie at 1s\" occurrence 0 is listed twice");
-  CHECK(error_of(base + R"({ "decisions": [] , "tie_window": "soon" } })")
+  CHECK(load_error(base + R"({ "decisions": [] , "tie_window": "soon" } })")
             .rfind("s.json: /replay/tie_window: bad duration \"soon\"", 0) == 0);
-  CHECK(error_of(base + R"({ "tie_window": "1ms" } })") ==
+  CHECK(load_error(base + R"({ "tie_window": "1ms" } })") ==
         "s.json: /replay: missing required key \"decisions\"");
-  CHECK(error_of(base + R"({ "decisions": [ { "value": 1 } ] } })") ==
+  CHECK(load_error(base + R"({ "decisions": [ { "value": 1 } ] } })") ==
         "s.json: /replay/decisions/0: missing required key \"key\"");
 }

@@ -80,16 +80,11 @@ TEST_CASE("invoke_basic: register, launch and invoke deliver exactly the protoco
 // Every bundled scenario pins its behaviour with an expect block: each must hold, and a
 // second run must reproduce the first byte for byte (the determinism contract).
 TEST_CASE("every bundled scenario's expectations hold, and it replays to the same digest") {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(testing::source_path("scenarios"))) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::string> files = testing::bundled_scenarios();
   REQUIRE(files.size() >= 30);
   for (const auto& file : files) {
-    CAPTURE(file.string());
-    const auto s = scenario::load_file(file.string());
+    CAPTURE(file);
+    const auto s = scenario::load_file(file);
     const auto first = scenario::run(s, {.seed = s.default_seed});
     CHECK(first.failures == std::vector<std::string>{});
     CHECK(!first.limit_error);
@@ -100,9 +95,8 @@ TEST_CASE("every bundled scenario's expectations hold, and it replays to the sam
 TEST_CASE("docs/scenario-format.md lists every bundled scenario") {
   const std::string doc = testing::read_file(testing::source_path("docs/scenario-format.md"));
   const std::filesystem::path root = testing::source_path("scenarios");
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (entry.path().extension() != ".json") continue;
-    const std::string name = std::filesystem::relative(entry.path(), root).generic_string();
+  for (const std::string& file : testing::bundled_scenarios()) {
+    const std::string name = std::filesystem::relative(file, root).generic_string();
     CAPTURE(name);
     CHECK(doc.find("| `" + name + "` |") != std::string::npos);
   }

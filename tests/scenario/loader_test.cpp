@@ -11,17 +11,9 @@
 #include "test_support.hpp"
 
 using namespace ccsim;
+using testing::load_error;
 
 namespace {
-std::string error_of(const std::string& text) {
-  try {
-    scenario::load_text(text, "s.json");
-  } catch (const scenario::ScenarioError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 const char* kChaincodes =
     R"("chaincodes": [ { "name": "mycc", "functions": { "f": [ { "get_state": "a" } ] } } ])";
 
@@ -75,62 +67,62 @@ TEST_CASE("bad durations name the place and say what was expected") {
 }
 
 TEST_CASE("malformed JSON reports line and column") {
-  CHECK(error_of("{\n  \"name\": \"x\",\n  oops\n}")
+  CHECK(load_error("{\n  \"name\": \"x\",\n  oops\n}")
             .rfind("s.json: invalid JSON at line 3, column 3: ", 0) == 0);
 }
 
 TEST_CASE("a file that is empty, not an object, or not UTF-8") {
-  CHECK(error_of("") == "s.json: empty file (expected a JSON object)");
-  CHECK(error_of("  \n") == "s.json: empty file (expected a JSON object)");
-  CHECK(error_of("[1]") == "s.json: /: expected the scenario to be a JSON object, got an array");
-  CHECK(error_of("{\"name\": \"\xff\"}") == "s.json: not UTF-8 (invalid byte at offset 10)");
+  CHECK(load_error("") == "s.json: empty file (expected a JSON object)");
+  CHECK(load_error("  \n") == "s.json: empty file (expected a JSON object)");
+  CHECK(load_error("[1]") == "s.json: /: expected the scenario to be a JSON object, got an array");
+  CHECK(load_error("{\"name\": \"\xff\"}") == "s.json: not UTF-8 (invalid byte at offset 10)");
 }
 
 TEST_CASE("unknown keys suggest the nearest known key") {
-  CHECK(error_of(with(R"("proposals": [], "confg": {})")) ==
+  CHECK(load_error(with(R"("proposals": [], "confg": {})")) ==
         "s.json: /confg: unknown key \"confg\" (did you mean \"config\"?)");
-  CHECK(error_of(with(R"("proposals": [], "config": { "execute_timout": "1s" })")) ==
+  CHECK(load_error(with(R"("proposals": [], "config": { "execute_timout": "1s" })")) ==
         "s.json: /config/execute_timout: unknown key \"execute_timout\" (did you mean "
         "\"execute_timeout\"?)");
 }
 
 TEST_CASE("wrong types name the value's place") {
-  CHECK(error_of(with(R"("proposals": {})")) ==
+  CHECK(load_error(with(R"("proposals": {})")) ==
         "s.json: /proposals: expected an array, got an object");
-  CHECK(error_of(with(R"("proposals": [ { "chaincode": 5, "function": "f" } ])")) ==
+  CHECK(load_error(with(R"("proposals": [ { "chaincode": 5, "function": "f" } ])")) ==
         "s.json: /proposals/0/chaincode: expected a string, got a number");
 }
 
 TEST_CASE("references to unknown chaincodes and functions") {
-  CHECK(error_of(with(R"("proposals": [ { "chaincode": "nope", "function": "f" } ])")) ==
+  CHECK(load_error(with(R"("proposals": [ { "chaincode": "nope", "function": "f" } ])")) ==
         "s.json: /proposals/0/chaincode: no chaincode is named \"nope\"");
-  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "g" } ])")) ==
+  CHECK(load_error(with(R"("proposals": [ { "chaincode": "mycc", "function": "g" } ])")) ==
         "s.json: /proposals/0/function: chaincode \"mycc\" has no function \"g\"; it has: \"f\"");
 }
 
 TEST_CASE("duplicate chaincode names and txids") {
-  CHECK(error_of(R"({"chaincodes": [ { "name": "a" }, { "name": "a" } ], "proposals": []})") ==
+  CHECK(load_error(R"({"chaincodes": [ { "name": "a" }, { "name": "a" } ], "proposals": []})") ==
         "s.json: /chaincodes/1/name: duplicate chaincode name \"a\"");
-  CHECK(error_of(with(R"("proposals": [ { "txid": "t", "chaincode": "mycc", "function": "f" },
+  CHECK(load_error(with(R"("proposals": [ { "txid": "t", "chaincode": "mycc", "function": "f" },
                                        { "txid": "t", "chaincode": "mycc", "function": "f" } ])")) ==
         "s.json: /proposals/1/txid: duplicate txid \"t\" on channel \"mychannel\" (set "
         "\"duplicate\": true to submit it again on purpose)");
 }
 
 TEST_CASE("unknown profile lists the known ones") {
-  CHECK(error_of(with(R"("profile": "9.9", "proposals": [])")) ==
+  CHECK(load_error(with(R"("profile": "9.9", "proposals": [])")) ==
         "s.json: /profile: unknown profile \"9.9\"; known: \"1.0\" \"1.1\" \"1.2\" \"1.4.0\" "
         "\"1.4\" \"2.5\" \"3.0\"");
 }
 
 TEST_CASE("a step is an object with one known key") {
   CHECK(
-      error_of(
+      load_error(
           R"({"chaincodes": [ { "name": "a", "functions": { "f": [ { "get_stat": "k" } ] } } ], "proposals": []})") ==
       "s.json: /chaincodes/0/functions/f/0/get_stat: unknown key \"get_stat\" (did you mean "
       "\"get_state\"?)");
   CHECK(
-      error_of(
+      load_error(
           R"({"chaincodes": [ { "name": "a", "functions": { "f": [ {} ] } } ], "proposals": []})") ==
       "s.json: /chaincodes/0/functions/f/0: a step is an object with exactly one key: get_state, "
       "put_state, del_state, get_private_data_hash, purge_private_data, get_state_by_range, "
@@ -139,14 +131,14 @@ TEST_CASE("a step is an object with one known key") {
 }
 
 TEST_CASE("expectations must name proposals that exist") {
-  CHECK(error_of(
+  CHECK(load_error(
             with(R"("proposals": [], "expect": { "outcomes": { "tx9": { "status": 200 } } })")) ==
         "s.json: /expect/outcomes/tx9: no proposal has txid \"tx9\"");
 }
 
 TEST_CASE("JSON pointer tokens escape '/' and '~' (RFC 6901)") {
   CHECK(
-      error_of(
+      load_error(
           R"({"chaincodes": [ { "name": "a", "functions": { "x/y~z": [ 1 ] } } ], "proposals": []})") ==
       "s.json: /chaincodes/0/functions/x~1y~0z/0: expected an object, got a number");
 }
@@ -195,10 +187,10 @@ TEST_CASE("the switch registry names every switch once, each toggling its own me
 }
 
 TEST_CASE("an unknown override suggests the nearest switch, or lists them all") {
-  CHECK(error_of(with(R"("overrides": { "launch_require_ready": true }, "proposals": [])")) ==
+  CHECK(load_error(with(R"("overrides": { "launch_require_ready": true }, "proposals": [])")) ==
         "s.json: /overrides/launch_require_ready: unknown profile switch "
         "\"launch_require_ready\" (did you mean \"launch_requires_ready\"?)");
-  CHECK(error_of(with(R"("overrides": { "keepalive": true }, "proposals": [])")) ==
+  CHECK(load_error(with(R"("overrides": { "keepalive": true }, "proposals": [])")) ==
         "s.json: /overrides/keepalive: unknown profile switch \"keepalive\"; expected one of: "
         "\"peer_fsm\" \"launch_started_flag\" \"startup_timer_covers_build\" "
         "\"channel_in_tx_context\" \"lowercase_errors\" \"in_tree_shim\" \"shim_fsm\" "
@@ -210,9 +202,9 @@ TEST_CASE("an unknown override suggests the nearest switch, or lists them all") 
         "\"launch_error_names_channel\" \"startup_timeout_names_txid\" "
         "\"receive_error_names_stream\" \"notify_log_says_handleing\" "
         "\"package_failure_strands_launch\" \"chaincode_as_a_service\"");
-  CHECK(error_of(with(R"("overrides": { "launch_requires_ready": 1 }, "proposals": [])")) ==
+  CHECK(load_error(with(R"("overrides": { "launch_requires_ready": 1 }, "proposals": [])")) ==
         "s.json: /overrides/launch_requires_ready: expected true or false, got a number");
-  CHECK(error_of(with(R"("overrides": [], "proposals": [])")) ==
+  CHECK(load_error(with(R"("overrides": [], "proposals": [])")) ==
         "s.json: /overrides: expected an object, got an array");
 }
 
@@ -246,24 +238,24 @@ TEST_CASE("repeat expands one entry into count proposals, interval apart, with n
 }
 
 TEST_CASE("repeat: count at least 1, txids stay unique, times stay representable") {
-  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+  CHECK(load_error(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
                                           "repeat": { "count": 0 } } ])")) ==
         "s.json: /proposals/0/repeat/count: expected an integer from 1 to 9223372036854775807, "
         "got 0");
-  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+  CHECK(load_error(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
                                           "repeat": { "interval": "1s" } } ])")) ==
         "s.json: /proposals/0/repeat: missing required key \"count\"");
-  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+  CHECK(load_error(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
                                           "repeat": { "count": 2, "every": "1s" } } ])")) ==
         "s.json: /proposals/0/repeat/every: unknown key \"every\"; expected one of: \"count\" "
         "\"interval\"");
-  CHECK(error_of(with(R"("proposals": [
+  CHECK(load_error(with(R"("proposals": [
                            { "chaincode": "mycc", "function": "f", "repeat": { "count": 2 } },
                            { "txid": "tx1-2", "chaincode": "mycc", "function": "f" } ])")) ==
         "s.json: /proposals/1/txid: duplicate txid \"tx1-2\" on channel \"mychannel\" (set "
         "\"duplicate\": true to submit it again on purpose)");
   // A default txid that collides points at the entry (it has no "txid" key).
-  CHECK(error_of(with(R"("proposals": [
+  CHECK(load_error(with(R"("proposals": [
                            { "txid": "tx2", "chaincode": "mycc", "function": "f" },
                            { "chaincode": "mycc", "function": "f" } ])")) ==
         "s.json: /proposals/1: duplicate txid \"tx2\" on channel \"mychannel\" (set "
@@ -275,7 +267,7 @@ TEST_CASE("repeat: count at least 1, txids stay unique, times stay representable
                         "duplicate": true } ])"),
                             "s.json")
             .proposals.size() == 4);
-  CHECK(error_of(with(R"("proposals": [ { "at": "1s", "chaincode": "mycc", "function": "f",
+  CHECK(load_error(with(R"("proposals": [ { "at": "1s", "chaincode": "mycc", "function": "f",
                                           "repeat": { "count": 3, "interval": "2562047h" } } ])")) ==
         "s.json: /proposals/0/repeat/interval: the last of 3 repetitions would come after the "
         "largest virtual time (9223372036.854775807s)");
@@ -286,16 +278,16 @@ TEST_CASE("limits.max_proposals counts proposals after repeat (default 100000)")
   CHECK(s.max_proposals == 100'000);
   CHECK(s.config.max_call_depth == 8);
   CHECK(s.limits.max_events == 10'000'000);
-  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+  CHECK(load_error(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
                                           "repeat": { "count": 100001 } } ])")) ==
         "s.json: /proposals/0/repeat/count: this makes 100001 proposals, more than "
         "limits.max_proposals (100000)");
-  CHECK(error_of(with(R"("limits": { "max_proposals": 2 }, "proposals": [
+  CHECK(load_error(with(R"("limits": { "max_proposals": 2 }, "proposals": [
                            { "chaincode": "mycc", "function": "f", "repeat": { "count": 2 } },
                            { "chaincode": "mycc", "function": "f" } ])")) ==
         "s.json: /proposals/1: this makes 3 proposals, more than limits.max_proposals (2)");
   // A huge count fails before anything is expanded.
-  CHECK(error_of(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
+  CHECK(load_error(with(R"("proposals": [ { "chaincode": "mycc", "function": "f",
                                           "repeat": { "count": 9223372036854775807 } } ])")) ==
         "s.json: /proposals/0/repeat/count: this makes 9223372036854775807 proposals, more than "
         "limits.max_proposals (100000)");
@@ -304,7 +296,7 @@ TEST_CASE("limits.max_proposals counts proposals after repeat (default 100000)")
                                         "repeat": { "count": 3 } } ])"),
                             "s.json")
             .proposals.size() == 3);
-  CHECK(error_of(with(R"("limits": { "max_proposals": 10000001 }, "proposals": [])")) ==
+  CHECK(load_error(with(R"("limits": { "max_proposals": 10000001 }, "proposals": [])")) ==
         "s.json: /limits/max_proposals: expected an integer from 1 to 10000000, got 10000001");
 }
 
@@ -327,17 +319,17 @@ std::string chain(int n, const std::string& limits = "") {
 
 TEST_CASE("call chains: up to limits.max_call_depth nested calls load, one more does not") {
   CHECK(scenario::load_text(chain(9), "s.json").chaincodes.size() == 9);  // 8 calls
-  CHECK(error_of(chain(10)) ==
+  CHECK(load_error(chain(10)) ==
         "s.json: /chaincodes/8/functions/f/0: call chain c0.f -> c1.f -> c2.f -> c3.f -> c4.f -> "
         "c5.f -> c6.f -> c7.f -> c8.f -> c9.f makes 9 nested calls, deeper than "
         "limits.max_call_depth (8)");
   CHECK(scenario::load_text(chain(3, R"("limits": { "max_call_depth": 2 }, )"), "s.json")
             .config.max_call_depth == 2);
-  CHECK(error_of(chain(2, R"("limits": { "max_call_depth": 0 }, )")) ==
+  CHECK(load_error(chain(2, R"("limits": { "max_call_depth": 0 }, )")) ==
         "s.json: /chaincodes/0/functions/f/0: call chain c0.f -> c1.f makes 1 nested call, "
         "deeper than limits.max_call_depth (0)");
   // A long chain is checked without recursion.
-  CHECK(error_of(chain(2000, R"("limits": { "max_call_depth": 1998 }, )"))
+  CHECK(load_error(chain(2000, R"("limits": { "max_call_depth": 1998 }, )"))
             .find("makes 1999 nested calls, deeper than limits.max_call_depth (1998)") !=
         std::string::npos);
   CHECK(scenario::load_text(chain(2000, R"("limits": { "max_call_depth": 1999 }, )"), "s.json")
@@ -356,7 +348,7 @@ TEST_CASE("call chains: a cycle is not an error, Fabric stops it at the re-entry
             .chaincodes.size() == 2);
   // The cycle's own depth still counts: a.f -> b.g is 1 nested call, over a limit of 0.
   CHECK(
-      error_of(R"({"limits": { "max_call_depth": 0 }, "chaincodes": [
+      load_error(R"({"limits": { "max_call_depth": 0 }, "chaincodes": [
       { "name": "a", "functions": { "f": [ { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] } },
       { "name": "b", "functions": { "g": [ { "invoke_chaincode": { "chaincode": "a", "function": "f" } } ] } } ],
       "proposals": []})") ==
@@ -391,18 +383,18 @@ TEST_CASE("call chains: a cycle is not an error, Fabric stops it at the re-entry
 }
 
 TEST_CASE("limits: types and ranges") {
-  CHECK(error_of(with(R"("limits": { "max_events": 0 }, "proposals": [])")) ==
+  CHECK(load_error(with(R"("limits": { "max_events": 0 }, "proposals": [])")) ==
         "s.json: /limits/max_events: expected an integer from 1 to 9223372036854775807, got 0");
   CHECK(
-      error_of(with(R"("limits": { "max_call_depth": -1 }, "proposals": [])")) ==
+      load_error(with(R"("limits": { "max_call_depth": -1 }, "proposals": [])")) ==
       "s.json: /limits/max_call_depth: expected an integer from 0 to 9223372036854775807, got -1");
-  CHECK(error_of(with(R"("limits": { "horizon": "-1s" }, "proposals": [])")) ==
+  CHECK(load_error(with(R"("limits": { "horizon": "-1s" }, "proposals": [])")) ==
         "s.json: /limits/horizon: bad duration \"-1s\": durations cannot be negative (expected a "
         "number and a unit: ns, us, ms, s, m, h, e.g. \"150ms\")");
-  CHECK(error_of(with(R"("limits": { "max_call_dept": 3 }, "proposals": [])")) ==
+  CHECK(load_error(with(R"("limits": { "max_call_dept": 3 }, "proposals": [])")) ==
         "s.json: /limits/max_call_dept: unknown key \"max_call_dept\" (did you mean "
         "\"max_call_depth\"?)");
-  CHECK(error_of(with(R"("limits": { "wall_clock": "1s" }, "proposals": [])")) ==
+  CHECK(load_error(with(R"("limits": { "wall_clock": "1s" }, "proposals": [])")) ==
         "s.json: /limits/wall_clock: unknown key \"wall_clock\"; expected one of: \"max_events\" "
         "\"horizon\" \"max_proposals\" \"max_call_depth\"");
 }
@@ -462,11 +454,11 @@ TEST_CASE("bad corpus: every expected file has its scenario") {
 }
 
 TEST_CASE("call chains: an Init step must name a chaincode and function that exist") {
-  CHECK(error_of(R"({"chaincodes": [
+  CHECK(load_error(R"({"chaincodes": [
       { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] } ],
       "proposals": []})") ==
         "s.json: /chaincodes/0/init/0/invoke_chaincode/chaincode: no chaincode is named \"b\"");
-  CHECK(error_of(R"({"chaincodes": [
+  CHECK(load_error(R"({"chaincodes": [
       { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "a", "function": "g" } } ],
         "functions": { "f": [] } } ],
       "proposals": []})") ==
@@ -474,7 +466,7 @@ TEST_CASE("call chains: an Init step must name a chaincode and function that exi
         "\"g\"");
   // From Init, a chain starts at "<chaincode>.Init".
   CHECK(
-      error_of(R"({"limits": { "max_call_depth": 1 }, "chaincodes": [
+      load_error(R"({"limits": { "max_call_depth": 1 }, "chaincodes": [
       { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] },
       { "name": "b", "functions": { "g": [ { "invoke_chaincode": { "chaincode": "c", "function": "h" } } ] } },
       { "name": "c", "functions": { "h": [] } } ],

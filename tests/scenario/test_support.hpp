@@ -1,13 +1,16 @@
 // Helpers shared by the scenario-level tests.
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "ccsim/report/jsonl_trace.hpp"
+#include "ccsim/scenario/errors.hpp"
 #include "ccsim/scenario/loader.hpp"
 #include "ccsim/scenario/run.hpp"
 
@@ -17,11 +20,34 @@ inline std::string source_path(const std::string& relative) {
   return std::string(CCSIM_SOURCE_DIR) + "/" + relative;
 }
 
+/// Every bundled scenario file (scenarios/, recursively), sorted: the same order everywhere.
+inline std::vector<std::string> bundled_scenarios() {
+  std::vector<std::string> files;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(source_path("scenarios"))) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream buf;
   buf << in.rdbuf();
   return buf.str();
+}
+
+/// What loading scenario `text`, as file `file`, throws; "(no error)" if it loads.
+inline std::string load_error(const std::string& text, const std::string& file = "s.json") {
+  try {
+    scenario::load_text(text, file);
+  } catch (const scenario::ScenarioError& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 inline std::string jsonl_of(const scenario::RunResult& result) {
