@@ -413,34 +413,35 @@ std::optional<std::string> Handler::fsm_create_tx_context(const TransactionParam
 
 std::optional<std::string> Handler::ready(const TransactionParams& params,
                                           std::function<void()> accepted) {
-  if (auto err = fsm_create_tx_context(params, false)) return err;
   ChaincodeMessage ready;
   ready.type = MessageType::READY;
   ready.txid = params.txid;
   if (deps_.profile->channel_in_tx_context) ready.channel_id = params.channel_id;
-  // setChaincodeProposal: the context stays behind on this error, as in Fabric.
-  if (!params.has_signed_proposal) {
-    return fsm_text("Failed getting proposal context. Signed proposal is nil.",
-                    "failed getting proposal context. Signed proposal is nil");
-  }
-  ready.has_proposal = true;
   // "send the ready synchronously as the ready message is during launch and needs to happen
   // before any init/invokes can sneak in"
-  fsm_trigger_next_state(NextStateInfo{share(std::move(ready)), true, true, std::move(accepted)});
-  return std::nullopt;
+  return fsm_send_with_proposal(params, std::move(ready), /*send_sync=*/true, std::move(accepted));
 }
 
 std::optional<std::string> Handler::send_execute_message(const TransactionParams& params,
                                                          ChaincodeMessage msg,
                                                          std::function<void()> accepted) {
-  // The FSM-era shim has no Init-only restrictions to check: is_init stays false.
+  return fsm_send_with_proposal(params, std::move(msg), /*send_sync=*/false, std::move(accepted));
+}
+
+// What sendReady and sendExecuteMessage share: createTxContext (the FSM-era shim has no
+// Init-only restrictions to check: is_init stays false), setChaincodeProposal (on its error
+// the context stays behind, as in Fabric), then triggerNextState.
+std::optional<std::string> Handler::fsm_send_with_proposal(const TransactionParams& params,
+                                                           ChaincodeMessage msg, bool send_sync,
+                                                           std::function<void()> accepted) {
   if (auto err = fsm_create_tx_context(params, false)) return err;
   if (!params.has_signed_proposal) {
     return fsm_text("Failed getting proposal context. Signed proposal is nil.",
                     "failed getting proposal context. Signed proposal is nil");
   }
   msg.has_proposal = true;
-  fsm_trigger_next_state(NextStateInfo{share(std::move(msg)), true, false, std::move(accepted)});
+  fsm_trigger_next_state(
+      NextStateInfo{share(std::move(msg)), true, send_sync, std::move(accepted)});
   return std::nullopt;
 }
 

@@ -12,25 +12,15 @@
 #include "ccsim/scenario/errors.hpp"
 
 using namespace ccsim;
+using testing::at_ms;
 using testing::events_of;
 using testing::load_error;
+using testing::outcome;
 
 namespace {
 
-kernel::Time at_ms(std::int64_t ms) {
-  return kernel::Time::zero() + kernel::Duration::milliseconds(ms);
-}
-
 scenario::RunResult run_text(const std::string& text) {
   return scenario::run(scenario::load_text(text, "service.json"), {});
-}
-
-const fabric::ProposalOutcome& outcome(const scenario::RunResult& r, const std::string& txid) {
-  for (const auto& o : r.outcomes) {
-    if (o.txid == txid) return o;
-  }
-  FAIL("no outcome for " << txid);
-  return r.outcomes.front();
 }
 
 bool has_note_containing(const scenario::RunResult& r, const std::string& actor,

@@ -11,14 +11,12 @@
 #include "ccsim/scenario/errors.hpp"
 
 using namespace ccsim;
+using testing::at_ms;
 using testing::events_of;
 using testing::load_error;
+using testing::outcome;
 
 namespace {
-
-kernel::Time at_ms(std::int64_t ms) {
-  return kernel::Time::zero() + kernel::Duration::milliseconds(ms);
-}
 
 /// When `actor` first noted exactly `detail`, if it did.
 std::optional<kernel::Time> note_at(const scenario::RunResult& r, const std::string& actor,
@@ -53,14 +51,6 @@ std::optional<kernel::Time> end_at(const scenario::RunResult& r, const std::stri
     }
   }
   return std::nullopt;
-}
-
-const fabric::ProposalOutcome& outcome(const scenario::RunResult& r, const std::string& txid) {
-  for (const auto& o : r.outcomes) {
-    if (o.txid == txid) return o;
-  }
-  FAIL("no outcome for " << txid);
-  return r.outcomes.front();
 }
 
 constexpr const char* kProcessDied = "rpc error: code = Canceled desc = context canceled";

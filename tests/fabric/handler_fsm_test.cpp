@@ -12,20 +12,10 @@
 #include "../scenario/test_support.hpp"
 
 using namespace ccsim;
+using testing::at_us;
+using testing::outcome;
 
 namespace {
-
-kernel::Time at_us(std::int64_t us) {
-  return kernel::Time::zero() + kernel::Duration::microseconds(us);
-}
-
-const fabric::ProposalOutcome& outcome(const scenario::RunResult& r, const std::string& txid) {
-  for (const auto& o : r.outcomes) {
-    if (o.txid == txid) return o;
-  }
-  FAIL("no outcome for " << txid);
-  return r.outcomes.front();
-}
 
 bool has_note(const scenario::RunResult& r, const std::string& detail) {
   for (const auto& e : r.trace.events()) {

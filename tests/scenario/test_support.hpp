@@ -1,6 +1,8 @@
 // Helpers shared by the scenario-level tests.
 #pragma once
 
+#include <doctest/doctest.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -38,6 +40,23 @@ inline std::string read_file(const std::string& path) {
   std::ostringstream buf;
   buf << in.rdbuf();
   return buf.str();
+}
+
+inline kernel::Time at_ms(std::int64_t ms) {
+  return kernel::Time::zero() + kernel::Duration::milliseconds(ms);
+}
+inline kernel::Time at_us(std::int64_t us) {
+  return kernel::Time::zero() + kernel::Duration::microseconds(us);
+}
+
+/// The outcome of `txid`; fails the test if the run has none.
+inline const fabric::ProposalOutcome& outcome(const scenario::RunResult& r,
+                                              const std::string& txid) {
+  for (const auto& o : r.outcomes) {
+    if (o.txid == txid) return o;
+  }
+  FAIL("no outcome for " << txid);
+  return r.outcomes.front();
 }
 
 /// What loading scenario `text`, as file `file`, throws; "(no error)" if it loads.

@@ -187,6 +187,9 @@ class Handler final : public ChaincodeStream::Receiver {
   void fsm_notify_during_startup(bool ok);
   void fsm_notify(const ChaincodeMessage& msg);
   void fsm_trigger_next_state(NextStateInfo ns);
+  std::optional<std::string> fsm_send_with_proposal(const TransactionParams& params,
+                                                    ChaincodeMessage msg, bool send_sync,
+                                                    std::function<void()> accepted);
   std::optional<std::string> fsm_create_tx_context(const TransactionParams& params, bool is_init);
   std::string fsm_txid_key(const std::string& channel, const std::string& txid) const;
   void fsm_query_request(const ChaincodeMessage& msg);
