@@ -46,7 +46,7 @@ void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
       const auto parts =
           std::tuple<std::string_view, std::string_view, std::string_view>(e.actor, mine, e.state);
       if (auto it = transitions_seen_.lower_bound(parts);
-          it == transitions_seen_.end() || *it != parts) {
+          it == transitions_seen_.end() || transitions_seen_.key_comp()(parts, *it)) {
         transitions_seen_.emplace_hint(it, e.actor, mine, e.state);
         coverage_.transitions.insert(e.actor + " " + mine + " -> " + e.state);
       }
@@ -57,7 +57,8 @@ void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
   const auto parts =
       std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>(
           s.peer, s.shim, e.type, e.actor);
-  if (auto it = deliveries_seen_.lower_bound(parts); it == deliveries_seen_.end() || *it != parts) {
+  if (auto it = deliveries_seen_.lower_bound(parts);
+      it == deliveries_seen_.end() || deliveries_seen_.key_comp()(parts, *it)) {
     deliveries_seen_.emplace_hint(it, s.peer, s.shim, e.type, e.actor);
     coverage_.deliveries.insert(s.peer + "/" + s.shim + " " + e.type + " to " + e.actor);
   }

@@ -12,6 +12,24 @@ namespace {
 
 using Json = nlohmann::json;
 
+// Arrays and objects nested deeper than this in a query or a document: ccsim's bound (Go's
+// encoding/json, which Fabric decodes with, stops at 10000), so that matching, which recurses
+// once per level of the selector, cannot exhaust a thread's stack.
+constexpr int kMaxDepth = 100;
+struct TooDeep {};
+
+// Parses `text` (discarded if it is not JSON); throws TooDeep past kMaxDepth levels. The
+// parser itself does not recurse, so the check costs nothing on deep input.
+Json parse_bounded(const std::string& text) {
+  const auto bound = [](int depth, Json::parse_event_t event, Json&) {
+    const bool opens =
+        event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
+    if (opens && depth + 1 > kMaxDepth) throw TooDeep{};
+    return true;
+  };
+  return Json::parse(text, bound, /*allow_exceptions=*/false);
+}
+
 /// A CouchDB error as Fabric's couchdb.go reports it.
 struct CouchError {
   std::string text;
@@ -146,7 +164,13 @@ bool matches(const Json& doc, const Json& selector) {
 std::variant<std::vector<QueryResult>, std::string> execute_couchdb_query(
     const std::string& query, const std::vector<QueryResult>& candidates) {
   // applyAdditionalQueryOptions: the query must decode as a JSON object.
-  const Json q = Json::parse(query, nullptr, /*allow_exceptions=*/false);
+  Json q;
+  try {
+    q = parse_bounded(query);
+  } catch (const TooDeep&) {
+    return "query nests arrays and objects deeper than " + std::to_string(kMaxDepth) +
+           " levels (ccsim's limit)";
+  }
   if (q.is_discarded() || !q.is_object()) {
     // Fabric returns Go's encoding/json error here; ccsim does not reproduce those texts.
     return std::string("query is not a JSON object");
@@ -163,7 +187,12 @@ std::variant<std::vector<QueryResult>, std::string> execute_couchdb_query(
     }
     std::vector<QueryResult> out;
     for (const QueryResult& r : candidates) {
-      const Json doc = Json::parse(r.value, nullptr, false);
+      Json doc;
+      try {
+        doc = parse_bounded(r.value);
+      } catch (const TooDeep&) {
+        continue;  // as a value that is not JSON: CouchDB keeps it as an attachment
+      }
       if (doc.is_discarded() || !doc.is_object()) continue;
       if (matches(doc, q["selector"])) out.push_back(r);
     }

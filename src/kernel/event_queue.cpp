@@ -100,20 +100,13 @@ EventQueue::Entry EventQueue::pop() {
   return release(pop_key());
 }
 
-namespace {
-// due + window, saturating at the largest time (a scenario may schedule that far).
-Time window_end(Time due, Duration window) {
-  return due.ns() > INT64_MAX - window.ns() ? Time::from_ns(INT64_MAX) : due + window;
-}
-}  // namespace
-
 void EventQueue::take_window(Duration window, std::vector<Held>& held) {
   held.clear();
   held.push_back(pop_key());
-  Time deadline = window_end(due(held.back()), window);
+  Time deadline = due(held.back()) + window;
   while (prune() && heap_.front().time <= deadline) {
     held.push_back(pop_key());
-    deadline = std::min(deadline, window_end(due(held.back()), window));
+    deadline = std::min(deadline, due(held.back()) + window);
   }
 }
 

@@ -69,6 +69,10 @@ std::int64_t Node::as_int(std::int64_t min, std::int64_t max) const {
     v = static_cast<std::int64_t>(u);
   } else if (value_->is_number_integer()) {
     v = value_->get<std::int64_t>();
+  } else if (value_->is_number_float()) {
+    // 1.5, 1e3, or an integer too large for 64 bits, which JSON parsers read as a double.
+    fail("expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+         ", got " + value_->dump());
   } else {
     fail("expected an integer, got " + type_name(*value_));
   }
@@ -77,6 +81,14 @@ std::int64_t Node::as_int(std::int64_t min, std::int64_t max) const {
          ", got " + std::to_string(v));
   }
   return v;
+}
+
+std::uint64_t Node::as_uint64() const {
+  if (value_->is_number_unsigned()) return value_->get<std::uint64_t>();
+  const std::string range = "expected an integer from 0 to 18446744073709551615, got ";
+  if (value_->is_number_integer()) fail(range + std::to_string(value_->get<std::int64_t>()));
+  if (value_->is_number_float()) fail(range + value_->dump());
+  fail("expected an integer, got " + type_name(*value_));
 }
 
 bool Node::as_bool() const {

@@ -34,6 +34,8 @@ class Node {
 
   std::string as_string() const;
   std::int64_t as_int(std::int64_t min, std::int64_t max) const;
+  /// Any integer from 0 to 2^64 - 1 (seeds).
+  std::uint64_t as_uint64() const;
   bool as_bool() const;
   void require_object() const;
   void require_array() const;

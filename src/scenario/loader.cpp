@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "readers.hpp"
 #include "suggest.hpp"
@@ -25,6 +24,9 @@ using kernel::Duration;
 namespace {
 
 constexpr std::int64_t kMaxNs = INT64_MAX;
+// Bounds on a file before anything reads it (docs/scenario-format.md, "Limits").
+constexpr std::size_t kMaxFileBytes = 64u << 20;
+using detail::kMaxJsonDepth;
 // Wide enough that parsing can detect overflow before it happens (GCC/Clang extension).
 __extension__ using Wide = __int128;
 
@@ -382,8 +384,7 @@ Scenario read_scenario(const Node& root) {
   }
   s.profile = *p;
   if (auto v = root.get("overrides")) read_overrides(*v, s);
-  if (auto v = root.get("seed"))
-    s.default_seed = static_cast<std::uint64_t>(v->as_int(0, INT64_MAX));
+  if (auto v = root.get("seed")) s.default_seed = v->as_uint64();
   if (auto v = root.get("config")) s.config = read_config(*v);
   if (auto v = root.get("network")) s.network = read_network(*v);
   if (auto v = root.get("limits")) read_limits(*v, s);
@@ -514,9 +515,29 @@ bool valid_utf8(const std::string& s, std::size_t& bad_offset) {
   return true;
 }
 
+// "line L, column C" of the byte at `offset` (1-based, columns in bytes).
+std::string position_of(const std::string& text, std::size_t offset) {
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < std::min(offset, text.size()); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
 }  // namespace
 
 Scenario load_text(const std::string& text, const std::string& file) {
+  if (text.size() > kMaxFileBytes) {
+    throw ScenarioError(
+        file, "",
+        "larger than the largest scenario file (" + std::to_string(kMaxFileBytes) + " bytes)");
+  }
   std::size_t bad = 0;
   if (!valid_utf8(text, bad)) {
     throw ScenarioError(file, "", "not UTF-8 (invalid byte at offset " + std::to_string(bad) + ")");
@@ -524,22 +545,17 @@ Scenario load_text(const std::string& text, const std::string& file) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw ScenarioError(file, "", "empty file (expected a JSON object)");
   }
+  if (const auto at = detail::nesting_too_deep(text)) {
+    throw ScenarioError(file, "",
+                        "arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
+                            " levels at " + position_of(text, *at) +
+                            " (no scenario needs that many)");
+  }
   Json doc;
   try {
     doc = Json::parse(text);
   } catch (const Json::parse_error& e) {
     // Report line and column of the byte where parsing stopped.
-    std::size_t line = 1;
-    std::size_t column = 1;
-    const std::size_t stop = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    for (std::size_t i = 0; i < stop; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
     std::string what = e.what();
     if (auto pos = what.find("syntax error while parsing value - "); pos != std::string::npos) {
       what = what.substr(pos + 35);
@@ -547,9 +563,20 @@ Scenario load_text(const std::string& text, const std::string& file) {
       if (auto colon = what.find(": ", pos2); colon != std::string::npos)
         what = what.substr(colon + 2);
     }
-    throw ScenarioError(file, "",
-                        "invalid JSON at line " + std::to_string(line) + ", column " +
-                            std::to_string(column) + ": " + what);
+    throw ScenarioError(
+        file, "",
+        "invalid JSON at " + position_of(text, e.byte == 0 ? 0 : e.byte - 1) + ": " + what);
+  } catch (const Json::out_of_range& e) {
+    // A number too large for a double (1e999): nlohmann names the token, not its place.
+    std::string what = e.what();
+    std::string where;
+    if (auto q = what.find('\''); q != std::string::npos && what.back() == '\'') {
+      const std::string token = what.substr(q + 1, what.size() - q - 2);
+      if (auto at = text.find(token); at != std::string::npos)
+        where = " at " + position_of(text, at);
+      what = "the number " + token + " is out of range";
+    }
+    throw ScenarioError(file, "", "invalid JSON" + where + ": " + what);
   }
   if (!doc.is_object()) {
     throw ScenarioError(file, "/",
@@ -566,12 +593,43 @@ Scenario load_file(const std::string& path) {
   if (S_ISDIR(st.st_mode)) throw ScenarioError(path, "", "is a directory, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError(path, "", "cannot be read");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return load_text(buf.str(), path);
+  // Read at most one byte past the limit: a device or a pipe (/dev/stdin) may never end.
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= kMaxFileBytes && in.read(buf, sizeof buf).gcount() > 0)
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) throw ScenarioError(path, "", "cannot be read");
+  if (text.size() > kMaxFileBytes) {
+    throw ScenarioError(
+        path, "",
+        "larger than the largest scenario file (" + std::to_string(kMaxFileBytes) + " bytes)");
+  }
+  return load_text(text, path);
 }
 
 namespace detail {
+
+std::optional<std::size_t> nesting_too_deep(const std::string& text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
 
 Duration duration_of(const Node& n) {
   return parse_duration(n.as_string(), n.file(), n.pointer());

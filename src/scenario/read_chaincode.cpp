@@ -82,6 +82,11 @@ Step read_step(const Node& n) {
     s.op = Step::Op::kGetQueryResult;
     arg.require_keys({"query", "collection", "limit", "close"});
     s.query = arg.require("query").as_string();
+    if (auto at = nesting_too_deep(s.query)) {
+      arg.child("query").fail("the query nests arrays and objects deeper than " +
+                              std::to_string(kMaxJsonDepth) + " levels (at offset " +
+                              std::to_string(*at) + "), more than rich queries take");
+    }
     if (auto c = arg.get("collection")) s.collection = c->as_string();
     read_iteration(arg, s);
   } else if (op == "get_history_for_key") {

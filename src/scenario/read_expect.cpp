@@ -1,5 +1,4 @@
 // Reading the expect section.
-#include <regex>
 
 #include "ccsim/scenario/run.hpp"
 #include "readers.hpp"
@@ -16,58 +15,13 @@ std::string quoted_list(const std::set<std::string>& names) {
   return out.empty() ? "none" : out;
 }
 
-const char* regex_problem(std::regex_constants::error_type code) {
-  namespace rc = std::regex_constants;
-  if (code == rc::error_collate) return "invalid collating element name";
-  if (code == rc::error_ctype) return "invalid character class name";
-  if (code == rc::error_escape) return "invalid escape or trailing backslash";
-  if (code == rc::error_backref) return "invalid back reference";
-  if (code == rc::error_brack) return "unbalanced [ ]";
-  if (code == rc::error_paren) return "unbalanced ( )";
-  if (code == rc::error_brace) return "unbalanced { }";
-  if (code == rc::error_badbrace) return "invalid range in { }";
-  if (code == rc::error_range) return "invalid character range";
-  if (code == rc::error_badrepeat) return "a repeat with nothing to repeat";
-  return "too complex";
-}
-
-// A *, + or ? with nothing before it to repeat (libstdc++ calls that a parenthesis error).
-std::optional<char> dangling_quantifier(const std::string& p) {
-  bool in_class = false;
-  char prev = '\0';  // '\0': the start of the pattern
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const char c = p[i];
-    if (c == '\\') {
-      ++i;
-      prev = 'x';
-    } else if (in_class) {
-      in_class = c != ']';
-      prev = 'x';
-    } else if (c == '[') {
-      in_class = true;
-      prev = 'x';
-    } else {
-      const bool quantifier = c == '*' || c == '+' || (c == '?' && prev != '(');
-      if (quantifier && (prev == '\0' || prev == '(' || prev == '|')) return c;
-      prev = c;
-    }
-  }
-  return std::nullopt;
-}
-
-std::string read_regex(const Node& n) {
+// RE2 syntax (docs/scenario-format.md, "Regular expressions"); RE2's own error on failure.
+Regex read_regex(const Node& n) {
   const std::string pattern = n.as_string();
-  if (auto q = dangling_quantifier(pattern)) {
-    n.fail("bad regular expression \"" + pattern + "\": \"" + std::string(1, *q) +
-           "\" has nothing to repeat (expected an ECMAScript regular expression)");
-  }
-  try {
-    const std::regex re(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    n.fail("bad regular expression \"" + pattern + "\": " + regex_problem(e.code()) +
-           " (expected an ECMAScript regular expression)");
-  }
-  return pattern;
+  std::string error;
+  std::optional<Regex> re = Regex::compile(pattern, error);
+  if (!re) n.fail("bad regular expression \"" + pattern + "\": " + error + " (RE2 syntax)");
+  return *std::move(re);
 }
 
 std::vector<std::string> message_type_names() {

@@ -2,6 +2,7 @@
 // Each reads one JSON value (with its pointer, for errors) into the Scenario's types.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,6 +13,12 @@
 namespace ccsim::scenario::detail {
 
 kernel::Duration duration_of(const Node& n);
+
+/// How deep arrays and objects may nest in a scenario file, and in a rich query's JSON.
+inline constexpr std::size_t kMaxJsonDepth = 100;
+/// The offset of the first array or object in JSON `text` nested deeper than kMaxJsonDepth.
+/// A scan of the text, without parsing, so that nothing that recurses meets such a depth.
+std::optional<std::size_t> nesting_too_deep(const std::string& text);
 std::vector<std::string> read_strings(const Node& n);
 
 /// chaincodes[i] (read_chaincode.cpp): name, version, container, init, functions.

@@ -78,27 +78,20 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
   return result;
 }
 
-namespace {
-// a + b for non-negative durations, saturating (a scenario may use durations near the limit).
-kernel::Duration plus(kernel::Duration a, kernel::Duration b) {
-  return a.ns() > INT64_MAX - b.ns() ? kernel::Duration::nanoseconds(INT64_MAX) : a + b;
-}
-}  // namespace
-
 kernel::Duration answer_bound(const Scenario& scenario, const fabric::Proposal& proposal) {
   const fabric::PeerConfig config = fabric::effective(scenario.config);
   // The launch: the startup timer bounds it (4.4, 4.5); 1.0 starts that timer only after the
   // image is built (4.2, FAB-5591), and the FSM era's Launch then waits for READY's answer
   // with the same timeout again (4.1, sendReady).
   kernel::Duration launch = config.startup_timeout;
-  if (scenario.profile.peer_fsm) launch = plus(launch, config.startup_timeout);
+  if (scenario.profile.peer_fsm) launch = launch + config.startup_timeout;
   if (!scenario.profile.startup_timer_covers_build) {
     for (const fabric::ChaincodeDefinition& def : scenario.chaincodes) {
-      if (def.name == proposal.chaincode) launch = plus(launch, def.container.build_delay);
+      if (def.name == proposal.chaincode) launch = launch + def.container.build_delay;
     }
   }
   // Execute: its own timer bounds the whole call, cc2cc callees included (2.2, 2.5).
-  return plus(launch, config.execute_timeout);
+  return launch + config.execute_timeout;
 }
 
 }  // namespace ccsim::scenario

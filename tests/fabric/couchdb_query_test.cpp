@@ -109,3 +109,39 @@ TEST_CASE("state_database: unknown names are rejected with a suggestion") {
           "\"CouchDB\"?)");
   }
 }
+
+TEST_CASE("nesting: queries and documents deeper than 100 levels cannot exhaust the stack") {
+  // Matching recurses once per level of the selector; ccsim stops at 100 levels (Go's
+  // encoding/json, which Fabric decodes with, at 10000).
+  std::string deep_not = R"({"selector":)";
+  for (int i = 0; i < 20000; ++i)
+    deep_not += R"({"$not":)";
+  deep_not += R"({"color":"blue"})" + std::string(20000, '}') + "}";
+  CHECK(keys_for(deep_not) ==
+        Keys{"error: query nests arrays and objects deeper than 100 levels (ccsim's limit)"});
+  const std::string deep_array =
+      R"({"selector":{"a":)" + std::string(100000, '[') + std::string(100000, ']') + "}}";
+  CHECK(keys_for(deep_array) ==
+        Keys{"error: query nests arrays and objects deeper than 100 levels (ccsim's limit)"});
+  // The boundary: the query object is level 1, each $not one more, the innermost condition
+  // the last. 98 $not reach level 100 and are a query (an even number: red matches).
+  const auto nots = [](int k) {
+    std::string q = R"({"selector":)";
+    for (int i = 0; i < k; ++i)
+      q += R"({"$not":)";
+    return q + R"({"color":"red"})" + std::string(static_cast<std::size_t>(k), '}') + "}";
+  };
+  CHECK(keys_for(nots(98)) == Keys{"m2"});
+  CHECK(keys_for(nots(99)) ==
+        Keys{"error: query nests arrays and objects deeper than 100 levels (ccsim's limit)"});
+  // A document nested past the limit is kept as a value that is not JSON: it never matches.
+  const std::vector<QueryResult> docs = {
+      {"deep", R"({"color":"blue","x":)" + std::string(150, '[') + std::string(150, ']') + "}", "",
+       false},
+      {"flat", R"({"color":"blue","x":[]})", "", false}};
+  const auto r = fabric::execute_couchdb_query(R"({"selector":{"color":"blue"}})", docs);
+  REQUIRE(std::holds_alternative<std::vector<QueryResult>>(r));
+  const auto& found = std::get<std::vector<QueryResult>>(r);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].key == "flat");
+}

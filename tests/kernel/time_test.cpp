@@ -90,6 +90,29 @@ TEST_CASE("Time plus Duration and the difference of two Times") {
   CHECK(Time() == Time::zero());
 }
 
+TEST_CASE("time sums saturate at the ends of virtual time instead of wrapping") {
+  // A scenario may use durations up to Duration::max(); "that long after that" is the last
+  // instant, never an instant in the past (which the scheduler refuses).
+  const Time late = Time::from_ns(INT64_MAX - 10);
+  CHECK(late + Duration::nanoseconds(10) == Time::max());
+  CHECK(late + Duration::nanoseconds(11) == Time::max());
+  CHECK(late + Duration::max() == Time::max());
+  CHECK(Time::max() + Duration::nanoseconds(1) == Time::max());
+  CHECK(Time::zero() + Duration::max() == Time::max());
+  CHECK(Duration::max() + Duration::nanoseconds(1) == Duration::max());
+  CHECK(Duration::max() * 2 == Duration::max());
+  CHECK(Duration::seconds(INT64_MAX / 1000) == Duration::max());
+  CHECK(Duration::nanoseconds(-5) * INT64_MAX == Duration::nanoseconds(INT64_MIN));
+  CHECK(Duration::nanoseconds(INT64_MIN) - Duration::nanoseconds(1) ==
+        Duration::nanoseconds(INT64_MIN));
+  CHECK(Time::max() - Time::from_ns(-1) == Duration::max());
+  CHECK(Time::from_ns(INT64_MIN) + Duration::nanoseconds(-1) == Time::from_ns(INT64_MIN));
+  // Below the ends nothing changes.
+  CHECK(late + Duration::nanoseconds(3) == Time::from_ns(INT64_MAX - 7));
+  CHECK(Duration::seconds(2) * 3 == Duration::seconds(6));
+  static_assert(Time::max() + Duration::seconds(1) == Time::max());
+}
+
 TEST_CASE("Time and Duration are usable in constant expressions") {
   constexpr Time t = Time::zero() + Duration::seconds(2);
   static_assert(t.ns() == 2000000000);

@@ -76,7 +76,7 @@ TEST_CASE("outcomes: within (after submission) and completed_by (absolute), boun
               "one at 1.002000000s"});
 }
 
-TEST_CASE("outcomes: error_matches searches the error with an ECMAScript regular expression") {
+TEST_CASE("outcomes: error_matches searches the error with an RE2 regular expression") {
   CHECK(failures(kBody, R"({ "outcomes": {
           "tx2": { "status": 500, "error_matches": "^boom [0-9]+$" },
           "tx3": { "status": null, "error_matches": "timeout expired" } } })")
@@ -87,24 +87,69 @@ TEST_CASE("outcomes: error_matches searches the error with an ECMAScript regular
         Lines{"expect /expect/outcomes/tx1/error_matches: expected an error matching /x/, got null",
               "expect /expect/outcomes/tx2/error_matches: expected an error matching /^bang|43/, "
               "got \"boom 42\""});
+  // RE2's classes and repetition: \d, \s and {n} match as in other engines.
+  CHECK(failures(kBody, R"({ "outcomes": { "tx2": { "error_matches": "^boom\\s\\d{2}$" } } })")
+            .empty());
 }
 
-TEST_CASE("outcomes: a bad regular expression is a load error naming its pointer") {
+TEST_CASE(
+    "outcomes: a bad regular expression is a load error naming its pointer, with RE2's error") {
   CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "boom [0-9" } } })") ==
         "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"boom [0-9\": "
-        "unbalanced [ ] (expected an ECMAScript regular expression)");
+        "missing ]: [0-9 (RE2 syntax)");
   CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "*boom" } } })") ==
-        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"*boom\": \"*\" has "
-        "nothing to repeat (expected an ECMAScript regular expression)");
+        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"*boom\": no "
+        "argument for repetition operator: * (RE2 syntax)");
   CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "boom|+" } } })") ==
-        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"boom|+\": \"+\" has "
-        "nothing to repeat (expected an ECMAScript regular expression)");
+        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"boom|+\": no "
+        "argument for repetition operator: + (RE2 syntax)");
   CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "a{2,1}" } } })") ==
         "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"a{2,1}\": invalid "
-        "range in { } (expected an ECMAScript regular expression)");
-  // Not dangling: escaped, inside a class, a group modifier.
+        "repetition size: {2,1} (RE2 syntax)");
+  // What RE2 leaves out to stay linear: back references and lookaround.
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "(b)\\1" } } })") ==
+        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"(b)\\1\": invalid "
+        "escape sequence: \\1 (RE2 syntax)");
+  CHECK(error_of(R"js({ "outcomes": { "tx2": { "error_matches": "boom(?= 42)" } } })js") ==
+        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"boom(?= 42)\": "
+        "invalid perl operator: (?= (RE2 syntax)");
+  // The whole pattern is quoted once, not again after RE2's problem.
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "timeout (expired" } } })") ==
+        "s.json: /expect/outcomes/tx2/error_matches: bad regular expression \"timeout "
+        "(expired\": missing ) (RE2 syntax)");
+  // Escaped, inside a class, a group modifier: not errors.
   CHECK(error_of(R"({ "outcomes": { "tx2": { "error_matches": "\\*[*+?](?:x)?" } } })") ==
         "(no error)");
+}
+
+TEST_CASE(
+    "outcomes: regular expressions cannot hang or crash a run (RE2 is linear, no recursion)") {
+  // Each of these crashed or hung std::regex: a compile that recursed per nested group, a
+  // match that recursed per character, and catastrophic backtracking.
+  std::string nested(20000, '(');
+  nested += "boom";
+  nested += std::string(20000, ')');
+  CHECK(failures(kBody, R"({ "outcomes": { "tx2": { "error_matches": ")" + nested + R"(" } } })")
+            .empty());
+  // A 40,000-character error matched by ^.*$, and ^(a+)+$ against 41 a's and a b.
+  const std::string long_error(40000, 'x');
+  const std::string body = R"(
+  "chaincodes": [ { "name": "mycc", "functions": {
+    "long": [ { "fail": ")" +
+                           long_error + R"(" } ],
+    "as": [ { "fail": ")" + std::string(41, 'a') +
+                           R"(b" } ] } } ],
+  "proposals": [
+    { "txid": "tx1", "chaincode": "mycc", "function": "long" },
+    { "txid": "tx2", "chaincode": "mycc", "function": "as" } ])";
+  CHECK(failures(body, R"({ "outcomes": { "tx1": { "error_matches": "^.*$" },
+                                          "tx2": { "error_matches": "^(a+)+$" } } })") ==
+        Lines{"expect /expect/outcomes/tx2/error_matches: expected an error matching /^(a+)+$/, "
+              "got \"" +
+              std::string(41, 'a') + "b\""});
+}
+
+TEST_CASE("outcomes: a bad duration is a load error naming its pointer") {
   CHECK(error_of(R"({ "outcomes": { "tx2": { "within": "-1ms" } } })") ==
         "s.json: /expect/outcomes/tx2/within: bad duration \"-1ms\": durations cannot be "
         "negative (expected a number and a unit: ns, us, ms, s, m, h, e.g. \"150ms\")");

@@ -398,6 +398,7 @@ TEST_CASE("bad corpus: the schema rejects every structural error, the rest need 
                                           "message_count_and_min",
                                           "overflowing_duration",
                                           "private_data_before_its_release",
+                                          "query_too_deep",
                                           "repeat_past_time",
                                           "step_before_its_release",
                                           "service_before_2_0",
@@ -408,7 +409,8 @@ TEST_CASE("bad corpus: the schema rejects every structural error, the rest need 
                                           "unknown_ledger_chaincode",
                                           "unknown_ledger_channel"};
   // Not JSON objects at all: the loader's own checks.
-  const std::set<std::string> unparsable = {"empty", "malformed_json", "not_utf8"};
+  const std::set<std::string> unparsable = {"empty", "malformed_json", "not_utf8",
+                                            "number_overflow"};
   const Validator v = schema();
   std::size_t structural = 0;
   for (const auto& entry :

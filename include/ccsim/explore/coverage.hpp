@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -46,8 +47,21 @@ class CoverageMonitor final : public kernel::TraceObserver {
   // nothing new, and looking the parts up (exactly, no hashing) spares building a string.
   // (actor, from, to) and (peer state, shim state, type, receiver). They grow with coverage_
   // and never outlive it (hence no take()).
-  std::set<std::tuple<std::string, std::string, std::string>, std::less<>> transitions_seen_;
-  std::set<std::tuple<std::string, std::string, std::string, std::string>, std::less<>>
+  // PartsLess compares a tuple of strings with one of string_views as views: a mixed tuple
+  // comparison would need operator<=> between them, which not every compiler synthesises.
+  struct PartsLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return views(a) < views(b);
+    }
+    template <class... T>
+    static auto views(const std::tuple<T...>& t) {
+      return std::apply([](const auto&... s) { return std::tuple(std::string_view(s)...); }, t);
+    }
+  };
+  std::set<std::tuple<std::string, std::string, std::string>, PartsLess> transitions_seen_;
+  std::set<std::tuple<std::string, std::string, std::string, std::string>, PartsLess>
       deliveries_seen_;
 };
 

@@ -33,7 +33,7 @@ namespace ccsim::kernel {
 struct RunLimits {
   /// Counted over the Simulation's whole life, not per run() call.
   std::uint64_t max_events = 10'000'000;
-  Time horizon = Time::from_ns(INT64_MAX);  // events due after this instant do not run
+  Time horizon = Time::max();  // events due after this instant do not run
 };
 
 enum class StopReason : std::uint8_t {

@@ -17,6 +17,7 @@
 #include "ccsim/fabric/profile.hpp"
 #include "ccsim/kernel/decision_source.hpp"
 #include "ccsim/kernel/simulation.hpp"
+#include "ccsim/scenario/regex.hpp"
 
 namespace ccsim::scenario {
 
@@ -36,9 +37,8 @@ struct OutcomeExpectation {
   std::optional<std::string> error;  // exact text
   bool expect_no_error = false;      // "error": null
   std::optional<std::string> error_contains;
-  /// An ECMAScript regular expression that must match part of the error (std::regex_search);
-  /// validated at load time.
-  std::optional<std::string> error_matches;
+  /// A regular expression (RE2 syntax) that must match part of the error; compiled at load.
+  std::optional<Regex> error_matches;
   /// The outcome is recorded no later than submission + within.
   std::optional<kernel::Duration> within;
   /// The outcome is recorded no later than this virtual instant.
