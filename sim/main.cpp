@@ -4,6 +4,8 @@
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -96,10 +98,24 @@ ParsedCommand parse_command(const std::vector<std::string>& args,
   return parsed;
 }
 
+// --seed: a decimal integer from 0 to 2^64 - 1, nothing else (program_options would read
+// "-1" as 18446744073709551615).
+std::uint64_t seed_of(const po::variables_map& vm) {
+  const std::string text = vm["seed"].as<std::string>();
+  std::uint64_t seed = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])) || ec != std::errc() ||
+      end != text.data() + text.size()) {
+    throw UsageError("--seed takes an integer from 0 to 18446744073709551615, got \"" + text +
+                     "\"");
+  }
+  return seed;
+}
+
 int cmd_run(const std::vector<std::string>& args) {
   po::options_description opts("ccsim run FILE [options]");
   opts.add_options()("help,h", "show this help")(
-      "seed", po::value<std::uint64_t>(),
+      "seed", po::value<std::string>(),
       "seed of the run's decision source (default: the scenario's \"seed\", else 1)")(
       "jsonl", po::value<std::string>(), "also write the JSON-lines trace to this file")(
       "mermaid", po::value<std::string>(),
@@ -118,7 +134,7 @@ int cmd_run(const std::vector<std::string>& args) {
   const ccsim::scenario::Scenario scenario = ccsim::scenario::load_file(file);
 
   ccsim::scenario::RunOptions options;
-  options.seed = vm.count("seed") != 0 ? vm["seed"].as<std::uint64_t>() : scenario.default_seed;
+  options.seed = vm.count("seed") != 0 ? seed_of(vm) : scenario.default_seed;
   const ccsim::scenario::RunResult result = ccsim::scenario::run(scenario, options);
 
   if (vm.count("jsonl") != 0) {
@@ -263,7 +279,7 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
   po::options_description opts("ccsim fuzz FILE... [options]");
   opts.add_options()("help,h", "show this help")(
       "runs", po::value<long long>(), "runs per scenario, over all shards (default 10000)")(
-      "seed", po::value<std::uint64_t>(),
+      "seed", po::value<std::string>(),
       "campaign seed: run i uses a seed derived from it "
       "and i (default 1)")("jobs,j", po::value<long long>(),
                            "worker threads (default: the machine's cores)")(
@@ -290,7 +306,7 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
 
   ccsim::explore::CampaignOptions options;
   options.runs = positive<std::uint64_t>(vm, "runs", ccsim::explore::kDefaultRuns);
-  options.seed = vm.count("seed") != 0 ? vm["seed"].as<std::uint64_t>() : 1;
+  options.seed = vm.count("seed") != 0 ? seed_of(vm) : 1;
   options.jobs = positive<unsigned>(vm, "jobs", std::max(1U, std::thread::hardware_concurrency()));
   if (vm.count("strategy") != 0) {
     try {

@@ -11,6 +11,8 @@
 
 #include "ccsim/explore/properties.hpp"
 #include "ccsim/explore/shrink.hpp"
+#include "ccsim/fabric/sha256.hpp"
+#include "ccsim/kernel/digest.hpp"
 
 namespace ccsim::explore {
 
@@ -94,6 +96,8 @@ class ScenarioCampaign {
       const std::int64_t w = st.tie_window().ns();
       if (probes_.count(w) == 0) probes_[w] = probe(s_, st.tie_window(), runner_);
     }
+    report_.scenario_sha256 = fabric::sha256_hex(s_.source);
+    report_.runs_fingerprint = identity_fingerprint();
     total_ = o_.shard.size(o_.runs);
     const std::uint64_t batch = std::max<std::uint64_t>(o_.batch, 1);
     batches_ = (total_ + batch - 1) / batch;
@@ -132,6 +136,24 @@ class ScenarioCampaign {
   bool stopping() const { return failed_ || (o_.stop != nullptr && o_.stop->load()); }
 
   const Probe& probe_for(const Strategy& st) const { return probes_.at(st.tie_window().ns()); }
+
+  // The fingerprints of the campaign's first runs, hashed (ScenarioReport::runs_fingerprint).
+  std::string identity_fingerprint() {
+    kernel::Digest d;
+    for (std::uint64_t index = 0; index < std::min(kIdentityRuns, o_.runs); ++index) {
+      const Strategy& strategy = o_.plan.for_run(index);
+      const std::uint64_t seed = run_seed(o_.seed, index);
+      const auto source = make_source(strategy, seed, o_.plan.ordinal(index), probe_for(strategy));
+      RunOptions options;
+      options.seed = seed;
+      options.source = source.get();
+      options.keep_trace = false;
+      options.fingerprint = true;
+      options.log_decisions = false;
+      d.add(call(runner_, s_, options).digest());
+    }
+    return kernel::format_digest(d.value());
+  }
 
   void work(std::uint64_t batch_size) {
     CoverageMonitor coverage;
@@ -397,20 +419,40 @@ CampaignReport merge_reports(const std::vector<CampaignReport>& shards) {
       throw std::invalid_argument("the reports are not of one campaign: different scenarios");
     }
     for (std::size_t i = 0; i < r.scenarios.size(); ++i) {
-      if (r.scenarios[i].file != first.scenarios[i].file)
-        throw std::invalid_argument("the reports are not of one campaign: scenario " +
-                                    r.scenarios[i].file + " vs " + first.scenarios[i].file);
+      const ScenarioReport& a = r.scenarios[i];
+      const ScenarioReport& b = first.scenarios[i];
+      if (a.file != b.file)
+        throw std::invalid_argument("the reports are not of one campaign: scenario " + a.file +
+                                    " vs " + b.file);
+      if (a.scenario_sha256 != b.scenario_sha256)
+        throw std::invalid_argument("the reports are not of one campaign: " + a.file +
+                                    " has different contents (sha256 " + b.scenario_sha256 +
+                                    " vs " + a.scenario_sha256 + ")");
+      if (a.runs_fingerprint != b.runs_fingerprint)
+        throw std::invalid_argument(
+            "the reports are not of one campaign: their runs of " + a.file + " differ (runs " +
+            "fingerprint " + b.runs_fingerprint + " vs " + a.runs_fingerprint +
+            "): they were made by builds of ccsim that explore differently (another version or "
+            "compiler)");
     }
+    std::uint64_t share = 0;  // runs of each scenario the report's shards take
     for (const std::string& spelling : r.shards) {
       std::string error;
       const auto shard = parse_shard(spelling, error);
       if (!shard) throw std::invalid_argument("a report names a " + error);
+      share += shard->size(r.runs);  // shards partition [0, runs): no wrap
       if (count == 0) count = shard->count;
       if (shard->count != count)
         throw std::invalid_argument("the reports split the campaign differently (" + spelling +
                                     " and /" + std::to_string(count) + ")");
       if (!seen.insert(shard->index).second)
         throw std::invalid_argument("shard " + spelling + " appears twice");
+    }
+    for (const ScenarioReport& sr : r.scenarios) {
+      if (sr.runs > share)
+        throw std::invalid_argument("a report counts " + std::to_string(sr.runs) + " runs of " +
+                                    sr.file + ", more than its shards take (" +
+                                    std::to_string(share) + ")");
     }
     out.interrupted = out.interrupted || r.interrupted;
     out.elapsed_seconds += r.elapsed_seconds;
@@ -428,12 +470,16 @@ CampaignReport merge_reports(const std::vector<CampaignReport>& shards) {
     ScenarioReport merged;
     merged.file = first.scenarios[i].file;
     merged.name = first.scenarios[i].name;
+    merged.scenario_sha256 = first.scenarios[i].scenario_sha256;
+    merged.runs_fingerprint = first.scenarios[i].runs_fingerprint;
     merged.properties = first.scenarios[i].properties;
     std::map<std::string, Failure> failures;
     for (const CampaignReport& r : shards) {
       const ScenarioReport& s = r.scenarios[i];
-      merged.runs += s.runs;
-      merged.events += s.events;
+      merged.runs += s.runs;  // at most the campaign's runs, checked above
+      if (__builtin_add_overflow(merged.events, s.events, &merged.events))
+        throw std::invalid_argument("the reports count more events of " + s.file +
+                                    " than 64 bits hold");
       for (const auto& [k, v] : s.runs_by_strategy)
         merged.runs_by_strategy[k] += v;
       for (const auto& [k, v] : s.failed_runs_by_property)

@@ -1,7 +1,9 @@
 #include "ccsim/explore/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -26,7 +28,8 @@ void add_failure_fields(Json& j, const Failure& f) {
 
 namespace {
 
-constexpr int kFormat = 1;
+// 2: scenario_sha256 and runs_fingerprint per scenario.
+constexpr int kFormat = 2;
 
 Json failure_json(const Failure& f) {
   Json j;
@@ -70,6 +73,8 @@ std::string report_json(const CampaignReport& report, bool timing) {
     Json sj;
     sj["file"] = s.file;
     sj["name"] = s.name;
+    sj["scenario_sha256"] = s.scenario_sha256;
+    sj["runs_fingerprint"] = s.runs_fingerprint;
     sj["properties"] = s.properties;
     sj["runs"] = s.runs;
     sj["events"] = s.events;
@@ -99,69 +104,132 @@ std::string report_json(const CampaignReport& report, bool timing) {
   return j.dump(2) + "\n";
 }
 
-CampaignReport parse_report(const std::string& text, const std::string& file) {
-  const auto bad = [&](const std::string& why) -> CampaignReport {
+namespace {
+
+// Reading a report strictly: a count is a JSON integer from 0 to 2^64 - 1 (nlohmann's get<>
+// would convert 1e30 or -1 silently), named by its place when it is not.
+struct ReportReader {
+  const std::string& file;
+
+  [[noreturn]] void bad(const std::string& why) const {
     throw std::invalid_argument(file + ": " + why);
-  };
+  }
+  const Json& at(const Json& j, const char* key, const std::string& where) const {
+    if (!j.is_object() || !j.contains(key)) bad(where + ": missing \"" + key + "\"");
+    return j[key];
+  }
+  std::uint64_t count(const Json& j, const std::string& where) const {
+    if (!j.is_number_unsigned())
+      bad(where + ": expected an integer from 0 to 18446744073709551615, got " + j.dump());
+    return j.get<std::uint64_t>();
+  }
+  std::uint64_t count(const Json& j, const char* key, const std::string& where) const {
+    return count(at(j, key, where), where + "/" + key);
+  }
+  std::string text(const Json& j, const char* key, const std::string& where) const {
+    const Json& v = at(j, key, where);
+    if (!v.is_string()) bad(where + "/" + key + ": expected a string, got " + v.dump());
+    return v.get<std::string>();
+  }
+  const Json& array(const Json& j, const char* key, const std::string& where) const {
+    const Json& v = at(j, key, where);
+    if (!v.is_array()) bad(where + "/" + key + ": expected an array");
+    return v;
+  }
+  std::vector<std::string> strings(const Json& j, const char* key, const std::string& where) const {
+    std::vector<std::string> out;
+    const Json& a = array(j, key, where);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!a[i].is_string())
+        bad(where + "/" + key + "/" + std::to_string(i) + ": expected a string");
+      out.push_back(a[i].get<std::string>());
+    }
+    return out;
+  }
+  std::map<std::string, std::uint64_t> counts(const Json& j, const char* key,
+                                              const std::string& where) const {
+    const Json& v = at(j, key, where);
+    if (!v.is_object()) bad(where + "/" + key + ": expected an object");
+    std::map<std::string, std::uint64_t> out;
+    for (const auto& [k, n] : v.items())
+      out[k] = count(n, where + "/" + key + "/" + k);
+    return out;
+  }
+};
+
+}  // namespace
+
+CampaignReport parse_report(const std::string& text, const std::string& file) {
+  const ReportReader in{file};
   const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("ccsim_fuzz_report"))
-    return bad("not a ccsim fuzz report (no \"ccsim_fuzz_report\" key)");
+    in.bad("not a ccsim fuzz report (no \"ccsim_fuzz_report\" key)");
   if (j["ccsim_fuzz_report"] != kFormat)
-    return bad("report format " + j["ccsim_fuzz_report"].dump() + ", expected " +
-               std::to_string(kFormat));
-  try {
-    CampaignReport r;
-    r.seed = j.at("seed").get<std::uint64_t>();
-    r.runs = j.at("runs").get<std::uint64_t>();
-    r.plan = j.at("strategy").get<std::string>();
-    r.shards = j.at("shards").get<std::vector<std::string>>();
-    r.interrupted = j.at("interrupted").get<bool>();
-    r.elapsed_seconds = j.value("elapsed_seconds", 0.0);
-    for (const Json& sj : j.at("scenarios")) {
-      ScenarioReport s;
-      s.file = sj.at("file").get<std::string>();
-      s.name = sj.at("name").get<std::string>();
-      s.properties = sj.at("properties").get<std::vector<std::string>>();
-      s.runs = sj.at("runs").get<std::uint64_t>();
-      s.events = sj.at("events").get<std::uint64_t>();
-      s.runs_by_strategy = sj.at("runs_by_strategy").get<std::map<std::string, std::uint64_t>>();
-      s.failed_runs_by_property =
-          sj.at("failed_runs_by_property").get<std::map<std::string, std::uint64_t>>();
-      for (const Json& fj : sj.at("failures")) {
-        Failure f;
-        f.property = fj.at("property").get<std::string>();
-        f.signature = fj.at("signature").get<std::string>();
-        f.message = fj.at("message").get<std::string>();
-        f.run = fj.at("run").get<std::uint64_t>();
-        f.seed = fj.at("seed").get<std::uint64_t>();
-        f.strategy = fj.at("strategy").get<std::string>();
-        f.count = fj.at("count").get<std::uint64_t>();
-        f.artifact = fj.at("artifact").get<std::string>();
-        f.replay_command = fj.at("replay").get<std::string>();
-        f.decisions_size = fj.at("decisions").get<std::uint64_t>();
-        f.shrunk_done = !fj.at("shrunk").is_null();
-        if (f.shrunk_done) f.shrunk_size = fj.at("shrunk").get<std::uint64_t>();
-        s.failures.push_back(std::move(f));
-      }
-      s.failures_dropped = sj.at("failures_dropped").get<std::uint64_t>();
-      s.coverage.deliveries = sj.at("coverage").at("deliveries").get<std::set<std::string>>();
-      s.coverage.transitions = sj.at("coverage").at("transitions").get<std::set<std::string>>();
-      s.determinism_checked = sj.at("determinism_checked").get<std::uint64_t>();
-      if (sj.contains("determinism_mismatch")) {
-        const Json& d = sj["determinism_mismatch"];
-        s.determinism = DeterminismMismatch{
-            d.at("run").get<std::uint64_t>(), d.at("seed").get<std::uint64_t>(),
-            d.at("event").get<std::uint64_t>(), d.at("first").get<std::string>(),
-            d.at("second").get<std::string>()};
-      }
-      if (!s.traces.from_hex(sj.at("trace_sketch").get<std::string>()))
-        return bad("a scenario's trace_sketch is malformed");
-      r.scenarios.push_back(std::move(s));
+    in.bad("report format " + j["ccsim_fuzz_report"].dump() + ", expected " +
+           std::to_string(kFormat) + " (written by another version of ccsim)");
+  CampaignReport r;
+  r.seed = in.count(j, "seed", "");
+  r.runs = in.count(j, "runs", "");
+  r.plan = in.text(j, "strategy", "");
+  r.shards = in.strings(j, "shards", "");
+  const Json& interrupted = in.at(j, "interrupted", "");
+  if (!interrupted.is_boolean()) in.bad("/interrupted: expected true or false");
+  r.interrupted = interrupted.get<bool>();
+  if (j.contains("elapsed_seconds") && j["elapsed_seconds"].is_number())
+    r.elapsed_seconds = std::max(0.0, j["elapsed_seconds"].get<double>());
+  const Json& scenarios = in.array(j, "scenarios", "");
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const Json& sj = scenarios[i];
+    const std::string at = "/scenarios/" + std::to_string(i);
+    ScenarioReport s;
+    s.file = in.text(sj, "file", at);
+    s.name = in.text(sj, "name", at);
+    s.scenario_sha256 = in.text(sj, "scenario_sha256", at);
+    s.runs_fingerprint = in.text(sj, "runs_fingerprint", at);
+    s.properties = in.strings(sj, "properties", at);
+    s.runs = in.count(sj, "runs", at);
+    s.events = in.count(sj, "events", at);
+    s.runs_by_strategy = in.counts(sj, "runs_by_strategy", at);
+    s.failed_runs_by_property = in.counts(sj, "failed_runs_by_property", at);
+    const Json& failures = in.array(sj, "failures", at);
+    for (std::size_t k = 0; k < failures.size(); ++k) {
+      const Json& fj = failures[k];
+      const std::string fat = at + "/failures/" + std::to_string(k);
+      Failure f;
+      f.property = in.text(fj, "property", fat);
+      f.signature = in.text(fj, "signature", fat);
+      f.message = in.text(fj, "message", fat);
+      f.run = in.count(fj, "run", fat);
+      f.seed = in.count(fj, "seed", fat);
+      f.strategy = in.text(fj, "strategy", fat);
+      f.count = in.count(fj, "count", fat);
+      f.artifact = in.text(fj, "artifact", fat);
+      f.replay_command = in.text(fj, "replay", fat);
+      f.decisions_size = in.count(fj, "decisions", fat);
+      const Json& shrunk = in.at(fj, "shrunk", fat);
+      f.shrunk_done = !shrunk.is_null();
+      if (f.shrunk_done) f.shrunk_size = in.count(shrunk, fat + "/shrunk");
+      s.failures.push_back(std::move(f));
     }
-    return r;
-  } catch (const Json::exception& e) {
-    return bad(std::string("malformed report: ") + e.what());
+    s.failures_dropped = in.count(sj, "failures_dropped", at);
+    const Json& coverage = in.at(sj, "coverage", at);
+    for (const std::string& d : in.strings(coverage, "deliveries", at + "/coverage"))
+      s.coverage.deliveries.insert(d);
+    for (const std::string& t : in.strings(coverage, "transitions", at + "/coverage"))
+      s.coverage.transitions.insert(t);
+    s.determinism_checked = in.count(sj, "determinism_checked", at);
+    if (sj.contains("determinism_mismatch")) {
+      const Json& d = sj["determinism_mismatch"];
+      const std::string dat = at + "/determinism_mismatch";
+      s.determinism = DeterminismMismatch{in.count(d, "run", dat), in.count(d, "seed", dat),
+                                          in.count(d, "event", dat), in.text(d, "first", dat),
+                                          in.text(d, "second", dat)};
+    }
+    if (!s.traces.from_hex(in.text(sj, "trace_sketch", at)))
+      in.bad(at + "/trace_sketch: malformed (expected 8192 hex digits)");
+    r.scenarios.push_back(std::move(s));
   }
+  return r;
 }
 
 void write_summary(std::ostream& out, const CampaignReport& report) {

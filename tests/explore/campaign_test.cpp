@@ -146,6 +146,49 @@ TEST_CASE("shards: merging refuses reports that are not one campaign's shards") 
   CHECK_THROWS_AS(explore::merge_reports({a, whole}), std::invalid_argument);
 }
 
+TEST_CASE("shards: merging refuses shards of another build or another text of the scenario") {
+  const auto s = fuzz_scenario("cold_start_two_proposals.2.5");
+  const auto a = fuzz(s, 40, 1, explore::Shard{0, 2});
+  // Another build: one whose handlers behave differently (a test-only mutant stands in for a
+  // compiler that orders two draws the other way) explores other runs from the same seeds.
+  explore::CampaignOptions o;
+  o.runs = 40;
+  o.shard = explore::Shard{1, 2};
+  o.mutation = fabric::Mutation::kDoubleCompleted;
+  const auto other_build = explore::run_campaign({&s}, o);
+  CHECK(other_build.scenarios[0].runs_fingerprint != a.scenarios[0].runs_fingerprint);
+  CHECK(other_build.scenarios[0].scenario_sha256 == a.scenarios[0].scenario_sha256);
+  try {
+    explore::merge_reports({a, other_build});
+    FAIL("merged");
+  } catch (const std::invalid_argument& e) {
+    CAPTURE(e.what());
+    CHECK(std::string(e.what()).find(
+              "their runs of " + s.file + " differ (runs fingerprint " +
+              a.scenarios[0].runs_fingerprint + " vs " + other_build.scenarios[0].runs_fingerprint +
+              "): they were made by builds of ccsim that explore differently") !=
+          std::string::npos);
+  }
+  // The same file name with other contents.
+  auto edited_text = testing::read_file(s.file);
+  edited_text.insert(edited_text.rfind('}'), ", \"seed\": 1");
+  const auto edited = scenario::load_text(edited_text, s.file);
+  const auto b = fuzz(edited, 40, 1, explore::Shard{1, 2});
+  CHECK_THROWS_WITH_AS(
+      explore::merge_reports({a, b}),
+      ("the reports are not of one campaign: " + s.file + " has different contents (sha256 " +
+       a.scenarios[0].scenario_sha256 + " vs " + b.scenarios[0].scenario_sha256 + ")")
+          .c_str(),
+      std::invalid_argument);
+  // A shard that counts more runs than it takes.
+  auto inflated = fuzz(s, 40, 1, explore::Shard{1, 2});
+  inflated.scenarios[0].runs = 21;
+  CHECK_THROWS_WITH_AS(
+      explore::merge_reports({a, inflated}),
+      ("a report counts 21 runs of " + s.file + ", more than its shards take (20)").c_str(),
+      std::invalid_argument);
+}
+
 TEST_CASE("stop: a campaign told to stop keeps what it did and says it was interrupted") {
   const auto s = fuzz_scenario("cold_start_two_proposals.2.5");
   std::atomic<bool> stop{false};

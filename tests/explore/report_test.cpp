@@ -179,6 +179,34 @@ TEST_CASE("report JSON round-trips, and a bad file is refused with its name") {
   CHECK_THROWS_AS(explore::parse_report(broken, "r.json"), std::invalid_argument);
 }
 
+TEST_CASE("report JSON: numbers out of range are refused with their place, never converted") {
+  const std::string text = explore::report_json(failing_report());
+  const auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    const auto at = t.find(from);
+    REQUIRE(at != std::string::npos);
+    return t.replace(at, from.size(), to);
+  };
+  const auto error = [](const std::string& t) {
+    try {
+      explore::parse_report(t, "r.json");
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  // nlohmann's get<uint64_t> would cast 1e30 (undefined behaviour) and wrap -1.
+  CHECK(error(with("\"runs\": 300,", "\"runs\": 1e30,")) ==
+        "r.json: /runs: expected an integer from 0 to 18446744073709551615, got 1e+30");
+  CHECK(error(with("\"seed\": 1,", "\"seed\": -1,")) ==
+        "r.json: /seed: expected an integer from 0 to 18446744073709551615, got -1");
+  CHECK(error(with("\"events\": ", "\"events\": 2.5, \"x\": ")) ==
+        "r.json: /scenarios/0/events: expected an integer from 0 to 18446744073709551615, got 2.5");
+  CHECK(error(with("\"ccsim_fuzz_report\": 2", "\"ccsim_fuzz_report\": 1")) ==
+        "r.json: report format 1, expected 2 (written by another version of ccsim)");
+  CHECK(error(with("\"file\": ", "\"fil\": ")) == "r.json: /scenarios/0: missing \"file\"");
+}
+
 TEST_CASE("the summary names every failure with its run, strategy, seed and replay command") {
   const auto report = failing_report();
   std::ostringstream out;

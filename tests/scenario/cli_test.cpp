@@ -100,6 +100,24 @@ TEST_CASE("usage errors exit 2, a failed expectation exits 1") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("--seed takes a decimal integer from 0 to 2^64 - 1 and nothing else") {
+  const std::string file = testing::source_path("scenarios/invoke_basic.json");
+  for (const char* bad : {"-1", "18446744073709551616", "1e3", "+5", "0x10"}) {
+    CAPTURE(bad);
+    for (const char* command : {"run --quiet ", "fuzz --runs 1 --quiet --out /nonexistent/x "}) {
+      const auto r = testing::run_command(ccsim_cmd(command + file + " --seed " + bad));
+      CHECK(r.exit_code == 2);
+      CHECK(r.output.rfind("ccsim: --seed takes an integer from 0 to 18446744073709551615, got \"" +
+                               std::string(bad) + "\"\n",
+                           0) == 0);
+    }
+  }
+  const auto top =
+      testing::run_command(ccsim_cmd("run --quiet " + file + " --seed 18446744073709551615"));
+  CHECK(top.exit_code == 0);
+  CHECK(top.output.find("seed 18446744073709551615 digest ") != std::string::npos);
+}
+
 TEST_CASE("check validates without running") {
   const auto r = testing::run_command(
       ccsim_cmd("check " + testing::source_path("scenarios/invoke_basic.json")));

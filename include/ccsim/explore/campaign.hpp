@@ -60,6 +60,13 @@ struct DeterminismMismatch {
 struct ScenarioReport {
   std::string file;
   std::string name;
+  /// What makes two shards' reports parts of one campaign, besides seed, runs and plan:
+  /// the SHA-256 of the scenario's text, and a fingerprint of what this build of ccsim does
+  /// with it: runs 0 to kIdentityRuns - 1 of the campaign (whatever the shard), hashed. A
+  /// build that explores differently (another version, or a compiler that orders something
+  /// differently) gives another fingerprint, and `ccsim merge` refuses to combine them.
+  std::string scenario_sha256;
+  std::string runs_fingerprint;
   std::vector<std::string> properties;  // checked, in order
   std::uint64_t runs = 0;               // runs done
   std::uint64_t events = 0;             // events they ran
@@ -101,6 +108,9 @@ struct Progress {
 /// Runs a scenario once: scenario::run, or a test's stand-in (determinism self-check tests).
 using Runner =
     std::function<scenario::RunResult(const scenario::Scenario&, const scenario::RunOptions&)>;
+
+/// Runs of each scenario whose traces make ScenarioReport::runs_fingerprint.
+inline constexpr std::uint64_t kIdentityRuns = 8;
 
 /// The default budget: runs per scenario of `ccsim fuzz` without --runs.
 inline constexpr std::uint64_t kDefaultRuns = 10000;

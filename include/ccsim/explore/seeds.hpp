@@ -23,7 +23,7 @@ struct Shard {
   bool contains(std::uint64_t run) const { return run % count == index; }
   /// How many of the runs [0, runs) this shard takes.
   std::uint64_t size(std::uint64_t runs) const {
-    return runs > index ? (runs - index + count - 1) / count : 0;
+    return runs > index ? (runs - index - 1) / count + 1 : 0;  // no sum that could wrap
   }
   /// The shard's n-th run index.
   std::uint64_t run(std::uint64_t n) const { return index + n * count; }
