@@ -135,6 +135,11 @@ int cmd_run(const std::vector<std::string>& args) {
 
   ccsim::scenario::RunOptions options;
   options.seed = vm.count("seed") != 0 ? seed_of(vm) : scenario.default_seed;
+  // Only what is printed or written needs the events; the decision log nothing here reads.
+  const bool quiet = vm.count("quiet") != 0;
+  options.keep_trace =
+      !quiet || vm.count("jsonl") != 0 || vm.count("mermaid") != 0 || vm.count("perfetto") != 0;
+  options.log_decisions = false;
   const ccsim::scenario::RunResult result = ccsim::scenario::run(scenario, options);
 
   if (vm.count("jsonl") != 0) {
@@ -153,7 +158,7 @@ int cmd_run(const std::vector<std::string>& args) {
     });
   }
   ccsim::report::TextOptions text;
-  text.events = vm.count("quiet") == 0;
+  text.events = !quiet;
   ccsim::report::write_text(std::cout, scenario, result, text);
   return result.passed() ? kExitPassed : kExitFailed;
 }

@@ -51,7 +51,7 @@ void Peer::submit(const Proposal& proposal) {
                  (proposal.args.empty() ? "" : proposal.args.front()));
 
   const kernel::Time submitted = sim_->now();
-  support_.execute(params, def.name, proposal.args, proposal.is_init,
+  support_.execute(params, def.name, proposal.args.get(), proposal.is_init,
                    [this, params, submitted, ordinal = proposal.ordinal](ExecutionResult r) {
                      ProposalOutcome o;
                      o.ordinal = ordinal;

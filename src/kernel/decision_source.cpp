@@ -52,8 +52,12 @@ std::uint64_t ReplayDecisionSource::choose(DecisionKind kind, std::string_view k
 void Decisions::record(DecisionKind kind, std::string_view key, std::uint64_t range,
                        std::uint64_t value) {
   auto it = occurrences_.find(key);
-  if (it == occurrences_.end()) it = occurrences_.emplace(std::string(key), 0).first;
+  if (it == occurrences_.end()) {
+    it = occurrences_.emplace(std::string(key), 0).first;
+    kept_bytes_ += 64 + key.size();  // a map node and its key
+  }
   log_.push_back(Decision{kind, std::string(key), range, value, it->second++});
+  kept_bytes_ += sizeof(Decision) + key.size();
 }
 
 std::uint64_t Decisions::choose(DecisionKind kind, std::string_view key, std::uint64_t range) {

@@ -16,6 +16,8 @@ const char* to_string(StopReason reason) {
       return "time horizon";
     case StopReason::kStopped:
       return "stopped";
+    case StopReason::kTraceLimit:
+      return "trace size limit";
   }
   return "?";
 }
@@ -49,6 +51,7 @@ StopReason Simulation::run(const RunLimits& limits) {
     if (!queue_.prune()) return StopReason::kDrained;
     if (queue_.next_time() > limits.horizon) return StopReason::kHorizon;
     if (events_run_ >= limits.max_events) return StopReason::kEventLimit;
+    if (kept_bytes() > limits.max_trace_bytes) return StopReason::kTraceLimit;
     EventQueue::Entry e = take_next();
     CCSIM_CHECK_AT(now_, e.time >= now_, "virtual time went backwards");
     now_ = e.time;

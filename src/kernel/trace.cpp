@@ -133,7 +133,12 @@ void Trace::record(TraceEvent&& e) {
   if (e.status) digest_.add(static_cast<std::uint64_t>(*e.status));
   add_optional(digest_, e.error);
   add_optional(digest_, e.payload);
-  if (mode_ == TraceMode::kEvents) events_.push_back(std::move(e));
+  if (mode_ == TraceMode::kEvents) {
+    string_bytes_ += e.actor.size() + e.state.size() + e.stream.size() + e.from.size() +
+                     e.type.size() + e.txid.size() + e.channel.size() + e.detail.size() +
+                     (e.error ? e.error->size() : 0) + (e.payload ? e.payload->size() : 0);
+    events_.push_back(std::move(e));
+  }
 }
 
 }  // namespace ccsim::kernel

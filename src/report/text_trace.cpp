@@ -73,11 +73,13 @@ void write_text(std::ostream& out, const scenario::Scenario& scenario,
     }
     out << "\n";
   }
+  // Each proposal's last outcome, found by its ordinal (a scan per proposal is quadratic).
+  std::vector<const fabric::ProposalOutcome*> last(scenario.proposals.size(), nullptr);
+  for (const auto& o : result.outcomes) {
+    if (o.ordinal < last.size()) last[o.ordinal] = &o;
+  }
   for (const auto& sp : scenario.proposals) {
-    const fabric::ProposalOutcome* found = nullptr;
-    for (const auto& o : result.outcomes) {
-      if (o.ordinal == sp.proposal.ordinal) found = &o;
-    }
+    const fabric::ProposalOutcome* found = last[sp.proposal.ordinal];
     out << "outcome " << sp.proposal.txid << " ";
     if (found == nullptr) {
       out << "none (no outcome by the end of the run)\n";

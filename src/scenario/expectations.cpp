@@ -235,13 +235,13 @@ void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
       // answered by one COMPLETED or ERROR at most (fabric-protocol.md 3.1: the user code runs
       // once per message and its result is sent once; 2.2 Notify reads one per context).
       if (!send && (type == "TRANSACTION"sv || type == "INIT"sv)) {
-        ++unanswered(e.stream, e.txid);
+        ++unanswered_[e.stream][e.txid];
       } else if (send && type == "COMPLETED"sv) {
         result_sent(e);
       } else if (send && type == "ERROR"sv) {
         pending_error_ = e;
       } else if (send && type == "REGISTER"sv && !unanswered_.empty()) {
-        std::erase_if(unanswered_, [&](const Unanswered& u) { return u.stream == e.stream; });
+        unanswered_.erase(e.stream);
       }
     }
     if (e.kind == TraceKind::kDeliver && !scenario_->expect.delivered.empty() &&
@@ -276,17 +276,12 @@ TraceFacts TraceFactsGatherer::take() {
   return std::move(facts_);
 }
 
-std::int64_t& TraceFactsGatherer::unanswered(const std::string& stream, const std::string& txid) {
-  for (Unanswered& u : unanswered_) {
-    if (u.stream == stream && u.txid == txid) return u.count;
-  }
-  return unanswered_.emplace_back(Unanswered{stream, txid, 0}).count;
-}
-
 void TraceFactsGatherer::result_sent(const kernel::TraceEvent& e) {
-  if (--unanswered(e.stream, e.txid) < 0 && !facts_.first_extra_result) {
-    facts_.first_extra_result = e;
-  }
+  auto& by_txid = unanswered_[e.stream];
+  const auto it = by_txid.try_emplace(e.txid, 0).first;
+  if (--it->second < 0 && !facts_.first_extra_result) facts_.first_extra_result = e;
+  // A transaction answered once is forgotten: what is kept is what is still open.
+  if (it->second == 0) by_txid.erase(it);
 }
 
 // A shim rejects an unexpected message with a synchronous ERROR and returns from chatWithPeer
@@ -329,12 +324,18 @@ std::vector<std::string> check_expectations(const Scenario& scenario, const RunR
     failures.push_back("expect " + where + ": " + what);
   };
 
-  for (const auto& [txid, want] : scenario.expect.outcomes) {
-    // With a txid submitted more than once ("duplicate"), the first proposal's outcome.
-    const fabric::ProposalOutcome* got = nullptr;
+  // With a txid submitted more than once ("duplicate"), the first proposal's outcome. Found
+  // once for all: a scan per expectation would be quadratic in a large run.
+  std::map<std::string_view, const fabric::ProposalOutcome*> by_txid;
+  if (!scenario.expect.outcomes.empty()) {
     for (const auto& o : result.outcomes) {
-      if (o.txid == txid && (got == nullptr || o.ordinal < got->ordinal)) got = &o;
+      const fabric::ProposalOutcome*& got = by_txid[o.txid];
+      if (got == nullptr || o.ordinal < got->ordinal) got = &o;
     }
+  }
+  for (const auto& [txid, want] : scenario.expect.outcomes) {
+    const auto found = by_txid.find(txid);
+    const fabric::ProposalOutcome* got = found == by_txid.end() ? nullptr : found->second;
     const std::string where = "/expect/outcomes/" + token(txid);
     if (want.expect_none) {
       if (got != nullptr) {

@@ -176,18 +176,27 @@ void read_overrides(const Node& n, Scenario& s) {
   }
 }
 
-// Each proposal costs memory before the run starts; more than this is surely a mistake.
-constexpr std::int64_t kMaxProposalsCeiling = 10'000'000;
+// Ceilings of the limits a scenario may set, so that the largest allowed run still fits in
+// 4 GB of memory and ends in minutes (docs/scenario-format.md, "limits").
+constexpr std::int64_t kMaxProposalsCeiling = 1'000'000;
+constexpr std::int64_t kMaxEventsCeiling = 1'000'000'000;
+constexpr std::int64_t kMaxTraceBytesCeiling = 2LL << 30;
+constexpr std::int64_t kMaxExpandedBytesCeiling = 1LL << 30;
 
 void read_limits(const Node& n, Scenario& s) {
-  n.require_keys({"max_events", "horizon", "max_proposals", "max_call_depth"});
+  n.require_keys({"max_events", "horizon", "max_proposals", "max_call_depth", "max_trace_bytes",
+                  "max_expanded_bytes"});
   if (auto e = n.get("max_events"))
-    s.limits.max_events = static_cast<std::uint64_t>(e->as_int(1, INT64_MAX));
+    s.limits.max_events = static_cast<std::uint64_t>(e->as_int(1, kMaxEventsCeiling));
   if (auto h = n.get("horizon")) s.limits.horizon = kernel::Time::zero() + duration_of(*h);
   if (auto p = n.get("max_proposals"))
     s.max_proposals = static_cast<std::uint64_t>(p->as_int(1, kMaxProposalsCeiling));
   if (auto d = n.get("max_call_depth"))
     s.config.max_call_depth = static_cast<std::uint64_t>(d->as_int(0, INT64_MAX));
+  if (auto b = n.get("max_trace_bytes"))
+    s.limits.max_trace_bytes = static_cast<std::uint64_t>(b->as_int(1, kMaxTraceBytesCeiling));
+  if (auto b = n.get("max_expanded_bytes"))
+    s.max_expanded_bytes = static_cast<std::uint64_t>(b->as_int(1, kMaxExpandedBytesCeiling));
 }
 
 // --- Chaincode-to-chaincode call chains ------------------------------------------------------
@@ -195,7 +204,8 @@ void read_limits(const Node& n, Scenario& s) {
 // A function that can start or continue a call chain: a chaincode's Init or one of its
 // functions, with the invoke_chaincode steps it reaches (those before a step that ends it).
 struct CallSite {
-  std::string name;  // "cc.f", or "cc.Init"
+  std::string name;             // "cc.f", or "cc.Init"
+  std::uint64_t own_bytes = 0;  // what its own steps can copy into the run (step_bytes)
   struct Call {
     Node step;             // the invoke_chaincode step, for the error's pointer
     std::size_t target;    // index into the sites
@@ -203,6 +213,24 @@ struct CallSite {
   };
   std::vector<Call> calls;
 };
+
+// What a step can copy into a run when it runs once: its strings (keys, values, queries,
+// payloads, messages, a callee's args) and a message's worth of overhead. The loader bounds
+// the scenario's expanded size with it (limits.max_expanded_bytes).
+std::uint64_t step_bytes(const Step& step) {
+  std::uint64_t n =
+      64 + step.key.size() + step.value.size() + step.collection.size() + step.start_key.size() +
+      step.end_key.size() + step.query.size() + step.metakey.size() + step.target_chaincode.size() +
+      step.target_channel.size() + step.response.payload.size() + step.response.message.size();
+  for (const std::string& a : step.args)
+    n += a.size();
+  return n;
+}
+
+std::uint64_t saturating_sum(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r = 0;
+  return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
 
 bool ends_function(Step::Op op) {
   return op == Step::Op::kReturn || op == Step::Op::kFail || op == Step::Op::kPanic ||
@@ -217,14 +245,25 @@ bool ends_function(Step::Op op) {
 // ChaincodeSupport catches what this static bound misses.) Runs in
 // time linear in the number of steps (each function's longest chain is computed once) and
 // without recursion, so a long chain cannot exhaust the stack.
-void check_call_depth(const Node& chaincodes, const Scenario& s) {
+//
+// Returns, for each function ((cc, fn); Init as (cc, "")), how many bytes one call of it can
+// copy into a run: its steps' step_bytes plus, for each call it makes, the callee's (a call
+// that re-enters the chain counts nothing: Fabric refuses it). Saturates at UINT64_MAX.
+std::map<std::pair<std::string, std::string>, std::uint64_t> check_call_depth(
+    const Node& chaincodes, const Scenario& s) {
   std::vector<CallSite> sites;
   std::map<std::pair<std::string, std::string>, std::size_t> by_function;  // (cc, fn) -> site
+  const auto own = [](const fabric::ChaincodeFunction& fn) {
+    std::uint64_t n = 0;
+    for (const Step& step : fn.steps)
+      n = saturating_sum(n, step_bytes(step));
+    return n;
+  };
   for (const fabric::ChaincodeDefinition& def : s.chaincodes) {
-    sites.push_back({def.name + ".Init", {}});
+    sites.push_back({def.name + ".Init", own(def.init), {}});
     for (const auto& item : def.functions) {
       by_function[{def.name, item.first}] = sites.size();
-      sites.push_back({def.name + "." + item.first, {}});
+      sites.push_back({def.name + "." + item.first, own(item.second), {}});
     }
   }
   std::size_t site = 0;
@@ -275,6 +314,7 @@ void check_call_depth(const Node& chaincodes, const Scenario& s) {
   enum class Mark : std::uint8_t { kNew, kOnPath, kDone };
   std::vector<Mark> mark(sites.size(), Mark::kNew);
   std::vector<std::uint64_t> height(sites.size(), 0);
+  std::vector<std::uint64_t> bytes(sites.size(), 0);         // own and below
   std::vector<std::size_t> deepest(sites.size(), SIZE_MAX);  // the call that reaches it
   struct Frame {
     std::size_t site;
@@ -299,8 +339,10 @@ void check_call_depth(const Node& chaincodes, const Scenario& s) {
         }
         continue;
       }
+      bytes[top.site] = here.own_bytes;
       for (std::size_t c = 0; c < here.calls.size(); ++c) {
         if (here.calls[c].reentry) continue;
+        bytes[top.site] = saturating_sum(bytes[top.site], bytes[here.calls[c].target]);
         const std::uint64_t h = height[here.calls[c].target] + 1;
         if (h > height[top.site]) {
           height[top.site] = h;
@@ -325,6 +367,17 @@ void check_call_depth(const Node& chaincodes, const Scenario& s) {
       }
     }
   }
+  std::map<std::pair<std::string, std::string>, std::uint64_t> out;
+  for (const fabric::ChaincodeDefinition& def : s.chaincodes)
+    out[{def.name, ""}] = 0;
+  for (const auto& [function, site] : by_function)
+    out[function] = bytes[site];
+  std::size_t init_site = 0;
+  for (const fabric::ChaincodeDefinition& def : s.chaincodes) {
+    out[{def.name, ""}] = bytes[init_site];
+    init_site += 1 + def.functions.size();
+  }
+  return out;
 }
 
 // "replay": {"tie_window": duration, "decisions": [{"key", "value", "occurrence"?, "range"?}]}.
@@ -402,7 +455,8 @@ Scenario read_scenario(const Node& root) {
   detail::check_steps_in_profile(ccs, s);
   detail::check_containers(ccs, s);
   if (auto f = root.get("faults")) s.faults = detail::read_faults(*f, s);
-  check_call_depth(ccs, s);
+  const auto call_bytes = check_call_depth(ccs, s);
+  std::uint64_t expanded = 0;  // bytes after repeat: see limits.max_expanded_bytes
 
   std::set<std::string> txids;
   std::set<std::pair<std::string, std::string>> channel_txids;
@@ -436,11 +490,12 @@ Scenario read_scenario(const Node& root) {
           .fail("chaincode \"" + def->name + "\" has no function \"" + function +
                 "\"; it has:" + (known.empty() ? " none" : known));
     }
-    prop.args.push_back(function);
+    std::vector<std::string> args{function};
     if (auto a = pn.get("args")) {
       for (std::string& arg : read_strings(*a))
-        prop.args.push_back(std::move(arg));
+        args.push_back(std::move(arg));
     }
+    prop.args = std::move(args);  // shared by the entry's repetitions
     const bool duplicate = pn.get("duplicate") ? pn.child("duplicate").as_bool() : false;
 
     // "repeat": count proposals at at, at + interval, ..., txids "<txid>-1", "<txid>-2", ...
@@ -467,6 +522,23 @@ Scenario read_scenario(const Node& root) {
                 " proposals, more than limits.max_proposals (" + std::to_string(s.max_proposals) +
                 ")");
     }
+    // Checked before anything is expanded: what each of these proposals can copy into the
+    // run (its own strings and what the functions it runs copy), times how many there are.
+    std::uint64_t each =
+        64 + prop.txid.size() + 21 + prop.channel_id.size() + prop.chaincode.size();
+    for (const std::string& arg : prop.args.get())
+      each += arg.size();
+    each = saturating_sum(each, call_bytes.at({prop.chaincode, prop.is_init ? "" : function}));
+    const Wide total = static_cast<Wide>(expanded) + static_cast<Wide>(each) * count;
+    if (total > static_cast<Wide>(s.max_expanded_bytes)) {
+      (repeat ? repeat->child("count") : pn)
+          .fail("this makes the scenario's expanded size more than limits.max_expanded_bytes (" +
+                std::to_string(s.max_expanded_bytes) + " bytes): " + std::to_string(count) +
+                (count == 1 ? " proposal" : " proposals") + " of up to " + std::to_string(each) +
+                " bytes each (its txid, args, and the keys, values and payloads of the steps it "
+                "runs)");
+    }
+    expanded = static_cast<std::uint64_t>(total);
     for (std::uint64_t k = 1; k <= count; ++k) {
       ScheduledProposal sp;
       sp.at = at + interval * static_cast<std::int64_t>(k - 1);

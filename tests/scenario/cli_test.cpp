@@ -118,6 +118,20 @@ TEST_CASE("--seed takes a decimal integer from 0 to 2^64 - 1 and nothing else") 
   CHECK(top.output.find("seed 18446744073709551615 digest ") != std::string::npos);
 }
 
+TEST_CASE("run --quiet keeps no trace but prints the same outcomes, seed and digest") {
+  for (const char* name : {"scenarios/invoke_basic.json", "scenarios/bench/ten_proposals.json",
+                           "scenarios/handlers/keepalive.json"}) {
+    CAPTURE(name);
+    const std::string file = testing::source_path(name);
+    const auto loud = testing::run_command(ccsim_cmd("run " + file + " --seed 7"));
+    const auto quiet = testing::run_command(ccsim_cmd("run --quiet " + file + " --seed 7"));
+    CHECK(loud.exit_code == quiet.exit_code);
+    // The text after the trace's blank line is what --quiet prints.
+    const auto tail = loud.output.substr(loud.output.find("\n\noutcome ") + 2);
+    CHECK(tail == quiet.output);
+  }
+}
+
 TEST_CASE("check validates without running") {
   const auto r = testing::run_command(
       ccsim_cmd("check " + testing::source_path("scenarios/invoke_basic.json")));

@@ -296,8 +296,53 @@ TEST_CASE("limits.max_proposals counts proposals after repeat (default 100000)")
                                         "repeat": { "count": 3 } } ])"),
                             "s.json")
             .proposals.size() == 3);
-  CHECK(load_error(with(R"("limits": { "max_proposals": 10000001 }, "proposals": [])")) ==
-        "s.json: /limits/max_proposals: expected an integer from 1 to 10000000, got 10000001");
+  CHECK(load_error(with(R"("limits": { "max_proposals": 1000001 }, "proposals": [])")) ==
+        "s.json: /limits/max_proposals: expected an integer from 1 to 1000000, got 1000001");
+}
+
+TEST_CASE("limits.max_expanded_bytes bounds what the proposals after repeat can copy (256 MiB)") {
+  const auto s = scenario::load_text(with(R"("proposals": [])"), "s.json");
+  CHECK(s.max_expanded_bytes == 256u << 20);
+  CHECK(s.limits.max_trace_bytes == 1u << 30);
+  // A 200 KB argument repeated 100,000 times would be 20 GB of arguments if each proposal had
+  // its own copy: refused before anything is expanded.
+  const std::string big(200'000, 'a');
+  CHECK(load_error(with(R"("proposals": [ { "chaincode": "mycc", "function": "f", "args": [")" +
+                        big + R"("], "repeat": { "count": 100000 } } ])")) ==
+        "s.json: /proposals/0/repeat/count: this makes the scenario's expanded size more than "
+        "limits.max_expanded_bytes (268435456 bytes): 100000 proposals of up to 200167 bytes "
+        "each (its txid, args, and the keys, values and payloads of the steps it runs)");
+  // 200167 = 64 (a proposal) + txid "tx1" and 21 for a repeat's "-N" + channel "mychannel" +
+  // chaincode "mycc" + args "f" and the big one + f's GET_STATE of "a" (64 + 1).
+  // What a function writes counts once per proposal that runs it, callees included.
+  const std::string value(1000, 'v');
+  const std::string two = R"({ "limits": { "max_expanded_bytes": 100000 },
+      "chaincodes": [ { "name": "a", "functions": { "f": [
+                          { "invoke_chaincode": { "chaincode": "b", "function": "g" } },
+                          { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] } },
+                      { "name": "b", "functions": { "g": [
+                          { "put_state": { "key": "k", "value": ")" +
+                          value + R"(" } } ] } } ],
+      "proposals": [ { "chaincode": "a", "function": "f", "repeat": { "count": COUNT } } ] })";
+  const auto with_count = [&](int n) {
+    std::string t = two;
+    return t.replace(t.find("COUNT"), 5, std::to_string(n));
+  };
+  // Each: 64 + "tx1" + 21 + "mychannel" + "a" + "f" = 99, and a.f's steps: two calls of
+  // 64 + "b" + "g" = 132, each running b.g's PUT_STATE of 64 + "k" + 1000 bytes: 2 * 1065.
+  // 40 * 2361 = 94440 fit in 100000; 50 * 2361 = 118050 do not.
+  CHECK(load_error(with_count(40)) == "(no error)");
+  CHECK(load_error(with_count(50)) ==
+        "s.json: /proposals/0/repeat/count: this makes the scenario's expanded size more than "
+        "limits.max_expanded_bytes (100000 bytes): 50 proposals of up to 2361 bytes each (its "
+        "txid, args, and the keys, values and payloads of the steps it runs)");
+  // The arguments are stored once for all the repetitions of an entry.
+  const auto many = scenario::load_text(
+      with(R"("proposals": [ { "chaincode": "mycc", "function": "f", "args": ["x"],
+                               "repeat": { "count": 3 } } ])"),
+      "s.json");
+  REQUIRE(many.proposals.size() == 3);
+  CHECK(&many.proposals[0].proposal.args.get() == &many.proposals[2].proposal.args.get());
 }
 
 // --- chaincode-to-chaincode call depth -----------------------------------------------------
@@ -384,7 +429,12 @@ TEST_CASE("call chains: a cycle is not an error, Fabric stops it at the re-entry
 
 TEST_CASE("limits: types and ranges") {
   CHECK(load_error(with(R"("limits": { "max_events": 0 }, "proposals": [])")) ==
-        "s.json: /limits/max_events: expected an integer from 1 to 9223372036854775807, got 0");
+        "s.json: /limits/max_events: expected an integer from 1 to 1000000000, got 0");
+  CHECK(load_error(with(R"("limits": { "max_trace_bytes": 2147483649 }, "proposals": [])")) ==
+        "s.json: /limits/max_trace_bytes: expected an integer from 1 to 2147483648, got "
+        "2147483649");
+  CHECK(load_error(with(R"("limits": { "max_expanded_bytes": 0 }, "proposals": [])")) ==
+        "s.json: /limits/max_expanded_bytes: expected an integer from 1 to 1073741824, got 0");
   CHECK(
       load_error(with(R"("limits": { "max_call_depth": -1 }, "proposals": [])")) ==
       "s.json: /limits/max_call_depth: expected an integer from 0 to 9223372036854775807, got -1");
@@ -396,7 +446,8 @@ TEST_CASE("limits: types and ranges") {
         "\"max_call_depth\"?)");
   CHECK(load_error(with(R"("limits": { "wall_clock": "1s" }, "proposals": [])")) ==
         "s.json: /limits/wall_clock: unknown key \"wall_clock\"; expected one of: \"max_events\" "
-        "\"horizon\" \"max_proposals\" \"max_call_depth\"");
+        "\"horizon\" \"max_proposals\" \"max_call_depth\" \"max_trace_bytes\" "
+        "\"max_expanded_bytes\"");
 }
 
 // --- the corpus of bad scenarios -------------------------------------------------------------

@@ -14,6 +14,8 @@
 // does; "fields" must be an array and is otherwise ignored (the full value is returned);
 // "sort" needs an index, which ccsim does not model: it fails as CouchDB does without one.
 // A query that is not JSON fails with ccsim's own text (Fabric passes on Go's json error).
+// Queries and documents nest at most 100 levels (a deeper query fails, a deeper document
+// never matches): matching recurses once per level, and must not exhaust a thread's stack.
 #pragma once
 
 #include <string>

@@ -3,6 +3,8 @@
 // executions and outcomes. The composition root of the fabric layer for one run.
 #pragma once
 
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,14 +23,35 @@
 
 namespace ccsim::fabric {
 
+/// A proposal's arguments, immutable and shared: the proposals that one scenario entry's
+/// "repeat" makes share one copy, however large.
+class ProposalArgs {
+ public:
+  ProposalArgs() : ProposalArgs(std::vector<std::string>{}) {}
+  ProposalArgs(std::vector<std::string> args)  // NOLINT(google-explicit-constructor)
+      : args_(std::make_shared<const std::vector<std::string>>(std::move(args))) {}
+  ProposalArgs(std::initializer_list<std::string> args)
+      : ProposalArgs(std::vector<std::string>(args)) {}
+
+  const std::vector<std::string>& get() const { return *args_; }
+  bool empty() const { return args_->empty(); }
+  const std::string& front() const { return args_->front(); }
+  friend bool operator==(const ProposalArgs& a, const std::vector<std::string>& b) {
+    return *a.args_ == b;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<std::string>> args_;
+};
+
 /// A signed proposal as far as the chaincode sees it.
 struct Proposal {
   std::string txid;
   std::string channel_id;
-  std::string chaincode;          // chaincode name
-  std::vector<std::string> args;  // args[0] is the function
-  bool is_init = false;           // 2.x: sent as INIT rather than TRANSACTION
-  std::size_t ordinal = 0;        // its place among the run's proposals (ties txid duplicates)
+  std::string chaincode;    // chaincode name
+  ProposalArgs args;        // args[0] is the function
+  bool is_init = false;     // 2.x: sent as INIT rather than TRANSACTION
+  std::size_t ordinal = 0;  // its place among the run's proposals (ties txid duplicates)
 };
 
 /// A proposal's final result as the client would see it.

@@ -119,6 +119,8 @@ class Decisions {
   /// Whether decision sites need to build their keys: false when nothing reads or logs them.
   bool wants_keys() const { return wants_keys_; }
   const std::vector<Decision>& log() const { return log_; }
+  /// About how many bytes the log takes (entries, keys, occurrence counters).
+  std::uint64_t kept_bytes() const { return kept_bytes_; }
 
  private:
   void record(DecisionKind kind, std::string_view key, std::uint64_t range, std::uint64_t value);
@@ -128,6 +130,7 @@ class Decisions {
   bool wants_keys_;
   std::vector<Decision> log_;
   std::map<std::string, std::uint32_t, std::less<>> occurrences_;
+  std::uint64_t kept_bytes_ = 0;
 };
 
 }  // namespace ccsim::kernel

@@ -34,6 +34,9 @@ struct RunLimits {
   /// Counted over the Simulation's whole life, not per run() call.
   std::uint64_t max_events = 10'000'000;
   Time horizon = Time::max();  // events due after this instant do not run
+  /// What the run keeps as it goes, the trace's events and the decision log
+  /// (Trace::kept_bytes, Decisions::kept_bytes), may not grow past this.
+  std::uint64_t max_trace_bytes = 1ULL << 30;
 };
 
 enum class StopReason : std::uint8_t {
@@ -41,6 +44,7 @@ enum class StopReason : std::uint8_t {
   kEventLimit,  // max_events events ran
   kHorizon,     // the next event is due after the horizon
   kStopped,     // stop() was called
+  kTraceLimit,  // the trace and decision log reached max_trace_bytes
 };
 
 const char* to_string(StopReason reason);
@@ -92,6 +96,8 @@ class Simulation {
   void stop() { stopped_ = true; }
 
   std::uint64_t events_run() const { return events_run_; }
+  /// The bytes max_trace_bytes bounds: the trace's kept events and the decision log.
+  std::uint64_t kept_bytes() const { return trace_->kept_bytes() + decisions_->kept_bytes(); }
   std::size_t pending() const { return queue_.size(); }
 
  private:

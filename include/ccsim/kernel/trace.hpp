@@ -79,6 +79,12 @@ class Trace {
   TraceMode mode() const { return mode_; }
   const std::vector<TraceEvent>& events() const { return events_; }
   std::size_t count() const { return count_; }
+  /// About how many bytes the kept events take: the records' storage as allocated (the
+  /// vector's capacity, which grows by doubling) and their strings; 0 unless kEvents.
+  /// What RunLimits::max_trace_bytes bounds.
+  std::uint64_t kept_bytes() const {
+    return events_.capacity() * sizeof(TraceEvent) + string_bytes_;
+  }
   /// Digest of every event recorded so far, in order (the run's digest, printed with the
   /// seed). A kFingerprint trace returns its fingerprint instead: equal traces give equal
   /// fingerprints, but it is not the digest `ccsim run` prints.
@@ -94,6 +100,7 @@ class Trace {
   TraceObserver* observer_ = nullptr;
   std::vector<TraceEvent> events_;
   std::size_t count_ = 0;
+  std::uint64_t string_bytes_ = 0;
   Digest digest_;
   std::uint64_t fingerprint_ = 0x6a09e667f3bcc908ULL;
 };

@@ -101,12 +101,6 @@ class TraceFactsGatherer final : public kernel::TraceObserver {
   TraceFacts take();
 
  private:
-  struct Unanswered {
-    std::string stream;
-    std::string txid;
-    std::int64_t count;  // INIT/TRANSACTION delivered to the shim, less its results
-  };
-  std::int64_t& unanswered(const std::string& stream, const std::string& txid);
   void result_sent(const kernel::TraceEvent& e);
   void settle_pending_error(const kernel::TraceEvent* next);
 
@@ -115,8 +109,9 @@ class TraceFactsGatherer final : public kernel::TraceObserver {
   TraceFacts facts_;
   // (actor, stream) pairs whose actor recorded the stream's end.
   std::vector<std::pair<std::string, std::string>> ended_;
-  // Per (stream, txid) since the stream's REGISTER: what the shim has yet to answer.
-  std::vector<Unanswered> unanswered_;
+  // Per stream since its REGISTER, per txid: INIT/TRANSACTION delivered to the shim less its
+  // results (entries at zero are dropped).
+  std::map<std::string, std::map<std::string, std::int64_t>> unanswered_;
   // An ERROR the shim sent, told apart by the event after it: a rejection of an unexpected
   // message is followed at once by the shim's own stream end (it exits), a result is not.
   std::optional<kernel::TraceEvent> pending_error_;

@@ -102,9 +102,12 @@ struct Scenario {
   std::vector<ScheduledProposal> proposals;
   std::vector<fabric::Fault> faults;
   Expectations expect;
-  kernel::RunLimits limits;  // limits.max_events, limits.horizon
+  kernel::RunLimits limits;  // limits.max_events, .horizon, .max_trace_bytes
   /// limits.max_proposals: the most proposals a scenario may have after "repeat" expands.
   std::uint64_t max_proposals = 100'000;
+  /// limits.max_expanded_bytes: the most bytes the proposals after "repeat" may copy into a
+  /// run (their txids and args, and the strings of the steps their functions run).
+  std::uint64_t max_expanded_bytes = 256ULL << 20;
   std::uint64_t default_seed = 1;
   /// "replay": when set, runs answer decisions from it and the seed has no effect.
   std::optional<ReplaySpec> replay;
