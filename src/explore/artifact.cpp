@@ -1,6 +1,7 @@
 #include "ccsim/explore/artifact.hpp"
 
 #include <cstdio>
+#include <set>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -34,11 +35,14 @@ Json replay_section(const std::vector<kernel::Decision>& decisions, kernel::Dura
   return r;
 }
 
+// Letters, digits, "-", "_" and "." are kept, the rest become "_"; a leading "." too, so
+// that no name is "." or "..", or hidden (the CLI's temporary folders are).
 std::string folder_name(const std::string& text) {
   std::string out;
   for (char c : text)
     out +=
         (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  if (!out.empty() && out[0] == '.') out[0] = '_';
   return out.empty() ? "scenario" : out;
 }
 
@@ -93,10 +97,23 @@ std::string repro_scenario(const scenario::Scenario& scenario, const Failure& fa
   return doc.dump(2) + "\n";
 }
 
-Artifact make_artifact(const scenario::Scenario& scenario, const Failure& failure) {
+std::vector<std::string> artifact_folders(const std::vector<const scenario::Scenario*>& scenarios) {
+  std::vector<std::string> out;
+  std::set<std::string> taken;
+  for (const scenario::Scenario* s : scenarios) {
+    const std::string base = scenario_folder(*s);
+    std::string name = base;
+    for (int k = 2; !taken.insert(name).second; ++k)
+      name = base + "-" + std::to_string(k);
+    out.push_back(name);
+  }
+  return out;
+}
+
+Artifact make_artifact(const scenario::Scenario& scenario, const Failure& failure,
+                       const std::string& folder) {
   Artifact a;
-  a.folder =
-      scenario_folder(scenario) + "/" + folder_name(failure.property) + "-" + hash8(failure.key());
+  a.folder = folder + "/" + folder_name(failure.property) + "-" + hash8(failure.key());
   const std::vector<kernel::Decision>& replayed =
       failure.shrunk_done ? failure.shrunk : failure.decisions;
   Json info;

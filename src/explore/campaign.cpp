@@ -5,9 +5,8 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
+#include <system_error>
+#include <thread>
 
 #include "ccsim/explore/properties.hpp"
 #include "ccsim/explore/shrink.hpp"
@@ -102,22 +101,31 @@ class ScenarioCampaign {
     const std::uint64_t batch = std::max<std::uint64_t>(o_.batch, 1);
     batches_ = (total_ + batch - 1) / batch;
     {
-      const unsigned jobs = std::max(1U, o_.jobs);
-      boost::asio::thread_pool pool(jobs);
-      for (unsigned j = 0; j < jobs; ++j) {
-        boost::asio::post(pool, [this, batch] {
-          // An exception must not leave a pool thread (std::terminate): keep the first, stop
-          // the others, rethrow after the join.
-          try {
-            work(batch);
-          } catch (...) {
-            std::lock_guard lock(mutex_);
-            if (!error_) error_ = std::current_exception();
-            failed_ = true;
-          }
-        });
+      const auto worker = [this, batch] {
+        // An exception must not leave a thread (std::terminate): keep the first, stop the
+        // others, rethrow after the join.
+        try {
+          work(batch);
+        } catch (...) {
+          std::lock_guard lock(mutex_);
+          if (!error_) error_ = std::current_exception();
+          failed_ = true;
+        }
+      };
+      // jobs - 1 threads and this one. A thread the system refuses (a process or memory
+      // limit) leaves a smaller pool: the report does not depend on how many there are.
+      std::vector<std::thread> threads;
+      for (unsigned j = 1; j < std::max(1U, o_.jobs); ++j) {
+        try {
+          threads.emplace_back(worker);
+        } catch (const std::system_error&) {
+          break;
+        }
       }
-      pool.join();
+      threads_started_ = threads.size() + 1;
+      worker();
+      for (std::thread& t : threads)
+        t.join();
     }
     if (error_) std::rethrow_exception(error_);
     for (auto& [key, failure] : kept_)
@@ -131,6 +139,7 @@ class ScenarioCampaign {
   }
 
   bool interrupted() const { return interrupted_; }
+  std::size_t threads_started() const { return threads_started_; }
 
  private:
   bool stopping() const { return failed_ || (o_.stop != nullptr && o_.stop->load()); }
@@ -330,6 +339,7 @@ class ScenarioCampaign {
   std::map<std::int64_t, Probe> probes_;  // by tie window
   std::uint64_t total_ = 0;
   std::uint64_t batches_ = 0;
+  std::size_t threads_started_ = 0;
   std::atomic<std::uint64_t> next_batch_{0};
   std::atomic<bool> interrupted_{false};
   std::atomic<bool> failed_{false};  // a worker threw: the others stop
@@ -394,6 +404,7 @@ CampaignReport run_campaign(const std::vector<const Scenario*>& scenarios,
     ScenarioCampaign campaign(*scenarios[i], i, options);
     report.scenarios.push_back(campaign.run());
     if (campaign.interrupted()) report.interrupted = true;
+    report.threads = std::max(report.threads, campaign.threads_started());
   }
   return report;
 }

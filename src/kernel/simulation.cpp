@@ -52,6 +52,10 @@ StopReason Simulation::run(const RunLimits& limits) {
     if (queue_.next_time() > limits.horizon) return StopReason::kHorizon;
     if (events_run_ >= limits.max_events) return StopReason::kEventLimit;
     if (kept_bytes() > limits.max_trace_bytes) return StopReason::kTraceLimit;
+    if (interrupt_ != nullptr && events_run_ % 4096 == 0 &&
+        interrupt_->load(std::memory_order_relaxed)) {
+      return StopReason::kStopped;
+    }
     EventQueue::Entry e = take_next();
     CCSIM_CHECK_AT(now_, e.time >= now_, "virtual time went backwards");
     now_ = e.time;

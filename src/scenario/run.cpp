@@ -47,6 +47,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
   kernel::Decisions decisions(*source, options.log_decisions);
   {
     kernel::Simulation sim(decisions, result.trace);
+    sim.set_interrupt(options.interrupt);
     fabric::Peer peer(sim, scenario.profile, scenario.config, scenario.network, scenario.chaincodes,
                       scenario.faults, options.mutation);
     for (const ScheduledProposal& sp : scenario.proposals) {
@@ -64,6 +65,9 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
       result.limit_error = "run stopped at the event limit (" +
                            std::to_string(scenario.limits.max_events) + " events) at " +
                            kernel::format_time(sim.now());
+    } else if (result.stop == kernel::StopReason::kStopped) {
+      result.limit_error = "run interrupted after " + std::to_string(sim.events_run()) +
+                           " events at " + kernel::format_time(sim.now());
     } else if (result.stop == kernel::StopReason::kTraceLimit) {
       result.limit_error = "run stopped at the trace size limit (" +
                            std::to_string(scenario.limits.max_trace_bytes) +

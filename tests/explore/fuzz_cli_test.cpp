@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <thread>
 
@@ -159,39 +160,167 @@ TEST_CASE("fuzz: bad flags and bad files exit 2 with a clear message") {
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("fuzz: Ctrl-C stops cleanly, keeps the artifacts and writes the report") {
-  const auto dir = temp_dir("sigint");
-  const std::string err = (dir / "stderr.txt").string();
-  // A campaign far too long to finish; its stderr (not a terminal) gets plain progress lines,
-  // the first once SIGINT is handled.
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    const std::string out = dir.string();
-    std::freopen(err.c_str(), "w", stderr);
-    std::freopen("/dev/null", "w", stdout);
-    ::execl(CCSIM_BINARY, CCSIM_BINARY, "fuzz", kBenign25.c_str(), "--runs", "100000000", "-j", "1",
-            "--out", out.c_str(), static_cast<char*>(nullptr));
-    std::_Exit(127);
-  }
-  // Wait (without bound on time: tests never time anything) for the first progress line.
-  while (testing::read_file(err).find("runs/s") == std::string::npos) {
+TEST_CASE("fuzz: SIGINT, SIGTERM and SIGHUP stop cleanly, keep the artifacts, write the report") {
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    CAPTURE(sig);
+    const auto dir = temp_dir("signal");
+    const std::string err = (dir / "stderr.txt").string();
+    // A campaign far too long to finish; its stderr (not a terminal) gets plain progress
+    // lines, the first once the handlers are installed.
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      const std::string out = dir.string();
+      std::freopen(err.c_str(), "w", stderr);
+      std::freopen("/dev/null", "w", stdout);
+      ::execl(CCSIM_BINARY, CCSIM_BINARY, "fuzz", kBenign25.c_str(), "--runs", "100000000", "-j",
+              "1", "--out", out.c_str(), static_cast<char*>(nullptr));
+      std::_Exit(127);
+    }
+    // Wait (without bound on time: tests never time anything) for the first progress line.
+    while (testing::read_file(err).find("runs/s") == std::string::npos) {
+      int status = 0;
+      REQUIRE(::waitpid(child, &status, WNOHANG) == 0);  // still running
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ::kill(child, sig);
     int status = 0;
-    REQUIRE(::waitpid(child, &status, WNOHANG) == 0);  // still running
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    // Its own exit code, 128 + the signal, whatever it found: an interrupted CI job must not
+    // read as passed.
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 128 + sig);
+    const std::string report = testing::read_file((dir / "report.json").string());
+    CHECK(report.find("\"interrupted\": true") != std::string::npos);
+    CHECK(testing::read_file(err).find("ccsim: fuzz interrupted by SIG") != std::string::npos);
+    // Every artifact folder is whole; no temporary file or folder is left.
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      CAPTURE(name);
+      CHECK(name.find(".tmp.") == std::string::npos);
+      if (entry.is_directory() && name.rfind("no_handler_error-", 0) == 0) {
+        CHECK(std::filesystem::exists(entry.path() / "repro.json"));
+      }
+    }
+    std::filesystem::remove_all(dir);
   }
-  ::kill(child, SIGINT);
-  int status = 0;
-  REQUIRE(::waitpid(child, &status, 0) == child);
-  REQUIRE(WIFEXITED(status));
-  const std::string report = testing::read_file((dir / "report.json").string());
-  CHECK(report.find("\"interrupted\": true") != std::string::npos);
-  // Exit 1 if it had found the failure by then (its artifact is there), 0 otherwise.
-  const bool found = report.find("\"property\": \"no_handler_error\"") != std::string::npos;
-  CHECK(WEXITSTATUS(status) == (found ? 1 : 0));
-  if (found) {
-    CHECK(std::filesystem::exists(dir / "cold_start_two_proposals.2.5"));
+}
+
+TEST_CASE("fuzz --jobs: capped at the hardware threads, more with --oversubscribe, at most 256") {
+  const auto dir = temp_dir("jobs");
+  const std::string base = "fuzz " + kBenign30 + " --runs 20 -q --out " + dir.string();
+  const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
+  const auto capped = testing::run_command(ccsim_cmd(base + " --jobs 100000 --oversubscribe"));
+  CHECK(capped.exit_code == 2);
+  CHECK(capped.output.rfind("ccsim: --jobs takes at most 256 (with --oversubscribe), got 100000\n",
+                            0) == 0);
+  const auto many = testing::run_command(ccsim_cmd(base + " --jobs 100000"));
+  CHECK(many.exit_code == 0);
+  CHECK(many.output.rfind("ccsim: --jobs 100000 capped at " + std::to_string(hardware) +
+                              ", this machine's hardware threads (--oversubscribe allows up to "
+                              "256)\n",
+                          0) == 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz: threads the system refuses leave a smaller pool, never a hang") {
+  // As an unprivileged user whose process limit allows three threads (root has none): the
+  // campaign asks for 64 and runs on the ones it gets. Needs root to switch users.
+  if (::geteuid() != 0 || testing::run_command("command -v setpriv").exit_code != 0) {
+    MESSAGE("skipped: needs root and setpriv to run as an unprivileged user");
+    return;
   }
+  const auto dir = temp_dir("nproc");
+  std::filesystem::permissions(dir, std::filesystem::perms::all);
+  const auto r = testing::run_command(
+      "setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'ulimit -u 3 && " +
+      ccsim_cmd("fuzz " + kBenign30 + " --runs 200 --jobs 64 --oversubscribe -q --out " +
+                dir.string()) +
+      "'");
+  CAPTURE(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find(" of 64 worker threads ran: the system refused to start more\n") !=
+        std::string::npos);
+  CHECK(r.output.find("200 runs") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE(
+    "fuzz: same-named scenarios get their own artifact folders, each repro its own scenario") {
+  const auto dir = temp_dir("names");
+  // Two different scenarios with one "name": the second gets "<name>-2".
+  const std::string text = testing::read_file(kBenign25);
+  const auto a = dir / "a.json";
+  const auto b = dir / "b.json";
+  std::ofstream(a) << text;
+  std::string other = text;
+  other.insert(other.rfind('}'), ", \"seed\": 1");
+  std::ofstream(b) << other;
+  const auto r = testing::run_command(ccsim_cmd("fuzz " + a.string() + " " + b.string() +
+                                                " --runs 300 -q --out " + (dir / "out").string()));
+  CHECK(r.exit_code == 1);
+  const auto first = dir / "out" / "cold_start_two_proposals.2.5";
+  const auto second = dir / "out" / "cold_start_two_proposals.2.5-2";
+  REQUIRE(std::filesystem::is_directory(first));
+  REQUIRE(std::filesystem::is_directory(second));
+  for (const auto& [folder, file] : {std::pair{first, a}, std::pair{second, b}}) {
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+      const std::string repro = testing::read_file((entry.path() / "repro.json").string());
+      CHECK(repro.find("Fuzzing repro of " + file.string() + ":") != std::string::npos);
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz: two outputs naming one file are refused; stale temporaries are cleared") {
+  const auto dir = temp_dir("outputs");
+  const auto same =
+      testing::run_command(ccsim_cmd("fuzz " + kBenign30 + " --runs 5 -q --out " + dir.string() +
+                                     " --junit " + (dir / "report.json").string()));
+  CHECK(same.exit_code == 2);
+  CHECK(same.output == "ccsim: " + (dir / "report.json").string() +
+                           ": named by both --report and --junit; give each output its own "
+                           "file\n");
+  // Left by a ccsim killed while writing (no such process now), and one of a live process.
+  const auto stale = dir / "cold_start_two_proposals.3.0" / ".expect-12345678.tmp.2147483646";
+  const auto live = dir / (".report.json.tmp." + std::to_string(::getpid()));
+  std::filesystem::create_directories(stale);
+  std::ofstream(live) << "x";
+  CHECK(testing::run_command(ccsim_cmd("fuzz " + kBenign30 + " --runs 5 -q --out " + dir.string()))
+            .exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(stale));
+  CHECK(std::filesystem::exists(live));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz: a full disk stops the campaign with a message naming the path, exit 2") {
+  const auto dir = temp_dir("full");
+  // A file size limit of 1 KiB: the first artifact's files do not fit, nor does the report.
+  const auto r = testing::run_command(
+      "ulimit -f 1 && " +
+      ccsim_cmd("fuzz " + kBenign25 + " --runs 100000000 -j 1 -q --out " + dir.string()));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("ccsim: fuzz stopped: " + dir.string() + "/cold_start_two_proposals.2.5/") !=
+        std::string::npos);
+  CHECK(r.output.find(": error while writing output file: File too large\n") != std::string::npos);
+  CHECK(r.output.find("ccsim: " + dir.string() +
+                      "/report.json: error while writing output file: File too large\n") !=
+        std::string::npos);
+  CHECK(r.output.find("interrupted: the report covers the runs done so far") != std::string::npos);
+  // Nothing partial is left: no artifact folder, no temporary.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    CAPTURE(entry.path());
+    CHECK(entry.path().parent_path() == dir);  // only the scenario's (empty) folder
+  }
+  // With room for the report but not for the JUnit file (a device that is always full).
+  const auto junit = testing::run_command(ccsim_cmd("fuzz " + kBenign30 + " --runs 20 -q --out " +
+                                                    dir.string() + " --junit /dev/full"));
+  CHECK(junit.exit_code == 2);
+  CHECK(junit.output.find(
+            "ccsim: /dev/full: error while writing output file: No space left on device\n") !=
+        std::string::npos);
+  CHECK(testing::read_file((dir / "report.json").string()).find("\"runs\": 20") !=
+        std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

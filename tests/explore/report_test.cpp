@@ -220,6 +220,24 @@ TEST_CASE("the summary names every failure with its run, strategy, seed and repl
   CHECK(text.find("determinism: 3 runs rerun twice, identical") != std::string::npos);
 }
 
+TEST_CASE("artifact folders: one per scenario, even when names collide, never outside OUT") {
+  const auto named = [](const std::string& name, const std::string& file) {
+    scenario::Scenario s;
+    s.name = name;
+    s.file = file;
+    return s;
+  };
+  const auto a = named("load", "a.json");
+  const auto b = named("load", "b.json");
+  const auto c = named("", "dir/load.json");
+  const auto up = named("..", "x.json");
+  const auto dot = named(".hidden", "y.json");
+  const auto slash = named("a/../../b", "z.json");
+  CHECK(
+      explore::artifact_folders({&a, &b, &c, &up, &dot, &slash, &a}) ==
+      std::vector<std::string>{"load", "load-2", "load-3", "_.", "_hidden", "a_.._.._b", "load-4"});
+}
+
 TEST_CASE("artifact: the repro scenario loads, names the property, and replays to the failure") {
   const auto report = failing_report();
   const auto s =
@@ -229,7 +247,7 @@ TEST_CASE("artifact: the repro scenario loads, names the property, and replays t
     if (x.property == "no_handler_error") f = &x;
   }
   REQUIRE(f != nullptr);
-  const explore::Artifact a = explore::make_artifact(s, *f);
+  const explore::Artifact a = explore::make_artifact(s, *f, explore::artifact_folders({&s})[0]);
   CHECK(a.folder.rfind("cold_start_two_proposals.2.5/no_handler_error-", 0) == 0);
   std::string repro;
   std::string failure;

@@ -1,4 +1,5 @@
 // The ccsim program as a user meets it: exit codes, one-line errors, byte-identical replays.
+#include <sys/stat.h>
 #include <filesystem>
 
 #include <doctest/doctest.h>
@@ -130,6 +131,81 @@ TEST_CASE("run --quiet keeps no trace but prints the same outcomes, seed and dig
     const auto tail = loud.output.substr(loud.output.find("\n\noutcome ") + 2);
     CHECK(tail == quiet.output);
   }
+}
+
+TEST_CASE(
+    "outputs: a FIFO or device is written in place, a link followed, two flags one file refused") {
+  const auto dir = temp_dir();
+  const std::string scenario = testing::source_path("scenarios/invoke_basic.json");
+  const std::string run = "run --quiet " + scenario;
+  // A symbolic link to a regular file: the file gets the trace, the link stays a link.
+  const auto target = dir / "target.jsonl";
+  write(target, "old");
+  std::filesystem::create_symlink(target, dir / "link.jsonl");
+  CHECK(testing::run_command(ccsim_cmd(run + " --jsonl " + (dir / "link.jsonl").string()))
+            .exit_code == 0);
+  CHECK(std::filesystem::is_symlink(dir / "link.jsonl"));
+  CHECK(testing::read_file(target.string()).find("\"event\":\"end\"") != std::string::npos);
+  // A link to /dev/null: written through, the device is left alone (renaming over it as root
+  // made /dev/null a regular file).
+  std::filesystem::create_symlink("/dev/null", dir / "null");
+  CHECK(testing::run_command(ccsim_cmd(run + " --jsonl " + (dir / "null").string())).exit_code ==
+        0);
+  CHECK(std::filesystem::is_symlink(dir / "null"));
+  CHECK(std::filesystem::is_character_file("/dev/null"));
+  // A FIFO: the reader gets the whole trace, and the FIFO stays one.
+  const auto fifo = dir / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const auto r =
+      testing::run_command("(cat " + fifo.string() + " > " + (dir / "read").string() + " &) ; " +
+                           ccsim_cmd(run + " --mermaid " + fifo.string()) + " && wait");
+  CHECK(r.exit_code == 0);
+  CHECK(std::filesystem::is_fifo(fifo));
+  // A directory is refused before the run, and so is one file named twice.
+  const struct {
+    std::string flags;
+    std::string message;
+  } refused[] = {
+      {" --jsonl " + dir.string(),
+       "ccsim: " + dir.string() + ": cannot be the --jsonl output: is a directory\n"},
+      {" --jsonl " + (dir / "a").string() + " --perfetto " + dir.string() + "/./a",
+       "ccsim: " + dir.string() +
+           "/./a: named by both --jsonl and --perfetto; give each output "
+           "its own file\n"},
+      {" --mermaid " + (dir / "none" / "x").string(),
+       "ccsim: " + (dir / "none" / "x").string() +
+           ": cannot be the --mermaid output: no such directory: " + (dir / "none").string() +
+           "\n"},
+  };
+  for (const auto& c : refused) {
+    CAPTURE(c.flags);
+    const auto bad = testing::run_command(ccsim_cmd(run + c.flags));
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output == c.message);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "a"));
+  // No temporary file is left beside any output.
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("run: SIGTERM during a long run stops it, writes its outputs whole, exits 143") {
+  const auto dir = temp_dir();
+  const auto file = dir / "long.json";
+  write(file, R"({ "config": { "keepalive": "1ns" }, "limits": { "max_events": 1000000000 },
+                   "chaincodes": [ { "name": "cc", "functions": { "f": [] } } ],
+                   "proposals": [ { "chaincode": "cc", "function": "f" } ] })");
+  const auto out = dir / "t.jsonl";
+  const auto r =
+      testing::run_command("timeout --preserve-status -s TERM 1 " +
+                           ccsim_cmd("run --quiet " + file.string() + " --jsonl " + out.string()) +
+                           "; echo \"exit=$?\"");
+  CAPTURE(r.output);
+  CHECK(r.output.find("limit: run interrupted after ") != std::string::npos);
+  CHECK(r.output.find("exit=143") != std::string::npos);
+  CHECK(testing::read_file(out.string()).find("\"event\":\"end\"") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("check validates without running") {

@@ -90,6 +90,9 @@ struct CampaignReport {
   /// The shards this report covers, as "K/N"; one entry, "1/1", for an unsharded campaign.
   std::vector<std::string> shards;
   bool interrupted = false;
+  /// Worker threads that ran (at most CampaignOptions::jobs; fewer if the system refused
+  /// some). Not in the report file: the report does not depend on it.
+  std::size_t threads = 0;
   /// Wall-clock seconds, measured by the caller (the library reads no clock); 0 if unknown.
   double elapsed_seconds = 0;
   std::vector<ScenarioReport> scenarios;

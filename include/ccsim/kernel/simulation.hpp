@@ -17,6 +17,7 @@
 // them (a new one when called from outside any event).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <type_traits>
@@ -92,6 +93,9 @@ class Simulation {
 
   /// Runs events until the queue drains, a limit is reached, or stop() is called.
   StopReason run(const RunLimits& limits = {});
+  /// An outside request to stop (a signal's flag, not owned), polled every few thousand
+  /// events: when set, run() returns kStopped. It never changes what a run does before it.
+  void set_interrupt(const std::atomic<bool>* flag) { interrupt_ = flag; }
   /// Ends run() after the current event.
   void stop() { stopped_ = true; }
 
@@ -117,6 +121,7 @@ class Simulation {
   Time now_ = Time::zero();
   std::uint64_t events_run_ = 0;
   bool stopped_ = false;
+  const std::atomic<bool>* interrupt_ = nullptr;
   std::uint64_t running_chain_ = 0;  // 0: no event is running
   std::uint64_t next_chain_ = 1;
   // Scratch space of take_next, kept to spare an allocation per event.

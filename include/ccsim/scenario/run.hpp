@@ -3,6 +3,7 @@
 // A run is a pure function of (scenario, seed, replayed decisions).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -40,6 +41,9 @@ struct RunOptions {
   bool fingerprint = false;
   /// Sees every trace event as it is recorded (not owned).
   kernel::TraceObserver* observer = nullptr;
+  /// Set from outside (a signal handler) to stop the run between events (not owned); the
+  /// result then says it was interrupted (RunResult::limit_error).
+  const std::atomic<bool>* interrupt = nullptr;
 
   // --- For tests ---
   /// Tests only: run the handlers with this mutant (fabric/mutation.hpp). No scenario file or
