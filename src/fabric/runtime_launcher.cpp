@@ -94,7 +94,7 @@ void RuntimeLauncher::start_container(Wait& w) {
 // startFailCh; the stream's end notifies the launch state, a no-op once READY notified it.
 // No container is started or waited for.
 void RuntimeLauncher::connect_to_service(Wait& w) {
-  runtime_->stream(w.ccid, [this, &w](const std::optional<std::string>& err) {
+  runtime_->stream(w.ccid, [&w](const std::optional<std::string>& err) {
     if (err) {
       w.start_failure = "connection to " + w.ccid + " failed: " + *err;
       w.select->ready(kStartFailCase);

@@ -370,8 +370,8 @@ std::map<std::pair<std::string, std::string>, std::uint64_t> check_call_depth(
   std::map<std::pair<std::string, std::string>, std::uint64_t> out;
   for (const fabric::ChaincodeDefinition& def : s.chaincodes)
     out[{def.name, ""}] = 0;
-  for (const auto& [function, site] : by_function)
-    out[function] = bytes[site];
+  for (const auto& [function, index] : by_function)
+    out[function] = bytes[index];
   std::size_t init_site = 0;
   for (const fabric::ChaincodeDefinition& def : s.chaincodes) {
     out[{def.name, ""}] = bytes[init_site];

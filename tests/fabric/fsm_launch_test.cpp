@@ -97,7 +97,8 @@ TEST_CASE("fabric-protocol 4.1: 1.0.0 refuses a Launch while the placeholder is 
 TEST_CASE(
     "fabric-protocol 4.1: with FAB-5391 the build phase says 'is being launched' and the "
     "placeholder 'launched and waiting for registration'") {
-  for (const auto& [profile, extra] : {std::pair{"1.0", k1_0_1}, std::pair{"1.1", ""}}) {
+  for (const auto& [name, extra] : {std::pair{"1.0", k1_0_1}, std::pair{"1.1", ""}}) {
+    const char* profile = name;  // CAPTURE's lambda cannot capture a binding (clang 14)
     CAPTURE(profile);
     const auto r =
         run(profile, R"({ "build": "1s", "start": "1s" })",

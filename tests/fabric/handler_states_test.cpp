@@ -74,8 +74,8 @@ std::string describe(PeerState state, const Row& row) {
 
 /// One peer Handler on one stream, with everything its Deps need.
 struct PeerHarness {
-  kernel::SeededDecisionSource source{1};
-  kernel::Decisions decisions{source};
+  kernel::SeededDecisionSource seeded{1};
+  kernel::Decisions decisions;
   kernel::Trace trace;
   kernel::Simulation sim{decisions, trace};
   fabric::ChaincodeStream stream{sim, [](kernel::End, const fabric::MessagePtr&) {
@@ -92,7 +92,9 @@ struct PeerHarness {
       stream, kernel::End::kA, "cc"};
   std::size_t mark = 0;  // trace events before the injected message
 
-  PeerHarness() {
+  /// `source` (not owned) answers the run's decisions instead of the seeded one.
+  explicit PeerHarness(kernel::DecisionSource* source = nullptr)
+      : decisions(source != nullptr ? *source : seeded) {
     stream.attach(kernel::End::kB, &shim);
     handler.process_stream();
   }
@@ -999,5 +1001,75 @@ TEST_CASE("fabric-protocol 2.1: Execute on an unregistered handler: cannot creat
     h.sim.run();
     CHECK_FALSE(accepted);
     CHECK(h.shim.got.empty());
+  }
+}
+
+// §2.2 Notify: ResponseNotifier is a channel of capacity 1 that Execute reads once, so a second
+// COMPLETED for a context still open blocks the receive loop for good (6.4 #8, derived): no
+// later message on that stream is handled. It takes the receive loop handling the second one
+// before Execute's select wakes and deletes the context, an order a tie decides.
+TEST_CASE("fabric-protocol 2.2: a second COMPLETED for an open context blocks the receive loop") {
+  struct LoopFirst final : kernel::DecisionSource {
+    std::uint64_t choose(kernel::DecisionKind, std::string_view, std::uint64_t) override {
+      return 0;
+    }
+    std::uint64_t choose_tie(std::string_view,
+                             std::span<const kernel::TieCandidate> candidates) override {
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (candidates[i].label.ends_with(" loop")) return i;
+      }
+      return 0;
+    }
+    bool explores_ties() const override { return true; }
+  };
+  for (const bool loop_first : {false, true}) {
+    CAPTURE(loop_first);
+    LoopFirst source;
+    PeerHarness h(loop_first ? &source : nullptr);
+    h.reach(PeerState::kReady);
+    fabric::TransactionParams params;
+    params.txid = "tx1";
+    params.channel_id = CCSIM_TEST_CHANNEL;
+    params.namespace_id = "cc";
+    params.simulator = std::make_shared<fabric::TxSimulator>(h.ledger, CCSIM_TEST_CHANNEL);
+    ChaincodeMessage tx;
+    tx.type = MessageType::TRANSACTION;
+    tx.txid = "tx1";
+    tx.channel_id = CCSIM_TEST_CHANNEL;
+    std::optional<fabric::Handler::ExecuteResult> result;
+    h.handler.execute(params, tx, kernel::Duration::seconds(30),
+                      [&result](fabric::Handler::ExecuteResult r) { result = std::move(r); });
+    // Well before the execute timeout: the TRANSACTION is at the shim.
+    const auto until = [&h](kernel::Duration d) {
+      kernel::RunLimits limits;
+      limits.horizon = h.sim.now() + d;
+      h.sim.run(limits);
+    };
+    until(kernel::Duration::milliseconds(5));
+    REQUIRE(h.shim.got.size() == 1);
+    ChaincodeMessage completed;
+    completed.type = MessageType::COMPLETED;
+    completed.txid = "tx1";
+    completed.channel_id = CCSIM_TEST_CHANNEL;
+    // Two COMPLETED, then a GET_STATE for another txid (answered with an ERROR when the loop
+    // still runs): all three arrive at the same instant.
+    ChaincodeMessage probe;
+    probe.type = MessageType::GET_STATE;
+    probe.txid = "tx2";
+    probe.channel_id = CCSIM_TEST_CHANNEL;
+    probe.key = "k";
+    for (const ChaincodeMessage& m : {completed, completed, probe})
+      REQUIRE_FALSE(h.stream.send(kernel::End::kB, fabric::share(ChaincodeMessage(m))).has_value());
+    until(kernel::Duration::milliseconds(5));
+    REQUIRE(result.has_value());  // the first COMPLETED answered Execute either way
+    CHECK_FALSE(result->error.has_value());
+    const auto notes = h.peer_events(kernel::TraceKind::kNote);
+    bool blocked = false;
+    for (const auto& e : notes)
+      blocked = blocked || e.detail == "ResponseNotifier full: receive loop blocked forever";
+    CHECK(blocked == loop_first);
+    // Blocked: the GET_STATE is never handled. Otherwise it is answered (no context for tx2).
+    const bool answered = h.shim.got.size() == 2 && h.shim.got[1].type == MessageType::ERROR;
+    CHECK(answered == !loop_first);
   }
 }

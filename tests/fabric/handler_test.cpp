@@ -2,6 +2,7 @@
 // section of fabric-protocol.md it reproduces.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <sstream>
 
 #include "../scenario/test_support.hpp"
@@ -176,4 +177,80 @@ TEST_CASE("fabric-protocol 7.8: proposals during a launch queue behind it (2.5)"
   CHECK(r.outcomes[1].status == 200);
   CHECK(events_of(r, kernel::TraceKind::kDeliver, "", "REGISTER").size() == 1);
   CHECK(has_note(r, "launch cc:1.0: waiting for the launch under way"));
+}
+
+// shim.ERRORTHRESHOLD (core/chaincode/shim/response.go, fabric-chaincode-go shim/response.go):
+// a status of 400 or more is an error. At the endorser (core/endorser, 2.5: "if res.Status >=
+// shim.ERRORTHRESHOLD") the proposal fails and its writes are not committed; 399 is a success.
+// The scripted caller of a cc2cc call treats the callee's status the same way.
+TEST_CASE("status threshold: 399 commits and succeeds, 400 fails, at the endorser and in cc2cc") {
+  const auto s = scenario::load_text(R"({
+    "network": { "latency": "1ms" },
+    "chaincodes": [
+      { "name": "a", "functions": {
+          "s399": [ { "put_state": { "key": "k399", "value": "v" } },
+                    { "return": { "status": 399, "message": "almost" } } ],
+          "s400": [ { "put_state": { "key": "k400", "value": "v" } },
+                    { "return": { "status": 400, "message": "bad request" } } ],
+          "call399": [ { "invoke_chaincode": { "chaincode": "b", "function": "r399" } },
+                       { "return": { "status": 200, "payload": "went on" } } ],
+          "call400": [ { "invoke_chaincode": { "chaincode": "b", "function": "r400" } },
+                       { "return": { "status": 200, "payload": "went on" } } ] } },
+      { "name": "b", "functions": {
+          "r399": [ { "return": { "status": 399, "message": "b 399" } } ],
+          "r400": [ { "return": { "status": 400, "message": "b 400" } } ] } } ],
+    "proposals": [
+      { "txid": "t399", "channel": "ch", "chaincode": "a", "function": "s399" },
+      { "at": "1s", "txid": "t400", "channel": "ch", "chaincode": "a", "function": "s400" },
+      { "at": "2s", "txid": "c399", "channel": "ch", "chaincode": "a", "function": "call399" },
+      { "at": "3s", "txid": "c400", "channel": "ch", "chaincode": "a", "function": "call400" } ]
+  })",
+                                     "threshold.json");
+  const auto r = scenario::run(s, {});
+  const auto& t399 = testing::outcome(r, "t399");
+  CHECK(t399.status == 399);
+  CHECK_FALSE(t399.error.has_value());
+  const auto& t400 = testing::outcome(r, "t400");
+  CHECK(t400.status == 400);
+  CHECK(t400.error == "bad request");
+  CHECK(r.ledger.count(fabric::StateKey{"ch", "a", "k399", ""}) == 1);
+  CHECK(r.ledger.count(fabric::StateKey{"ch", "a", "k400", ""}) == 0);
+  CHECK(testing::outcome(r, "c399").payload == "went on");
+  const auto& c400 = testing::outcome(r, "c400");
+  CHECK(c400.status == 500);
+  CHECK(c400.error == "b 400");
+}
+
+// A latency range [min, max] is inclusive at both ends: a recorded decision reaches each end
+// (the offset above min, 0 to max - min), and an answer out of range is clamped to max.
+TEST_CASE("latency ranges: both ends are drawn, and an answer past the range is clamped to max") {
+  const auto register_delivered = [](std::uint64_t value) {
+    const auto s = scenario::load_text(R"({
+      "network": { "latency": { "min": "1ms", "max": "2ms" } },
+      "chaincodes": [ { "name": "mycc", "functions": { "f": [] } } ],
+      "proposals": [ { "txid": "tx1", "chaincode": "mycc", "function": "f" } ],
+      "replay": { "decisions": [ { "key": "latency mycc->peer REGISTER", "value": )" +
+                                           std::to_string(value) + R"( } ] } })",
+                                       "range.json");
+    const auto r = scenario::run(s, {});
+    const auto delivered = events_of(r, kernel::TraceKind::kDeliver, "peer", "REGISTER");
+    REQUIRE(delivered.size() == 1);
+    return delivered[0]->t;
+  };
+  CHECK(register_delivered(0) == testing::at_ms(1));
+  CHECK(register_delivered(1'000'000) == testing::at_ms(2));
+  CHECK(register_delivered(999'999) == testing::at_us(1999) + kernel::Duration::nanoseconds(999));
+  CHECK(register_delivered(5'000'000) == testing::at_ms(2));
+  // And the seeded source draws both ends of a two-value range.
+  std::set<std::int64_t> seen;
+  const auto s = scenario::load_text(R"({
+    "network": { "latency": { "min": "1ms", "max": "1000001ns" } },
+    "chaincodes": [ { "name": "mycc", "functions": { "f": [] } } ],
+    "proposals": [ { "txid": "tx1", "chaincode": "mycc", "function": "f" } ] })",
+                                     "two.json");
+  for (std::uint64_t seed = 1; seed <= 64; ++seed) {
+    const auto r = scenario::run(s, {.seed = seed});
+    seen.insert(events_of(r, kernel::TraceKind::kDeliver, "peer", "REGISTER")[0]->t.ns());
+  }
+  CHECK(seen == std::set<std::int64_t>{1'000'000, 1'000'001});
 }

@@ -935,11 +935,12 @@ TEST_CASE("fabric-protocol 3.2-3.4: how each shim's loop reports the end of its 
 }
 
 TEST_CASE("fabric-protocol 3.1: REGISTER that cannot be sent, and SetEvent's own check") {
-  for (const auto& [profile, text] : std::vector<std::pair<const char*, const char*>>{
+  for (const auto& [name, text] : std::vector<std::pair<const char*, const char*>>{
            {"2.5", "error sending chaincode REGISTER: boom"},
            {"1.4", "error sending chaincode REGISTER: boom"},
            {"1.1", "error sending chaincode REGISTER: boom"},
            {"1.0", "Error sending chaincode REGISTER: boom"}}) {
+    const char* profile = name;  // CAPTURE's lambda cannot capture a binding (clang 14)
     CAPTURE(profile);
     ShimHarness h(Variant{profile, ShimKind::kGo, "", false, true, ""});
     h.stream.fail_next_send(kernel::End::kB, "boom");
@@ -948,11 +949,12 @@ TEST_CASE("fabric-protocol 3.1: REGISTER that cannot be sent, and SetEvent's own
     REQUIRE(h.exits.size() == 1);
     CHECK(h.exits[0].first == text);
   }
-  for (const auto& [profile, text] : std::vector<std::pair<const char*, const char*>>{
+  for (const auto& [name, text] : std::vector<std::pair<const char*, const char*>>{
            {"2.5", "event name can not be empty string"},
            {"1.4", "event name can not be nil string"},
            {"1.1", "event name can not be nil string"},
            {"1.0", "Event name can not be nil string."}}) {
+    const char* profile = name;
     CAPTURE(profile);
     ShimHarness h(Variant{profile, ShimKind::kGo, "", false, true, ""});
     h.reach(ShimState::kReady);
