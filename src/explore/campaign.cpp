@@ -89,14 +89,23 @@ class ScenarioCampaign {
     RunOptions reference;
     reference.seed = s_.default_seed;
     reference.keep_trace = false;
+    reference.interrupt = o_.stop;
     // The scenario's own run (`ccsim run FILE`) chooses the properties: never mutated.
-    report_.properties = campaign_properties(s_, call(o_.runner, s_, reference));
+    const RunResult own = call(o_.runner, s_, reference);
+    // Stopped before the campaign's runs began (a long scenario): nothing is counted.
+    const auto stopped = [this] {
+      interrupted_ = interrupted_ || (o_.stop != nullptr && o_.stop->load());
+      return interrupted_.load();
+    };
+    if (stopped()) return std::move(report_);
+    report_.properties = campaign_properties(s_, own);
     for (const Strategy& st : o_.plan.slots) {
       const std::int64_t w = st.tie_window().ns();
-      if (probes_.count(w) == 0) probes_[w] = probe(s_, st.tie_window(), runner_);
+      if (probes_.count(w) == 0) probes_[w] = probe(s_, st.tie_window(), runner_, o_.stop);
     }
     report_.scenario_sha256 = fabric::sha256_hex(s_.source);
     report_.runs_fingerprint = identity_fingerprint();
+    if (stopped()) return std::move(report_);
     total_ = o_.shard.size(o_.runs);
     const std::uint64_t batch = std::max<std::uint64_t>(o_.batch, 1);
     batches_ = (total_ + batch - 1) / batch;
@@ -159,6 +168,7 @@ class ScenarioCampaign {
       options.keep_trace = false;
       options.fingerprint = true;
       options.log_decisions = false;
+      options.interrupt = o_.stop;
       d.add(call(runner_, s_, options).digest());
     }
     return kernel::format_digest(d.value());
@@ -177,7 +187,10 @@ class ScenarioCampaign {
           interrupted_ = true;
           break;
         }
-        run_one(o_.shard.run(n), coverage, batch);
+        if (!run_one(o_.shard.run(n), coverage, batch)) {
+          interrupted_ = true;  // the run was cut short: it is not counted
+          break;
+        }
       }
       merge(batch);
       if (interrupted_) break;
@@ -186,7 +199,8 @@ class ScenarioCampaign {
     report_.coverage.merge(coverage.coverage());
   }
 
-  void run_one(std::uint64_t index, CoverageMonitor& coverage, Batch& batch) {
+  // Runs campaign run `index` into `batch`; false when a stop request cut it short.
+  bool run_one(std::uint64_t index, CoverageMonitor& coverage, Batch& batch) {
     const Strategy& strategy = o_.plan.for_run(index);
     const std::uint64_t seed = run_seed(o_.seed, index);
     const auto source = make_source(strategy, seed, o_.plan.ordinal(index), probe_for(strategy));
@@ -198,7 +212,9 @@ class ScenarioCampaign {
     options.fingerprint = true;
     options.log_decisions = false;
     options.observer = &coverage;
+    options.interrupt = o_.stop;  // a long run stops at once, not at its end
     const RunResult r = call(runner_, s_, options);
+    if (r.stop == kernel::StopReason::kStopped) return false;
     ++batch.runs;
     batch.events += r.events;
     ++batch.by_slot[index % o_.plan.slots.size()];
@@ -213,6 +229,7 @@ class ScenarioCampaign {
         f.message = std::move(v.message);
       }
     }
+    return true;
   }
 
   void merge(Batch& batch) {
@@ -276,7 +293,9 @@ class ScenarioCampaign {
     draft.seed = run_seed(o_.seed, index);
     draft.strategy = strategy.name();
     draft.tie_window = strategy.tie_window();
-    const RunResult full = rerun(s_, o_.plan, o_.seed, index, probe_for(strategy), runner_);
+    const RunResult full =
+        rerun(s_, o_.plan, o_.seed, index, probe_for(strategy), runner_, o_.stop);
+    if (full.stop == kernel::StopReason::kStopped) return;  // reported, not confirmed
     draft.decisions = full.decisions;
     draft.decisions_size = full.decisions.size();
     bool reproduced = false;
@@ -288,17 +307,24 @@ class ScenarioCampaign {
     if (!reproduced) {
       draft.message += " (not reproduced by a rerun of the same run: it is not deterministic)";
     } else if (o_.shrink) {
+      struct Interrupted {};
       const auto still_fails = [&](const std::vector<kernel::Decision>& list) {
-        const RunResult r = replay(s_, list, draft.tie_window, runner_);
+        const RunResult r = replay(s_, list, draft.tie_window, runner_, o_.stop);
+        if (r.stop == kernel::StopReason::kStopped) throw Interrupted{};
         return breaks_as(s_, r, draft.property, draft.signature);
       };
-      // The whole log must replay to the failure before shrinking starts.
-      if (still_fails(draft.decisions)) {
-        draft.shrunk = shrink(draft.decisions, still_fails).decisions;
-        draft.shrunk_done = true;
-        draft.shrunk_size = draft.shrunk.size();
-      } else {
-        draft.message += " (its decision log does not replay to it: not shrunk)";
+      try {
+        // The whole log must replay to the failure before shrinking starts.
+        if (still_fails(draft.decisions)) {
+          draft.shrunk = shrink(draft.decisions, still_fails).decisions;
+          draft.shrunk_done = true;
+          draft.shrunk_size = draft.shrunk.size();
+        } else {
+          draft.message += " (its decision log does not replay to it: not shrunk)";
+        }
+      } catch (const Interrupted&) {
+        // Stopped while shrinking: the artifact keeps the whole log, which replays it.
+        draft.message += " (shrinking was interrupted: not shrunk)";
       }
     }
     std::lock_guard lock(mutex_);
@@ -356,9 +382,11 @@ bool CampaignReport::failed() const {
                      [](const ScenarioReport& s) { return s.failed(); });
 }
 
-Probe probe(const Scenario& scenario, kernel::Duration window, const Runner& runner) {
+Probe probe(const Scenario& scenario, kernel::Duration window, const Runner& runner,
+            const std::atomic<bool>* interrupt) {
   ProbeSource source(window);
   RunOptions o;
+  o.interrupt = interrupt;
   o.source = &source;
   o.keep_trace = false;
   o.fingerprint = true;
@@ -368,24 +396,28 @@ Probe probe(const Scenario& scenario, kernel::Duration window, const Runner& run
 }
 
 RunResult rerun(const Scenario& scenario, const StrategyPlan& plan, std::uint64_t campaign_seed,
-                std::uint64_t index, const Probe& probe, const Runner& runner) {
+                std::uint64_t index, const Probe& probe, const Runner& runner,
+                const std::atomic<bool>* interrupt) {
   const Strategy& strategy = plan.for_run(index);
   const std::uint64_t seed = run_seed(campaign_seed, index);
   const auto source = make_source(strategy, seed, plan.ordinal(index), probe);
   RunOptions o;
   o.seed = seed;
   o.source = source.get();
+  o.interrupt = interrupt;
   return call(runner, scenario, o);
 }
 
 RunResult replay(const Scenario& scenario, const std::vector<kernel::Decision>& decisions,
-                 kernel::Duration window, const Runner& runner) {
+                 kernel::Duration window, const Runner& runner,
+                 const std::atomic<bool>* interrupt) {
   RunOptions o;
   o.replay = decisions;
   o.tie_window = window;
   o.keep_trace = false;
   o.fingerprint = true;
   o.log_decisions = false;
+  o.interrupt = interrupt;
   return call(runner, scenario, o);
 }
 

@@ -104,7 +104,7 @@ void EventQueue::take_window(Duration window, std::vector<Held>& held) {
   held.clear();
   held.push_back(pop_key());
   Time deadline = due(held.back()) + window;
-  while (prune() && heap_.front().time <= deadline) {
+  while (held.size() < kMaxTied && prune() && heap_.front().time <= deadline) {
     held.push_back(pop_key());
     deadline = std::min(deadline, due(held.back()) + window);
   }

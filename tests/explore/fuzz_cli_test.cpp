@@ -226,14 +226,16 @@ TEST_CASE("fuzz --jobs: capped at the hardware threads, more with --oversubscrib
 TEST_CASE("fuzz: threads the system refuses leave a smaller pool, never a hang") {
   // As an unprivileged user whose process limit allows three threads (root has none): the
   // campaign asks for 64 and runs on the ones it gets. Needs root to switch users.
-  if (::geteuid() != 0 || testing::run_command("command -v setpriv").exit_code != 0) {
-    MESSAGE("skipped: needs root and setpriv to run as an unprivileged user");
+  const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  if (::geteuid() != 0 || testing::run_command("command -v setpriv").exit_code != 0 ||
+      testing::run_command(as_nobody + "test -x " CCSIM_BINARY).exit_code != 0) {
+    MESSAGE("skipped: needs root, setpriv, and a build the unprivileged user can run");
     return;
   }
   const auto dir = temp_dir("nproc");
   std::filesystem::permissions(dir, std::filesystem::perms::all);
   const auto r = testing::run_command(
-      "setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'ulimit -u 3 && " +
+      as_nobody + "bash -c 'ulimit -u 3 && " +
       ccsim_cmd("fuzz " + kBenign30 + " --runs 200 --jobs 64 --oversubscribe -q --out " +
                 dir.string()) +
       "'");

@@ -27,7 +27,10 @@ scenario::Scenario fuzz_scenario(const std::string& name) {
 // What `ccsim fuzz FILE` does without flags (runs, seed, portfolio, shrinking), on one job.
 // A mutated campaign stops at its first failure: the budget is what it may use, and a mutant
 // caught early keeps the test short.
-explore::ScenarioReport fuzz(const scenario::Scenario& s, Mutation mutation) {
+// With a mutant, the campaign stops once `property`'s failure is confirmed and shrunk (a stop
+// cuts short the shrinking of failures confirmed after it).
+explore::ScenarioReport fuzz(const scenario::Scenario& s, Mutation mutation,
+                             const std::string& property = "") {
   explore::CampaignOptions o;
   REQUIRE(o.runs == explore::kDefaultRuns);
   REQUIRE(o.plan.name == explore::portfolio().name);
@@ -35,7 +38,9 @@ explore::ScenarioReport fuzz(const scenario::Scenario& s, Mutation mutation) {
   std::atomic<bool> stop{false};
   if (mutation != Mutation::kNone) {
     o.stop = &stop;
-    o.on_failure = [&stop](const scenario::Scenario&, explore::Failure&) { stop = true; };
+    o.on_failure = [&stop, &property](const scenario::Scenario&, explore::Failure& f) {
+      if (f.property == property) stop = true;
+    };
   }
   auto report = explore::run_campaign({&s}, o);
   REQUIRE(report.scenarios.size() == 1);
@@ -61,7 +66,7 @@ std::string found(const explore::ScenarioReport& r) {
 // breaks the property (a replay of the mutated run).
 explore::Failure caught_by(const std::string& name, Mutation mutant, const std::string& property) {
   const auto s = fuzz_scenario(name);
-  const auto r = fuzz(s, mutant);
+  const auto r = fuzz(s, mutant, property);
   const explore::Failure* f = find(r, property);
   CAPTURE(found(r));
   REQUIRE(f != nullptr);

@@ -1004,11 +1004,12 @@ TEST_CASE("fabric-protocol 2.1: Execute on an unregistered handler: cannot creat
   }
 }
 
-// §2.2 Notify: ResponseNotifier is a channel of capacity 1 that Execute reads once, so a second
-// COMPLETED for a context still open blocks the receive loop for good (6.4 #8, derived): no
-// later message on that stream is handled. It takes the receive loop handling the second one
-// before Execute's select wakes and deletes the context, an order a tie decides.
-TEST_CASE("fabric-protocol 2.2: a second COMPLETED for an open context blocks the receive loop") {
+// core/chaincode/handler.go (1.2-2.5) Notify: `tctx.ResponseNotifier <- msg` on a channel of
+// capacity 1 that Execute reads once, so a second COMPLETED for a context still open blocks
+// the receive loop for good: no later message on that stream is handled. It takes the loop
+// handling the second one before Execute's select wakes and deletes the context, an order a
+// tie decides.
+TEST_CASE("handler.go Notify: a second COMPLETED for an open context blocks the receive loop") {
   struct LoopFirst final : kernel::DecisionSource {
     std::uint64_t choose(kernel::DecisionKind, std::string_view, std::uint64_t) override {
       return 0;

@@ -111,6 +111,20 @@ TEST_CASE("EventQueue::take_window holds the live events due together, in order"
   CHECK(q.pop().seq == a.seq);
 }
 
+TEST_CASE("EventQueue::take_window holds at most kMaxTied events, the earliest scheduled") {
+  EventQueue q;
+  std::vector<EventId> ids;
+  for (int i = 0; i < 1000; ++i)
+    ids.push_back(q.push(ns(7), [] {}));
+  std::vector<EventQueue::Held> held;
+  REQUIRE(q.prune());
+  q.take_window(Duration::max(), held);
+  REQUIRE(held.size() == EventQueue::kMaxTied);
+  CHECK(held.front().seq == ids.front().seq);
+  CHECK(held.back().seq == ids[EventQueue::kMaxTied - 1].seq);
+  CHECK(q.size() == 1000 - EventQueue::kMaxTied);
+}
+
 TEST_CASE("Simulation runs events in time order and same-instant events in scheduling order") {
   World w;
   std::vector<std::string> ran;

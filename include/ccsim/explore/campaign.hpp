@@ -131,7 +131,8 @@ struct CampaignOptions {
   std::size_t max_failures = 64;
   /// Runs per task handed to a worker.
   std::uint64_t batch = 64;
-  /// Polled between runs: set it (e.g. from a SIGINT handler) to stop; what was found stays.
+  /// Polled between runs and during them: set it (e.g. from a SIGINT handler) to stop; what
+  /// was found stays. A run it cuts short is not counted.
   const std::atomic<bool>* stop = nullptr;
   /// Called (serialised, from a worker) after each batch.
   std::function<void(const Progress&)> on_progress;
@@ -157,18 +158,20 @@ CampaignReport run_campaign(const std::vector<const scenario::Scenario*>& scenar
 CampaignReport merge_reports(const std::vector<CampaignReport>& shards);
 
 /// The run of `scenario` at campaign index `index`, with its decision log and full trace:
-/// what the campaign reruns to confirm a failure. `probe` is the strategy's probe.
+/// what the campaign reruns to confirm a failure. `probe` is the strategy's probe. Set,
+/// `interrupt` stops the run between events (RunResult::stop is then kStopped).
 scenario::RunResult rerun(const scenario::Scenario& scenario, const StrategyPlan& plan,
                           std::uint64_t campaign_seed, std::uint64_t index, const Probe& probe,
-                          const Runner& runner = {});
+                          const Runner& runner = {}, const std::atomic<bool>* interrupt = nullptr);
 
-/// The probe of `scenario` for `window` (see Probe).
-Probe probe(const scenario::Scenario& scenario, kernel::Duration window, const Runner& runner = {});
+/// The probe of `scenario` for `window` (see Probe); `interrupt` as for rerun().
+Probe probe(const scenario::Scenario& scenario, kernel::Duration window, const Runner& runner = {},
+            const std::atomic<bool>* interrupt = nullptr);
 
 /// Replays `decisions` (ties explored under `window` when the list holds a tie) without a
-/// trace: what shrinking and the repro scenario do.
+/// trace: what shrinking and the repro scenario do. `interrupt` as for rerun().
 scenario::RunResult replay(const scenario::Scenario& scenario,
                            const std::vector<kernel::Decision>& decisions, kernel::Duration window,
-                           const Runner& runner = {});
+                           const Runner& runner = {}, const std::atomic<bool>* interrupt = nullptr);
 
 }  // namespace ccsim::explore

@@ -52,10 +52,15 @@ class EventQueue {
   /// Removes and returns the earliest live event. Requires prune() == true.
   Entry pop();
 
+  /// The most events one tie holds: a tie costs time linear in its size (and its decision's
+  /// key names every event), so a run with thousands of events due at once stays linear.
+  static constexpr std::size_t kMaxTied = 64;
+
   /// Holds out of the queue, into `held` (cleared first) in (time, sequence) order, the
   /// earliest live event and every live event that could run before it within a tie window:
-  /// one due no later than `window` after the due time of each event taken before it.
-  /// Requires prune() == true. Each held event must then be taken or put back.
+  /// one due no later than `window` after the due time of each event taken before it; at most
+  /// kMaxTied of them (the rest wait for a later tie). Requires prune() == true. Each held
+  /// event must then be taken or put back.
   void take_window(Duration window, std::vector<Held>& held);
   /// What a held event is: when it was due, its chain, its label.
   Time due(const Held& h) const { return slots_[h.slot].due; }
