@@ -232,6 +232,13 @@ std::uint64_t saturating_sum(std::uint64_t a, std::uint64_t b) {
   return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
+// What one call of each function (by chaincode and name) and of each Init (by chaincode)
+// can copy into a run, callees included.
+struct CallBytes {
+  std::map<std::pair<std::string, std::string>, std::uint64_t> functions;
+  std::map<std::string, std::uint64_t> init;
+};
+
 bool ends_function(Step::Op op) {
   return op == Step::Op::kReturn || op == Step::Op::kFail || op == Step::Op::kPanic ||
          op == Step::Op::kHang;
@@ -246,11 +253,10 @@ bool ends_function(Step::Op op) {
 // time linear in the number of steps (each function's longest chain is computed once) and
 // without recursion, so a long chain cannot exhaust the stack.
 //
-// Returns, for each function ((cc, fn); Init as (cc, "")), how many bytes one call of it can
-// copy into a run: its steps' step_bytes plus, for each call it makes, the callee's (a call
-// that re-enters the chain counts nothing: Fabric refuses it). Saturates at UINT64_MAX.
-std::map<std::pair<std::string, std::string>, std::uint64_t> check_call_depth(
-    const Node& chaincodes, const Scenario& s) {
+// Returns, for each function and Init, how many bytes one call of it can copy into a run:
+// its steps' step_bytes plus, for each call it makes, the callee's (a call that re-enters
+// the chain counts nothing: Fabric refuses it). Saturates at UINT64_MAX.
+CallBytes check_call_chains(const Node& chaincodes, const Scenario& s) {
   std::vector<CallSite> sites;
   std::map<std::pair<std::string, std::string>, std::size_t> by_function;  // (cc, fn) -> site
   const auto own = [](const fabric::ChaincodeFunction& fn) {
@@ -367,14 +373,12 @@ std::map<std::pair<std::string, std::string>, std::uint64_t> check_call_depth(
       }
     }
   }
-  std::map<std::pair<std::string, std::string>, std::uint64_t> out;
-  for (const fabric::ChaincodeDefinition& def : s.chaincodes)
-    out[{def.name, ""}] = 0;
+  CallBytes out;
   for (const auto& [function, index] : by_function)
-    out[function] = bytes[index];
-  std::size_t init_site = 0;
+    out.functions[function] = bytes[index];
+  std::size_t init_site = 0;  // each chaincode's Init site comes before its functions'
   for (const fabric::ChaincodeDefinition& def : s.chaincodes) {
-    out[{def.name, ""}] = bytes[init_site];
+    out.init[def.name] = bytes[init_site];
     init_site += 1 + def.functions.size();
   }
   return out;
@@ -455,7 +459,7 @@ Scenario read_scenario(const Node& root) {
   detail::check_steps_in_profile(ccs, s);
   detail::check_containers(ccs, s);
   if (auto f = root.get("faults")) s.faults = detail::read_faults(*f, s);
-  const auto call_bytes = check_call_depth(ccs, s);
+  const CallBytes call_bytes = check_call_chains(ccs, s);
   std::uint64_t expanded = 0;  // bytes after repeat: see limits.max_expanded_bytes
 
   std::set<std::string> txids;
@@ -528,7 +532,8 @@ Scenario read_scenario(const Node& root) {
         64 + prop.txid.size() + 21 + prop.channel_id.size() + prop.chaincode.size();
     for (const std::string& arg : prop.args.get())
       each += arg.size();
-    each = saturating_sum(each, call_bytes.at({prop.chaincode, prop.is_init ? "" : function}));
+    each = saturating_sum(each, prop.is_init ? call_bytes.init.at(prop.chaincode)
+                                             : call_bytes.functions.at({prop.chaincode, function}));
     const Wide total = static_cast<Wide>(expanded) + static_cast<Wide>(each) * count;
     if (total > static_cast<Wide>(s.max_expanded_bytes)) {
       (repeat ? repeat->child("count") : pn)
