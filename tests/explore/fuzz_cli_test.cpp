@@ -234,11 +234,11 @@ TEST_CASE("fuzz: threads the system refuses leave a smaller pool, never a hang")
   }
   const auto dir = temp_dir("nproc");
   std::filesystem::permissions(dir, std::filesystem::perms::all);
-  const auto r = testing::run_command(
-      as_nobody + "bash -c 'ulimit -u 3 && " +
-      ccsim_cmd("fuzz " + kBenign30 + " --runs 200 --jobs 64 --oversubscribe -q --out " +
-                dir.string()) +
-      "'");
+  const auto r = testing::run_command(as_nobody + "bash -c 'ulimit -u 3 && " +
+                                      ccsim_cmd("fuzz " + kBenign30 +
+                                                " --runs 200 --jobs 64 --oversubscribe -q --out " +
+                                                dir.string()) +
+                                      "'");
   CAPTURE(r.output);
   CHECK(r.exit_code == 0);
   CHECK(r.output.find(" of 64 worker threads ran: the system refused to start more\n") !=
