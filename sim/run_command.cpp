@@ -50,6 +50,8 @@ int cmd_run(const std::vector<std::string>& args) {
     any_output = true;
   }
   const scenario::Scenario scenario = scenario::load_file(file);
+  for (const std::string& w : scenario.warnings)
+    std::cerr << w << "\n";
 
   scenario::RunOptions options;
   options.seed = vm.count("seed") != 0 ? seed_flag : scenario.default_seed;
@@ -84,8 +86,10 @@ int cmd_check(const std::vector<std::string>& args) {
   int status = kExitPassed;
   for (const std::string& file : parsed.files) {
     try {
-      scenario::load_file(file);
+      const scenario::Scenario s = scenario::load_file(file);
       std::cout << file << ": ok\n";
+      for (const std::string& w : s.warnings)
+        std::cerr << w << "\n";
     } catch (const scenario::ScenarioError& e) {
       std::cerr << e.what() << "\n";
       status = kExitBadInput;

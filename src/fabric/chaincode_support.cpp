@@ -42,14 +42,15 @@ void ChaincodeSupport::launch(const std::string& ccid, const std::string& txid,
 void ChaincodeSupport::invoke_as(MessageType type, const TransactionParams& params,
                                  const std::string& chaincode_name, std::vector<std::string> args,
                                  Done done) {
-  auto it = ccid_by_name_.find(chaincode_name);
-  if (it == ccid_by_name_.end()) {
+  // CheckInvocation (2.x): the lifecycle's definition on this channel.
+  const std::optional<std::string> ccid = lifecycle_.ccid(chaincode_name, params.channel_id);
+  if (!ccid) {
     done(nullptr, "invalid invocation: [channel " + params.channel_id +
-                      "] failed to get chaincode container info for " + chaincode_name +
-                      ": chaincode " + chaincode_name + " not found");
+                      "] failed to get chaincode container info for " + chaincode_name + ": " +
+                      chaincode_not_found(*deps_.profile, chaincode_name, params.channel_id));
     return;
   }
-  launch(it->second, params.txid, params.channel_id,
+  launch(*ccid, params.txid, params.channel_id,
          [this, type, params, args = std::move(args), done = std::move(done)](
              Handler* h, const std::optional<std::string>& err) mutable {
            if (err) {

@@ -1,5 +1,7 @@
 #include "ccsim/fabric/handler.hpp"
 
+#include "ccsim/fabric/lifecycle.hpp"
+
 #include <cstdio>
 
 #include "ccsim/fabric/couchdb_query.hpp"
@@ -424,6 +426,11 @@ void Handler::invoke_chaincode(const ChaincodeMessage& msg, TransactionContext& 
   if (auto slash = target.find('/'); slash != std::string::npos) {
     if (slash + 1 < target.size()) channel = target.substr(slash + 1);
     target = target.substr(0, slash);
+  }
+  if (!deps_.profile->definition_from_lifecycle && !deps_.invoker->defined(target, channel)) {
+    // 1.2-1.4: the handler asks LSCC for the callee's definition before it calls.
+    done(DelegateResult{nullptr, chaincode_not_found(*deps_.profile, target, channel)});
+    return;
   }
   call_chaincode(msg, ctx, target, channel, "execute failed: ", std::move(done));
 }

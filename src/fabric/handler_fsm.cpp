@@ -13,6 +13,8 @@
 // here: every FSM event is fired by the loop, one at a time, and no callback leaves a
 // transition pending (no leave_ callback calls Async).
 #include "ccsim/fabric/handler.hpp"
+
+#include "ccsim/fabric/lifecycle.hpp"
 #include "ccsim/fabric/trace_events.hpp"
 #include "ccsim/kernel/check.hpp"
 
@@ -549,6 +551,11 @@ void Handler::fsm_invoke_chaincode(const ChaincodeMessage& msg, TransactionConte
     done(DelegateResult{nullptr, fsm_text("Signed Proposal must not be nil from caller [",
                                           "signed proposal must not be nil from caller [") +
                                      channel + "." + target + "#" + version + "]"});
+    return;
+  }
+  if (!deps_.invoker->defined(target, channel)) {
+    // GetChaincodeDataFromLSCC fails: the ERROR carries LSCC's text as it is.
+    done(DelegateResult{nullptr, chaincode_not_found(*deps_.profile, target, channel)});
     return;
   }
   call_chaincode(msg, ctx, target, channel, "", std::move(done));

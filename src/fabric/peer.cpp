@@ -2,13 +2,14 @@
 
 #include <memory>
 
+#include "ccsim/fabric/lifecycle.hpp"
 #include "ccsim/kernel/check.hpp"
 
 namespace ccsim::fabric {
 
 Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayModel delays,
            const std::vector<ChaincodeDefinition>& chaincodes, std::vector<Fault> faults,
-           Mutation mutation)
+           Mutation mutation, const Ledger* initial_ledger)
     : sim_(&sim),
       profile_(std::move(profile)),
       config_(effective(config)),
@@ -27,17 +28,61 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
                              mutation},
                launcher_),
       faults_(sim, runtime_, std::move(faults)) {
+  if (initial_ledger != nullptr) ledger_ = *initial_ledger;
   if (profile_.peer_fsm) support_.use_fsm(fsm_support_);
   for (const ChaincodeDefinition& def : chaincodes) {
     runtime_.add(def);
     by_name_[def.name] = &def;
-    support_.define(def.name, def.ccid());
+    support_.define(def.name, def.ccid(), def.channels);
+    if (def.launch_at) {
+      sim_->at(
+          kernel::Time::zero() + *def.launch_at, [this, &def] { launch_ahead(def); },
+          [&def] { return "launch " + def.name + " ahead"; });
+    }
   }
+}
+
+// A peer that has served the chaincode before has it running: ChaincodeSupport.Launch as a
+// proposal's would, for no proposal (1.x: under a transaction of its own, "launch-<name>",
+// whose READY answers nobody).
+void Peer::launch_ahead(const ChaincodeDefinition& def) {
+  const std::string txid = "launch-" + def.name;
+  const std::string channel = def.channels.empty() ? "" : *def.channels.begin();
+  trace_note(*sim_, "endorser", "", "", txid, channel, "launch " + def.name + " ahead");
+  const auto noted = [this, txid, channel, name = def.name](const std::optional<std::string>& err) {
+    trace_note(*sim_, "endorser", "", "", txid, channel,
+               "launch " + name + " ahead: " + (err ? *err : std::string("ready")));
+  };
+  if (profile_.peer_fsm) {
+    TransactionParams params;
+    params.txid = txid;
+    params.channel_id = channel;
+    params.namespace_id = def.name;
+    params.simulator = std::make_shared<TxSimulator>(ledger_, channel);
+    fsm_support_.launch(def.ccid(), params, /*deploy=*/false, noted);
+    return;
+  }
+  support_.launch(def.ccid(), txid, channel,
+                  [noted](Handler*, const std::optional<std::string>& err) { noted(err); });
 }
 
 void Peer::submit(const Proposal& proposal) {
   auto it = by_name_.find(proposal.chaincode);
-  CCSIM_CHECK_AT(sim_->now(), it != by_name_.end(), "a proposal names an unknown chaincode");
+  if (it == by_name_.end() || !support_.defined(proposal.chaincode, proposal.channel_id)) {
+    // The endorser finds no definition (1.x LSCC, 2.x the lifecycle): the proposal fails
+    // before any chaincode runs.
+    trace_note(
+        *sim_, "endorser", "", "", proposal.txid, proposal.channel_id,
+        "proposal " + proposal.chaincode + ": no definition on channel " + proposal.channel_id);
+    ProposalOutcome o;
+    o.ordinal = proposal.ordinal;
+    o.txid = proposal.txid;
+    o.channel_id = proposal.channel_id;
+    o.submitted = o.completed = sim_->now();
+    o.error = endorser_chaincode_not_found(profile_, proposal.chaincode, proposal.channel_id);
+    record_outcome(std::move(o));
+    return;
+  }
   const ChaincodeDefinition& def = *it->second;
 
   TransactionParams params;

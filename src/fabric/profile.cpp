@@ -21,6 +21,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.purge_private_data_message = false;
   p.package_failure_strands_launch = true;
   p.chaincode_as_a_service = false;
+  p.definition_from_lifecycle = false;
   return p;
 }
 
@@ -45,6 +46,7 @@ Profile v1_2() {  // the first P-sw release: no launch queue (1.3), no FAB-11487
   p.state_metadata_messages = false;
   p.notify_log_says_handleing = true;
   p.package_failure_strands_launch = false;
+  p.lscc_could_not_find_text = true;
   return p;
 }
 
@@ -142,6 +144,13 @@ constexpr ProfileSwitch kSwitches[] = {
      "a code-package failure returns before the launch goroutine without notifying or "
      "deregistering the launch state: every later launch of the chaincode waits forever (1.3, "
      "1.4)"},
+    {"definition_from_lifecycle", &Profile::definition_from_lifecycle,
+     "a chaincode's definition comes from the lifecycle: an unknown one fails CheckInvocation "
+     "(\"invalid invocation: ...\") and the endorser asks for it to be defined on the channel "
+     "(2.0)"},
+    {"lscc_could_not_find_text", &Profile::lscc_could_not_find_text,
+     "LSCC says \"could not find chaincode with name '%s'\" (1.2: inside \"getccdata %s/%s "
+     "responded with error: ...\"); later \"chaincode %s not found\" (1.0-1.2)"},
     {"chaincode_as_a_service", &Profile::chaincode_as_a_service,
      "a chaincode can run as a service: Runtime.Build returns its server's address and the peer "
      "dials it (FAB-16937, 2.0)"},

@@ -405,8 +405,11 @@ void ShimHandler::start_invocation(const MessagePtr& msg) {
   inv->request = msg;
   if (msg->type == MessageType::INIT) {
     inv->function = &chaincode_->init;
-  } else if (!msg->args.empty()) {
-    auto it = chaincode_->functions.find(msg->args.front());
+  } else {
+    // Invoke dispatches on GetFunctionAndParameters' function; what it matches no case of
+    // goes to the chaincode's "*" steps, if it has them.
+    auto it = chaincode_->functions.find(msg->args.empty() ? "" : msg->args.front());
+    if (it == chaincode_->functions.end()) it = chaincode_->functions.find(kAnyFunction);
     if (it != chaincode_->functions.end()) inv->function = &it->second;
   }
   // go handleStubInteraction(...) / handleInit / handleTransaction
@@ -416,8 +419,7 @@ void ShimHandler::start_invocation(const MessagePtr& msg) {
 void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
   if (exited_) return;
   if (inv->function == nullptr) {
-    const std::string fn = inv->request->args.empty() ? "" : inv->request->args.front();
-    finish(inv, Response{Response::kError, "unknown function: " + fn, ""});
+    finish(inv, Response{Response::kError, kUnknownFunctionMessage, ""});
     return;
   }
   const std::vector<Step>& steps = inv->function->steps;

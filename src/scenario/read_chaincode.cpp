@@ -150,11 +150,21 @@ fabric::ChaincodeFunction read_function(const Node& n) {
 }  // namespace
 
 fabric::ChaincodeDefinition read_chaincode(const Node& n) {
-  n.require_keys({"name", "version", "container", "service", "init", "functions"});
+  n.require_keys(
+      {"name", "version", "channels", "launch_at", "container", "service", "init", "functions"});
   fabric::ChaincodeDefinition cc;
   cc.name = n.require("name").as_string();
   if (cc.name.empty()) n.child("name").fail("a chaincode name cannot be empty");
   cc.version = n.get("version") ? n.child("version").as_string() : "1.0";
+  if (auto chs = n.get("channels")) {
+    for (const Node& ch : chs->elements()) {
+      const std::string name = ch.as_string();
+      if (name.empty()) ch.fail("a channel name cannot be empty");
+      if (!cc.channels.insert(name).second) ch.fail("channel \"" + name + "\" is listed twice");
+    }
+    if (cc.channels.empty()) chs->fail("a chaincode defined on no channel cannot be called");
+  }
+  if (auto l = n.get("launch_at")) cc.launch_at = duration_of(*l);
   if (auto c = n.get("container")) cc.container = read_container(*c);
   if (auto sv = n.get("service")) cc.service = read_service(*sv);
   if (auto i = n.get("init")) cc.init = read_function(*i);
@@ -168,28 +178,51 @@ fabric::ChaincodeDefinition read_chaincode(const Node& n) {
   return cc;
 }
 
-void check_invoke_targets(const Node& chaincodes, const Scenario& s) {
+void check_invoke_targets(const Node& chaincodes, Scenario& s) {
   std::map<std::string, const fabric::ChaincodeDefinition*> by_name;
-  for (const auto& d : s.chaincodes)
+  std::vector<std::string> names;
+  for (const auto& d : s.chaincodes) {
     by_name[d.name] = &d;
-  for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
-    const Node cc = chaincodes.element(i);
-    for (const auto& [name, fn] : s.chaincodes[i].functions) {
-      for (std::size_t k = 0; k < fn.steps.size(); ++k) {
-        const Step& step = fn.steps[k];
-        if (step.op != Step::Op::kInvokeChaincode) continue;
-        const Node at = cc.child("functions").child(name).element(k).child("invoke_chaincode");
-        auto target = by_name.find(step.target_chaincode);
-        if (target == by_name.end()) {
-          at.child("chaincode").fail("no chaincode is named \"" + step.target_chaincode + "\"");
-        }
-        if (target->second->functions.count(step.args.front()) == 0) {
-          at.child("function")
-              .fail("chaincode \"" + target->first + "\" has no function \"" + step.args.front() +
-                    "\"");
-        }
+    names.push_back(d.name);
+  }
+  const auto check = [&](const fabric::ChaincodeFunction& fn, const Node& steps) {
+    for (std::size_t k = 0; k < fn.steps.size(); ++k) {
+      const Step& step = fn.steps[k];
+      if (step.op != Step::Op::kInvokeChaincode) continue;
+      const Node at = steps.element(k).child("invoke_chaincode");
+      auto target = by_name.find(step.target_chaincode);
+      if (target == by_name.end()) {
+        warn(s, at.child("chaincode"),
+             "no chaincode is named \"" + step.target_chaincode + "\"" +
+                 did_you_mean(step.target_chaincode, names) + ": the peer will refuse the call");
+        continue;
+      }
+      const fabric::ChaincodeDefinition& callee = *target->second;
+      if (!step.target_channel.empty() && !callee.channels.empty() &&
+          callee.channels.count(step.target_channel) == 0) {
+        warn(s, at.child("channel"),
+             "chaincode \"" + callee.name + "\" is not defined on channel \"" +
+                 step.target_channel + "\" (its channels: " + quoted_list(callee.channels) +
+                 "): the peer will refuse the call");
+      }
+      if (callee.functions.count(step.args.front()) == 0 &&
+          callee.functions.count(fabric::kAnyFunction) == 0) {
+        std::vector<std::string> functions;
+        for (const auto& [name, f] : callee.functions)
+          functions.push_back(name);
+        warn(s, at.child("function"),
+             "chaincode \"" + callee.name + "\" has no function \"" + step.args.front() + "\"" +
+                 did_you_mean(step.args.front(), functions) + " and no \"*\": its Invoke returns " +
+                 "shim.Error(\"" + fabric::kUnknownFunctionMessage + "\")");
       }
     }
+  };
+  for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
+    const Node cc = chaincodes.element(i);
+    const fabric::ChaincodeDefinition& def = s.chaincodes[i];
+    if (cc.json().contains("init")) check(def.init, cc.child("init"));
+    for (const auto& [name, fn] : def.functions)
+      check(fn, cc.child("functions").child(name));
   }
 }
 

@@ -8,13 +8,6 @@ namespace ccsim::scenario::detail {
 
 namespace {
 
-std::string quoted_list(const std::set<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names)
-    out += (out.empty() ? "\"" : " \"") + n + "\"";
-  return out.empty() ? "none" : out;
-}
-
 // RE2 syntax (docs/scenario-format.md, "Regular expressions"); RE2's own error on failure.
 Regex read_regex(const Node& n) {
   const std::string pattern = n.as_string();
@@ -166,21 +159,7 @@ void read_expect(const Node& n, Scenario& s, const std::set<std::string>& txids)
   }
   if (auto ls = n.get("ledger")) {
     ls->require_object();
-    // Channels a proposal or a chaincode-to-chaincode call can touch.
-    std::set<std::string> channels;
-    for (const ScheduledProposal& sp : s.proposals)
-      channels.insert(sp.proposal.channel_id);
-    const auto add_targets = [&](const fabric::ChaincodeFunction& fn) {
-      for (const fabric::Step& step : fn.steps) {
-        if (step.op == fabric::Step::Op::kInvokeChaincode && !step.target_channel.empty())
-          channels.insert(step.target_channel);
-      }
-    };
-    for (const auto& def : s.chaincodes) {
-      add_targets(def.init);
-      for (const auto& item : def.functions)
-        add_targets(item.second);
-    }
+    const std::set<std::string> channels = known_channels(s);
     for (const auto& ch : ls->json().items()) {
       const Node chn = ls->child(ch.key());
       if (channels.count(ch.key()) == 0) {

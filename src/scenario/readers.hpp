@@ -9,10 +9,14 @@
 
 #include "ccsim/scenario/scenario.hpp"
 #include "json_reader.hpp"
+#include "suggest.hpp"
 
 namespace ccsim::scenario::detail {
 
 kernel::Duration duration_of(const Node& n);
+/// Adds "FILE: /pointer: warning: `message`" to the scenario's warnings: something that loads
+/// and runs, but is likely not what was meant (a typo in a name the run will refuse).
+void warn(Scenario& s, const Node& n, const std::string& message);
 
 /// How deep arrays and objects may nest in a scenario file, and in a rich query's JSON.
 inline constexpr std::size_t kMaxJsonDepth = 100;
@@ -23,8 +27,9 @@ std::vector<std::string> read_strings(const Node& n);
 
 /// chaincodes[i] (read_chaincode.cpp): name, version, container, init, functions.
 fabric::ChaincodeDefinition read_chaincode(const Node& n);
-/// Every invoke_chaincode step names a chaincode and function that exist (read_chaincode.cpp).
-void check_invoke_targets(const Node& chaincodes, const Scenario& s);
+/// Warns of each invoke_chaincode step whose chaincode, channel or function the run will
+/// refuse (read_chaincode.cpp): Fabric refuses them at run time, so they load.
+void check_invoke_targets(const Node& chaincodes, Scenario& s);
 /// Every step uses only stub APIs and message types the profile has (read_chaincode.cpp):
 /// metadata (1.3), the private data hash (1.4.2), purge (2.5), private data (1.2).
 void check_steps_in_profile(const Node& chaincodes, const Scenario& s);
@@ -37,6 +42,18 @@ fabric::ServiceBehaviour read_service(const Node& n);
 void check_containers(const Node& chaincodes, const Scenario& s);
 /// faults (read_faults.cpp); each names one of `s.chaincodes`.
 std::vector<fabric::Fault> read_faults(const Node& n, const Scenario& s);
+
+/// The txid of the one history entry of a key that "ledger" gives only a value.
+inline constexpr const char* kInitialTxid = "initial";
+/// "ledger" (read_ledger.cpp): the committed state at the start.
+fabric::Ledger read_initial_ledger(const Node& n, const Scenario& s);
+/// The channels a proposal or a chaincode-to-chaincode call can touch (read_ledger.cpp).
+std::set<std::string> known_channels(const Scenario& s);
+/// "a" "b" ..., or none (read_ledger.cpp).
+std::string quoted_list(const std::set<std::string>& names);
+/// The chaincode called `name`; fails at `n` (with the nearest name) if there is none.
+const fabric::ChaincodeDefinition& chaincode_named(const Node& n, const Scenario& s,
+                                                   const std::string& name);
 
 /// expect (read_expect.cpp); `txids` are the proposals' txids.
 void read_expect(const Node& n, Scenario& s, const std::set<std::string>& txids);

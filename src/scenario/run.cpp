@@ -49,7 +49,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     kernel::Simulation sim(decisions, result.trace);
     sim.set_interrupt(options.interrupt);
     fabric::Peer peer(sim, scenario.profile, scenario.config, scenario.network, scenario.chaincodes,
-                      scenario.faults, options.mutation);
+                      scenario.faults, options.mutation, &scenario.initial_ledger);
     for (const ScheduledProposal& sp : scenario.proposals) {
       sim.at(
           sp.at, [&peer, &sp] { peer.submit(sp.proposal); },

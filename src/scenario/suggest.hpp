@@ -52,4 +52,10 @@ inline std::string suggest(const std::string& name, const std::vector<std::strin
   return out;
 }
 
+/// " (did you mean \"x\"?)" when a known name is close to `name`, else nothing.
+inline std::string did_you_mean(const std::string& name, const std::vector<std::string>& known) {
+  std::string s = suggest(name, known);
+  return s.rfind(" (did you mean", 0) == 0 ? s : std::string();
+}
+
 }  // namespace ccsim::scenario::detail

@@ -57,7 +57,8 @@ TEST_CASE("bad input: one line naming the file, exit 2, no output file") {
   write(bad_json, "{ \"chaincodes\": [ }");
   const auto unknown_cc = dir / "unknown.json";
   write(unknown_cc,
-        R"({"chaincodes": [], "proposals": [ { "chaincode": "ghost", "function": "f" } ]})");
+        R"({"chaincodes": [ { "name": "cc", "functions": { "f": [ { "get_stat": "k" } ] } } ],
+            "proposals": [ { "chaincode": "cc", "function": "f" } ]})");
 
   struct Case {
     std::string file;
@@ -67,8 +68,9 @@ TEST_CASE("bad input: one line naming the file, exit 2, no output file") {
       {(dir / "missing.json").string(), (dir / "missing.json").string() + ": no such file\n"},
       {dir.string(), dir.string() + ": is a directory, not a scenario file\n"},
       {bad_json.string(), bad_json.string() + ": invalid JSON at line 1, column 19: "},
-      {unknown_cc.string(),
-       unknown_cc.string() + ": /proposals/0/chaincode: no chaincode is named \"ghost\"\n"},
+      {unknown_cc.string(), unknown_cc.string() +
+                                ": /chaincodes/0/functions/f/0/get_stat: unknown key \"get_stat\" "
+                                "(did you mean \"get_state\"?)\n"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.file);

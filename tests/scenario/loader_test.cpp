@@ -93,11 +93,38 @@ TEST_CASE("wrong types name the value's place") {
         "s.json: /proposals/0/chaincode: expected a string, got a number");
 }
 
-TEST_CASE("references to unknown chaincodes and functions") {
-  CHECK(load_error(with(R"("proposals": [ { "chaincode": "nope", "function": "f" } ])")) ==
-        "s.json: /proposals/0/chaincode: no chaincode is named \"nope\"");
-  CHECK(load_error(with(R"("proposals": [ { "chaincode": "mycc", "function": "g" } ])")) ==
-        "s.json: /proposals/0/function: chaincode \"mycc\" has no function \"g\"; it has: \"f\"");
+TEST_CASE("unknown chaincodes and functions load with a warning: Fabric refuses them at run time") {
+  const auto warnings = [](const std::string& text) {
+    return scenario::load_text(text, "s.json").warnings;
+  };
+  using Lines = std::vector<std::string>;
+  CHECK(warnings(with(R"("proposals": [ { "chaincode": "mycc2", "function": "f" } ])")) ==
+        Lines{"s.json: /proposals/0/chaincode: warning: no chaincode is named \"mycc2\" (did you "
+              "mean \"mycc\"?): the endorser will refuse the proposal"});
+  // Nothing close: no suggestion.
+  CHECK(warnings(with(R"("proposals": [ { "chaincode": "zzzzzzzz", "function": "f" } ])")) ==
+        Lines{"s.json: /proposals/0/chaincode: warning: no chaincode is named \"zzzzzzzz\": the "
+              "endorser will refuse the proposal"});
+  CHECK(warnings(with(R"("proposals": [ { "chaincode": "mycc", "function": "g" } ])")) ==
+        Lines{"s.json: /proposals/0/function: warning: chaincode \"mycc\" has no function \"g\" "
+              "(did you mean \"f\"?) and no \"*\": its Invoke returns shim.Error(\"Received "
+              "unknown function invocation\")"});
+  // A chaincode with "*" takes every function, and none: no warning, and the function may go.
+  CHECK(warnings(R"({ "chaincodes": [ { "name": "any", "functions": { "*": [] } } ],
+      "proposals": [ { "chaincode": "any", "function": "whatever" }, { "chaincode": "any" } ] })")
+            .empty());
+  // A channel the chaincode is not defined on.
+  CHECK(
+      warnings(
+          R"({ "chaincodes": [ { "name": "mycc", "channels": ["ch1"], "functions": { "f": [] } } ],
+      "proposals": [ { "chaincode": "mycc", "channel": "ch2", "function": "f" } ] })") ==
+      Lines{"s.json: /proposals/0/channel: warning: chaincode \"mycc\" is not defined on "
+            "channel \"ch2\" (its channels: \"ch1\"): the endorser will refuse the proposal"});
+  CHECK(load_error(R"({ "chaincodes": [ { "name": "mycc", "channels": [], "functions": {} } ],
+      "proposals": [] })") ==
+        "s.json: /chaincodes/0/channels: a chaincode defined on no channel cannot be called");
+  CHECK(load_error(R"({ "chaincodes": [ { "name": "mycc", "channels": ["a", "a"] } ],
+      "proposals": [] })") == "s.json: /chaincodes/0/channels/1: channel \"a\" is listed twice");
 }
 
 TEST_CASE("duplicate chaincode names and txids") {
@@ -166,7 +193,7 @@ TEST_CASE("overrides set single profile switches on top of the named profile") {
 
 TEST_CASE("the switch registry names every switch once, each toggling its own member") {
   const auto switches = fabric::profile_switches();
-  CHECK(switches.size() == 26);
+  CHECK(switches.size() == 28);
   std::set<std::string> names;
   for (const fabric::ProfileSwitch& sw : switches) {
     CAPTURE(sw.name);
@@ -201,7 +228,8 @@ TEST_CASE("an unknown override suggests the nearest switch, or lists them all") 
         "\"stop_container_on_launch_failure\" \"separate_build_step\" \"wrap_launch_errors\" "
         "\"launch_error_names_channel\" \"startup_timeout_names_txid\" "
         "\"receive_error_names_stream\" \"notify_log_says_handleing\" "
-        "\"package_failure_strands_launch\" \"chaincode_as_a_service\"");
+        "\"package_failure_strands_launch\" \"definition_from_lifecycle\" "
+        "\"lscc_could_not_find_text\" \"chaincode_as_a_service\"");
   CHECK(load_error(with(R"("overrides": { "launch_requires_ready": 1 }, "proposals": [])")) ==
         "s.json: /overrides/launch_requires_ready: expected true or false, got a number");
   CHECK(load_error(with(R"("overrides": [], "proposals": [])")) ==
@@ -491,6 +519,30 @@ TEST_CASE("bad corpus: ccsim check prints exactly the expected line and exits 2"
   }
 }
 
+TEST_CASE("warnings corpus: check says ok and prints the expected warnings; the run holds") {
+  // tests/scenario/warnings: what loads and runs (Fabric refuses it at run time) but is
+  // likely a typo. Each file's expectations state the refusal; <name>.expected its warnings.
+  std::size_t seen = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_path("tests/scenario/warnings"))) {
+    if (entry.path().extension() != ".json") continue;
+    ++seen;
+    const std::string name = entry.path().stem().string();
+    CAPTURE(name);
+    const std::string file = "tests/scenario/warnings/" + name + ".json";
+    const std::string expected =
+        testing::read_file(testing::source_path("tests/scenario/warnings/" + name + ".expected"));
+    REQUIRE(expected.rfind(file + ": /", 0) == 0);
+    const std::string cd = "cd '" + std::string(CCSIM_SOURCE_DIR) + "' && '" + CCSIM_BINARY + "' ";
+    const auto check = testing::run_command(cd + "check " + file + " 2>&1 >/dev/null");
+    CHECK(check.exit_code == 0);
+    CHECK(check.output == expected);
+    const auto run = testing::run_command(cd + "run --quiet " + file + " 2>/dev/null");
+    CHECK(run.exit_code == 0);
+  }
+  CHECK(seen >= 3);
+}
+
 TEST_CASE("bad corpus: every expected file has its scenario") {
   const std::vector<std::string> names = bad_corpus();
   for (const auto& entry :
@@ -504,17 +556,20 @@ TEST_CASE("bad corpus: every expected file has its scenario") {
   }
 }
 
-TEST_CASE("call chains: an Init step must name a chaincode and function that exist") {
-  CHECK(load_error(R"({"chaincodes": [
-      { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "b", "function": "g" } } ] } ],
-      "proposals": []})") ==
-        "s.json: /chaincodes/0/init/0/invoke_chaincode/chaincode: no chaincode is named \"b\"");
-  CHECK(load_error(R"({"chaincodes": [
-      { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "a", "function": "g" } } ],
+TEST_CASE("call chains: an Init step's unknown callee is a warning, and the chain ends there") {
+  const auto s = scenario::load_text(R"({"chaincodes": [
+      { "name": "a", "init": [ { "invoke_chaincode": { "chaincode": "b", "function": "g" } },
+                               { "invoke_chaincode": { "chaincode": "a", "function": "g" } } ],
         "functions": { "f": [] } } ],
-      "proposals": []})") ==
-        "s.json: /chaincodes/0/init/0/invoke_chaincode/function: chaincode \"a\" has no function "
-        "\"g\"");
+      "proposals": []})",
+                                     "s.json");
+  CHECK(s.warnings ==
+        std::vector<std::string>{
+            "s.json: /chaincodes/0/init/0/invoke_chaincode/chaincode: warning: no chaincode is "
+            "named \"b\" (did you mean \"a\"?): the peer will refuse the call",
+            "s.json: /chaincodes/0/init/1/invoke_chaincode/function: warning: chaincode \"a\" has "
+            "no function \"g\" (did you mean \"f\"?) and no \"*\": its Invoke returns "
+            "shim.Error(\"Received unknown function invocation\")"});
   // From Init, a chain starts at "<chaincode>.Init".
   CHECK(
       load_error(R"({"limits": { "max_call_depth": 1 }, "chaincodes": [
@@ -524,4 +579,55 @@ TEST_CASE("call chains: an Init step must name a chaincode and function that exi
       "proposals": []})") ==
       "s.json: /chaincodes/1/functions/g/0: call chain a.Init -> b.g -> c.h makes 2 nested calls, "
       "deeper than limits.max_call_depth (1)");
+}
+
+TEST_CASE("ledger: the world state at the start, values, private data, metadata and history") {
+  const auto s = scenario::load_file(testing::source_path("scenarios/language/world_state.json"));
+  const fabric::Ledger& l = s.initial_ledger;
+  CHECK(l.get({"ch1", "bank", "balance", ""}) == "100");
+  CHECK(l.get({"ch1", "bank", "owner", ""}) == "bob");  // the last of its history
+  CHECK(l.get({"ch1", "bank", "pin", "secrets"}) == "1234");
+  CHECK_FALSE(l.get({"ch1", "bank", "pin", ""}).has_value());
+  CHECK(l.metadata({"ch1", "bank", "balance", ""}) ==
+        std::map<std::string, std::string>{{"VALIDATION_PARAMETER", "OR('Org1MSP.peer')"}});
+  // GET_HISTORY_FOR_KEY's order, newest first; a key given only a value has one entry.
+  using fabric::QueryResult;
+  CHECK(l.history("ch1", "bank", "owner") ==
+        std::vector<QueryResult>{{"owner", "bob", "t3", false},
+                                 {"owner", "", "t2", true},
+                                 {"owner", "alice", "t1", false}});
+  CHECK(l.history("ch1", "bank", "balance") ==
+        std::vector<QueryResult>{{"balance", "100", "initial", false}});
+}
+
+TEST_CASE("ledger: bad values name their place") {
+  const auto with_ledger = [](const std::string& ledger) {
+    return load_error(R"({ "chaincodes": [ { "name": "cc", "functions": { "f": [] } } ],
+      "proposals": [ { "channel": "ch1", "chaincode": "cc", "function": "f" } ],
+      "ledger": )" + ledger +
+                      "}");
+  };
+  CHECK(with_ledger(R"({ "ch2": {} })") ==
+        "s.json: /ledger/ch2: no proposal is on channel \"ch2\"; the channels are: \"ch1\"");
+  CHECK(with_ledger(R"({ "ch1": { "c": {} } })") ==
+        "s.json: /ledger/ch1/c: no chaincode is named \"c\" (did you mean \"cc\"?)");
+  CHECK(with_ledger(R"({ "ch1": { "cc": { "states": {} } } })") ==
+        "s.json: /ledger/ch1/cc/states: unknown key \"states\" (did you mean \"state\"?)");
+  CHECK(with_ledger(R"({ "ch1": { "cc": { "state": { "k": 1 } } } })") ==
+        "s.json: /ledger/ch1/cc/state/k: expected a string, got a number");
+  CHECK(with_ledger(R"({ "ch1": { "cc": { "state": { "": "v" } } } })") ==
+        "s.json: /ledger/ch1/cc/state/: a key cannot be empty");
+  CHECK(with_ledger(R"({ "ch1": { "cc": { "state": { "k": "v" },
+                                          "history": { "k": [ { "txid": "t", "value": "w" } ] } } } })") ==
+        "s.json: /ledger/ch1/cc/history/k: key \"k\" is in both \"state\" and \"history\": its "
+        "value is its history's last entry");
+  CHECK(with_ledger(R"({ "ch1": { "cc": { "history": { "k": [] } } } })") ==
+        "s.json: /ledger/ch1/cc/history/k: a key's history needs at least one entry");
+  CHECK(with_ledger(R"({ "ch1": { "cc": { "history": { "k": [ { "txid": "t" } ] } } } })") ==
+        "s.json: /ledger/ch1/cc/history/k/0: a history entry has either \"value\" or \"delete\": "
+        "true");
+  CHECK(with_ledger(R"({ "ch1": { "cc": { "history": { "k": [ { "value": "v" } ] } } } })") ==
+        "s.json: /ledger/ch1/cc/history/k/0: missing required key \"txid\"");
+  CHECK(with_ledger(R"({ "ch1": { "cc": { "private": { "": { "k": "v" } } } } })") ==
+        "s.json: /ledger/ch1/cc/private/: a collection name cannot be empty");
 }

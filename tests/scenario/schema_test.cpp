@@ -27,10 +27,11 @@ namespace {
 const std::set<std::string> kAnnotations = {"$schema",     "$id",     "title",
                                             "description", "default", "examples"};
 const std::set<std::string> kKeywords = {
-    "type",          "properties", "required", "additionalProperties",
-    "propertyNames", "items",      "enum",     "const",
-    "pattern",       "minimum",    "maximum",  "minLength",
-    "oneOf",         "anyOf",      "$ref",     "$defs"};
+    "type",          "properties",  "required", "additionalProperties",
+    "propertyNames", "items",       "enum",     "const",
+    "pattern",       "minimum",     "maximum",  "minLength",
+    "minItems",      "uniqueItems", "oneOf",    "anyOf",
+    "$ref",          "$defs"};
 
 bool has_type(const Json& v, const std::string& type) {
   if (type == "object") return v.is_object();
@@ -145,6 +146,16 @@ class Validator {
     if (v.is_array() && schema.contains("items")) {
       for (std::size_t i = 0; i < v.size(); ++i)
         check(schema["items"], v[i], at + "/" + std::to_string(i), out);
+    }
+    if (v.is_array() && schema.contains("minItems") &&
+        v.size() < schema["minItems"].get<std::size_t>())
+      out.push_back(at + ": fewer than " + schema["minItems"].dump() + " items");
+    if (v.is_array() && schema.value("uniqueItems", false)) {
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        for (std::size_t k = 0; k < i; ++k) {
+          if (v[i] == v[k]) out.push_back(at + "/" + std::to_string(i) + ": a repeated item");
+        }
+      }
     }
     for (const char* combinator : {"oneOf", "anyOf"}) {
       if (!schema.contains(combinator)) continue;

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,10 +112,24 @@ struct ServiceBehaviour {
   WhileDown while_down = WhileDown::kRefuse;
 };
 
+/// The name of the function a chaincode's Invoke runs for a function it has no case for
+/// (the "default" of its dispatch).
+inline constexpr const char* kAnyFunction = "*";
+/// What Invoke returns for a function it has no case for and no "*" steps: shim.Error with
+/// the text of Fabric's own example chaincode (examples/chaincode/go/marbles02, 1.x).
+inline constexpr const char* kUnknownFunctionMessage = "Received unknown function invocation";
+
 struct ChaincodeDefinition {
   std::string name;
   std::string version;
-  /// Invoke dispatches on args[0], as stub.GetFunctionAndParameters does.
+  /// The channels it is defined on (instantiated, or committed with _lifecycle); empty: every
+  /// channel. Elsewhere the peer does not know it.
+  std::set<std::string> channels;
+  /// When set, the peer launches it then without a proposal, as a peer that has served it
+  /// before has it running (its launch and handshake are in the trace).
+  std::optional<kernel::Duration> launch_at;
+  /// Invoke dispatches on args[0], as stub.GetFunctionAndParameters does; "*" (kAnyFunction)
+  /// catches every other function, and none.
   std::map<std::string, ChaincodeFunction> functions;
   /// What Init runs; empty means return shim.Success(nil).
   ChaincodeFunction init;

@@ -21,6 +21,9 @@ class ChaincodeInvoker {
   virtual ~ChaincodeInvoker() = default;
   virtual void invoke(const TransactionParams& params, const std::string& chaincode_name,
                       std::vector<std::string> args, Done done) = 0;
+  /// Whether chaincode `name` is defined on `channel`: the definition lookup the 1.x handlers
+  /// make (LSCC) before they invoke.
+  virtual bool defined(const std::string& name, const std::string& channel) const = 0;
 };
 
 }  // namespace ccsim::fabric

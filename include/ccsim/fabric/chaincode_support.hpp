@@ -6,10 +6,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "ccsim/fabric/handler.hpp"
+#include "ccsim/fabric/lifecycle.hpp"
 #include "ccsim/fabric/runtime_launcher.hpp"
 
 namespace ccsim::fabric {
@@ -37,8 +39,14 @@ class ChaincodeSupport final : public ChaincodeInvoker {
   /// 1.0/1.1 (Profile::peer_fsm): Execute and Invoke go to `fsm` instead.
   void use_fsm(FsmChaincodeSupport& fsm) { fsm_ = &fsm; }
 
-  /// A chaincode definition: invocations by `name` run the chaincode registered as `ccid`.
-  void define(const std::string& name, const std::string& ccid) { ccid_by_name_[name] = ccid; }
+  /// A chaincode definition: invocations by `name` on `channels` (empty: every channel) run
+  /// the chaincode registered as `ccid`.
+  void define(const std::string& name, const std::string& ccid, std::set<std::string> channels) {
+    lifecycle_.define(name, ccid, std::move(channels));
+  }
+  bool defined(const std::string& name, const std::string& channel) const override {
+    return lifecycle_.ccid(name, channel).has_value();
+  }
 
   /// HandleChaincodeStream: a new peer Handler on `stream`, processing from now on.
   Handler& handle_chaincode_stream(ChaincodeStream& stream, kernel::End end,
@@ -70,7 +78,7 @@ class ChaincodeSupport final : public ChaincodeInvoker {
   Handler::Deps deps_;
   RuntimeLauncher* launcher_;
   FsmChaincodeSupport* fsm_ = nullptr;
-  std::map<std::string, std::string> ccid_by_name_;
+  Lifecycle lifecycle_;
   std::vector<std::unique_ptr<Handler>> handlers_;
 };
 

@@ -71,9 +71,10 @@ class Peer {
  public:
   /// `chaincodes` must outlive the peer. `faults` are injected into this peer's run.
   /// `mutation` switches on a test-only mutant of its handlers and shims (mutation.hpp).
+  /// `initial_ledger`, when given, is the committed state the peer starts with.
   Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayModel delays,
        const std::vector<ChaincodeDefinition>& chaincodes, std::vector<Fault> faults = {},
-       Mutation mutation = Mutation::kNone);
+       Mutation mutation = Mutation::kNone, const Ledger* initial_ledger = nullptr);
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
 
@@ -88,6 +89,7 @@ class Peer {
 
  private:
   void record_outcome(ProposalOutcome outcome);
+  void launch_ahead(const ChaincodeDefinition& def);
 
   kernel::Simulation* sim_;
   Profile profile_;

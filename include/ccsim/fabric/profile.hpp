@@ -108,6 +108,15 @@ struct Profile {
   /// launch of the chaincode waits on it forever (fabric-protocol.md 4.4, 6.4 #11). 1.2 reads
   /// the package before Launching; 2.0 reads it inside Runtime.Build (FAB-16158, 21c9cf0c4).
   bool package_failure_strands_launch = false;
+  /// 2.0+: a chaincode's definition comes from the lifecycle, asked by the endorser and by
+  /// ChaincodeSupport.CheckInvocation for a cc2cc call ("invalid invocation: [channel %s]
+  /// failed to get chaincode container info for %s: ..."; "... successfully defined on
+  /// channel %s ..."). 1.x: LSCC, asked by the handler before the call ("... successfully
+  /// instantiated ...").
+  bool definition_from_lifecycle = true;
+  /// 1.0-1.2: LSCC says "could not find chaincode with name '%s'" (1.2 wrapped "getccdata
+  /// %s/%s responded with error: %s"); 1.3+ "chaincode %s not found".
+  bool lscc_could_not_find_text = false;
   /// 2.0+: Runtime.Build may return a chaincode server's connection info (an external
   /// builder's connection.json), and the launcher dials the chaincode instead of starting it
   /// (chaincode as a service, FAB-16937, 1b8be065d; fabric-protocol.md 4.5).

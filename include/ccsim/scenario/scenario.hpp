@@ -12,6 +12,7 @@
 #include "ccsim/fabric/chaincode_definition.hpp"
 #include "ccsim/fabric/delay_model.hpp"
 #include "ccsim/fabric/fault.hpp"
+#include "ccsim/fabric/ledger.hpp"
 #include "ccsim/fabric/peer.hpp"
 #include "ccsim/fabric/peer_config.hpp"
 #include "ccsim/fabric/profile.hpp"
@@ -99,6 +100,9 @@ struct Scenario {
   fabric::PeerConfig config;
   fabric::DelayModel network;
   std::vector<fabric::ChaincodeDefinition> chaincodes;
+  /// "ledger": the committed world state at the start of the run (values, private data,
+  /// metadata, and the history GET_HISTORY_FOR_KEY reads).
+  fabric::Ledger initial_ledger;
   std::vector<ScheduledProposal> proposals;
   std::vector<fabric::Fault> faults;
   Expectations expect;
@@ -111,6 +115,9 @@ struct Scenario {
   std::uint64_t default_seed = 1;
   /// "replay": when set, runs answer decisions from it and the seed has no effect.
   std::optional<ReplaySpec> replay;
+  /// What loads and runs but is likely not what was meant (a name the run will refuse), one
+  /// line each: "FILE: /json/pointer: warning: ...". `ccsim check` and `ccsim run` print them.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace ccsim::scenario
