@@ -98,8 +98,11 @@ std::vector<QueryResult> TxSimulator::history(const std::string& ns, const std::
   return ledger_->history(channel_, ns, key);
 }
 
-void TxSimulator::commit_to(Ledger& ledger, const std::string& txid) const {
+std::uint64_t TxSimulator::commit_to(Ledger& ledger, const std::string& txid) const {
+  std::uint64_t bytes = 0;
   for (const Write& w : writes_) {
+    // A history entry and the state's copy: about twice the write, and a map node each.
+    bytes += 2 * (w.key.key.size() + w.value.size() + w.metakey.size() + txid.size()) + 128;
     switch (w.kind) {
       case Write::Kind::kPut:
         ledger.put(w.key, w.value, txid);
@@ -115,6 +118,7 @@ void TxSimulator::commit_to(Ledger& ledger, const std::string& txid) const {
         break;
     }
   }
+  return bytes;
 }
 
 }  // namespace ccsim::fabric

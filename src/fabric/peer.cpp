@@ -113,7 +113,7 @@ void Peer::submit(const Proposal& proposal) {
                        if (r.response->status >= Response::kErrorThreshold) {
                          o.error = r.response->message;
                        } else {
-                         params.simulator->commit_to(ledger_, params.txid);
+                         sim_->keep(params.simulator->commit_to(ledger_, params.txid));
                        }
                      }
                      params.simulator->done();  // defer txParams.TXSimulator.Done()
@@ -133,6 +133,9 @@ void Peer::record_outcome(ProposalOutcome o) {
   e.payload = o.payload;
   if (o.event) e.detail = "event=" + *o.event;
   sim_->trace().record(std::move(e));
+  sim_->keep(sizeof(ProposalOutcome) + o.txid.size() + o.channel_id.size() +
+             (o.payload ? o.payload->size() : 0) + (o.error ? o.error->size() : 0) +
+             (o.event ? o.event->size() : 0));
   outcomes_.push_back(std::move(o));
 }
 

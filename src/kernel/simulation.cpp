@@ -16,8 +16,8 @@ const char* to_string(StopReason reason) {
       return "time horizon";
     case StopReason::kStopped:
       return "stopped";
-    case StopReason::kTraceLimit:
-      return "trace size limit";
+    case StopReason::kKeptLimit:
+      return "kept-bytes limit";
   }
   return "?";
 }
@@ -51,7 +51,7 @@ StopReason Simulation::run(const RunLimits& limits) {
     if (!queue_.prune()) return StopReason::kDrained;
     if (queue_.next_time() > limits.horizon) return StopReason::kHorizon;
     if (events_run_ >= limits.max_events) return StopReason::kEventLimit;
-    if (kept_bytes() > limits.max_trace_bytes) return StopReason::kTraceLimit;
+    if (kept_bytes() > limits.max_kept_bytes) return StopReason::kKeptLimit;
     if (interrupt_ != nullptr && events_run_ % 4096 == 0 &&
         interrupt_->load(std::memory_order_relaxed)) {
       return StopReason::kStopped;

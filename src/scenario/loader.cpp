@@ -180,11 +180,11 @@ void read_overrides(const Node& n, Scenario& s) {
 // 4 GB of memory and ends in minutes (docs/scenario-format.md, "limits").
 constexpr std::int64_t kMaxProposalsCeiling = 1'000'000;
 constexpr std::int64_t kMaxEventsCeiling = 1'000'000'000;
-constexpr std::int64_t kMaxTraceBytesCeiling = 2LL << 30;
+constexpr std::int64_t kMaxKeptBytesCeiling = 2LL << 30;
 constexpr std::int64_t kMaxExpandedBytesCeiling = 1LL << 30;
 
 void read_limits(const Node& n, Scenario& s) {
-  n.require_keys({"max_events", "horizon", "max_proposals", "max_call_depth", "max_trace_bytes",
+  n.require_keys({"max_events", "horizon", "max_proposals", "max_call_depth", "max_kept_bytes",
                   "max_expanded_bytes"});
   if (auto e = n.get("max_events"))
     s.limits.max_events = static_cast<std::uint64_t>(e->as_int(1, kMaxEventsCeiling));
@@ -193,8 +193,8 @@ void read_limits(const Node& n, Scenario& s) {
     s.max_proposals = static_cast<std::uint64_t>(p->as_int(1, kMaxProposalsCeiling));
   if (auto d = n.get("max_call_depth"))
     s.config.max_call_depth = static_cast<std::uint64_t>(d->as_int(0, INT64_MAX));
-  if (auto b = n.get("max_trace_bytes"))
-    s.limits.max_trace_bytes = static_cast<std::uint64_t>(b->as_int(1, kMaxTraceBytesCeiling));
+  if (auto b = n.get("max_kept_bytes"))
+    s.limits.max_kept_bytes = static_cast<std::uint64_t>(b->as_int(1, kMaxKeptBytesCeiling));
   if (auto b = n.get("max_expanded_bytes"))
     s.max_expanded_bytes = static_cast<std::uint64_t>(b->as_int(1, kMaxExpandedBytesCeiling));
 }

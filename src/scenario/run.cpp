@@ -68,14 +68,14 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     } else if (result.stop == kernel::StopReason::kStopped) {
       result.limit_error = "run interrupted after " + std::to_string(sim.events_run()) +
                            " events at " + kernel::format_time(sim.now());
-    } else if (result.stop == kernel::StopReason::kTraceLimit) {
-      result.limit_error = "run stopped at the trace size limit (" +
-                           std::to_string(scenario.limits.max_trace_bytes) +
-                           " bytes of trace events and decisions kept, limits.max_trace_bytes) "
-                           "after " +
-                           std::to_string(sim.events_run()) + " events at " +
-                           kernel::format_time(sim.now()) +
-                           "; ccsim run --quiet without output files keeps none";
+    } else if (result.stop == kernel::StopReason::kKeptLimit) {
+      result.limit_error =
+          "run stopped at the kept-bytes limit (" + std::to_string(scenario.limits.max_kept_bytes) +
+          " bytes of trace events, decisions, committed writes and outcomes kept, "
+          "limits.max_kept_bytes) "
+          "after " +
+          std::to_string(sim.events_run()) + " events at " + kernel::format_time(sim.now()) +
+          "; ccsim run --quiet without output files keeps no trace";
     } else if (result.stop == kernel::StopReason::kHorizon) {
       result.limit_error = "run stopped at the virtual time horizon (" +
                            kernel::format_time(scenario.limits.horizon) + ") with " +

@@ -347,22 +347,23 @@ TEST_CASE("ccsim run: reaching a limit prints it and exits 1") {
   std::filesystem::remove_all(events.parent_path());
 }
 
-TEST_CASE("limits.max_trace_bytes: a run that keeps its trace stops before memory runs out") {
+TEST_CASE("limits.max_kept_bytes: a run that keeps its trace stops before memory runs out") {
   // keepalive 1ns: a KEEPALIVE and its echo every nanosecond. With the trace kept, the run
-  // stops at the trace size limit, long before the event limit; without it, at the event limit.
+  // stops at the kept-bytes limit, long before the event limit; without it, at the event limit.
   const std::string text = R"({ "config": { "keepalive": "1ns" },
-      "limits": { "max_trace_bytes": 1000000, "max_events": 200000 },
+      "limits": { "max_kept_bytes": 1000000, "max_events": 200000 },
       "chaincodes": [ { "name": "cc", "functions": { "f": [] } } ],
       "proposals": [ { "chaincode": "cc", "function": "f" } ] })";
   const auto s = scenario::load_text(text, "s.json");
   const auto kept = scenario::run(s, {});
-  CHECK(kept.stop == kernel::StopReason::kTraceLimit);
+  CHECK(kept.stop == kernel::StopReason::kKeptLimit);
   REQUIRE(kept.limit_error);
-  CHECK(kept.limit_error->rfind("run stopped at the trace size limit (1000000 bytes of trace "
-                                "events and decisions kept, limits.max_trace_bytes) after ",
+  CHECK(kept.limit_error->rfind("run stopped at the kept-bytes limit (1000000 bytes of trace "
+                                "events, decisions, committed writes and outcomes kept, "
+                                "limits.max_kept_bytes) after ",
                                 0) == 0);
   CHECK(kept.limit_error->find(" events at 0.0000") != std::string::npos);
-  CHECK(kept.limit_error->ends_with("; ccsim run --quiet without output files keeps none"));
+  CHECK(kept.limit_error->ends_with("; ccsim run --quiet without output files keeps no trace"));
   // Stopped after the event that went past the limit: at most one doubling of the record
   // storage beyond it.
   CHECK(kept.trace.kept_bytes() > 1'000'000);

@@ -331,7 +331,7 @@ TEST_CASE("limits.max_proposals counts proposals after repeat (default 100000)")
 TEST_CASE("limits.max_expanded_bytes bounds what the proposals after repeat can copy (256 MiB)") {
   const auto s = scenario::load_text(with(R"("proposals": [])"), "s.json");
   CHECK(s.max_expanded_bytes == 256u << 20);
-  CHECK(s.limits.max_trace_bytes == 1u << 30);
+  CHECK(s.limits.max_kept_bytes == 1u << 30);
   // A 200 KB argument repeated 100,000 times would be 20 GB of arguments if each proposal had
   // its own copy: refused before anything is expanded.
   const std::string big(200'000, 'a');
@@ -458,8 +458,8 @@ TEST_CASE("call chains: a cycle is not an error, Fabric stops it at the re-entry
 TEST_CASE("limits: types and ranges") {
   CHECK(load_error(with(R"("limits": { "max_events": 0 }, "proposals": [])")) ==
         "s.json: /limits/max_events: expected an integer from 1 to 1000000000, got 0");
-  CHECK(load_error(with(R"("limits": { "max_trace_bytes": 2147483649 }, "proposals": [])")) ==
-        "s.json: /limits/max_trace_bytes: expected an integer from 1 to 2147483648, got "
+  CHECK(load_error(with(R"("limits": { "max_kept_bytes": 2147483649 }, "proposals": [])")) ==
+        "s.json: /limits/max_kept_bytes: expected an integer from 1 to 2147483648, got "
         "2147483649");
   CHECK(load_error(with(R"("limits": { "max_expanded_bytes": 0 }, "proposals": [])")) ==
         "s.json: /limits/max_expanded_bytes: expected an integer from 1 to 1073741824, got 0");
@@ -474,7 +474,7 @@ TEST_CASE("limits: types and ranges") {
         "\"max_call_depth\"?)");
   CHECK(load_error(with(R"("limits": { "wall_clock": "1s" }, "proposals": [])")) ==
         "s.json: /limits/wall_clock: unknown key \"wall_clock\"; expected one of: \"max_events\" "
-        "\"horizon\" \"max_proposals\" \"max_call_depth\" \"max_trace_bytes\" "
+        "\"horizon\" \"max_proposals\" \"max_call_depth\" \"max_kept_bytes\" "
         "\"max_expanded_bytes\"");
 }
 

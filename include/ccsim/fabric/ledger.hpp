@@ -5,6 +5,7 @@
 // proposal completes successfully (see Peer).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -83,7 +84,8 @@ class TxSimulator {
   std::vector<QueryResult> history(const std::string& ns, const std::string& key) const;
 
   /// Applies the buffered writes to `ledger`, recording `txid` in the history.
-  void commit_to(Ledger& ledger, const std::string& txid) const;
+  /// Returns about how many bytes the ledger keeps for them from now on.
+  std::uint64_t commit_to(Ledger& ledger, const std::string& txid) const;
 
  private:
   struct Write {

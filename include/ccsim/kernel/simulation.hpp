@@ -35,9 +35,10 @@ struct RunLimits {
   /// Counted over the Simulation's whole life, not per run() call.
   std::uint64_t max_events = 10'000'000;
   Time horizon = Time::max();  // events due after this instant do not run
-  /// What the run keeps as it goes, the trace's events and the decision log
-  /// (Trace::kept_bytes, Decisions::kept_bytes), may not grow past this.
-  std::uint64_t max_trace_bytes = 1ULL << 30;
+  /// What the run keeps as it goes may not grow past this: the trace's events and the
+  /// decision log (Trace::kept_bytes, Decisions::kept_bytes), and what the model keeps for
+  /// good (Simulation::keep: committed writes, outcomes).
+  std::uint64_t max_kept_bytes = 1ULL << 30;
 };
 
 enum class StopReason : std::uint8_t {
@@ -45,7 +46,7 @@ enum class StopReason : std::uint8_t {
   kEventLimit,  // max_events events ran
   kHorizon,     // the next event is due after the horizon
   kStopped,     // stop() was called
-  kTraceLimit,  // the trace and decision log reached max_trace_bytes
+  kKeptLimit,   // what the run keeps reached max_kept_bytes
 };
 
 const char* to_string(StopReason reason);
@@ -100,8 +101,13 @@ class Simulation {
   void stop() { stopped_ = true; }
 
   std::uint64_t events_run() const { return events_run_; }
-  /// The bytes max_trace_bytes bounds: the trace's kept events and the decision log.
-  std::uint64_t kept_bytes() const { return trace_->kept_bytes() + decisions_->kept_bytes(); }
+  /// The bytes max_kept_bytes bounds: the trace's kept events, the decision log, and what
+  /// keep() was told of.
+  std::uint64_t kept_bytes() const {
+    return trace_->kept_bytes() + decisions_->kept_bytes() + kept_;
+  }
+  /// The model keeps `bytes` more until the run ends (a committed write, an outcome).
+  void keep(std::uint64_t bytes) { kept_ += bytes; }
   std::size_t pending() const { return queue_.size(); }
 
  private:
@@ -122,6 +128,7 @@ class Simulation {
   std::uint64_t events_run_ = 0;
   bool stopped_ = false;
   const std::atomic<bool>* interrupt_ = nullptr;
+  std::uint64_t kept_ = 0;
   std::uint64_t running_chain_ = 0;  // 0: no event is running
   std::uint64_t next_chain_ = 1;
   // Scratch space of take_next, kept to spare an allocation per event.

@@ -81,7 +81,7 @@ class Trace {
   std::size_t count() const { return count_; }
   /// About how many bytes the kept events take: the records' storage as allocated (the
   /// vector's capacity, which grows by doubling) and their strings; 0 unless kEvents.
-  /// What RunLimits::max_trace_bytes bounds.
+  /// What RunLimits::max_kept_bytes bounds.
   std::uint64_t kept_bytes() const {
     return events_.capacity() * sizeof(TraceEvent) + string_bytes_;
   }

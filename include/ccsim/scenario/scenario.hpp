@@ -106,7 +106,7 @@ struct Scenario {
   std::vector<ScheduledProposal> proposals;
   std::vector<fabric::Fault> faults;
   Expectations expect;
-  kernel::RunLimits limits;  // limits.max_events, .horizon, .max_trace_bytes
+  kernel::RunLimits limits;  // limits.max_events, .horizon, .max_kept_bytes
   /// limits.max_proposals: the most proposals a scenario may have after "repeat" expands.
   std::uint64_t max_proposals = 100'000;
   /// limits.max_expanded_bytes: the most bytes the proposals after "repeat" may copy into a
