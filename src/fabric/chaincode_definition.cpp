@@ -38,6 +38,8 @@ const char* to_string(Step::Op op) {
       return "panic";
     case Step::Op::kHang:
       return "hang";
+    case Step::Op::kReturnIf:
+      return "return_if";
   }
   return "?";
 }

@@ -1,5 +1,7 @@
 #include "ccsim/fabric/shim_handler.hpp"
 
+#include "ccsim/fabric/template.hpp"
+
 #include "ccsim/fabric/trace_events.hpp"
 
 namespace ccsim::fabric {
@@ -425,82 +427,102 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
   const std::vector<Step>& steps = inv->function->steps;
   while (inv->pc < steps.size()) {
     const Step& step = steps[inv->pc++];
+    // The step's texts, filled in for this transaction (most have nothing to fill in).
+    std::string failure;
+    const auto text = [&](const std::string& t) { return fill(*inv, t, failure); };
     ChaincodeMessage request;
     request.txid = inv->request->txid;
     request.channel_id = inv->request->channel_id;
-    request.key = step.key;
-    request.collection = step.collection;
+    request.key = text(step.key);
+    request.collection = text(step.collection);
     switch (step.op) {
       case Step::Op::kGetState:
         request.type = MessageType::GET_STATE;
-        return stub_call(inv, std::move(request));
+        break;
       case Step::Op::kPutState:
-        if (step.key.empty()) return fail(inv, "key must not be an empty string");
         request.type = MessageType::PUT_STATE;
-        request.value = step.value;
-        return stub_call(inv, std::move(request));
+        request.value = text(step.value);
+        if (failure.empty() && request.key.empty()) failure = "key must not be an empty string";
+        break;
       case Step::Op::kDelState:
         request.type = MessageType::DEL_STATE;
-        return stub_call(inv, std::move(request));
+        break;
       case Step::Op::kGetPrivateDataHash:
         request.type = MessageType::GET_PRIVATE_DATA_HASH;
-        return stub_call(inv, std::move(request));
+        break;
       case Step::Op::kPurgePrivateData:
         request.type = MessageType::PURGE_PRIVATE_DATA;
-        return stub_call(inv, std::move(request));
+        break;
       case Step::Op::kGetStateMetadata:
         request.type = MessageType::GET_STATE_METADATA;
-        return stub_call(inv, std::move(request));
+        break;
       case Step::Op::kPutStateMetadata:
         request.type = MessageType::PUT_STATE_METADATA;
-        request.metakey = step.metakey;
-        request.value = step.value;
-        return stub_call(inv, std::move(request));
+        request.metakey = text(step.metakey);
+        request.value = text(step.value);
+        break;
       case Step::Op::kGetStateByRange:
         request.type = MessageType::GET_STATE_BY_RANGE;
-        request.start_key = step.start_key;
-        request.end_key = step.end_key;
-        return stub_call(inv, std::move(request));
+        request.start_key = text(step.start_key);
+        request.end_key = text(step.end_key);
+        break;
       case Step::Op::kGetQueryResult:
         request.type = MessageType::GET_QUERY_RESULT;
-        request.query = step.query;
-        return stub_call(inv, std::move(request));
+        request.query = text(step.query);
+        break;
       case Step::Op::kGetHistoryForKey:
         request.type = MessageType::GET_HISTORY_FOR_KEY;
-        return stub_call(inv, std::move(request));
-      case Step::Op::kInvokeChaincode:
+        break;
+      case Step::Op::kInvokeChaincode: {
         // stub.InvokeChaincode: a channel makes the name "chaincode/channel".
         request.type = MessageType::INVOKE_CHAINCODE;
         request.key.clear();
-        request.target =
-            step.target_chaincode + (step.target_channel.empty() ? "" : "/" + step.target_channel);
-        request.args = step.args;
-        return stub_call(inv, std::move(request));
-      case Step::Op::kSetEvent:
-        if (step.key.empty()) {
-          // stub.SetEvent's own check, spelled per shim.
-          if (kind_ == Kind::kGo) return fail(inv, "event name can not be empty string");
-          return fail(inv, profile_->lowercase_errors ? "event name can not be nil string"
-                                                      : "Event name can not be nil string.");
-        }
-        inv->event = ChaincodeEvent{step.key, step.value};
+        const std::string channel = text(step.target_channel);
+        request.target = text(step.target_chaincode) + (channel.empty() ? "" : "/" + channel);
+        for (const std::string& a : step.args)
+          request.args.push_back(text(a));
         break;
+      }
+      case Step::Op::kSetEvent: {
+        const std::string name = text(step.key);
+        if (failure.empty() && name.empty()) {
+          // stub.SetEvent's own check, spelled per shim.
+          if (kind_ == Kind::kGo) {
+            failure = "event name can not be empty string";
+          } else {
+            failure = profile_->lowercase_errors ? "event name can not be nil string"
+                                                 : "Event name can not be nil string.";
+          }
+        }
+        if (!failure.empty()) return call_failed(inv, failure);
+        inv->event = ChaincodeEvent{name, text(step.value)};
+        bind(*inv, step, "", {});
+        continue;
+      }
       case Step::Op::kSleep:
         sim_->after(
             step.duration, [this, inv] { run(inv); },
             [&] { return label("wakes", *inv->request); });
         return;
       case Step::Op::kReturn:
-        return finish(inv, step.response);
       case Step::Op::kFail:
-        return fail(inv, step.response.message);
+        return finish(inv, respond(*inv, step.response, ""));
+      case Step::Op::kReturnIf: {
+        const bool equal = text(step.left) == text(step.right);
+        if (equal == step.equals) return finish(inv, respond(*inv, step.response, ""));
+        continue;
+      }
       case Step::Op::kPanic:
-        return panic(step.response.message);
+        return panic(text(step.response.message));
       case Step::Op::kHang:
         trace_note(*sim_, "shim", to_string(state_), stream_name_, inv->request->txid,
                    inv->request->channel_id, "user code hangs");
         return;
     }
+    // A stub call: a text that could not be filled in, or the shim's own check, fails it
+    // before anything is sent.
+    if (!failure.empty()) return call_failed(inv, failure);
+    return stub_call(inv, std::move(request));
   }
   finish(inv, Response{});  // shim.Success(nil)
 }
@@ -520,7 +542,7 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
       exists = "[" + short_txid(key) + "]" +
                (profile_->lowercase_errors ? "channel exists" : "Channel exists");
     }
-    return fail(inv, stub_call_error(request, exists, /*channel_error=*/true));
+    return call_failed(inv, stub_call_error(request, exists, /*channel_error=*/true));
   }
   MessagePtr shared = share(std::move(request));
   if (kind_ == Kind::kGo) {
@@ -529,7 +551,7 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
         // handleInvokeChaincode turns a send failure into a Response, not an error.
         return on_invoke_reply(inv, ChaincodeMessage{});
       }
-      return fail(inv, stub_call_error(*shared, *err, /*channel_error=*/false));
+      return call_failed(inv, stub_call_error(*shared, *err, /*channel_error=*/false));
     }
     response_channels_[key] = inv;
     return;
@@ -542,7 +564,7 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
         if (!err || exited_) return;
         auto it = response_channels_.find(key);
         if (it != response_channels_.end() && it->second == inv) response_channels_.erase(it);
-        fail(inv, stub_call_error(*shared, *err, /*channel_error=*/false));
+        call_failed(inv, stub_call_error(*shared, *err, /*channel_error=*/false));
       },
       [&] { return label("sends", *shared); });
 }
@@ -603,12 +625,21 @@ void ShimHandler::on_reply(const std::shared_ptr<Invocation>& inv, const Chainco
     inv->read = 0;
     return run(inv);
   }
-  if (reply.type == MessageType::ERROR) return fail(inv, reply.text);
+  if (reply.type == MessageType::ERROR) return call_failed(inv, reply.text);
   if (reply.type != MessageType::RESPONSE) {
-    return fail(inv, "[" + short_txid(reply.txid) + "] incorrect chaincode message " +
-                         to_string(reply.type) + " received. Expecting RESPONSE or ERROR");
+    return call_failed(inv, "[" + short_txid(reply.txid) + "] incorrect chaincode message " +
+                                to_string(reply.type) + " received. Expecting RESPONSE or ERROR");
   }
-  if (!iterating) return run(inv);
+  if (!iterating) {
+    std::map<std::string, std::string> fields;
+    if (step.op == Step::Op::kGetState || step.op == Step::Op::kGetPrivateDataHash) {
+      // nil and empty look alike to chaincode (len(v) == 0); an empty value is a delete.
+      fields["found"] = reply.text.empty() ? "false" : "true";
+    }
+    if (step.op == Step::Op::kGetStateMetadata) fields = reply.metadata;
+    bind(*inv, step, reply.text, std::move(fields));
+    return run(inv);
+  }
   inv->batch = reply.results;
   inv->batch_pos = 0;
   inv->has_more = reply.has_more;
@@ -621,6 +652,7 @@ void ShimHandler::on_reply(const std::shared_ptr<Invocation>& inv, const Chainco
 void ShimHandler::iterate(const std::shared_ptr<Invocation>& inv) {
   const Step& step = current_step(*inv);
   while (inv->batch_pos < inv->batch.size() && (step.limit == 0 || inv->read < step.limit)) {
+    if (!step.bind.empty()) inv->rows.push_back(inv->batch[inv->batch_pos]);
     ++inv->batch_pos;
     ++inv->read;
   }
@@ -634,6 +666,7 @@ void ShimHandler::iterate(const std::shared_ptr<Invocation>& inv) {
     return stub_call(inv, std::move(request));
   }
   inv->batch.clear();
+  bind_rows(*inv, step);
   if (!step.close) {
     inv->read = 0;
     return run(inv);
@@ -660,10 +693,91 @@ void ShimHandler::on_invoke_reply(const std::shared_ptr<Invocation>& inv,
     r = Response{Response::kError, "",
                  "[" + short_txid(inv->request->txid) + "] error sending INVOKE_CHAINCODE"};
   }
+  const Step& step = current_step(*inv);
+  bind(*inv, step, r.payload,
+       {{"status", std::to_string(r.status)}, {"payload", r.payload}, {"message", r.message}});
   if (r.status >= Response::kErrorThreshold) {
-    return fail(inv, r.message.empty() ? r.payload : r.message);
+    return call_failed(inv, r.message.empty() ? r.payload : r.message);
   }
   run(inv);
+}
+
+// --- What user code makes of results --------------------------------------------------------
+
+void ShimHandler::bind(Invocation& inv, const Step& step, std::string value,
+                       std::map<std::string, std::string> fields) {
+  if (step.bind.empty()) return;
+  fields["error"] = "";
+  inv.bindings[step.bind] = Binding{std::move(value), std::move(fields)};
+}
+
+// A range, query or history read: ${x} its count, ${x.keys} and ${x.values} comma-separated.
+void ShimHandler::bind_rows(Invocation& inv, const Step& step) {
+  if (step.bind.empty()) return;
+  std::string keys;
+  std::string values;
+  for (std::size_t i = 0; i < inv.rows.size(); ++i) {
+    keys += (i ? "," : "") + inv.rows[i].key;
+    values += (i ? "," : "") + inv.rows[i].value;
+  }
+  bind(inv, step, std::to_string(inv.rows.size()), {{"keys", keys}, {"values", values}});
+  inv.rows.clear();
+}
+
+std::string ShimHandler::fill(const Invocation& inv, const std::string& text,
+                              std::string& failure) const {
+  if (!may_reference(text)) return text;
+  const std::vector<std::string>& args = inv.request->args;
+  const auto value = [&](const TemplateRef& ref) -> std::string {
+    if (ref.name == "channel") return inv.request->channel_id;
+    if (ref.name == "txid") return inv.request->txid;
+    if (ref.name == "function") return args.empty() ? "" : args.front();
+    if (ref.name == "args") return *ref.index < args.size() ? args[*ref.index] : "";
+    if (ref.name == "error") return inv.error_text;
+    auto it = inv.bindings.find(ref.name);
+    if (it == inv.bindings.end()) return "";  // bound by a step that has not run (load-checked)
+    if (ref.field.empty()) return it->second.value;
+    auto f = it->second.fields.find(ref.field);
+    return f == it->second.fields.end() ? "" : f->second;
+  };
+  std::optional<std::string> out = expand_template(text, value, kMaxExpandedText);
+  if (!out) {
+    if (failure.empty()) failure = kTemplateTooLong;
+    return "";
+  }
+  return *std::move(out);
+}
+
+Response ShimHandler::respond(Invocation& inv, const Response& response, const std::string& error) {
+  inv.error_text = error;
+  std::string failure;
+  Response r = response;
+  r.payload = fill(inv, response.payload, failure);
+  r.message = fill(inv, response.message, failure);
+  if (!failure.empty()) return Response{Response::kError, failure, ""};
+  return r;
+}
+
+// A stub call failed (`error`): the step's on_error says what the user code does with it.
+void ShimHandler::call_failed(const std::shared_ptr<Invocation>& inv, const std::string& error) {
+  const Step& step = current_step(*inv);
+  switch (step.on_error) {
+    case Step::OnError::kIgnore:
+      if (!step.bind.empty()) {
+        Binding& b = inv->bindings[step.bind];  // the invoke's result stays, if it came
+        b.fields["error"] = error;
+      }
+      inv->batch.clear();
+      inv->rows.clear();
+      inv->read = 0;
+      inv->closing = false;
+      return run(inv);
+    case Step::OnError::kRespond:
+      return finish(inv, respond(*inv, step.on_error_response, error));
+    case Step::OnError::kStop:
+      break;
+  }
+  fail(inv, error);
 }
 
 // The user code panicked (or, in S-fsm, the loop itself): Go does not recover it in the

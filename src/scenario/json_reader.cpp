@@ -112,7 +112,7 @@ std::vector<Node> Node::elements() const {
   return out;
 }
 
-void Node::require_keys(std::initializer_list<const char*> known) const {
+void Node::require_keys(const std::vector<const char*>& known) const {
   require_object();
   for (const auto& item : value_->items()) {
     const std::string& key = item.key();

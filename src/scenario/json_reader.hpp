@@ -41,7 +41,10 @@ class Node {
   void require_array() const;
   std::vector<Node> elements() const;
   /// Checks that every key is one of `known` (suggesting the nearest on a typo).
-  void require_keys(std::initializer_list<const char*> known) const;
+  void require_keys(std::initializer_list<const char*> known) const {
+    require_keys(std::vector<const char*>(known));
+  }
+  void require_keys(const std::vector<const char*>& known) const;
   std::optional<Node> get(const std::string& key) const;
   Node require(const std::string& key) const;
 

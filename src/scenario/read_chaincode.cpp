@@ -1,8 +1,13 @@
 // Reading chaincodes and their functions' steps.
 #include "readers.hpp"
 
+#include "ccsim/fabric/template.hpp"
+
+#include <algorithm>
+#include <cctype>
 #include <initializer_list>
 #include <map>
+#include <variant>
 
 namespace ccsim::scenario::detail {
 
@@ -19,13 +24,60 @@ fabric::Response read_response(const Node& n) {
   return r;
 }
 
+// A stub call's object also takes "as" (its result's name for later steps) and "on_error".
+void require_call_keys(const Node& arg, std::initializer_list<const char*> keys) {
+  std::vector<const char*> all(keys);
+  all.push_back("as");
+  all.push_back("on_error");
+  arg.require_keys(all);
+}
+
+// Names a built-in reference takes: a step's "as" may not be one of them.
+constexpr const char* kBuiltinNames[] = {"channel", "txid", "function", "args", "error"};
+
+void read_call_modifiers(const Node& arg, Step& s) {
+  if (!arg.json().is_object()) return;
+  if (auto a = arg.get("as")) {
+    s.bind = a->as_string();
+    const bool identifier =
+        !s.bind.empty() &&
+        (std::isalpha(static_cast<unsigned char>(s.bind[0])) || s.bind[0] == '_') &&
+        std::all_of(s.bind.begin(), s.bind.end(),
+                    [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    if (!identifier) a->fail("a result's name is a letter or \"_\", then letters, digits or \"_\"");
+    for (const char* builtin : kBuiltinNames) {
+      if (s.bind == builtin)
+        a->fail("\"" + s.bind + "\" is a built-in reference; choose another name");
+    }
+  }
+  if (auto e = arg.get("on_error")) {
+    if (e->json().is_string()) {
+      const std::string what = e->as_string();
+      if (what == "stop") {
+        s.on_error = Step::OnError::kStop;
+      } else if (what == "ignore") {
+        s.on_error = Step::OnError::kIgnore;
+      } else {
+        e->fail(
+            "expected \"stop\", \"ignore\" or a response {\"status\", \"message\", "
+            "\"payload\"}, got \"" +
+            what + "\"");
+      }
+    } else {
+      s.on_error = Step::OnError::kRespond;
+      s.on_error_response = read_response(*e);
+      if (!e->json().contains("status")) s.on_error_response.status = fabric::Response::kError;
+    }
+  }
+}
+
 // A step's argument that may be a bare key string or an object with "key" and more.
 void read_key_or_object(const Node& arg, Step& s, std::initializer_list<const char*> keys) {
   if (arg.json().is_string()) {
     s.key = arg.as_string();
     return;
   }
-  arg.require_keys(keys);
+  require_call_keys(arg, keys);
   s.key = arg.require("key").as_string();
   if (auto c = arg.get("collection")) s.collection = c->as_string();
 }
@@ -39,7 +91,8 @@ void read_iteration(const Node& arg, Step& s) {
 constexpr const char* kStepNames =
     "get_state, put_state, del_state, get_private_data_hash, purge_private_data, "
     "get_state_by_range, get_query_result, get_history_for_key, get_state_metadata, "
-    "put_state_metadata, invoke_chaincode, set_event, sleep, return, fail, panic or hang";
+    "put_state_metadata, invoke_chaincode, set_event, sleep, return, return_if, fail, panic or "
+    "hang";
 
 Step read_step(const Node& n) {
   n.require_object();
@@ -49,7 +102,8 @@ Step read_step(const Node& n) {
   n.require_keys({"get_state", "put_state", "del_state", "get_private_data_hash",
                   "purge_private_data", "get_state_by_range", "get_query_result",
                   "get_history_for_key", "get_state_metadata", "put_state_metadata",
-                  "invoke_chaincode", "set_event", "sleep", "return", "fail", "panic", "hang"});
+                  "invoke_chaincode", "set_event", "sleep", "return", "return_if", "fail", "panic",
+                  "hang"});
   const std::string op = n.json().begin().key();
   const Node arg = n.child(op);
   Step s;
@@ -61,26 +115,26 @@ Step read_step(const Node& n) {
     read_key_or_object(arg, s, {"key", "collection"});
   } else if (op == "put_state") {
     s.op = Step::Op::kPutState;
-    arg.require_keys({"key", "value", "collection"});
+    require_call_keys(arg, {"key", "value", "collection"});
     s.key = arg.require("key").as_string();
     s.value = arg.require("value").as_string();
     if (auto c = arg.get("collection")) s.collection = c->as_string();
   } else if (op == "get_private_data_hash" || op == "purge_private_data") {
     s.op =
         op == "get_private_data_hash" ? Step::Op::kGetPrivateDataHash : Step::Op::kPurgePrivateData;
-    arg.require_keys({"collection", "key"});
+    require_call_keys(arg, {"collection", "key"});
     s.collection = arg.require("collection").as_string();
     s.key = arg.require("key").as_string();
   } else if (op == "get_state_by_range") {
     s.op = Step::Op::kGetStateByRange;
-    arg.require_keys({"start", "end", "collection", "limit", "close"});
+    require_call_keys(arg, {"start", "end", "collection", "limit", "close"});
     if (auto v = arg.get("start")) s.start_key = v->as_string();
     if (auto v = arg.get("end")) s.end_key = v->as_string();
     if (auto c = arg.get("collection")) s.collection = c->as_string();
     read_iteration(arg, s);
   } else if (op == "get_query_result") {
     s.op = Step::Op::kGetQueryResult;
-    arg.require_keys({"query", "collection", "limit", "close"});
+    require_call_keys(arg, {"query", "collection", "limit", "close"});
     s.query = arg.require("query").as_string();
     if (auto at = nesting_too_deep(s.query)) {
       arg.child("query").fail("the query nests arrays and objects deeper than " +
@@ -94,7 +148,7 @@ Step read_step(const Node& n) {
     if (arg.json().is_string()) {
       s.key = arg.as_string();
     } else {
-      arg.require_keys({"key", "limit", "close"});
+      require_call_keys(arg, {"key", "limit", "close"});
       s.key = arg.require("key").as_string();
       read_iteration(arg, s);
     }
@@ -103,14 +157,14 @@ Step read_step(const Node& n) {
     read_key_or_object(arg, s, {"key", "collection"});
   } else if (op == "put_state_metadata") {
     s.op = Step::Op::kPutStateMetadata;
-    arg.require_keys({"key", "metakey", "value", "collection"});
+    require_call_keys(arg, {"key", "metakey", "value", "collection"});
     s.key = arg.require("key").as_string();
     s.metakey = arg.require("metakey").as_string();
     s.value = arg.require("value").as_string();
     if (auto c = arg.get("collection")) s.collection = c->as_string();
   } else if (op == "invoke_chaincode") {
     s.op = Step::Op::kInvokeChaincode;
-    arg.require_keys({"chaincode", "function", "args", "channel"});
+    require_call_keys(arg, {"chaincode", "function", "args", "channel"});
     s.target_chaincode = arg.require("chaincode").as_string();
     s.args.push_back(arg.require("function").as_string());
     if (auto a = arg.get("args")) {
@@ -120,7 +174,7 @@ Step read_step(const Node& n) {
     if (auto c = arg.get("channel")) s.target_channel = c->as_string();
   } else if (op == "set_event") {
     s.op = Step::Op::kSetEvent;
-    arg.require_keys({"name", "payload"});
+    require_call_keys(arg, {"name", "payload"});
     s.key = arg.require("name").as_string();
     if (auto p = arg.get("payload")) s.value = p->as_string();
   } else if (op == "sleep") {
@@ -129,6 +183,26 @@ Step read_step(const Node& n) {
   } else if (op == "return") {
     s.op = Step::Op::kReturn;
     s.response = read_response(arg);
+  } else if (op == "return_if") {
+    // {"equals" | "not_equals": [left, right], "status"?, "payload"?, "message"?}
+    s.op = Step::Op::kReturnIf;
+    arg.require_keys({"equals", "not_equals", "status", "payload", "message"});
+    const bool eq = arg.get("equals").has_value();
+    if (eq == arg.get("not_equals").has_value()) {
+      arg.fail("return_if compares with either \"equals\" or \"not_equals\": [left, right]");
+    }
+    const Node pair = arg.child(eq ? "equals" : "not_equals");
+    const std::vector<Node> sides = pair.elements();
+    if (sides.size() != 2)
+      pair.fail("expected two texts to compare, got " + std::to_string(sides.size()));
+    s.equals = eq;
+    s.left = sides[0].as_string();
+    s.right = sides[1].as_string();
+    fabric::Response r;
+    if (auto st = arg.get("status")) r.status = static_cast<std::int32_t>(st->as_int(0, 999));
+    if (auto p = arg.get("payload")) r.payload = p->as_string();
+    if (auto m = arg.get("message")) r.message = m->as_string();
+    s.response = r;
   } else if (op == "fail" || op == "panic") {
     s.op = op == "fail" ? Step::Op::kFail : Step::Op::kPanic;
     s.response.status = fabric::Response::kError;
@@ -137,13 +211,115 @@ Step read_step(const Node& n) {
     s.op = Step::Op::kHang;
     if (!arg.json().is_boolean() || !arg.as_bool()) arg.fail("expected true");
   }
+  read_call_modifiers(arg, s);
   return s;
+}
+
+// --- Templates in steps --------------------------------------------------------------------
+
+// The fields of a bound result, by the step that made it ("" means any name: metadata keys).
+std::vector<std::string> result_fields(Step::Op op) {
+  switch (op) {
+    case Step::Op::kGetState:
+    case Step::Op::kGetPrivateDataHash:
+      return {"found", "error"};
+    case Step::Op::kGetStateByRange:
+    case Step::Op::kGetQueryResult:
+    case Step::Op::kGetHistoryForKey:
+      return {"keys", "values", "error"};
+    case Step::Op::kInvokeChaincode:
+      return {"status", "payload", "message", "error"};
+    case Step::Op::kGetStateMetadata:
+      return {""};
+    default:
+      return {"error"};
+  }
+}
+
+// Checks the references of template text `n` against what is known at its step: the
+// built-ins, the results of earlier steps (`bound`), and ${error} in an on_error answer.
+void check_references(const Node& n, const std::map<std::string, Step::Op>& bound,
+                      bool in_on_error) {
+  if (!n.json().is_string()) return;
+  const std::string text = n.as_string();
+  if (!fabric::may_reference(text)) return;
+  auto parsed = fabric::template_refs(text);
+  if (auto* error = std::get_if<std::string>(&parsed)) n.fail(*error);
+  for (const fabric::TemplateRef& ref : std::get<std::vector<fabric::TemplateRef>>(parsed)) {
+    const std::string spelled = ref.spelling();
+    const bool builtin = ref.name == "channel" || ref.name == "txid" || ref.name == "function";
+    if (builtin || ref.name == "error") {
+      if (!ref.field.empty() || ref.index) n.fail(spelled + ": ${" + ref.name + "} has no fields");
+      if (ref.name == "error" && !in_on_error)
+        n.fail(spelled + " is known only in a step's on_error answer");
+      continue;
+    }
+    if (ref.name == "args") {
+      if (!ref.index)
+        n.fail(spelled + ": args takes an index, as in ${args[1]} (args[0] is the function)");
+      continue;
+    }
+    if (ref.index) n.fail(spelled + ": only args takes an index");
+    auto it = bound.find(ref.name);
+    if (it == bound.end()) {
+      std::vector<std::string> names;
+      std::string listed;
+      for (const auto& [name, op] : bound) {
+        names.push_back(name);
+        listed += (listed.empty() ? "" : ", ") + name;
+      }
+      n.fail("unknown reference " + spelled + did_you_mean(ref.name, names) +
+             " (earlier steps' results: " + (listed.empty() ? "none" : listed) +
+             "; built in: ${channel}, ${txid}, ${function}, ${args[N]})");
+    }
+    if (ref.field.empty()) continue;
+    const std::vector<std::string> fields = result_fields(it->second);
+    if (fields.front().empty() || std::count(fields.begin(), fields.end(), ref.field) != 0)
+      continue;
+    std::string known;
+    for (const std::string& f : fields)
+      known += (known.empty() ? "" : ", ") + f;
+    n.fail(spelled + ": the result of " + fabric::to_string(it->second) + " has the fields " +
+           known + did_you_mean(ref.field, fields));
+  }
+}
+
+// The texts of step `n` that may be templates: in its argument, "key", "value", "start",
+// "end", "query", "metakey", "name", "payload" and "message", each of "args", both sides of
+// return_if, and on_error's answer (where ${error} is the failure and the step's own result
+// is known too); a bare string argument.
+void check_step_templates(const Node& n, const Step& step,
+                          const std::map<std::string, Step::Op>& bound) {
+  const Node arg = n.child(n.json().begin().key());
+  if (arg.json().is_string()) return check_references(arg, bound, false);
+  if (!arg.json().is_object()) return;
+  for (const char* key :
+       {"key", "value", "start", "end", "query", "metakey", "name", "payload", "message"}) {
+    if (auto v = arg.get(key)) check_references(*v, bound, false);
+  }
+  for (const char* list : {"args", "equals", "not_equals"}) {
+    if (auto v = arg.get(list); v && v->json().is_array()) {
+      for (const Node& e : v->elements())
+        check_references(e, bound, false);
+    }
+  }
+  if (auto e = arg.get("on_error"); e && e->json().is_object()) {
+    std::map<std::string, Step::Op> with_own = bound;
+    if (!step.bind.empty()) with_own[step.bind] = step.op;
+    for (const char* key : {"payload", "message"}) {
+      if (auto v = e->get(key)) check_references(*v, with_own, true);
+    }
+  }
 }
 
 fabric::ChaincodeFunction read_function(const Node& n) {
   fabric::ChaincodeFunction f;
-  for (const Node& step : n.elements())
+  std::map<std::string, Step::Op> bound;  // results named so far, by the steps above
+  for (const Node& step : n.elements()) {
     f.steps.push_back(read_step(step));
+    check_step_templates(step, f.steps.back(), bound);
+    if (!f.steps.back().bind.empty()) bound[f.steps.back().bind] = f.steps.back().op;
+  }
   return f;
 }
 

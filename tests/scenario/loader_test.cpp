@@ -154,7 +154,7 @@ TEST_CASE("a step is an object with one known key") {
       "s.json: /chaincodes/0/functions/f/0: a step is an object with exactly one key: get_state, "
       "put_state, del_state, get_private_data_hash, purge_private_data, get_state_by_range, "
       "get_query_result, get_history_for_key, get_state_metadata, put_state_metadata, "
-      "invoke_chaincode, set_event, sleep, return, fail, panic or hang");
+      "invoke_chaincode, set_event, sleep, return, return_if, fail, panic or hang");
 }
 
 TEST_CASE("expectations must name proposals that exist") {
@@ -630,4 +630,59 @@ TEST_CASE("ledger: bad values name their place") {
         "s.json: /ledger/ch1/cc/history/k/0: missing required key \"txid\"");
   CHECK(with_ledger(R"({ "ch1": { "cc": { "private": { "": { "k": "v" } } } } })") ==
         "s.json: /ledger/ch1/cc/private/: a collection name cannot be empty");
+}
+
+TEST_CASE("results, on_error, return_if and templates: bad values name their place") {
+  const auto steps = [](const std::string& f) {
+    return load_error(R"({ "chaincodes": [ { "name": "cc", "functions": { "f": )" + f +
+                      R"( } } ], "proposals": [] })");
+  };
+  CHECK(steps(R"([ { "get_state": { "key": "k", "as": "1v" } } ])") ==
+        "s.json: /chaincodes/0/functions/f/0/get_state/as: a result's name is a letter or \"_\", "
+        "then letters, digits or \"_\"");
+  CHECK(steps(R"([ { "get_state": { "key": "k", "as": "txid" } } ])") ==
+        "s.json: /chaincodes/0/functions/f/0/get_state/as: \"txid\" is a built-in reference; "
+        "choose another name");
+  CHECK(steps(R"([ { "get_state": { "key": "k", "on_error": "retry" } } ])") ==
+        "s.json: /chaincodes/0/functions/f/0/get_state/on_error: expected \"stop\", \"ignore\" or "
+        "a response {\"status\", \"message\", \"payload\"}, got \"retry\"");
+  CHECK(steps(R"([ { "get_state": { "key": "k", "on_error": { "reason": "x" } } } ])") ==
+        "s.json: /chaincodes/0/functions/f/0/get_state/on_error/reason: unknown key \"reason\"; "
+        "expected one of: \"status\" \"payload\" \"message\"");
+  CHECK(steps(R"([ { "return_if": { "status": 404 } } ])") ==
+        "s.json: /chaincodes/0/functions/f/0/return_if: return_if compares with either "
+        "\"equals\" or \"not_equals\": [left, right]");
+  CHECK(
+      steps(R"([ { "return_if": { "equals": ["a"] } } ])") ==
+      "s.json: /chaincodes/0/functions/f/0/return_if/equals: expected two texts to compare, got 1");
+  // References: what earlier steps named, the built-ins, ${error} only in on_error.
+  CHECK(steps(R"([ { "get_state": { "key": "k", "as": "v" } },
+                   { "return": { "payload": "${w}" } } ])") ==
+        "s.json: /chaincodes/0/functions/f/1/return/payload: unknown reference ${w} (did you mean "
+        "\"v\"?) (earlier steps' results: v; built in: ${channel}, ${txid}, ${function}, "
+        "${args[N]})");
+  CHECK(
+      steps(
+          R"([ { "return": { "payload": "${v}" } }, { "get_state": { "key": "k", "as": "v" } } ])") ==
+      "s.json: /chaincodes/0/functions/f/0/return/payload: unknown reference ${v} (earlier "
+      "steps' results: none; built in: ${channel}, ${txid}, ${function}, ${args[N]})");
+  CHECK(steps(R"([ { "put_state": { "key": "${args}", "value": "x" } } ])") ==
+        "s.json: /chaincodes/0/functions/f/0/put_state/key: ${args}: args takes an index, as in "
+        "${args[1]} (args[0] is the function)");
+  CHECK(steps(R"([ { "fail": "${error}" } ])") ==
+        "s.json: /chaincodes/0/functions/f/0/fail: ${error} is known only in a step's on_error "
+        "answer");
+  CHECK(steps(R"([ { "invoke_chaincode": { "chaincode": "cc", "function": "f", "as": "r" } },
+                   { "return": { "message": "${r.stauts}" } } ])") ==
+        "s.json: /chaincodes/0/functions/f/1/return/message: ${r.stauts}: the result of "
+        "invoke_chaincode has the fields status, payload, message, error (did you mean "
+        "\"status\"?)");
+  CHECK(steps(R"([ { "set_event": { "name": "${txid.x}" } } ])") ==
+        "s.json: /chaincodes/0/functions/f/0/set_event/name: ${txid.x}: ${txid} has no fields");
+  CHECK(steps(R"([ { "put_state": { "key": "k", "value": "${" } } ])") ==
+        "s.json: /chaincodes/0/functions/f/0/put_state/value: \"${\" with no \"}\"");
+  // Its own result is known in a step's on_error answer, with ${error}.
+  CHECK(steps(R"([ { "invoke_chaincode": { "chaincode": "cc", "function": "f", "as": "r",
+                       "on_error": { "message": "got ${r.status}: ${error}" } } } ])") ==
+        "(no error)");
 }

@@ -34,6 +34,15 @@ struct Step {
     kFail,                // return shim.Error(response.message): status 500
     kPanic,               // the user code panics: the chaincode process dies
     kHang,                // the user code never returns
+    kReturnIf,            // if left == right (or !=, by `equals`), return `response`
+  };
+
+  /// What user code does when a stub call fails (an ERROR reply, a failed send, a check in
+  /// the shim; for invoke_chaincode also a callee's status of 400 or more).
+  enum class OnError : std::uint8_t {
+    kStop,     // return shim.Error(err.Error()): status 500, the error as message (default)
+    kIgnore,   // go on with the next step (the result's ${name.error} holds the error)
+    kRespond,  // return `on_error_response`, whose texts may use ${error}
   };
 
   Op op = Op::kReturn;
@@ -52,8 +61,23 @@ struct Step {
   std::string target_channel;     // invoke_chaincode; "" = the caller's channel
   std::vector<std::string> args;  // invoke_chaincode: args[0] is the function
   kernel::Duration duration;
-  Response response;  // return / fail (message)
+  Response response;  // return / fail (message) / return_if
   // set_event: `key` is the event name, `value` its payload.
+
+  /// "as": later steps read this call's result as ${bind} and ${bind.<field>}.
+  std::string bind;
+  OnError on_error = OnError::kStop;
+  Response on_error_response;  // kRespond
+  /// return_if: the two texts compared (templates), and whether equal ones return.
+  std::string left;
+  std::string right;
+  bool equals = true;
+
+  /// Whether the step is a stub call (it sends a request and can fail).
+  bool is_stub_call() const {
+    return op != Op::kSetEvent && op != Op::kSleep && op != Op::kReturn && op != Op::kFail &&
+           op != Op::kPanic && op != Op::kHang && op != Op::kReturnIf;
+  }
 };
 
 const char* to_string(Step::Op op);

@@ -69,6 +69,11 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   void on_closed(const kernel::StreamClosed& closed) override;
 
  private:
+  /// A step's result as later steps read it: ${name} and ${name.<field>}.
+  struct Binding {
+    std::string value;
+    std::map<std::string, std::string> fields;
+  };
   /// One INIT/TRANSACTION's user code: a step list and where it is.
   struct Invocation {
     MessagePtr request;  // the INIT or TRANSACTION
@@ -81,7 +86,10 @@ class ShimHandler final : public ChaincodeStream::Receiver {
     std::size_t batch_pos = 0;
     bool has_more = false;
     std::size_t read = 0;
-    bool closing = false;  // the pending stub call is the iterator's Close()
+    bool closing = false;                     // the pending stub call is the iterator's Close()
+    std::vector<QueryResult> rows;            // what a bound range/query/history step has read
+    std::map<std::string, Binding> bindings;  // by the steps' "as"
+    std::string error_text;                   // ${error}, while an on_error answer is made
   };
   struct Inbound {
     bool closed = false;
@@ -119,6 +127,15 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   void on_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply);
   void iterate(const std::shared_ptr<Invocation>& inv);
   void on_invoke_reply(const std::shared_ptr<Invocation>& inv, const ChaincodeMessage& reply);
+  // What user code makes of results: bindings for later steps, templates filled in, and
+  // a failed call's on_error.
+  void bind(Invocation& inv, const Step& step, std::string value,
+            std::map<std::string, std::string> fields);
+  void bind_rows(Invocation& inv, const Step& step);
+  /// `text` with its references filled in; sets `failure` (once) when it grows too long.
+  std::string fill(const Invocation& inv, const std::string& text, std::string& failure) const;
+  Response respond(Invocation& inv, const Response& response, const std::string& error);
+  void call_failed(const std::shared_ptr<Invocation>& inv, const std::string& error);
   void panic(const std::string& message);
   /// The step being executed (pc has moved past it).
   const Step& current_step(const Invocation& inv) const { return inv.function->steps[inv.pc - 1]; }
