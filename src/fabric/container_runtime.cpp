@@ -252,7 +252,21 @@ void ContainerRuntime::connect(Process& p) {
         exit_code != 0 ? exit_code : containers_.at(process->ccid).definition->container.exit_code;
     exited(*process, code);
   });
+  send_before_register(p, s);
   shim.start();
+}
+
+// container.before_register: sent by the chaincode's end as is, ahead of the shim's REGISTER,
+// and traced as the shim's sends (its state not involved, as for an injected message).
+void ContainerRuntime::send_before_register(const Process& p, ChaincodeStream& s) {
+  const ChaincodeDefinition& def = *containers_.at(p.ccid).definition;
+  for (const ChaincodeMessage& m : def.container.before_register) {
+    if (auto err = s.send(kShimEnd, share(m))) {
+      note(p.ccid, "before REGISTER: send failed: " + *err);
+      continue;
+    }
+    trace_message(*sim_, kernel::TraceKind::kSend, Side::kShim, "", def.name, Side::kShim, m);
+  }
 }
 
 // A fresh stream of p's chaincode: its latency from the delay model, and every message shown
@@ -463,6 +477,7 @@ void ContainerRuntime::connect_to_server(Process& server, ErrDone done) {
         stream->set_close_error(kShimEnd, "rpc error: code = Unknown desc = " + reason);
       });
   server.connections.emplace_back(stream, &shim);
+  send_before_register(server, s);
   shim.start();
 }
 

@@ -6,7 +6,7 @@ namespace {
 constexpr Fault::Action kActions[] = {
     Fault::Action::kTerminateStream, Fault::Action::kHalfClose,        Fault::Action::kFailNextSend,
     Fault::Action::kCrashContainer,  Fault::Action::kRestartContainer, Fault::Action::kRestartPeer,
-    Fault::Action::kInject,
+    Fault::Action::kInject,          Fault::Action::kWithhold,         Fault::Action::kDelay,
 };
 }  // namespace
 
@@ -26,6 +26,10 @@ const char* to_string(Fault::Action action) {
       return "restart_peer";
     case Fault::Action::kInject:
       return "inject";
+    case Fault::Action::kWithhold:
+      return "withhold";
+    case Fault::Action::kDelay:
+      return "delay";
   }
   return "?";
 }
@@ -54,6 +58,10 @@ std::string describe(const Fault& fault) {
     out += std::string(" ") + to_string(fault.message.type);
     if (!fault.message.txid.empty()) out += " txid=" + fault.message.txid;
   }
+  if (fault.action == Fault::Action::kWithhold || fault.action == Fault::Action::kDelay) {
+    out += std::string(" ") + to_string(fault.message.type);
+  }
+  if (fault.action == Fault::Action::kDelay) out += " by " + kernel::format_duration(fault.delay);
   if (fault.action == Fault::Action::kFailNextSend) out += " error=\"" + fault.error + "\"";
   if (fault.at) {
     out += " (at " + kernel::format_time(*fault.at) + ")";

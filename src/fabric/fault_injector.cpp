@@ -104,9 +104,18 @@ void FaultInjector::fire(std::size_t index) {
     case Fault::Action::kInject:
       if (ChaincodeStream* s = target_stream(f)) {
         note(f, describe(f));
-        if (auto err = s->send(end, share(f.message))) note(f, "inject: send failed: " + *err);
+        if (auto err = s->send(end, share(f.message))) {
+          note(f, "inject: send failed: " + *err);
+        } else {
+          // Sent by that end, as its handler's sends are traced (bypassing its state).
+          trace_message(*sim_, kernel::TraceKind::kSend, f.side, "", f.chaincode, f.side,
+                        f.message);
+        }
       }
       return;
+    case Fault::Action::kWithhold:
+    case Fault::Action::kDelay:
+      return;  // not fired: the peer's HandshakeScript applies them as it sends
     case Fault::Action::kRestartPeer: {
       note(f, describe(f));
       // The peer process goes away: every chaincode stream breaks; each peer handler ends and

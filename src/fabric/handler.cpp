@@ -544,6 +544,40 @@ void Handler::finish_execute(const std::string& key, std::size_t chosen) {
 // 1.1 errors.WithMessage, the same text) "[%s]Error sending %s: %s".
 std::optional<std::string> Handler::serial_send(const MessagePtr& shared) {
   const ChaincodeMessage& msg = *shared;
+  if (deps_.script != nullptr &&
+      (msg.type == MessageType::REGISTERED || msg.type == MessageType::READY)) {
+    if (const HandshakeScript::Rule* rule = deps_.script->take(stream_name_, msg.type)) {
+      // A scripted peer: it does not send this one now, and says so; nothing fails.
+      if (!rule->delay) {
+        note(msg.txid, msg.channel_id,
+             std::string("the peer withholds ") + to_string(msg.type) + " (scenario)");
+        return std::nullopt;
+      }
+      note(msg.txid, msg.channel_id,
+           std::string("the peer sends ") + to_string(msg.type) + " " +
+               kernel::format_duration(*rule->delay) + " late (scenario)");
+      // Sent as it would have been, only later; not scripted again (a second rule for the
+      // same message applies to the next one).
+      deps_.sim->after(
+          *rule->delay,
+          [this, shared] {
+            if (ended_) {
+              note(shared->txid, shared->channel_id,
+                   std::string("the late ") + to_string(shared->type) +
+                       " is not sent: the stream has ended");
+              return;
+            }
+            send_on_stream(shared);
+          },
+          [&] { return label("sends late", msg); });
+      return std::nullopt;
+    }
+  }
+  return send_on_stream(shared);
+}
+
+std::optional<std::string> Handler::send_on_stream(const MessagePtr& shared) {
+  const ChaincodeMessage& msg = *shared;
   if (auto err = stream_->send(end_, shared)) {
     const char* error_sending = deps_.profile->peer_fsm ? "]Error sending " : "] error sending ";
     std::string text =

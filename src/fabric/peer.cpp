@@ -14,6 +14,7 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
       profile_(std::move(profile)),
       config_(effective(config)),
       delays_(std::move(delays)),
+      script_(faults),
       registry_(sim, /*allow_unsolicited_registration=*/false),
       running_(profile_, /*user_runs_cc=*/false),
       runtime_(
@@ -25,7 +26,7 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
       launcher_(sim, profile_, config_, registry_, runtime_),
       fsm_support_(sim, profile_, config_, running_, runtime_),
       support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr, &running_,
-                             mutation},
+                             mutation, &script_},
                launcher_),
       faults_(sim, runtime_, std::move(faults)) {
   if (initial_ledger != nullptr) ledger_ = *initial_ledger;

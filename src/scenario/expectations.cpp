@@ -1,5 +1,6 @@
 // Checking a finished run against its scenario's `expect`, and the built-in properties.
 #include <algorithm>
+#include <functional>
 #include <string_view>
 
 #include "ccsim/scenario/run.hpp"
@@ -193,8 +194,66 @@ bool matches(const MessageExpectation& m, const kernel::TraceEvent& e) {
                                      : kernel::TraceKind::kDeliver;
   return e.kind == kind && e.type == m.type && (!m.from || e.from == *m.from) &&
          (!m.txid || e.txid == *m.txid) && (!m.chaincode || e.stream == *m.chaincode) &&
-         (!m.channel || e.channel == *m.channel) &&
+         (!m.channel || e.channel == *m.channel) && m.window.contains(e.t) &&
          (!m.detail_contains || e.detail.find(*m.detail_contains) != std::string::npos);
+}
+
+bool matches(const NoteExpectation& n, const kernel::TraceEvent& e) {
+  return e.kind == kernel::TraceKind::kNote && (!n.actor || e.actor == *n.actor) &&
+         (!n.txid || e.txid == *n.txid) && (!n.chaincode || e.stream == *n.chaincode) &&
+         n.window.contains(e.t) && e.detail.find(n.contains) != std::string::npos;
+}
+
+// " between 1s and 2s", " at 1s", " by 2s", " not before 1s", or nothing.
+std::string describe(const TimeWindow& w) {
+  if (w.empty()) return "";
+  if (w.not_before && w.by && *w.not_before == *w.by) return " at " + kernel::format_time(*w.by);
+  if (w.not_before && w.by) {
+    return " between " + kernel::format_time(*w.not_before) + " and " + kernel::format_time(*w.by);
+  }
+  if (w.by) return " by " + kernel::format_time(*w.by);
+  return " not before " + kernel::format_time(*w.not_before);
+}
+
+// "a note by the launcher for tx1 containing \"timeout\""
+std::string describe(const NoteExpectation& n) {
+  std::string s = "note";
+  if (n.actor) s += " by the " + *n.actor;
+  if (n.txid) s += " for " + *n.txid;
+  if (n.chaincode) s += " on " + *n.chaincode;
+  return s + " containing " + escaped_quoted(n.contains) + describe(n.window);
+}
+
+// "timer by the peer for tx1 containing \"execute timeout\"", "COMPLETED delivered for tx1"
+std::string describe(const EventSelector& e) {
+  std::string s;
+  switch (e.kind) {
+    case kernel::TraceKind::kSend:
+      s = (e.type ? *e.type : "message") + " sent";
+      break;
+    case kernel::TraceKind::kDeliver:
+      s = (e.type ? *e.type : "message") + " delivered";
+      break;
+    case kernel::TraceKind::kState:
+      s = "state change";
+      break;
+    case kernel::TraceKind::kStreamEnd:
+      s = "stream end";
+      break;
+    default:
+      s = kernel::to_string(e.kind);  // "note", "timer", "outcome"
+  }
+  if (e.actor) s += " by the " + *e.actor;
+  if (e.from) s += " from " + *e.from;
+  if (e.txid) s += " for " + *e.txid;
+  if (e.chaincode) s += " on " + *e.chaincode;
+  if (e.channel) s += " in channel \"" + *e.channel + "\"";
+  if (e.detail_contains) s += " containing " + escaped_quoted(*e.detail_contains);
+  return s;
+}
+
+std::string where_in_trace(const kernel::TraceEvent& e, std::uint64_t position) {
+  return "at " + kernel::format_time(e.t) + " (trace event " + std::to_string(position + 1) + ")";
 }
 
 // "ERROR delivered from peer for tx1 on mycc"
@@ -205,27 +264,46 @@ std::string describe(const MessageExpectation& m) {
   if (m.chaincode) s += " on " + *m.chaincode;
   if (m.channel) s += " in channel \"" + *m.channel + "\"";
   if (m.detail_contains) s += " containing " + escaped_quoted(*m.detail_contains);
-  return s;
+  return s + describe(m.window);
 }
 
-std::string how_many(const MessageExpectation& m) {
-  if (m.max && *m.max == 0) return "no";
-  if (m.max && *m.max == m.min) return "exactly " + std::to_string(m.min);
-  if (!m.max) return "at least " + std::to_string(m.min);
-  if (m.min == 0) return "at most " + std::to_string(*m.max);
-  return "between " + std::to_string(m.min) + " and " + std::to_string(*m.max);
+std::string how_many(std::uint64_t min, const std::optional<std::uint64_t>& max) {
+  if (max && *max == 0) return "no";
+  if (max && *max == min) return "exactly " + std::to_string(min);
+  if (!max) return "at least " + std::to_string(min);
+  if (min == 0) return "at most " + std::to_string(*max);
+  return "between " + std::to_string(min) + " and " + std::to_string(*max);
 }
 }  // namespace
+
+bool EventSelector::matches(const kernel::TraceEvent& e) const {
+  return e.kind == kind && (!actor || e.actor == *actor) && (!type || e.type == *type) &&
+         (!from || e.from == *from) && (!txid || e.txid == *txid) &&
+         (!chaincode || e.stream == *chaincode) && (!channel || e.channel == *channel) &&
+         (!detail_contains || e.detail.find(*detail_contains) != std::string::npos);
+}
 
 TraceFactsGatherer::TraceFactsGatherer(const Scenario& scenario, kernel::TraceObserver* next)
     : scenario_(&scenario), next_(next) {
   facts_.message_counts.assign(scenario.expect.messages.size(), 0);
+  facts_.note_counts.assign(scenario.expect.notes.size(), 0);
+  facts_.order.resize(scenario.expect.order.size());
 }
 
 void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
   using kernel::TraceKind;
   using namespace std::string_view_literals;  // sized comparisons: every event passes here
   if (pending_error_) settle_pending_error(&e);
+  const std::uint64_t position = position_++;
+  for (std::size_t i = 0; i < scenario_->expect.notes.size(); ++i) {
+    if (matches(scenario_->expect.notes[i], e)) ++facts_.note_counts[i];
+  }
+  for (std::size_t i = 0; i < scenario_->expect.order.size(); ++i) {
+    const OrderExpectation& want = scenario_->expect.order[i];
+    TraceFacts::Order& got = facts_.order[i];
+    if (!got.then && want.then.matches(e)) got.then = e, got.then_position = position;
+    if (!got.first && want.first.matches(e)) got.first = e, got.first_position = position;
+  }
   const bool message = e.kind == TraceKind::kSend || e.kind == TraceKind::kDeliver;
   if (message) {
     const bool send = e.kind == TraceKind::kSend;
@@ -303,8 +381,14 @@ TraceFacts gather_facts(const Scenario& scenario, const std::vector<kernel::Trac
 }
 
 bool expectations_read_details(const Scenario& scenario) {
+  // Notes always carry their text; message summaries and state changes only when asked.
   return std::any_of(scenario.expect.messages.begin(), scenario.expect.messages.end(),
-                     [](const MessageExpectation& m) { return m.detail_contains.has_value(); });
+                     [](const MessageExpectation& m) { return m.detail_contains.has_value(); }) ||
+         std::any_of(scenario.expect.order.begin(), scenario.expect.order.end(),
+                     [](const OrderExpectation& o) {
+                       return o.first.detail_contains.has_value() ||
+                              o.then.detail_contains.has_value();
+                     });
 }
 
 std::span<const Property> properties() {
@@ -317,6 +401,76 @@ const Property* find_property(std::string_view name) {
   }
   return nullptr;
 }
+
+namespace {
+using Fail = std::function<void(const std::string&, const std::string&)>;
+
+// One outcome expectation against what the run recorded for it (nullptr: nothing).
+void check_outcome(const std::string& where, const std::string& txid,
+                   const OutcomeExpectation& want, const fabric::ProposalOutcome* got,
+                   const Fail& fail) {
+  if (want.expect_none) {
+    if (got != nullptr) {
+      fail(where,
+           "expected no outcome, got one at " + kernel::format_time(got->completed) +
+               ": status=" + (got->status ? std::to_string(*got->status) : std::string("null")) +
+               " error=" + (got->error ? quoted(*got->error) : std::string("null")));
+    }
+    return;
+  }
+  if (got == nullptr) {
+    fail(where, "no outcome was recorded for " + txid);
+    return;
+  }
+  const std::string got_status = got->status ? std::to_string(*got->status) : "null";
+  if (want.status && got->status != want.status) {
+    fail(where + "/status", "expected " + std::to_string(*want.status) + ", got " + got_status);
+  }
+  if (want.expect_no_status && got->status) {
+    fail(where + "/status", "expected null, got " + got_status);
+  }
+  if (want.payload && got->payload != want.payload) {
+    fail(where + "/payload", "expected " + quoted(*want.payload) + ", got " +
+                                 (got->payload ? quoted(*got->payload) : "null"));
+  }
+  const std::string got_error = got->error ? quoted(*got->error) : "null";
+  if (want.error && got->error != want.error) {
+    fail(where + "/error", "expected " + quoted(*want.error) + ", got " + got_error);
+  }
+  if (want.expect_no_error && got->error) fail(where + "/error", "expected null, got " + got_error);
+  if (want.error_contains &&
+      (!got->error || got->error->find(*want.error_contains) == std::string::npos)) {
+    fail(where + "/error_contains",
+         "expected an error containing " + quoted(*want.error_contains) + ", got " + got_error);
+  }
+  if (want.error_matches && (!got->error || !want.error_matches->search(*got->error))) {
+    fail(where + "/error_matches",
+         "expected an error matching /" + want.error_matches->pattern() + "/, got " + got_error);
+  }
+  if (want.within && got->completed - got->submitted > *want.within) {
+    fail(where + "/within", "expected an outcome within " + kernel::format_duration(*want.within) +
+                                " of submission at " + kernel::format_time(got->submitted) +
+                                ", got one after " +
+                                kernel::format_duration(got->completed - got->submitted) + " at " +
+                                kernel::format_time(got->completed));
+  }
+  if (want.not_before && got->completed < *want.not_before) {
+    fail(where + "/not_before", "expected an outcome not before " +
+                                    kernel::format_time(*want.not_before) + ", got one at " +
+                                    kernel::format_time(got->completed));
+  }
+  if (want.completed_by && got->completed > *want.completed_by) {
+    fail(where + "/completed_by", "expected an outcome by " +
+                                      kernel::format_time(*want.completed_by) + ", got one at " +
+                                      kernel::format_time(got->completed));
+  }
+  if (want.event && got->event != want.event) {
+    fail(where + "/event", "expected the event " + quoted(*want.event) + ", got " +
+                               (got->event ? quoted(*got->event) : "none"));
+  }
+}
+
+}  // namespace
 
 std::vector<std::string> check_expectations(const Scenario& scenario, const RunResult& result) {
   std::vector<std::string> failures;
@@ -336,61 +490,25 @@ std::vector<std::string> check_expectations(const Scenario& scenario, const RunR
   for (const auto& [txid, want] : scenario.expect.outcomes) {
     const auto found = by_txid.find(txid);
     const fabric::ProposalOutcome* got = found == by_txid.end() ? nullptr : found->second;
-    const std::string where = "/expect/outcomes/" + token(txid);
-    if (want.expect_none) {
-      if (got != nullptr) {
-        fail(where,
-             "expected no outcome, got one at " + kernel::format_time(got->completed) +
-                 ": status=" + (got->status ? std::to_string(*got->status) : std::string("null")) +
-                 " error=" + (got->error ? quoted(*got->error) : std::string("null")));
-      }
-      continue;
+    check_outcome("/expect/outcomes/" + token(txid), txid, want, got, fail);
+  }
+  // The array form: the i-th submission of a txid, by the proposals' order (their ordinals).
+  if (!scenario.expect.submissions.empty()) {
+    std::vector<const fabric::ProposalOutcome*> by_ordinal(scenario.proposals.size(), nullptr);
+    for (const auto& o : result.outcomes) {
+      if (o.ordinal < by_ordinal.size() && by_ordinal[o.ordinal] == nullptr)
+        by_ordinal[o.ordinal] = &o;
     }
-    if (got == nullptr) {
-      fail(where, "no outcome was recorded for " + txid);
-      continue;
-    }
-    const std::string got_status = got->status ? std::to_string(*got->status) : "null";
-    if (want.status && got->status != want.status) {
-      fail(where + "/status", "expected " + std::to_string(*want.status) + ", got " + got_status);
-    }
-    if (want.expect_no_status && got->status) {
-      fail(where + "/status", "expected null, got " + got_status);
-    }
-    if (want.payload && got->payload != want.payload) {
-      fail(where + "/payload", "expected " + quoted(*want.payload) + ", got " +
-                                   (got->payload ? quoted(*got->payload) : "null"));
-    }
-    const std::string got_error = got->error ? quoted(*got->error) : "null";
-    if (want.error && got->error != want.error) {
-      fail(where + "/error", "expected " + quoted(*want.error) + ", got " + got_error);
-    }
-    if (want.expect_no_error && got->error)
-      fail(where + "/error", "expected null, got " + got_error);
-    if (want.error_contains &&
-        (!got->error || got->error->find(*want.error_contains) == std::string::npos)) {
-      fail(where + "/error_contains",
-           "expected an error containing " + quoted(*want.error_contains) + ", got " + got_error);
-    }
-    if (want.error_matches && (!got->error || !want.error_matches->search(*got->error))) {
-      fail(where + "/error_matches",
-           "expected an error matching /" + want.error_matches->pattern() + "/, got " + got_error);
-    }
-    if (want.within && got->completed - got->submitted > *want.within) {
-      fail(where + "/within", "expected an outcome within " +
-                                  kernel::format_duration(*want.within) + " of submission at " +
-                                  kernel::format_time(got->submitted) + ", got one after " +
-                                  kernel::format_duration(got->completed - got->submitted) +
-                                  " at " + kernel::format_time(got->completed));
-    }
-    if (want.completed_by && got->completed > *want.completed_by) {
-      fail(where + "/completed_by", "expected an outcome by " +
-                                        kernel::format_time(*want.completed_by) + ", got one at " +
-                                        kernel::format_time(got->completed));
-    }
-    if (want.event && got->event != want.event) {
-      fail(where + "/event", "expected the event " + quoted(*want.event) + ", got " +
-                                 (got->event ? quoted(*got->event) : "none"));
+    std::map<std::string_view, std::size_t> seen;  // submissions of each txid so far
+    for (const ScheduledProposal& sp : scenario.proposals) {
+      const auto wants = scenario.expect.submissions.find(sp.proposal.txid);
+      if (wants == scenario.expect.submissions.end()) continue;
+      const std::size_t i = seen[sp.proposal.txid]++;
+      if (i >= wants->second.size()) continue;  // the loader counted them: not reached
+      const std::string& txid = sp.proposal.txid;
+      check_outcome("/expect/outcomes/" + token(txid) + "/" + std::to_string(i),
+                    txid + " (submission " + std::to_string(i + 1) + ")", wants->second[i],
+                    by_ordinal[sp.proposal.ordinal], fail);
     }
   }
 
@@ -423,8 +541,40 @@ std::vector<std::string> check_expectations(const Scenario& scenario, const RunR
     const std::uint64_t count =
         i < result.facts.message_counts.size() ? result.facts.message_counts[i] : 0;
     if (count < m.min || (m.max && count > *m.max)) {
-      fail("/expect/messages/" + std::to_string(i),
-           "expected " + how_many(m) + " " + describe(m) + ", got " + std::to_string(count));
+      fail("/expect/messages/" + std::to_string(i), "expected " + how_many(m.min, m.max) + " " +
+                                                        describe(m) + ", got " +
+                                                        std::to_string(count));
+    }
+  }
+
+  for (std::size_t i = 0; i < scenario.expect.notes.size(); ++i) {
+    const NoteExpectation& n = scenario.expect.notes[i];
+    const std::uint64_t count =
+        i < result.facts.note_counts.size() ? result.facts.note_counts[i] : 0;
+    if (count < n.min || (n.max && count > *n.max)) {
+      fail("/expect/notes/" + std::to_string(i), "expected " + how_many(n.min, n.max) + " " +
+                                                     describe(n) + ", got " +
+                                                     std::to_string(count));
+    }
+  }
+
+  for (std::size_t i = 0; i < scenario.expect.order.size(); ++i) {
+    const OrderExpectation& want = scenario.expect.order[i];
+    const TraceFacts::Order got =
+        i < result.facts.order.size() ? result.facts.order[i] : TraceFacts::Order{};
+    const std::string where = "/expect/order/" + std::to_string(i);
+    const std::string what =
+        "expected the first " + describe(want.then) + " after the first " + describe(want.first);
+    if (!got.first) {
+      fail(where + "/first", what + ", got no " + describe(want.first));
+    } else if (!got.then) {
+      fail(where + "/then", what + ", got no " + describe(want.then));
+    } else if (*got.then_position == *got.first_position) {
+      fail(where,
+           what + ", got one event matching both " + where_in_trace(*got.then, *got.then_position));
+    } else if (*got.then_position < *got.first_position) {
+      fail(where, what + ", got it " + where_in_trace(*got.then, *got.then_position) +
+                      ", the other " + where_in_trace(*got.first, *got.first_position));
     }
   }
 

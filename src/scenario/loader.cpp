@@ -451,10 +451,10 @@ Scenario read_scenario(const Node& root) {
   if (auto v = root.get("limits")) read_limits(*v, s);
 
   const Node ccs = root.require("chaincodes");
-  std::set<std::string> names;
+  std::set<std::string> chaincode_names;
   for (const Node& c : ccs.elements()) {
     fabric::ChaincodeDefinition def = read_chaincode(c);
-    if (!names.insert(def.name).second) {
+    if (!chaincode_names.insert(def.name).second) {
       c.child("name").fail("duplicate chaincode name \"" + def.name + "\"");
     }
     s.chaincodes.push_back(std::move(def));
@@ -466,7 +466,7 @@ Scenario read_scenario(const Node& root) {
   const CallBytes call_bytes = check_call_chains(ccs, s);
   std::uint64_t expanded = 0;  // bytes after repeat: see limits.max_expanded_bytes
 
-  std::set<std::string> txids;
+  detail::ProposalTxids txids;
   std::set<std::pair<std::string, std::string>> channel_txids;
   std::size_t index = 0;
   for (const Node& pn : root.require("proposals").elements()) {
@@ -490,12 +490,12 @@ Scenario read_scenario(const Node& root) {
     // A chaincode or function the peer or the chaincode does not know is the run's outcome,
     // as in Fabric, not a load error; but a warning names the nearest one (a typo?).
     if (def == nullptr) {
-      std::vector<std::string> names;
+      std::vector<std::string> defined;
       for (const auto& d : s.chaincodes)
-        names.push_back(d.name);
+        defined.push_back(d.name);
       detail::warn(s, pn.child("chaincode"),
                    "no chaincode is named \"" + prop.chaincode + "\"" +
-                       detail::did_you_mean(prop.chaincode, names) +
+                       detail::did_you_mean(prop.chaincode, defined) +
                        ": the endorser will refuse the proposal");
     } else if (!def->channels.empty() && def->channels.count(prop.channel_id) == 0) {
       detail::warn(s, pn.get("channel") ? pn.child("channel") : pn,
@@ -517,12 +517,12 @@ Scenario read_scenario(const Node& root) {
     const std::string dispatched = args.empty() ? "" : args.front();
     if (def != nullptr && !prop.is_init && def->functions.count(dispatched) == 0 &&
         def->functions.count(fabric::kAnyFunction) == 0) {
-      std::vector<std::string> names;
+      std::vector<std::string> function_names;
       for (const auto& [name, fn] : def->functions)
-        names.push_back(name);
+        function_names.push_back(name);
       detail::warn(s, pn.get("function") ? pn.child("function") : pn,
                    "chaincode \"" + def->name + "\" has no function \"" + dispatched + "\"" +
-                       detail::did_you_mean(dispatched, names) +
+                       detail::did_you_mean(dispatched, function_names) +
                        " and no \"*\": its Invoke returns " + "shim.Error(\"" +
                        fabric::kUnknownFunctionMessage + "\")");
     }
@@ -570,6 +570,7 @@ Scenario read_scenario(const Node& root) {
                 "runs)");
     }
     expanded = static_cast<std::uint64_t>(total);
+    if (repeat) txids.repeated.try_emplace(prop.txid, pn.pointer(), count);
     for (std::uint64_t k = 1; k <= count; ++k) {
       ScheduledProposal sp;
       sp.at = at + interval * static_cast<std::int64_t>(k - 1);
@@ -580,7 +581,7 @@ Scenario read_scenario(const Node& root) {
             .fail("duplicate txid \"" + sp.proposal.txid + "\" on channel \"" + prop.channel_id +
                   "\" (set \"duplicate\": true to submit it again on purpose)");
       }
-      txids.insert(sp.proposal.txid);
+      txids.txids.insert(sp.proposal.txid);
       sp.proposal.ordinal = s.proposals.size();
       s.proposals.push_back(std::move(sp));
     }

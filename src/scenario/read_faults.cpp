@@ -36,11 +36,80 @@ fabric::ContainerBehaviour::Crash read_crash(const Node& n) {
   return c;
 }
 
+// inject's message: every field a ChaincodeMessage of its type carries, so that a scripted
+// peer or chaincode sends what a real one would (or what a broken one does).
+fabric::ChaincodeMessage read_injected_message(const Node& n) {
+  n.require_keys({"type",      "txid",    "channel",  "chaincode_id", "args",     "proposal",
+                  "chaincode", "key",     "value",    "collection",   "start",    "end",
+                  "query",     "metakey", "iterator", "results",      "has_more", "metadata",
+                  "payload",   "status",  "message",  "event"});
+  fabric::ChaincodeMessage m;
+  const Node t = n.require("type");
+  auto type = fabric::message_type_from_string(t.as_string());
+  if (!type)
+    t.fail("unknown message type \"" + t.as_string() + "\" (spell it as in the protobuf enum)");
+  m.type = *type;
+  const auto text = [&](const char* key, std::string& into) {
+    if (auto v = n.get(key)) into = v->as_string();
+  };
+  text("txid", m.txid);
+  text("channel", m.channel_id);
+  text("chaincode_id", m.chaincode_id);
+  text("chaincode", m.target);
+  text("key", m.key);
+  text("value", m.value);
+  text("collection", m.collection);
+  text("start", m.start_key);
+  text("end", m.end_key);
+  text("query", m.query);
+  text("metakey", m.metakey);
+  text("iterator", m.iterator_id);
+  if (auto v = n.get("args")) m.args = read_strings(*v);
+  // A real peer's INIT and TRANSACTION carry the signed proposal.
+  m.has_proposal =
+      m.type == fabric::MessageType::INIT || m.type == fabric::MessageType::TRANSACTION;
+  if (auto v = n.get("proposal")) m.has_proposal = v->as_bool();
+  if (auto v = n.get("payload")) m.text = m.response.payload = v->as_string();
+  if (auto v = n.get("status")) m.response.status = static_cast<std::int32_t>(v->as_int(0, 999));
+  if (auto v = n.get("message")) m.response.message = v->as_string();
+  if (auto v = n.get("results")) {
+    for (const Node& r : v->elements()) {
+      r.require_keys({"key", "value", "txid", "delete"});
+      fabric::QueryResult q;
+      q.key = r.require("key").as_string();
+      if (auto x = r.get("value")) q.value = x->as_string();
+      if (auto x = r.get("txid")) q.txid = x->as_string();
+      if (auto x = r.get("delete")) q.is_delete = x->as_bool();
+      m.results.push_back(std::move(q));
+    }
+    m.is_query_response = true;
+  }
+  if (auto v = n.get("has_more")) {
+    m.has_more = v->as_bool();
+    m.is_query_response = true;
+  }
+  if (!m.iterator_id.empty() && m.type == fabric::MessageType::RESPONSE) m.is_query_response = true;
+  if (auto v = n.get("metadata")) {
+    v->require_object();
+    for (const auto& item : v->json().items())
+      m.metadata[item.key()] = v->child(item.key()).as_string();
+    m.is_metadata_response = true;
+  }
+  if (auto v = n.get("event")) {
+    v->require_keys({"name", "payload"});
+    fabric::ChaincodeEvent e;
+    e.name = v->require("name").as_string();
+    if (auto p = v->get("payload")) e.payload = p->as_string();
+    m.event = e;
+  }
+  return m;
+}
+
 }  // namespace
 
 fabric::ContainerBehaviour read_container(const Node& n) {
   n.require_keys({"build", "start", "build_failure", "start_failure", "exit_before_register",
-                  "never_registers", "crash", "exit_code", "package_failure"});
+                  "never_registers", "before_register", "crash", "exit_code", "package_failure"});
   fabric::ContainerBehaviour c;
   if (auto b = n.get("build")) c.build_delay = duration_of(*b);
   if (auto s = n.get("start")) c.start_delay = duration_of(*s);
@@ -53,6 +122,15 @@ fabric::ContainerBehaviour read_container(const Node& n) {
         duration_of(e->require("after")), exit_code_of(e->require("code"))};
   }
   if (auto r = n.get("never_registers")) c.never_registers = r->as_bool();
+  if (auto b = n.get("before_register")) {
+    for (const Node& m : b->elements())
+      c.before_register.push_back(read_injected_message(m));
+    if (c.exit_before_register || c.never_registers) {
+      b->fail(std::string("\"before_register\" and \"") +
+              (c.never_registers ? "never_registers" : "exit_before_register") +
+              "\" exclude each other (the process never dials the peer)");
+    }
+  }
   if (auto cr = n.get("crash")) c.crash = read_crash(*cr);
   if (auto e = n.get("exit_code")) c.exit_code = exit_code_of(*e);
   if (c.exit_before_register && c.never_registers) {
@@ -147,28 +225,45 @@ fabric::Fault::AfterMessage read_after(const Node& n) {
   return a;
 }
 
-// inject's message: the type and the payload fields a test needs to provoke Fabric's
-// reactions (stray replies, requests for unknown txids, wrong-state messages).
-fabric::ChaincodeMessage read_injected_message(const Node& n) {
-  n.require_keys({"type", "txid", "channel", "key", "value", "payload", "status"});
-  fabric::ChaincodeMessage m;
-  const Node t = n.require("type");
-  auto type = fabric::message_type_from_string(t.as_string());
-  if (!type)
-    t.fail("unknown message type \"" + t.as_string() + "\" (spell it as in the protobuf enum)");
-  m.type = *type;
-  if (auto v = n.get("txid")) m.txid = v->as_string();
-  if (auto v = n.get("channel")) m.channel_id = v->as_string();
-  if (auto v = n.get("key")) m.key = v->as_string();
-  if (auto v = n.get("value")) m.value = v->as_string();
-  if (auto v = n.get("payload")) m.text = m.response.payload = v->as_string();
-  if (auto v = n.get("status")) m.response.status = static_cast<std::int32_t>(v->as_int(0, 999));
-  return m;
+// withhold / delay: {"chaincode", "message": "REGISTERED" | "READY", "by" (delay)}, the
+// peer's first such message to the chaincode; standing rules, with no "at" or "after".
+fabric::Fault read_handshake_rule(const Node& n, fabric::Fault& f, const Scenario& s) {
+  const bool delay = f.action == fabric::Fault::Action::kDelay;
+  for (const char* key : {"at", "after", "error", "exit_code"}) {
+    if (auto v = n.get(key)) {
+      v->fail(std::string("\"") + key + "\" does not apply to " + fabric::to_string(f.action) +
+              ": it applies to the peer's first such message to the chaincode");
+    }
+  }
+  if (auto v = n.get("side"); v && v->as_string() != "peer") {
+    v->fail(std::string(fabric::to_string(f.action)) +
+            " scripts the peer's handshake: \"side\" can only be \"peer\"");
+  }
+  f.side = fabric::Side::kPeer;
+  f.chaincode = n.require("chaincode").as_string();
+  chaincode_named(n.child("chaincode"), s, f.chaincode);
+  const Node m = n.require("message");
+  const std::string type = m.as_string();
+  if (type == "REGISTERED") {
+    f.message.type = fabric::MessageType::REGISTERED;
+  } else if (type == "READY") {
+    f.message.type = fabric::MessageType::READY;
+  } else {
+    m.fail("expected \"REGISTERED\" or \"READY\" (the peer's half of the handshake), got \"" +
+           type + "\"");
+  }
+  if (delay) {
+    f.delay = duration_of(n.require("by"));
+  } else if (auto b = n.get("by")) {
+    b->fail("\"by\" applies only to delay");
+  }
+  return f;
 }
 
 fabric::Fault read_fault(const Node& n, const Scenario& s) {
   using Action = fabric::Fault::Action;
-  n.require_keys({"at", "after", "chaincode", "action", "side", "error", "exit_code", "message"});
+  n.require_keys(
+      {"at", "after", "chaincode", "action", "side", "error", "exit_code", "message", "by"});
   fabric::Fault f;
 
   const Node action = n.require("action");
@@ -182,21 +277,21 @@ fabric::Fault read_fault(const Node& n, const Scenario& s) {
   }
   f.action = *a;
 
+  if (f.action == Action::kWithhold || f.action == Action::kDelay)
+    return read_handshake_rule(n, f, s);
   const bool has_at = n.get("at").has_value();
   const bool has_after = n.get("after").has_value();
   if (has_at && has_after) n.fail("a fault has either \"at\" or \"after\", not both");
   if (!has_at && !has_after) {
     n.fail("a fault needs \"at\" (a time) or \"after\" (a message on the chaincode's stream)");
   }
+  if (auto b = n.get("by")) b->fail("\"by\" applies only to delay");
   if (has_at) f.at = kernel::Time::zero() + duration_of(n.child("at"));
   if (has_after) f.after = read_after(n.child("after"));
 
   if (auto c = n.get("chaincode")) {
     f.chaincode = c->as_string();
-    const bool known =
-        std::any_of(s.chaincodes.begin(), s.chaincodes.end(),
-                    [&](const fabric::ChaincodeDefinition& d) { return d.name == f.chaincode; });
-    if (!known) c->fail("no chaincode is named \"" + f.chaincode + "\"");
+    chaincode_named(*c, s, f.chaincode);
   } else if (f.action != Action::kRestartPeer || has_after) {
     n.fail(has_after ? "missing required key \"chaincode\" (\"after\" counts the messages of a "
                        "chaincode's stream)"

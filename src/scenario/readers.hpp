@@ -55,7 +55,15 @@ std::string quoted_list(const std::set<std::string>& names);
 const fabric::ChaincodeDefinition& chaincode_named(const Node& n, const Scenario& s,
                                                    const std::string& name);
 
-/// expect (read_expect.cpp); `txids` are the proposals' txids.
-void read_expect(const Node& n, Scenario& s, const std::set<std::string>& txids);
+/// The proposals' txids, for expect to check its txids against.
+struct ProposalTxids {
+  std::set<std::string> txids;
+  /// A repeated entry's own txid -> where it is ("/proposals/2") and how many times, so that
+  /// an expectation naming it is told the txids it expands to.
+  std::map<std::string, std::pair<std::string, std::uint64_t>> repeated;
+};
+
+/// expect (read_expect.cpp).
+void read_expect(const Node& n, Scenario& s, const ProposalTxids& txids);
 
 }  // namespace ccsim::scenario::detail

@@ -675,7 +675,8 @@ TEST_CASE("faults: a valid list loads into fabric::Fault values") {
 TEST_CASE("faults: each bad fault names its JSON pointer and what is wrong") {
   CHECK(load_error(with_faults(R"([ { "at": "1s", "chaincode": "cc", "action": "explode" } ])")) ==
         "s.json: /faults/0/action: unknown action \"explode\"; expected one of: terminate_stream, "
-        "half_close, fail_next_send, crash_container, restart_container, restart_peer, inject");
+        "half_close, fail_next_send, crash_container, restart_container, restart_peer, inject, "
+        "withhold, delay");
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "after": { "type": "READY", "from": "peer" }, "chaincode": "cc", "action": "terminate_stream" } ])")) ==
@@ -685,7 +686,7 @@ TEST_CASE("faults: each bad fault names its JSON pointer and what is wrong") {
         "chaincode's stream)");
   CHECK(load_error(
             with_faults(R"([ { "at": "1s", "chaincode": "x", "action": "terminate_stream" } ])")) ==
-        "s.json: /faults/0/chaincode: no chaincode is named \"x\"");
+        "s.json: /faults/0/chaincode: no chaincode is named \"x\" (did you mean \"cc\"?)");
   CHECK(load_error(with_faults(R"([ { "at": "1s", "action": "terminate_stream" } ])")) ==
         "s.json: /faults/0: missing required key \"chaincode\"");
   CHECK(load_error(with_faults(
@@ -789,4 +790,181 @@ TEST_CASE("container: behaviours load, and bad ones name their JSON pointer") {
         "s.json: /chaincodes/0/container/build_failure: expected a string, got a number");
   CHECK(load_error(with_container(R"({ "never_registers": "yes" })")) ==
         "s.json: /chaincodes/0/container/never_registers: expected true or false, got a string");
+}
+
+// inject carries every field of its message type: a TRANSACTION's args, an INVOKE_CHAINCODE's
+// target and args, a range's keys, and is traced as a send by the injecting side.
+TEST_CASE("inject: messages in full, traced as the injecting side's sends") {
+  const auto s = scenario::load_text(R"({ "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "mycc", "functions": {
+        "f": [ { "put_state": { "key": "k", "value": "${args[1]}" } } ] } } ],
+    "proposals": [ { "txid": "tx1", "channel": "ch1", "chaincode": "mycc", "function": "f",
+                     "args": ["a"] } ],
+    "faults": [
+      { "at": "1s", "chaincode": "mycc", "action": "inject", "side": "peer",
+        "message": { "type": "TRANSACTION", "txid": "tx9", "channel": "ch1", "args": ["f", "x"] } },
+      { "at": "2s", "chaincode": "mycc", "action": "inject", "side": "shim",
+        "message": { "type": "INVOKE_CHAINCODE", "txid": "tx8", "channel": "ch1",
+                     "chaincode": "other/ch2", "args": ["g", "y"] } } ] })",
+                                     "inject.json");
+  const auto r = scenario::run(s, {});
+  const auto sent = [&](const std::string& actor, const std::string& type) {
+    const auto events = testing::events_of(r, kernel::TraceKind::kSend, actor, type);
+    REQUIRE(!events.empty());
+    return *events.front();
+  };
+  // The peer's TRANSACTION reaches the shim with its args: the user code runs with them (its
+  // PUT_STATE writes "x"), and the peer, which has no context for tx9, refuses the request.
+  const auto tx = sent("peer", "TRANSACTION");
+  CHECK(tx.txid == "tx1");  // the real one first
+  const auto injected_tx = testing::events_of(r, kernel::TraceKind::kSend, "peer", "TRANSACTION");
+  REQUIRE(injected_tx.size() == 2);
+  CHECK(injected_tx[1]->txid == "tx9");
+  CHECK(injected_tx[1]->detail == "args=[\"f\",\"x\"]");
+  CHECK(injected_tx[1]->t == testing::at_ms(1000));
+  const auto puts = testing::events_of(r, kernel::TraceKind::kSend, "shim", "PUT_STATE");
+  REQUIRE(puts.size() == 2);
+  CHECK(puts[1]->detail == "key=\"k\" value=\"x\"");
+  // The shim's INVOKE_CHAINCODE names its target and args; the peer answers ERROR.
+  const auto invoke = sent("shim", "INVOKE_CHAINCODE");
+  CHECK(invoke.txid == "tx8");
+  CHECK(invoke.detail == "chaincode=\"other/ch2\" args=[\"g\",\"y\"]");
+  bool refused = false;
+  for (const auto* e : testing::events_of(r, kernel::TraceKind::kSend, "peer", "ERROR")) {
+    refused = refused || e->detail ==
+                             "\"INVOKE_CHAINCODE failed: transaction ID: tx8: could not "
+                             "get valid transaction\"";
+  }
+  CHECK(refused);
+}
+
+// --- Scripted ends: a peer that withholds or delays its handshake, a chaincode that sends
+// before its REGISTER (the situations Fabric's own handler tests script with a fake peer or
+// chaincode; core/chaincode/handler_test.go, fabric-chaincode-go shim/handler_test.go).
+
+namespace {
+constexpr const char* kOneProposal = R"(
+    "profile": "2.5", "network": { "latency": "1ms" },
+    "proposals": [ { "txid": "tx1", "channel": "ch1", "chaincode": "cc", "function": "f" } ],)";
+}  // namespace
+
+// fabric-chaincode-go shim/handler.go (v2.3.0) handleEstablished: in established state only
+// READY moves on; a TRANSACTION is "[%s] Chaincode h cannot handle message (%s) while in
+// state: %s", sent back as ERROR, and chatWithPeer returns.
+TEST_CASE("withhold READY: the TRANSACTION reaches a shim in established state (shim v2.3.0)") {
+  const auto s = scenario::load_text(std::string("{") + kOneProposal + R"(
+    "chaincodes": [ { "name": "cc", "functions": { "f": [] } } ],
+    "faults": [ { "action": "withhold", "chaincode": "cc", "message": "READY" } ] })",
+                                     "w.json");
+  const auto r = scenario::run(s, {});
+  CHECK(testing::events_of(r, kernel::TraceKind::kSend, "peer", "READY").empty());
+  CHECK(testing::events_of(r, kernel::TraceKind::kSend, "peer", "REGISTERED").size() == 1);
+  CHECK(note_at(r, "peer", "the peer withholds READY (scenario)") == at_ms(1));
+  const auto errors = testing::events_of(r, kernel::TraceKind::kSend, "shim", "ERROR");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0]->detail ==
+        "\"[tx1] Chaincode h cannot handle message (TRANSACTION) while in state: established\"");
+  CHECK(outcome(r, "tx1").error ==
+        "failed to execute transaction tx1: error sending: chaincode stream terminated");
+}
+
+TEST_CASE("withhold REGISTERED: READY reaches a shim in created state (shim v2.3.0)") {
+  const auto s = scenario::load_text(std::string("{") + kOneProposal + R"(
+    "chaincodes": [ { "name": "cc", "functions": { "f": [] } } ],
+    "faults": [ { "action": "withhold", "chaincode": "cc", "message": "REGISTERED" } ] })",
+                                     "w.json");
+  const auto r = scenario::run(s, {});
+  CHECK(testing::events_of(r, kernel::TraceKind::kSend, "peer", "REGISTERED").empty());
+  const auto errors = testing::events_of(r, kernel::TraceKind::kSend, "shim", "ERROR");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0]->detail ==
+        "\"[] Chaincode h cannot handle message (READY) while in state: created\"");
+}
+
+TEST_CASE("delay READY: sent by late, after what the peer sends meanwhile; once only") {
+  // mycc runs from the start; READY is due at 1ms + 1s; nothing is sent meanwhile here, so
+  // the shim gets it at 1.002s and tx1 at 2s completes.
+  const auto s = scenario::load_text(R"({ "profile": "2.5", "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "cc", "launch_at": "0", "functions": { "f": [] } } ],
+    "proposals": [ { "at": "2s", "txid": "tx1", "channel": "ch1", "chaincode": "cc", "function": "f" } ],
+    "faults": [ { "action": "delay", "chaincode": "cc", "message": "READY", "by": "1s" },
+                { "action": "delay", "chaincode": "cc", "message": "READY", "by": "5s" } ] })",
+                                     "d.json");
+  const auto r = scenario::run(s, {});
+  const auto ready = testing::events_of(r, kernel::TraceKind::kSend, "peer", "READY");
+  REQUIRE(ready.size() == 1);  // the second rule waits for a second READY, which never comes
+  CHECK(ready[0]->t == at_ms(1001));
+  CHECK(note_at(r, "peer", "the peer sends READY 1s late (scenario)") == at_ms(1));
+  CHECK(outcome(r, "tx1").status == 200);
+}
+
+// core/chaincode/handler.go (v2.5.0) handleMessageCreatedState: only REGISTER; anything else
+// is "[%s] Fabric side handler cannot handle message (%s) while in created state" and
+// ProcessStream ends the stream.
+TEST_CASE("before_register: the 2.5 peer refuses a message in created state (handler.go v2.5.0)") {
+  const auto s = scenario::load_text(std::string("{") + kOneProposal + R"(
+    "chaincodes": [ { "name": "cc", "functions": { "f": [] }, "container": { "before_register": [
+      { "type": "PUT_STATE", "txid": "tx1", "channel": "ch1", "key": "k", "value": "v" } ] } } ] })",
+                                     "b.json");
+  const auto r = scenario::run(s, {});
+  const auto puts = testing::events_of(r, kernel::TraceKind::kSend, "shim", "PUT_STATE");
+  REQUIRE(puts.size() == 1);
+  CHECK(puts[0]->t == at_ms(0));
+  const auto registers = testing::events_of(r, kernel::TraceKind::kSend, "shim", "REGISTER");
+  REQUIRE(registers.size() == 1);
+  CHECK(end_detail(r, "peer", "cc") ==
+        "error handling message, ending stream: [tx1] Fabric side handler cannot handle message "
+        "(PUT_STATE) while in created state");
+  CHECK(outcome(r, "tx1").error ==
+        "failed to execute transaction tx1: could not launch chaincode cc:1.0: chaincode "
+        "registration failed: container exited with 0");
+}
+
+TEST_CASE("scripted ends: bad withhold, delay and before_register name their JSON pointer") {
+  CHECK(load_error(with_faults(
+            R"([ { "action": "withhold", "chaincode": "cc", "message": "TRANSACTION" } ])")) ==
+        "s.json: /faults/0/message: expected \"REGISTERED\" or \"READY\" (the peer's half of the "
+        "handshake), got \"TRANSACTION\"");
+  CHECK(load_error(with_faults(R"([ { "action": "withhold", "chaincode": "cc" } ])")) ==
+        "s.json: /faults/0: missing required key \"message\"");
+  CHECK(load_error(with_faults(R"([ { "action": "withhold", "message": "READY" } ])")) ==
+        "s.json: /faults/0: missing required key \"chaincode\"");
+  CHECK(load_error(
+            with_faults(R"([ { "action": "withhold", "chaincode": "x", "message": "READY" } ])")) ==
+        "s.json: /faults/0/chaincode: no chaincode is named \"x\" (did you mean \"cc\"?)");
+  CHECK(
+      load_error(with_faults(
+          R"([ { "at": "1s", "action": "withhold", "chaincode": "cc", "message": "READY" } ])")) ==
+      "s.json: /faults/0/at: \"at\" does not apply to withhold: it applies to the peer's first "
+      "such message to the chaincode");
+  CHECK(load_error(
+            with_faults(R"([ { "action": "delay", "chaincode": "cc", "message": "READY" } ])")) ==
+        "s.json: /faults/0: missing required key \"by\"");
+  CHECK(
+      load_error(
+          with_faults(
+              R"([ { "action": "delay", "chaincode": "cc", "message": "READY", "by": "soon" } ])"))
+          .rfind("s.json: /faults/0/by: ", 0) == 0);
+  CHECK(
+      load_error(with_faults(
+          R"([ { "action": "withhold", "chaincode": "cc", "message": "READY", "by": "1s" } ])")) ==
+      "s.json: /faults/0/by: \"by\" applies only to delay");
+  CHECK(
+      load_error(with_faults(
+          R"([ { "at": "1s", "action": "terminate_stream", "chaincode": "cc", "by": "1s" } ])")) ==
+      "s.json: /faults/0/by: \"by\" applies only to delay");
+  CHECK(
+      load_error(with_faults(
+          R"([ { "action": "withhold", "chaincode": "cc", "message": "READY", "side": "shim" } ])")) ==
+      "s.json: /faults/0/side: withhold scripts the peer's handshake: \"side\" can only be "
+      "\"peer\"");
+  CHECK(load_error(with_container(
+            R"({ "never_registers": true, "before_register": [ { "type": "GET_STATE" } ] })")) ==
+        "s.json: /chaincodes/0/container/before_register: \"before_register\" and "
+        "\"never_registers\" exclude each other (the process never dials the peer)");
+  CHECK(load_error(with_container(R"({ "before_register": [ { "type": "NOPE" } ] })")) ==
+        "s.json: /chaincodes/0/container/before_register/0/type: unknown message type \"NOPE\" "
+        "(spell it as in the protobuf enum)");
+  CHECK(load_error(with_container(R"({ "before_register": { "type": "GET_STATE" } })")) ==
+        "s.json: /chaincodes/0/container/before_register: expected an array, got an object");
 }

@@ -319,7 +319,8 @@ TEST_CASE("fabric-protocol 2.1: the stream loop's select decides between two REA
   CHECK(outcome(replayed, "tx1").error ==
         "Failed to execute transaction (Cannot execute transaction for mycc:1.0)");
   CHECK(outcome(replayed, "tx1").completed == at_us(501'000));
-  CHECK(count_messages(replayed, kernel::TraceKind::kSend, "READY") == 1);
+  // The launcher's READY, and the chaincode's injected one (traced as the shim's send).
+  CHECK(count_messages(replayed, kernel::TraceKind::kSend, "READY") == 2);
   CHECK(peer_end(replayed) ==
         std::optional<std::string>("Error handling message, ending stream: [x]Chaincode handler "
                                    "validator FSM cannot handle message (READY) with payload size "

@@ -203,7 +203,8 @@ TEST_CASE("messages: validation") {
   CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "txid": "tx9" } ] })") ==
         "s.json: /expect/messages/0/txid: no proposal has txid \"tx9\"");
   CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "chaincode": "nocc" } ] })") ==
-        "s.json: /expect/messages/0/chaincode: no chaincode is named \"nocc\"");
+        "s.json: /expect/messages/0/chaincode: no chaincode is named \"nocc\" (did you mean "
+        "\"mycc\"?)");
   CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "present": false, "max": 1 } ] })") ==
         "s.json: /expect/messages/0/present: \"present\" cannot be combined with \"min\" or "
         "\"max\"");
@@ -424,4 +425,208 @@ TEST_CASE("outcomes: null expects a proposal that is never answered") {
   CHECK(error_of(R"({ "outcomes": { "tx1": 5 } })") ==
         "s.json: /expect/outcomes/tx1: expected an object, or null for a proposal that is never "
         "answered, got a number");
+}
+
+// --- Expectations real reports need: not_before, time windows, order, notes, per-submission
+// outcomes (the trace of kBody is in its comment above; times read off it).
+
+TEST_CASE("outcomes: not_before (absolute), inclusive, and not after completed_by") {
+  CHECK(failures(kBody, R"({ "outcomes": {
+          "tx2": { "not_before": "1.002s", "completed_by": "1.002s" },
+          "tx3": { "not_before": "4s" } } })")
+            .empty());
+  CHECK(failures(kBody, R"({ "outcomes": { "tx2": { "not_before": "1.003s" } } })") ==
+        Lines{"expect /expect/outcomes/tx2/not_before: expected an outcome not before "
+              "1.003000000s, got one at 1.002000000s"});
+  CHECK(error_of(R"({ "outcomes": { "tx2": { "not_before": "2s", "completed_by": "1s" } } })") ==
+        "s.json: /expect/outcomes/tx2/not_before: not_before (2.000000000s) is after "
+        "completed_by (1.000000000s): no instant is in both");
+}
+
+TEST_CASE("messages: at, not_before and by count only the events in the window") {
+  // The shim sends GET_STATE at 0.502s (tx1) and at 5.001s (tx3's late one).
+  CHECK(failures(kBody, R"({ "messages": [
+          { "type": "GET_STATE", "event": "send", "from": "shim", "count": 2 },
+          { "type": "GET_STATE", "event": "send", "by": "1s", "count": 1 },
+          { "type": "GET_STATE", "event": "send", "not_before": "1s", "count": 1 },
+          { "type": "GET_STATE", "event": "send", "at": "5.001s", "count": 1 },
+          { "type": "GET_STATE", "event": "send", "not_before": "0.502s", "by": "5.001s",
+            "count": 2 } ] })")
+            .empty());
+  CHECK(failures(kBody, R"({ "messages": [
+          { "type": "GET_STATE", "event": "send", "at": "5s", "count": 1 },
+          { "type": "GET_STATE", "event": "send", "not_before": "0.503s", "by": "5s" },
+          { "type": "GET_STATE", "event": "send", "by": "0.501s" },
+          { "type": "GET_STATE", "event": "send", "not_before": "5.002s" } ] })") ==
+        Lines{"expect /expect/messages/0: expected exactly 1 GET_STATE sent at 5.000000000s, got 0",
+              "expect /expect/messages/1: expected at least 1 GET_STATE sent between "
+              "0.503000000s and 5.000000000s, got 0",
+              "expect /expect/messages/2: expected at least 1 GET_STATE sent by 0.501000000s, "
+              "got 0",
+              "expect /expect/messages/3: expected at least 1 GET_STATE sent not before "
+              "5.002000000s, got 0"});
+  CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "at": "1s", "by": "2s" } ] })") ==
+        "s.json: /expect/messages/0/by: \"by\" cannot be combined with \"at\"");
+  CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "not_before": "2s", "by": "1s" } ] })") ==
+        "s.json: /expect/messages/0/by: by (1.000000000s) is before not_before (2.000000000s): "
+        "no instant is in both");
+  CHECK(error_of(R"({ "messages": [ { "type": "ERROR", "at": "soon" } ] })")
+            .rfind("s.json: /expect/messages/0/at: ", 0) == 0);
+}
+
+TEST_CASE("order: the first `then` comes after the first `first`, by trace position") {
+  // tx3's execute timeout fires at 4s (trace event 37); its late COMPLETED is delivered to the
+  // peer at 5.004s (trace event 45).
+  const char* timeout_then_completed = R"({ "order": [ {
+      "first": { "event": "timer", "actor": "peer", "txid": "tx3", "detail_contains": "execute timeout" },
+      "then": { "event": "deliver", "type": "COMPLETED", "txid": "tx3" } } ] })";
+  CHECK(failures(kBody, timeout_then_completed).empty());
+  CHECK(failures(kBody, R"({ "order": [ {
+      "first": { "event": "deliver", "type": "COMPLETED", "txid": "tx3" },
+      "then": { "event": "timer", "actor": "peer", "txid": "tx3" } } ] })") ==
+        Lines{"expect /expect/order/0: expected the first timer by the peer for tx3 after the "
+              "first COMPLETED delivered for tx3, got it at 4.000000000s (trace event 37), the "
+              "other at 5.004000000s (trace event 45)"});
+  // Same instant: the trace's order decides. tx1's TRANSACTION is sent at 0.501s right after
+  // READY (events 9 and 11).
+  CHECK(failures(kBody, R"({ "order": [ {
+      "first": { "event": "send", "type": "READY" },
+      "then": { "event": "send", "type": "TRANSACTION", "txid": "tx1" } } ] })")
+            .empty());
+  CHECK(failures(kBody, R"({ "order": [
+      { "first": { "event": "stream_end", "actor": "shim" }, "then": { "event": "outcome", "txid": "tx4" } },
+      { "first": { "event": "timer", "txid": "tx1" }, "then": { "event": "outcome" } },
+      { "first": { "event": "outcome" }, "then": { "event": "timer", "txid": "tx2" } },
+      { "first": { "event": "note" }, "then": { "event": "note" } } ] })") ==
+        Lines{"expect /expect/order/1/first: expected the first outcome after the first timer "
+              "for tx1, got no timer for tx1",
+              "expect /expect/order/2/then: expected the first timer for tx2 after the first "
+              "outcome, got no timer for tx2",
+              "expect /expect/order/3: expected the first note after the first note, got one "
+              "event matching both at 0.000000000s (trace event 1)"});
+  CHECK(error_of(R"({ "order": [ { "first": { "event": "note" } } ] })") ==
+        "s.json: /expect/order/0: missing required key \"then\"");
+  CHECK(error_of(
+            R"({ "order": [ { "first": { "event": "log" }, "then": { "event": "note" } } ] })") ==
+        "s.json: /expect/order/0/first/event: unknown event \"log\"; expected one of: \"send\" "
+        "\"deliver\" \"note\" \"timer\" \"state\" \"stream_end\" \"outcome\"");
+  CHECK(error_of(
+            R"({ "order": [ { "first": { "type": "ERROR" }, "then": { "event": "note" } } ] })") ==
+        "s.json: /expect/order/0/first: missing required key \"event\"");
+  CHECK(
+      error_of(
+          R"({ "order": [ { "first": { "event": "note", "type": "ERROR" }, "then": { "event": "note" } } ] })") ==
+      "s.json: /expect/order/0/first/type: \"type\" applies to \"send\" and \"deliver\" events "
+      "only");
+  CHECK(
+      error_of(
+          R"({ "order": [ { "first": { "event": "note", "actor": "endorsr" }, "then": { "event": "note" } } ] })") ==
+      "s.json: /expect/order/0/first/actor: unknown actor \"endorsr\" (did you mean "
+      "\"endorser\"?)");
+  CHECK(
+      error_of(
+          R"({ "order": [ { "first": { "event": "note", "txid": "tx9" }, "then": { "event": "note" } } ] })") ==
+      "s.json: /expect/order/0/first/txid: no proposal has txid \"tx9\"");
+}
+
+TEST_CASE("notes: the log lines a report quotes, by actor, txid, chaincode and time") {
+  CHECK(failures(kBody, R"({ "notes": [
+      { "actor": "peer", "txid": "tx3", "contains": "does not exist for handling message COMPLETED", "count": 1 },
+      { "actor": "launcher", "contains": "launch mycc:1.0: starting", "at": "0" },
+      { "actor": "runtime", "chaincode": "mycc", "contains": "exited with 2", "not_before": "10s" },
+      { "contains": "Execute: timeout expired", "by": "4s", "count": 1 },
+      { "contains": "proposal mycc", "count": 4 } ] })")
+            .empty());
+  CHECK(failures(kBody, R"({ "notes": [
+      { "actor": "runtime", "contains": "exited with 3" },
+      { "actor": "shim", "contains": "exited with 2" },
+      { "contains": "proposal mycc", "by": "1s", "count": 1 },
+      { "contains": "Execute:", "present": false } ] })") ==
+        Lines{"expect /expect/notes/0: expected at least 1 note by the runtime containing "
+              "\"exited with 3\", got 0",
+              "expect /expect/notes/1: expected at least 1 note by the shim containing \"exited "
+              "with 2\", got 0",
+              "expect /expect/notes/2: expected exactly 1 note containing \"proposal mycc\" by "
+              "1.000000000s, got 2",
+              "expect /expect/notes/3: expected no note containing \"Execute:\", got 2"});
+  CHECK(error_of(R"({ "notes": [ { "actor": "peer" } ] })") ==
+        "s.json: /expect/notes/0: missing required key \"contains\"");
+  CHECK(error_of(R"({ "notes": [ { "actor": "orderer", "contains": "x" } ] })") ==
+        "s.json: /expect/notes/0/actor: unknown actor \"orderer\"; expected one of: "
+        "\"endorser\" \"launcher\" \"runtime\" \"peer\" \"shim\" \"fault\"");
+  CHECK(error_of(R"({ "notes": [ { "contains": "x", "count": 1, "min": 1 } ] })") ==
+        "s.json: /expect/notes/0/count: \"count\" cannot be combined with \"min\", \"max\" or "
+        "\"present\"");
+  CHECK(error_of(R"({ "notes": [ { "contains": "x", "chaincode": "nocc" } ] })") ==
+        "s.json: /expect/notes/0/chaincode: no chaincode is named \"nocc\" (did you mean "
+        "\"mycc\"?)");
+}
+
+TEST_CASE("outcomes: an array gives each submission of a duplicate txid its own outcome") {
+  // t at 0 runs 1s of user code; t again at 600ms finds the context and fails at once
+  // (core/chaincode/handler.go 2.5, TransactionContexts.Create: "txid: t(ch1) exists").
+  const char* body = R"(
+    "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "mycc", "container": { "start": "500ms" },
+                      "functions": { "f": [ { "sleep": "1s" } ] } } ],
+    "proposals": [
+      { "txid": "t", "channel": "ch1", "chaincode": "mycc", "function": "f" },
+      { "at": "600ms", "txid": "t", "channel": "ch1", "chaincode": "mycc", "function": "f",
+        "duplicate": true } ])";
+  CHECK(failures(body, R"({ "outcomes": { "t": [
+      { "status": 200, "completed_by": "1.503s", "not_before": "1.503s" },
+      { "status": null, "error": "failed to execute transaction t: error sending: txid: t(ch1) exists",
+        "completed_by": "0.6s" } ] } })")
+            .empty());
+  // The object form is the first submission's.
+  CHECK(failures(body, R"({ "outcomes": { "t": { "status": 200 } } })").empty());
+  CHECK(failures(body, R"({ "outcomes": { "t": [ { "status": 200 }, { "status": 200 } ] } })") ==
+        Lines{"expect /expect/outcomes/t/1/status: expected 200, got null"});
+  CHECK(failures(body, R"({ "outcomes": { "t": [ null, null ] } })") ==
+        Lines{"expect /expect/outcomes/t/0: expected no outcome, got one at 1.503000000s: "
+              "status=200 error=null",
+              "expect /expect/outcomes/t/1: expected no outcome, got one at 0.600000000s: "
+              "status=null error=\"failed to execute transaction t: error sending: txid: t(ch1) "
+              "exists\""});
+  const auto load = [&](const std::string& expect) {
+    try {
+      scenario::load_text("{" + std::string(body) + ", \"expect\": " + expect + "}", "s.json");
+    } catch (const scenario::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(load(R"({ "outcomes": { "t": [ { "status": 200 } ] } })") ==
+        "s.json: /expect/outcomes/t: txid \"t\" is submitted 2 times: give one outcome per "
+        "submission, got 1");
+  CHECK(load(R"({ "outcomes": { "t": [ 200, null ] } })") ==
+        "s.json: /expect/outcomes/t/0: expected an object, or null for a proposal that is never "
+        "answered, got a number");
+}
+
+TEST_CASE("an expectation naming a repeated proposal's own txid is told the txids it expands to") {
+  const char* body = R"(
+    "chaincodes": [ { "name": "mycc", "functions": { "f": [] } } ],
+    "proposals": [ { "txid": "load", "channel": "ch1", "chaincode": "mycc", "function": "f",
+                     "repeat": { "count": 100, "interval": "1ms" } },
+                   { "txid": "one", "channel": "ch1", "chaincode": "mycc", "function": "f",
+                     "repeat": { "count": 1 } } ])";
+  const auto load = [&](const std::string& expect) {
+    try {
+      scenario::load_text("{" + std::string(body) + ", \"expect\": " + expect + "}", "s.json");
+    } catch (const scenario::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(load(R"({ "outcomes": { "load": { "status": 200 } } })") ==
+        "s.json: /expect/outcomes/load: no proposal has txid \"load\": /proposals/0 repeats it "
+        "100 times, as \"load-1\" ... \"load-100\"; name one of those");
+  CHECK(load(R"({ "messages": [ { "type": "COMPLETED", "txid": "one" } ] })") ==
+        "s.json: /expect/messages/0/txid: no proposal has txid \"one\": /proposals/1 repeats it "
+        "1 time, as \"one-1\"; name one of those");
+  CHECK(load(R"({ "delivered": { "load": [] } })")
+            .rfind("s.json: /expect/delivered/load: no proposal has txid \"load\": /proposals/0",
+                   0) == 0);
+  CHECK(load(R"({ "outcomes": { "load-100": { "status": 200 } } })") == "(no error)");
 }

@@ -246,7 +246,8 @@ const char* kFull = R"({
                "shim_to_peer": { "latency": "1ms" }, "unsafe_reorder": false },
   "chaincodes": [
     { "name": "a", "version": "1.0",
-      "container": { "build": "0", "start": "500ms", "crash": { "at": "1h", "exit_code": 2 } },
+      "container": { "build": "0", "start": "500ms", "crash": { "at": "1h", "exit_code": 2 },
+                     "before_register": [ { "type": "KEEPALIVE" } ] },
       "init": [ { "put_state": { "key": "k", "value": "v" } } ],
       "functions": { "f": [
         { "get_state": { "key": "k", "collection": "c" } },
@@ -277,15 +278,24 @@ const char* kFull = R"({
       "repeat": { "count": 1, "interval": "1ms" } } ],
   "faults": [
     { "after": { "type": "TRANSACTION", "from": "peer", "count": 1 }, "chaincode": "a",
-      "action": "half_close", "side": "shim" } ],
+      "action": "half_close", "side": "shim" },
+    { "action": "delay", "chaincode": "a", "message": "READY", "by": "1ms" },
+    { "at": "1s", "chaincode": "a", "action": "inject", "side": "shim",
+      "message": { "type": "COMPLETED", "txid": "tx9", "channel": "ch1", "status": 200,
+                   "payload": "p", "message": "m", "event": { "name": "e", "payload": "p" } } } ],
   "expect": {
     "outcomes": { "tx1-1": { "status": 200, "payload": "ok", "error": null,
                              "error_contains": "", "error_matches": ".*", "within": "1s",
-                             "completed_by": "1s" } },
+                             "completed_by": "1s", "not_before": "0" } },
     "delivered": { "tx1-1": ["TRANSACTION"] },
     "ledger": { "ch1": { "a": { "k": null } } },
     "messages": [ { "type": "ERROR", "from": "peer", "txid": "tx1-1", "chaincode": "a",
-                    "event": "send", "count": 0 } ],
+                    "event": "send", "count": 0, "not_before": "0", "by": "1s" } ],
+    "notes": [ { "actor": "launcher", "contains": "launch", "txid": "tx1-1", "chaincode": "a",
+                 "min": 1, "at": "0" } ],
+    "order": [ { "first": { "event": "send", "type": "TRANSACTION", "from": "peer" },
+                 "then": { "event": "note", "actor": "peer", "txid": "tx1-1", "chaincode": "a",
+                           "channel": "ch1", "detail_contains": "x" } } ],
     "properties": [ "no_stream_end" ] },
   "limits": { "max_events": 1000, "horizon": "1h", "max_proposals": 10, "max_call_depth": 3 },
   "replay": { "tie_window": "0",
@@ -346,10 +356,13 @@ TEST_CASE("the validator itself rejects what it should") {
   s["limits"]["max_call_depth"] = -1;
   CHECK(v.errors(s) == std::vector<std::string>{"/limits/max_call_depth: less than 0"});
   s = Json::parse(kFull);
-  s["expect"]["outcomes"]["tx1-1"]["status"] = "200";
-  CHECK(v.errors(s) == std::vector<std::string>{
-                           "/expect/outcomes/tx1-1/status: expected type [\"integer\",\"null\"], "
-                           "got \"200\""});
+  s["expect"]["outcomes"]["tx1-1"]["status"] = "200";  // neither an outcome nor an array of them
+  CHECK(v.errors(s) ==
+        std::vector<std::string>{"/expect/outcomes/tx1-1: matches 0 branches of oneOf"});
+  s = Json::parse(kFull);
+  s["limits"]["max_events"] = "10";
+  CHECK(v.errors(s) ==
+        std::vector<std::string>{"/limits/max_events: expected type \"integer\", got \"10\""});
   s = Json::parse(kFull);
   s["faults"][0]["at"] = "1s";  // at and after
   CHECK(v.errors(s) == std::vector<std::string>{"/faults/0: matches 2 branches of oneOf"});

@@ -112,6 +112,9 @@ struct ContainerBehaviour {
   std::optional<std::string> package_failure;
   std::optional<ExitBeforeRegister> exit_before_register;
   bool never_registers = false;  // the process runs but never dials the peer
+  /// A scripted chaincode: what each process sends on its new stream before its REGISTER,
+  /// bypassing its shim (as a chaincode in Fabric's own handler tests does).
+  std::vector<ChaincodeMessage> before_register;
   std::optional<Crash> crash;
   int exit_code = 0;  // what Wait returns when the shim's loop ends and main() returns
 };

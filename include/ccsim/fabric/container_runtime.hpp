@@ -154,6 +154,7 @@ class ContainerRuntime {
 
   void finish_build(const std::string& ccid, std::optional<std::string> failure);
   void connect(Process& p);
+  void send_before_register(const Process& p, ChaincodeStream& s);
   ChaincodeStream& open_stream(Process& p);
   ShimHandler& attach_shim(Process& p, ChaincodeStream& s, ShimHandler::OnExit on_exit);
   void start_server(const std::string& ccid);

@@ -33,6 +33,9 @@ struct Fault {
     kRestartPeer,       // every chaincode stream breaks; handlers deregister as they end
     kInject,            // `message` is sent from `side` as is, bypassing that end's handler:
                         // a misbehaving peer or shim (stray replies, wrong-state messages)
+    kWithhold,          // a scripted peer: the first `message.type` (REGISTERED or READY) it
+                        // would send the chaincode is not sent; the handler goes on as if
+    kDelay,             // ... it is sent `delay` late (what the peer sends meanwhile goes first)
   };
 
   /// Fires right after the `count`th message of `type` sent by `from` on the chaincode's
@@ -44,13 +47,14 @@ struct Fault {
   };
 
   std::optional<kernel::Time> at;     // either at ...
-  std::optional<AfterMessage> after;  // ... or after a message
+  std::optional<AfterMessage> after;  // ... or after a message (neither: withhold, delay)
   std::string chaincode;              // the chaincode's name; may be empty for restart_peer
   Action action = Action::kTerminateStream;
   Side side = Side::kPeer;                 // half_close, fail_next_send
   std::string error = kInjectedSendError;  // fail_next_send: the send's error text
   int exit_code = 2;                       // crash_container, restart_container: what Wait returns
-  ChaincodeMessage message;                // inject: what `side` sends
+  ChaincodeMessage message;                // inject: what `side` sends; withhold, delay: type
+  kernel::Duration delay;                  // delay: how late
 };
 
 /// The action's name as scenarios spell it: "terminate_stream", "half_close", ...

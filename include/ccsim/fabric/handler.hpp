@@ -19,6 +19,7 @@
 #include "ccsim/fabric/chaincode_invoker.hpp"
 #include "ccsim/fabric/chaincode_message.hpp"
 #include "ccsim/fabric/handler_registry.hpp"
+#include "ccsim/fabric/handshake_script.hpp"
 #include "ccsim/fabric/mutation.hpp"
 #include "ccsim/fabric/peer_config.hpp"
 #include "ccsim/fabric/profile.hpp"
@@ -50,6 +51,7 @@ class Handler final : public ChaincodeStream::Receiver {
     ChaincodeInvoker* invoker;             // ChaincodeSupport, for INVOKE_CHAINCODE
     RunningChaincodes* running = nullptr;  // P-fsm: 1.0/1.1's chaincodeMap (else unused)
     Mutation mutation = Mutation::kNone;   // tests only (mutation.hpp)
+    HandshakeScript* script = nullptr;     // a scripted peer's REGISTERED and READY, if any
   };
 
   /// Execute's result: the COMPLETED/ERROR message, or Fabric's error text.
@@ -151,6 +153,7 @@ class Handler final : public ChaincodeStream::Receiver {
   void finish_execute(const std::string& key, std::size_t chosen);
 
   std::optional<std::string> serial_send(const MessagePtr& msg);
+  std::optional<std::string> send_on_stream(const MessagePtr& msg);  // past the script
   void serial_send_async(MessagePtr msg);
   void end_stream(const std::string& reason);
   void swallow_stream_end(const std::string& reason);

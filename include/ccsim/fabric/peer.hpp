@@ -15,6 +15,7 @@
 #include "ccsim/fabric/fault_injector.hpp"
 #include "ccsim/fabric/fsm_chaincode_support.hpp"
 #include "ccsim/fabric/handler_registry.hpp"
+#include "ccsim/fabric/handshake_script.hpp"
 #include "ccsim/fabric/ledger.hpp"
 #include "ccsim/fabric/mutation.hpp"
 #include "ccsim/fabric/profile.hpp"
@@ -97,6 +98,7 @@ class Peer {
   DelayModel delays_;
   std::map<std::string, const ChaincodeDefinition*> by_name_;
   Ledger ledger_;
+  HandshakeScript script_;  // before support_: its handlers hold a pointer to it
   HandlerRegistry registry_;
   RunningChaincodes running_;  // 1.0/1.1 (peer_fsm): the chaincodeMap
   ContainerRuntime runtime_;

@@ -58,6 +58,16 @@ struct TraceFacts {
   std::map<std::string, std::vector<std::string>> delivered;
   /// For each expect.messages entry, in order: how many message events matched it.
   std::vector<std::uint64_t> message_counts;
+  /// For each expect.notes entry: how many notes matched it.
+  std::vector<std::uint64_t> note_counts;
+  /// For each expect.order entry: the first event each side selects, if any.
+  struct Order {
+    std::optional<kernel::TraceEvent> first;
+    std::optional<std::uint64_t> first_position;  // the event's position in the trace
+    std::optional<kernel::TraceEvent> then;
+    std::optional<std::uint64_t> then_position;
+  };
+  std::vector<Order> order;
   /// The first stream end observed by either end.
   std::optional<kernel::TraceEvent> first_stream_end;
   /// The first ERROR message the peer sent.
@@ -119,6 +129,7 @@ class TraceFactsGatherer final : public kernel::TraceObserver {
   // An ERROR the shim sent, told apart by the event after it: a rejection of an unexpected
   // message is followed at once by the shim's own stream end (it exits), a result is not.
   std::optional<kernel::TraceEvent> pending_error_;
+  std::uint64_t position_ = 0;  // of the next event in the trace
 };
 
 /// The facts of a finished trace that kept its events.

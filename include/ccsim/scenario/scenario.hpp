@@ -44,8 +44,21 @@ struct OutcomeExpectation {
   std::optional<kernel::Duration> within;
   /// The outcome is recorded no later than this virtual instant.
   std::optional<kernel::Time> completed_by;
+  /// The outcome is recorded no earlier than this virtual instant.
+  std::optional<kernel::Time> not_before;
   /// The name of the chaincode event the proposal's response carries.
   std::optional<std::string> event;
+};
+
+/// The instants a trace event must fall in to count: "at" sets both bounds, "not_before" and
+/// "by" one each (inclusive).
+struct TimeWindow {
+  std::optional<kernel::Time> not_before;
+  std::optional<kernel::Time> by;
+  bool contains(kernel::Time t) const {
+    return (!not_before || t >= *not_before) && (!by || t <= *by);
+  }
+  bool empty() const { return !not_before && !by; }
 };
 
 /// A trace assertion (expect.messages[i]): how many message events match the filters.
@@ -64,10 +77,47 @@ struct MessageExpectation {
   /// ("count": n sets both to n, "present": false sets max to 0).
   std::uint64_t min = 1;
   std::optional<std::uint64_t> max;
+  TimeWindow window;  // only events in it count
+};
+
+/// expect.notes[i]: how many trace notes (launcher, runtime, peer, shim, endorser, fault: the
+/// log lines a bug report quotes) match.
+struct NoteExpectation {
+  std::optional<std::string> actor;
+  std::string contains;  // a substring of the note's text
+  std::optional<std::string> txid;
+  std::optional<std::string> chaincode;  // the note's stream (the chaincode's name)
+  std::uint64_t min = 1;                 // as MessageExpectation's
+  std::optional<std::uint64_t> max;
+  TimeWindow window;
+};
+
+/// One side of expect.order: which trace events it means (unset members match anything).
+struct EventSelector {
+  kernel::TraceKind kind = kernel::TraceKind::kNote;
+  std::optional<std::string> actor;
+  std::optional<std::string> type;
+  std::optional<std::string> from;
+  std::optional<std::string> txid;
+  std::optional<std::string> chaincode;
+  std::optional<std::string> channel;
+  std::optional<std::string> detail_contains;
+  bool matches(const kernel::TraceEvent& e) const;
+};
+
+/// expect.order[i]: the first event `then` selects comes after the first `first` selects
+/// (later in the trace: a later instant, or later at the same instant). Both must happen.
+struct OrderExpectation {
+  EventSelector first;
+  EventSelector then;
 };
 
 struct Expectations {
-  std::map<std::string, OutcomeExpectation> outcomes;  // by txid
+  /// By txid; a txid submitted more than once ("duplicate"): its first submission's outcome.
+  std::map<std::string, OutcomeExpectation> outcomes;
+  /// "outcomes": {"<txid>": [...]}: one expectation per submission of the txid, in the order
+  /// of the proposals (an unanswered submission: expect_none).
+  std::map<std::string, std::vector<OutcomeExpectation>> submissions;
   /// The exact sequence of message types delivered (either direction) for a txid.
   std::map<std::string, std::vector<std::string>> delivered;
   /// The final committed state: channel -> chaincode -> key -> value (absent keys listed as
@@ -76,6 +126,8 @@ struct Expectations {
       ledger;
   /// Trace assertions, in file order (failures name /expect/messages/<index>).
   std::vector<MessageExpectation> messages;
+  std::vector<NoteExpectation> notes;
+  std::vector<OrderExpectation> order;
   /// Built-in properties that must hold at the end (see scenario::properties()).
   std::vector<std::string> properties;
 };
