@@ -4,6 +4,7 @@
 #include "ccsim/report/jsonl_trace.hpp"
 #include "ccsim/report/mermaid.hpp"
 #include "ccsim/report/perfetto.hpp"
+#include "ccsim/report/summary.hpp"
 #include "ccsim/report/text_trace.hpp"
 #include "ccsim/scenario/errors.hpp"
 #include "ccsim/scenario/loader.hpp"
@@ -24,7 +25,8 @@ int cmd_run(const std::vector<std::string>& args) {
       "also write the trace as a Mermaid sequence diagram to this file")(
       "perfetto", po::value<std::string>(),
       "also write the trace as Chrome trace-event JSON (ui.perfetto.dev) to this file")(
-      "quiet,q", "print outcomes, seed and digest only, not every event");
+      "quiet,q", "print outcomes, seed and digest only, not every event")(
+      "summary", "also print a table of the proposals: times, result and the path each took");
   const ParsedCommand parsed = parse_command(args, opts);
   if (parsed.help) {
     std::cout << opts;
@@ -57,7 +59,8 @@ int cmd_run(const std::vector<std::string>& args) {
   options.seed = vm.count("seed") != 0 ? seed_flag : scenario.default_seed;
   // Only what is printed or written needs the events; the decision log nothing here reads.
   const bool quiet = vm.count("quiet") != 0;
-  options.keep_trace = !quiet || any_output;
+  const bool summary = vm.count("summary") != 0;
+  options.keep_trace = !quiet || any_output || summary;
   options.log_decisions = false;
   const StopOnSignals signals;
   options.interrupt = &signals.flag();
@@ -69,6 +72,9 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   report::TextOptions text;
   text.events = !quiet;
+  text.before_outcomes =
+      summary ? [&](std::ostream& out) { report::write_summary(out, scenario, result); }
+              : std::function<void(std::ostream&)>();
   report::write_text(std::cout, scenario, result, text);
   if (signals.signal() != 0) return signals.exit_code();
   return result.passed() ? kExitPassed : kExitFailed;

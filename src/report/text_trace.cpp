@@ -73,6 +73,7 @@ void write_text(std::ostream& out, const scenario::Scenario& scenario,
     }
     out << "\n";
   }
+  if (options.before_outcomes) options.before_outcomes(out);
   // Each proposal's last outcome, found by its ordinal (a scan per proposal is quadratic).
   std::vector<const fabric::ProposalOutcome*> last(scenario.proposals.size(), nullptr);
   for (const auto& o : result.outcomes) {

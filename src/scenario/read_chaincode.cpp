@@ -97,6 +97,15 @@ constexpr const char* kStepNames =
 Step read_step(const Node& n) {
   n.require_object();
   if (n.json().size() != 1) {
+    // "as" and "on_error" belong to the call they modify, not beside it.
+    for (const char* modifier : {"as", "on_error"}) {
+      if (!n.json().contains(modifier)) continue;
+      for (const auto& item : n.json().items()) {
+        if (item.key() == "as" || item.key() == "on_error") continue;
+        n.child(modifier).fail(std::string("\"") + modifier + "\" goes inside the call: {\"" +
+                               item.key() + "\": {..., \"" + modifier + "\": ...}}");
+      }
+    }
     n.fail(std::string("a step is an object with exactly one key: ") + kStepNames);
   }
   n.require_keys({"get_state", "put_state", "del_state", "get_private_data_hash",

@@ -72,7 +72,7 @@ TEST_CASE("fuzz: a failure exits 1, and its artifact replays with ccsim run to t
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("fuzz: nothing found exits 0; the summary reports runs, traces and coverage") {
+TEST_CASE("fuzz: nothing found exits 0, the summary reports runs, traces and coverage") {
   const auto dir = temp_dir("pass");
   const auto r = testing::run_command(ccsim_cmd("fuzz " + kBenign30 +
                                                 " --runs 200 -q --strategy random,pct:2 --out " +
@@ -274,7 +274,7 @@ TEST_CASE(
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("fuzz: two outputs naming one file are refused; stale temporaries are cleared") {
+TEST_CASE("fuzz: two outputs naming one file are refused, stale temporaries are cleared") {
   const auto dir = temp_dir("outputs");
   const auto same =
       testing::run_command(ccsim_cmd("fuzz " + kBenign30 + " --runs 5 -q --out " + dir.string() +

@@ -51,7 +51,7 @@ TEST_CASE("shrink: keeps exactly the decisions a failure needs, in their order")
 }
 
 TEST_CASE(
-    "shrink: decisions with the default answer go first; a default-only failure shrinks to none") {
+    "shrink: decisions with the default answer go first, a default-only failure shrinks to none") {
   std::vector<Decision> all = {d("latency a", 0), d("latency b", 5), d("latency c", 0)};
   std::vector<std::vector<Decision>> asked;
   const auto r = explore::shrink(all, [&](const std::vector<Decision>& l) {

@@ -47,7 +47,7 @@ TEST_CASE("shards: K/N takes i % N == K-1, and the shards of a campaign cover it
   }
 }
 
-TEST_CASE("strategy plans: the portfolio mixes all three; lists take one slot each") {
+TEST_CASE("strategy plans: the portfolio mixes all three, lists take one slot each") {
   const explore::StrategyPlan p = explore::portfolio();
   CHECK(p.name == "portfolio");
   REQUIRE(p.slots.size() == 10);
@@ -105,7 +105,7 @@ std::vector<std::uint64_t> answers(kernel::DecisionSource& s) {
 }
 }  // namespace
 
-TEST_CASE("sources: the same seed answers the same; random explores, reads no keys") {
+TEST_CASE("sources: the same seed answers the same, random explores, reads no keys") {
   const explore::Probe probe{kernel::Duration(), {2, 3, 2}};
   for (const char* name : {"random", "pct:3", "tie-window:1ms"}) {
     CAPTURE(name);

@@ -92,7 +92,7 @@ TEST_CASE("fabric-protocol 4.5, 1.2: the peer dials the service and the chaincod
 // §4.5: a refused dial fails at once through startFailCh: the first caller gets
 // "connection to %s failed: <err>", a caller queued on the launch "chaincode registration
 // failed: ..."; a later launch, once the server listens, connects.
-TEST_CASE("fabric-protocol 4.5: a refused dial fails the launch at once; later it connects") {
+TEST_CASE("fabric-protocol 4.5: a refused dial fails the launch at once, later it connects") {
   const auto r = run_text(with_service(
       R"("listening_at": "2s")", R"("proposals": [ )" + proposal("tx1", "1s") + ", " +
                                      proposal("tx2", "1s") + ", " + proposal("tx3", "3s") + "]"));
@@ -137,7 +137,7 @@ TEST_CASE("fabric-protocol 4.5: a dial to a silent address times out, or connect
 // §7.7 step 6 with a service: the startup timer ends the launch while the dial still waits;
 // the dial then connects, and the late REGISTER is refused because no launch is under way.
 TEST_CASE(
-    "fabric-protocol 7.7: the startup timeout wins over a longer dial; the late REGISTER "
+    "fabric-protocol 7.7: the startup timeout wins over a longer dial, the late REGISTER "
     "is refused") {
   const auto r = run_text(with_service(R"("dial_timeout": "20s", "while_down": "drop",
                                           "listening_at": "8s")",
@@ -159,7 +159,7 @@ TEST_CASE(
 // "connection to %s terminated" is a no-op; the server keeps listening and the next launch
 // dials a new connection with a fresh shim handler.
 TEST_CASE(
-    "fabric-protocol 4.5, 7.6: a broken stream ends the Execute; the next launch dials "
+    "fabric-protocol 4.5, 7.6: a broken stream ends the Execute, the next launch dials "
     "again") {
   const auto r = run_text(with_service(
       "",
@@ -196,7 +196,7 @@ TEST_CASE("fabric-protocol 4.5: a connection that ends before READY fails the la
 // A crashed service stops listening: the next launch's dial is refused at once. Restarted,
 // it listens again and is dialed. The peer, a client, reads EOF from the dead server
 // [derived].
-TEST_CASE("a crashed service refuses the next dial; restarted, it is dialed again") {
+TEST_CASE("a crashed service refuses the next dial, restarted, it is dialed again") {
   const auto r =
       run_text(with_service("", R"("proposals": [ )" + proposal("tx1", "0") + ", " +
                                     proposal("tx2", "2s") + ", " + proposal("tx3", "4s") + R"( ],
@@ -228,7 +228,7 @@ TEST_CASE("restart_container starts a service that is down") {
 
 // restart_peer breaks every connection; the service keeps listening and the next launch
 // reconnects.
-TEST_CASE("restart_peer breaks the service's connection; the next launch reconnects") {
+TEST_CASE("restart_peer breaks the service's connection, the next launch reconnects") {
   const auto r = run_text(with_service(
       "", R"("proposals": [ )" + proposal("tx1", "0") + ", " + proposal("tx2", "2s") + R"( ],
           "faults": [ { "at": "1s", "action": "restart_peer" } ])"));
@@ -265,7 +265,7 @@ TEST_CASE("fabric-protocol 3.4: the shim's error ends only its connection, as an
 // Recv sees the server stream's context canceled [derived]. A half_close fault from the
 // peer is not the handler's end: the shim gets EOF, and only its Connect's error status ends
 // the peer's handler.
-TEST_CASE("the peer's end closes the connection; a peer half_close is only a half-close") {
+TEST_CASE("the peer's end closes the connection, a peer half_close is only a half-close") {
   const auto closed = run_text(with_service("", R"("proposals": [ )" + proposal("tx1", "0") + R"( ],
           "faults": [ { "at": "1s", "chaincode": "cc", "action": "inject", "side": "shim",
                         "message": { "type": "TRANSACTION", "txid": "tx-y" } } ])"));

@@ -881,7 +881,7 @@ TEST_CASE("withhold REGISTERED: READY reaches a shim in created state (shim v2.3
         "\"[] Chaincode h cannot handle message (READY) while in state: created\"");
 }
 
-TEST_CASE("delay READY: sent by late, after what the peer sends meanwhile; once only") {
+TEST_CASE("delay READY: sent by late, after what the peer sends meanwhile, once only") {
   // mycc runs from the start; READY is due at 1ms + 1s; nothing is sent meanwhile here, so
   // the shim gets it at 1.002s and tx1 at 2s completes.
   const auto s = scenario::load_text(R"({ "profile": "2.5", "network": { "latency": "1ms" },

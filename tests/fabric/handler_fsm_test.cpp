@@ -43,7 +43,7 @@ scenario::RunResult run_text(const std::string& text) {
 
 // §2.1 ready(), §1.2: READY carries the launching txid in 1.0/1.1, and channel_id from 1.1
 // (FAB-5921); INIT/TRANSACTION carry channel_id only from 1.1 (createCCMessage).
-TEST_CASE("fabric-protocol 2.1, 1.2: READY carries the launch's txid; channel_id only from 1.1") {
+TEST_CASE("fabric-protocol 2.1, 1.2: READY carries the launch's txid, channel_id only from 1.1") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     const auto r = run_text(R"({ "profile": ")" + std::string(profile) + R"(",

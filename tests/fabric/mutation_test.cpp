@@ -93,7 +93,7 @@ TEST_CASE("without a mutation a run is the same as before: the digest does not m
 }
 
 TEST_CASE(
-    "swallow_stream_end (2.7): the peer records its stream's end and carries on; tx2 goes out "
+    "swallow_stream_end (2.7): the peer records its stream's end and carries on, tx2 goes out "
     "on the dead stream instead of relaunching the chaincode") {
   for (const char* profile : {"2.5", "1.1"}) {
     CAPTURE(profile);
@@ -199,7 +199,7 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("double_completed (3.1): every shim sends its COMPLETED twice; an ERROR result once") {
+TEST_CASE("double_completed (3.1): every shim sends its COMPLETED twice, an ERROR result once") {
   // tx1 is invoked; tx2's Init fails with status 500, which every shim answers with ERROR.
   const auto scenario_for = [](const std::string& profile) {
     return R"({ "profile": ")" + profile + R"(", "network": { "latency": "1ms" },

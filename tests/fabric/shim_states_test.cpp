@@ -743,7 +743,7 @@ TEST_CASE("fabric-protocol 6.4 #6: a stray ERROR is fatal in S-go only") {
 // --- KEEPALIVE (2.6, 3.2-3.4) -----------------------------------------------------------
 
 TEST_CASE(
-    "fabric-protocol 3.3, 3.4: a failed KEEPALIVE echo ends S-go's loop; in-tree shims ignore it") {
+    "fabric-protocol 3.3, 3.4: a failed KEEPALIVE echo ends S-go's loop, in-tree shims ignore it") {
   for (const Variant* v : {&kGo, &kSw, &kFsm11, &kFsm10}) {
     CAPTURE(v->profile);
     ShimHarness h(*v);

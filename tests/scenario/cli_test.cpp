@@ -50,6 +50,26 @@ TEST_CASE("run --jsonl writes the trace file, --quiet prints outcomes only") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE(
+    "run --summary prints the proposals' table before the outcomes, with or without --quiet") {
+  const std::string file = testing::source_path("scenarios/invoke_basic.json");
+  const auto quiet = testing::run_command(ccsim_cmd("run --quiet --summary " + file));
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.output.find("deliver") == std::string::npos);
+  CHECK(quiet.output.rfind("summary: ", 0) == 0);
+  const auto table = quiet.output.find("\n  txid ");
+  const auto outcomes = quiet.output.find("\noutcome tx1 ");
+  REQUIRE(table != std::string::npos);
+  REQUIRE(outcomes != std::string::npos);
+  CHECK(table < outcomes);
+  const auto full = testing::run_command(ccsim_cmd("run --summary " + file));
+  CHECK(full.exit_code == 0);
+  CHECK(full.output.find("deliver") < full.output.find("\nsummary: "));
+  // The digest does not depend on what is printed.
+  CHECK(full.output.substr(full.output.rfind("seed ")) ==
+        quiet.output.substr(quiet.output.rfind("seed ")));
+}
+
 TEST_CASE("bad input: one line naming the file, exit 2, no output file") {
   const auto dir = temp_dir();
   const auto out = dir / "out.jsonl";

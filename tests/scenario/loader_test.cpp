@@ -519,7 +519,7 @@ TEST_CASE("bad corpus: ccsim check prints exactly the expected line and exits 2"
   }
 }
 
-TEST_CASE("warnings corpus: check says ok and prints the expected warnings; the run holds") {
+TEST_CASE("warnings corpus: check says ok and prints the expected warnings, the run holds") {
   // tests/scenario/warnings: what loads and runs (Fabric refuses it at run time) but is
   // likely a typo. Each file's expectations state the refusal; <name>.expected its warnings.
   std::size_t seen = 0;
@@ -534,7 +534,8 @@ TEST_CASE("warnings corpus: check says ok and prints the expected warnings; the 
         testing::read_file(testing::source_path("tests/scenario/warnings/" + name + ".expected"));
     REQUIRE(expected.rfind(file + ": /", 0) == 0);
     const std::string cd = "cd '" + std::string(CCSIM_SOURCE_DIR) + "' && '" + CCSIM_BINARY + "' ";
-    const auto check = testing::run_command(cd + "check " + file + " 2>&1 >/dev/null");
+    // Only stderr, where warnings go (run_command adds its own 2>&1 after the parenthesis).
+    const auto check = testing::run_command("(" + cd + "check " + file + " 2>&1 >/dev/null)");
     CHECK(check.exit_code == 0);
     CHECK(check.output == expected);
     const auto run = testing::run_command(cd + "run --quiet " + file + " 2>/dev/null");
@@ -685,4 +686,18 @@ TEST_CASE("results, on_error, return_if and templates: bad values name their pla
   CHECK(steps(R"([ { "invoke_chaincode": { "chaincode": "cc", "function": "f", "as": "r",
                        "on_error": { "message": "got ${r.status}: ${error}" } } } ])") ==
         "(no error)");
+}
+
+// tests/test_main.cpp: ctest selects each case by name; a run selecting nothing must fail, so
+// that a name cut by CMake (a ';') cannot pass without running.
+TEST_CASE("the test binaries fail a run whose filters select no test case") {
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const auto none = testing::run_command("'" + self + "' -tc='no such test case, anywhere'");
+  CHECK(none.exit_code == 1);
+  CHECK(none.output.find("no test case matches the filters given") != std::string::npos);
+  const auto one =
+      testing::run_command("'" + self +
+                           "' -tc='the test binaries fail a run whose filters select no test case' "
+                           "-tce='*'");  // selected, then excluded again: nothing runs either
+  CHECK(one.exit_code == 1);
 }

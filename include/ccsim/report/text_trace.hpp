@@ -3,6 +3,7 @@
 // per proposal, then the seed and digest.
 #pragma once
 
+#include <functional>
 #include <ostream>
 
 #include "ccsim/scenario/run.hpp"
@@ -11,6 +12,8 @@ namespace ccsim::report {
 
 struct TextOptions {
   bool events = true;  // false: outcomes and the summary only (--quiet)
+  /// Written after the events and before the outcome lines (--summary's table), if set.
+  std::function<void(std::ostream&)> before_outcomes;
 };
 
 void write_text(std::ostream& out, const scenario::Scenario& scenario,
