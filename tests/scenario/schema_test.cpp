@@ -422,6 +422,8 @@ TEST_CASE("bad corpus: the schema rejects every structural error, the rest need 
                                           "message_count_and_min",
                                           "overflowing_duration",
                                           "private_data_before_its_release",
+                                          "message_window_at_and_by",
+                                          "outcomes_per_submission_count",
                                           "query_too_deep",
                                           "repeat_past_time",
                                           "step_before_its_release",
