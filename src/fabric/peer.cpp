@@ -12,7 +12,7 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
            Mutation mutation, const Ledger* initial_ledger)
     : sim_(&sim),
       profile_(std::move(profile)),
-      config_(effective(config)),
+      config_(effective(config, profile_)),
       delays_(std::move(delays)),
       script_(faults),
       registry_(sim, /*allow_unsolicited_registration=*/false),
@@ -68,6 +68,25 @@ void Peer::launch_ahead(const ChaincodeDefinition& def) {
 }
 
 void Peer::submit(const Proposal& proposal) {
+  // unaryGrpcLimiter (internal/peer/node/grpc_limiters.go, 2.1+): a TryAcquire on the
+  // Endorser's semaphore before the endorser sees the proposal; it is released when the
+  // ProcessProposal call returns, with the outcome.
+  if (profile_.endorser_concurrency_limit && config_.endorser_concurrency != 0 &&
+      in_flight_ >= config_.endorser_concurrency) {
+    const std::string limit = std::to_string(config_.endorser_concurrency);
+    trace_note(
+        *sim_, "endorser", "", "", proposal.txid, proposal.channel_id,
+        "Too many requests for /protos.Endorser, exceeding concurrency limit (" + limit + ")");
+    ProposalOutcome o;
+    o.ordinal = proposal.ordinal;
+    o.txid = proposal.txid;
+    o.channel_id = proposal.channel_id;
+    o.submitted = o.completed = sim_->now();
+    o.error = "too many requests for /protos.Endorser, exceeding concurrency limit (" + limit + ")";
+    record_outcome(std::move(o), /*held_a_slot=*/false);
+    return;
+  }
+  ++in_flight_;
   auto it = by_name_.find(proposal.chaincode);
   if (it == by_name_.end() || !support_.defined(proposal.chaincode, proposal.channel_id)) {
     // The endorser finds no definition (1.x LSCC, 2.x the lifecycle): the proposal fails
@@ -122,7 +141,8 @@ void Peer::submit(const Proposal& proposal) {
                    });
 }
 
-void Peer::record_outcome(ProposalOutcome o) {
+void Peer::record_outcome(ProposalOutcome o, bool held_a_slot) {
+  if (held_a_slot) --in_flight_;
   kernel::TraceEvent e;
   e.t = sim_->now();
   e.kind = kernel::TraceKind::kOutcome;

@@ -22,6 +22,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.package_failure_strands_launch = true;
   p.chaincode_as_a_service = false;
   p.definition_from_lifecycle = false;
+  p.endorser_concurrency_limit = false;
   return p;
 }
 
@@ -57,7 +58,8 @@ Profile v1_1() {  // P-fsm and S-fsm; FAB-5391, FAB-5591 and FAB-5921 in
   p.shim_fsm = true;
   p.startup_timeout_names_txid = false;
   p.shim_recv_error_as_send_error = false;
-  p.shim_private_data = false;          // 1.1 has it only in experimental builds
+  p.shim_private_data = false;  // 1.1 has it only in experimental builds
+  p.execute_timeout_floor_inclusive = true;
   p.notify_log_says_handleing = false;  // P-fsm has its own notify text
   return p;
 }
@@ -151,6 +153,12 @@ constexpr ProfileSwitch kSwitches[] = {
     {"lscc_could_not_find_text", &Profile::lscc_could_not_find_text,
      "LSCC says \"could not find chaincode with name '%s'\" (1.2: inside \"getccdata %s/%s "
      "responded with error: ...\"); later \"chaincode %s not found\" (1.0-1.2)"},
+    {"execute_timeout_floor_inclusive", &Profile::execute_timeout_floor_inclusive,
+     "an execute timeout (chaincode.executetimeout) of 1s or less is invalid and becomes 30s "
+     "(1.0, 1.1); from 1.2 only one under 1s"},
+    {"endorser_concurrency_limit", &Profile::endorser_concurrency_limit,
+     "the peer's gRPC server refuses an Endorser request beyond "
+     "peer.limits.concurrency.endorserService at once (2.1)"},
     {"chaincode_as_a_service", &Profile::chaincode_as_a_service,
      "a chaincode can run as a service: Runtime.Build returns its server's address and the peer "
      "dials it (FAB-16937, 2.0)"},

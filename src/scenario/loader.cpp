@@ -138,13 +138,15 @@ fabric::DelayModel read_network(const Node& n) {
 }
 
 fabric::PeerConfig read_config(const Node& n) {
-  n.require_keys(
-      {"execute_timeout", "startup_timeout", "keepalive", "processing", "state_database"});
+  n.require_keys({"execute_timeout", "startup_timeout", "keepalive", "processing", "state_database",
+                  "endorser_concurrency"});
   fabric::PeerConfig c;
   if (auto v = n.get("execute_timeout")) c.execute_timeout = duration_of(*v);
   if (auto v = n.get("startup_timeout")) c.startup_timeout = duration_of(*v);
   if (auto v = n.get("keepalive")) c.keepalive = duration_of(*v);
   if (auto v = n.get("processing")) c.processing = duration_of(*v);
+  if (auto v = n.get("endorser_concurrency"))
+    c.endorser_concurrency = static_cast<std::uint64_t>(v->as_int(0, INT64_MAX));
   if (auto v = n.get("state_database")) {
     const std::string db = v->as_string();
     if (db == "goleveldb") {
@@ -446,7 +448,23 @@ Scenario read_scenario(const Node& root) {
   s.profile = *p;
   if (auto v = root.get("overrides")) read_overrides(*v, s);
   if (auto v = root.get("seed")) s.default_seed = v->as_uint64();
-  if (auto v = root.get("config")) s.config = read_config(*v);
+  if (auto v = root.get("config")) {
+    s.config = read_config(*v);
+    // The run does what the peer does with these; the warning says so before it runs.
+    const std::pair<const char*, std::string> readings[] = {
+        {"keepalive", fabric::keepalive_reading(s.config.keepalive)},
+        {"execute_timeout", fabric::execute_timeout_reading(s.config.execute_timeout, s.profile)},
+        {"startup_timeout", fabric::startup_timeout_reading(s.config.startup_timeout)}};
+    for (const auto& [key, reading] : readings) {
+      if (!reading.empty()) detail::warn(s, v->child(key), reading);
+    }
+    if (auto e = v->get("endorser_concurrency"); e && !s.profile.endorser_concurrency_limit) {
+      detail::warn(s, *e,
+                   "profile \"" + s.profile.name +
+                       "\" has no endorser concurrency limit (peer.limits.concurrency."
+                       "endorserService came with Fabric 2.1): the value has no effect");
+    }
+  }
   if (auto v = root.get("network")) s.network = read_network(*v);
   if (auto v = root.get("limits")) read_limits(*v, s);
 

@@ -91,7 +91,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
 }
 
 kernel::Duration answer_bound(const Scenario& scenario, const fabric::Proposal& proposal) {
-  const fabric::PeerConfig config = fabric::effective(scenario.config);
+  const fabric::PeerConfig config = fabric::effective(scenario.config, scenario.profile);
   // The launch: the startup timer bounds it (4.4, 4.5); 1.0 starts that timer only after the
   // image is built (4.2, FAB-5591), and the FSM era's Launch then waits for READY's answer
   // with the same timeout again (4.1, sendReady).

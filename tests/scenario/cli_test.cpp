@@ -215,7 +215,8 @@ TEST_CASE(
 TEST_CASE("run: SIGTERM during a long run stops it, writes its outputs whole, exits 143") {
   const auto dir = temp_dir();
   const auto file = dir / "long.json";
-  write(file, R"({ "config": { "keepalive": "1ns" }, "limits": { "max_events": 1000000000 },
+  // A KEEPALIVE and its echo every second, for ever (until a billion events).
+  write(file, R"({ "config": { "keepalive": "1s" }, "limits": { "max_events": 1000000000 },
                    "chaincodes": [ { "name": "cc", "functions": { "f": [] } } ],
                    "proposals": [ { "chaincode": "cc", "function": "f" } ] })");
   const auto out = dir / "t.jsonl";

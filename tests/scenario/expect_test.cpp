@@ -349,9 +349,9 @@ TEST_CASE("ccsim run: reaching a limit prints it and exits 1") {
 }
 
 TEST_CASE("limits.max_kept_bytes: a run that keeps its trace stops before memory runs out") {
-  // keepalive 1ns: a KEEPALIVE and its echo every nanosecond. With the trace kept, the run
+  // keepalive 1s: a KEEPALIVE and its echo every second, for ever. With the trace kept, the run
   // stops at the kept-bytes limit, long before the event limit; without it, at the event limit.
-  const std::string text = R"({ "config": { "keepalive": "1ns" },
+  const std::string text = R"({ "config": { "keepalive": "1s" },
       "limits": { "max_kept_bytes": 1000000, "max_events": 200000 },
       "chaincodes": [ { "name": "cc", "functions": { "f": [] } } ],
       "proposals": [ { "chaincode": "cc", "function": "f" } ] })";
@@ -363,7 +363,7 @@ TEST_CASE("limits.max_kept_bytes: a run that keeps its trace stops before memory
                                 "events, decisions, committed writes and outcomes kept, "
                                 "limits.max_kept_bytes) after ",
                                 0) == 0);
-  CHECK(kept.limit_error->find(" events at 0.0000") != std::string::npos);
+  CHECK(kept.limit_error->find(" events at ") != std::string::npos);
   CHECK(kept.limit_error->ends_with("; ccsim run --quiet without output files keeps no trace"));
   // Stopped after the event that went past the limit: at most one doubling of the record
   // storage beyond it.

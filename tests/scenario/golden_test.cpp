@@ -101,3 +101,29 @@ TEST_CASE("docs/scenario-format.md lists every bundled scenario") {
     CHECK(doc.find("| `" + name + "` |") != std::string::npos);
   }
 }
+
+// The switch table of docs/scenario-format.md ("Profile and overrides") is the registry's:
+// one row per switch, in order, each profile's value, and the meaning word for word.
+TEST_CASE("docs/scenario-format.md's switch table matches the profiles and the registry") {
+  const std::string doc = testing::read_file(testing::source_path("docs/scenario-format.md"));
+  const std::vector<std::string> names = fabric::profile_names();
+  std::string header = "| switch |";
+  for (const std::string& n : names)
+    header += " " + n + " |";
+  header += " meaning when true |";
+  const std::size_t table = doc.find(header + "\n");
+  REQUIRE(table != std::string::npos);
+  std::size_t at = doc.find('\n', doc.find('\n', table) + 1) + 1;  // past the |---| row
+  for (const fabric::ProfileSwitch& sw : fabric::profile_switches()) {
+    CAPTURE(sw.name);
+    std::string row = "| `" + std::string(sw.name) + "` |";
+    for (const std::string& n : names)
+      row +=
+          std::string(" ") + ((*fabric::profile_by_name(n)).*sw.member ? "true" : "false") + " |";
+    row += " " + std::string(sw.meaning) + " |\n";
+    const std::string got = doc.substr(at, doc.find('\n', at) + 1 - at);
+    CHECK(got == row);
+    at += got.size();
+  }
+  CHECK(doc.substr(at, 1) == "\n");  // and no row after the last switch
+}

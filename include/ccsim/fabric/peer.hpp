@@ -89,7 +89,8 @@ class Peer {
   const Profile& profile() const { return profile_; }
 
  private:
-  void record_outcome(ProposalOutcome outcome);
+  /// `held_a_slot`: the proposal counted against the endorser concurrency limit.
+  void record_outcome(ProposalOutcome outcome, bool held_a_slot = true);
   void launch_ahead(const ChaincodeDefinition& def);
 
   kernel::Simulation* sim_;
@@ -107,6 +108,7 @@ class Peer {
   ChaincodeSupport support_;
   FaultInjector faults_;  // last: acts on everything above
   std::vector<ProposalOutcome> outcomes_;
+  std::uint64_t in_flight_ = 0;  // proposals submitted and not yet answered
 };
 
 }  // namespace ccsim::fabric

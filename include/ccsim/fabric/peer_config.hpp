@@ -13,11 +13,12 @@ namespace ccsim::fabric {
 enum class StateDatabase : std::uint8_t { kGoLevelDB, kCouchDB };
 
 struct PeerConfig {
-  /// chaincode.executetimeout. 1.2+: a value under 1s becomes 30s.
+  /// chaincode.executetimeout. A value under 1s (1.0/1.1: of at most 1s) becomes 30s.
   kernel::Duration execute_timeout = kernel::Duration::seconds(30);
-  /// chaincode.startuptimeout. 1.2+: clamped to at least 5s.
+  /// chaincode.startuptimeout. Raised to at least 5s (every release).
   kernel::Duration startup_timeout = kernel::Duration::seconds(300);
-  /// chaincode.keepalive; zero is off (the default). P-sw sends KEEPALIVE on a fixed ticker.
+  /// chaincode.keepalive; zero is off (the default). Read in whole seconds: anything else is
+  /// off. P-sw sends KEEPALIVE on a fixed ticker.
   kernel::Duration keepalive = kernel::Duration();
   /// Virtual time each handler loop spends on one inbound message (simulator knob; zero
   /// by default). Widens the windows in which real machines race.
@@ -25,6 +26,9 @@ struct PeerConfig {
   /// Simulator limit (scenario `limits.max_call_depth`): the most nested INVOKE_CHAINCODE
   /// calls one transaction may make. Fabric itself bounds cycles by refusing re-entry.
   std::uint64_t max_call_depth = 8;
+  /// peer.limits.concurrency.endorserService (2.1+): the most proposals the peer's gRPC server
+  /// lets in at once; the next is refused at once. 0: no limit. Sampleconfig: 2500.
+  std::uint64_t endorser_concurrency = 2500;
   /// ledger.state.stateDatabase: "goleveldb" (default) or "CouchDB".
   StateDatabase state_database = StateDatabase::kGoLevelDB;
   /// peer.networkId and peer.id (sampleconfig: "dev", "jdoe"). 1.0/1.1 name them in launch
@@ -33,7 +37,18 @@ struct PeerConfig {
   std::string peer_id = "jdoe";
 };
 
-/// The values the peer actually uses after its own clamping (section 5).
-PeerConfig effective(PeerConfig config);
+struct Profile;
+
+/// The values the peer actually uses, as it reads core.yaml: chaincode.keepalive in whole
+/// seconds (strconv.Atoi: anything else, "500ms" or "1.5", is off), an execute timeout under
+/// its floor replaced by 30s, a startup timeout under 5s raised to 5s (core/chaincode/config.go
+/// 1.2+; chaincode_support.go and peer/node/start.go 1.0/1.1).
+PeerConfig effective(PeerConfig config, const Profile& profile);
+
+/// What the peer does to one value the scenario gives, when it is not what the scenario says:
+/// "" when the value means what it says.
+std::string keepalive_reading(kernel::Duration keepalive);
+std::string execute_timeout_reading(kernel::Duration timeout, const Profile& profile);
+std::string startup_timeout_reading(kernel::Duration timeout);
 
 }  // namespace ccsim::fabric

@@ -117,6 +117,13 @@ struct Profile {
   /// 1.0-1.2: LSCC says "could not find chaincode with name '%s'" (1.2 wrapped "getccdata
   /// %s/%s responded with error: %s"); 1.3+ "chaincode %s not found".
   bool lscc_could_not_find_text = false;
+  /// chaincode.executetimeout of 1s or less is invalid and becomes 30s (1.0/1.1: "eto <=
+  /// time.Duration(1)*time.Second"); from 1.2 only a value under 1s (config.go).
+  bool execute_timeout_floor_inclusive = false;
+  /// The peer's gRPC server limits concurrent Endorser requests (peer.limits.concurrency.
+  /// endorserService; internal/peer/node/grpc_limiters.go, 2.1): one over the limit is refused
+  /// at once, "too many requests for /protos.Endorser, exceeding concurrency limit (%d)".
+  bool endorser_concurrency_limit = true;
   /// 2.0+: Runtime.Build may return a chaincode server's connection info (an external
   /// builder's connection.json), and the launcher dials the chaincode instead of starting it
   /// (chaincode as a service, FAB-16937, 1b8be065d; fabric-protocol.md 4.5).
