@@ -188,17 +188,34 @@ void Handler::handle_register(const ChaincodeMessage& msg) {
 }
 
 void Handler::finish_register() {
-  register_pending_ = false;
-  if (ended_) return;
+  if (ended_) {
+    register_pending_ = false;
+    return;
+  }
   auto registered = std::make_shared<ChaincodeMessage>();
   registered->type = MessageType::REGISTERED;
   if (auto err = serial_send(registered)) {
     notify_registry(*err);
-  } else {
-    set_state(State::kEstablished);
-    notify_registry(std::nullopt);
+    end_register();
+    return;
   }
-  // HandleRegister has returned: the loop takes its next message.
+  set_state(State::kEstablished);
+  // notifyRegistry -> sendReady sends READY with a serialSend of its own: the serialLock is
+  // released between the two, and a goroutine waiting for it (an Execute's serialSendAsync
+  // of a TRANSACTION, for a proposal whose Launch found the registered handler) may send
+  // first. The shim then gets the TRANSACTION while established (core/chaincode/handler.go
+  // HandleRegister, 1.2-2.5). Same instant; the order is a tie the fuzzer explores.
+  deps_.sim->spawn(
+      [this] {
+        if (!ended_) notify_registry(std::nullopt);
+        end_register();
+      },
+      [&] { return label("sends READY"); });
+}
+
+// HandleRegister has returned: the loop takes its next message.
+void Handler::end_register() {
+  register_pending_ = false;
   if (!inbox_.empty() && !ended_ && !stuck_ && !loop_scheduled_) {
     loop_scheduled_ = true;
     deps_.sim->after(

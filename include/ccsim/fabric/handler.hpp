@@ -131,6 +131,7 @@ class Handler final : public ChaincodeStream::Receiver {
   std::optional<std::string> handle_message(const MessagePtr& msg);
   void handle_register(const ChaincodeMessage& msg);
   void finish_register();
+  void end_register();
   void notify_registry(std::optional<std::string> err);
   void notify(const MessagePtr& msg);
   /// A delegate's result: the RESPONSE, or the cause of the ERROR reply.
@@ -216,7 +217,7 @@ class Handler final : public ChaincodeStream::Receiver {
   bool processing_ = false;        // ProcessStream has started
   bool ended_ = false;             // ProcessStream has returned
   bool stuck_ = false;             // the loop blocked forever (a full ResponseNotifier)
-  bool register_pending_ = false;  // HandleRegister registered; REGISTERED not yet sent
+  bool register_pending_ = false;  // HandleRegister runs: registered, READY not yet sent
   kernel::EventId keepalive_timer_;
 
   TransactionContexts contexts_;
