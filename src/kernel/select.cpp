@@ -12,8 +12,12 @@ void Select::ready(std::size_t case_index) {
 
 void Select::resolve() {
   std::vector<std::size_t> candidates;
+  std::vector<bool> taken(ready_.size(), false);
+  for (std::size_t i : preference_) {
+    if (i < ready_.size() && ready_[i] && !taken[i]) candidates.push_back(i), taken[i] = true;
+  }
   for (std::size_t i = 0; i < ready_.size(); ++i) {
-    if (ready_[i]) candidates.push_back(i);
+    if (ready_[i] && !taken[i]) candidates.push_back(i);
   }
   // Only a real choice is a decision; build its key only if something reads or logs it.
   std::uint64_t pick = 0;

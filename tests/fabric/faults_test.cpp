@@ -418,8 +418,9 @@ TEST_CASE("fabric-protocol 3.5/2.7: a half-close from the peer makes the shim ex
 
 // §2.3 (1.3+) and §2.7: the peer's async TRANSACTION send fails. serialSendAsync notifies an
 // ERROR carrying the send error (waking Execute) and ends the stream with "received error
-// while sending message ...". Both select cases are ready at once: by the fixed rule the ERROR
-// wins; the other answer of the same decision gives "chaincode stream terminated".
+// while sending message ...". Both select cases are ready at once; Go picks at random, and real
+// 2.5 runs take the stream's end about 19 times in 20: the default answer gives "chaincode
+// stream terminated", the other answer of the same decision the ERROR.
 TEST_CASE("fabric-protocol 2.3/2.7: a failed TRANSACTION send notifies ERROR and ends the stream") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
@@ -435,7 +436,8 @@ TEST_CASE("fabric-protocol 2.3/2.7: a failed TRANSACTION send notifies ERROR and
   CHECK(has_note(r, "fault",
                  std::string("fail_next_send side=peer error=\"") + kTransportClosing +
                      "\" (after READY #1 from peer)"));
-  CHECK(outcome(r, "tx1").error == "transaction returned with failure: " + send_error);
+  CHECK(outcome(r, "tx1").error ==
+        "failed to execute transaction tx1: error sending: chaincode stream terminated");
   CHECK(outcome(r, "tx1").completed == at_ms(501));
   CHECK(end_detail(r, "peer", "cc") ==
         "received error while sending message, ending chaincode support stream: " + send_error);
@@ -453,8 +455,7 @@ TEST_CASE("fabric-protocol 2.3/2.7: a failed TRANSACTION send notifies ERROR and
   kernel::Decision other = selects[0];
   other.value = 1;
   const auto replayed = scenario::run(s, {.replay = std::vector<kernel::Decision>{other}});
-  CHECK(outcome(replayed, "tx1").error ==
-        "failed to execute transaction tx1: error sending: chaincode stream terminated");
+  CHECK(outcome(replayed, "tx1").error == "transaction returned with failure: " + send_error);
 }
 
 // §3.4: the shim's synchronous stub send fails: the stub call returns the error, and the

@@ -235,3 +235,44 @@ TEST_CASE("Destroying an unresolved select cancels its pending resolution") {
   CHECK_FALSE(called);
   CHECK(w.sim.events_run() == 1);
 }
+
+TEST_CASE("prefer() reorders the default: the first ready case in preference order wins") {
+  SeededWorld w;
+  Chosen chosen;
+  Select select(w.sim, "k", 3, chosen.callback(w.sim));
+  select.prefer({2, 0});  // case 1 left out: it follows in declared order
+  w.sim.at(ns(5), [&] {
+    select.ready(0);
+    select.ready(1);
+    select.ready(2);
+  });
+  CHECK(w.sim.run() == StopReason::kDrained);
+  CHECK(chosen.cases == std::vector<std::size_t>{2});
+  // Only 0 and 1 ready: 0 is preferred to 1 (0 is in the list, 1 is not).
+  SeededWorld v;
+  Chosen second;
+  Select other(v.sim, "k", 3, second.callback(v.sim));
+  other.prefer({2, 0});
+  v.sim.at(ns(5), [&] {
+    other.ready(1);
+    other.ready(0);
+  });
+  CHECK(v.sim.run() == StopReason::kDrained);
+  CHECK(second.cases == std::vector<std::size_t>{0});
+}
+
+TEST_CASE("With a preference, a replayed answer indexes the ready cases in preference order") {
+  const std::vector<Decision> recorded{Decision{DecisionKind::kSelect, "select k", 3, 1}};
+  ReplayWorld w(recorded);
+  Chosen chosen;
+  Select select(w.sim, "k", 3, chosen.callback(w.sim));
+  select.prefer({2, 1, 0});
+  w.sim.at(ns(5), [&] {
+    select.ready(0);
+    select.ready(1);
+    select.ready(2);
+  });
+  CHECK(w.sim.run() == StopReason::kDrained);
+  // Candidates {2, 1, 0}: answer 1 is case 1; answer 2 would be case 0.
+  CHECK(chosen.cases == std::vector<std::size_t>{1});
+}
