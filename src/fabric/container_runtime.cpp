@@ -282,6 +282,10 @@ ChaincodeStream& ContainerRuntime::open_stream(Process& p) {
                                *msg);
       },
       !delays_->unsafe_reorder);
+  stream->set_close_latency([sim, delays, name](kernel::End from) {
+    return delays->close_latency(sim->decisions(), name,
+                                 from == kPeerEnd ? Side::kPeer : Side::kShim);
+  });
   ChaincodeStream& s = *streams_.emplace_back(std::move(stream));
   p.stream = &s;
   const bool peer_is_a = kPeerEnd == kernel::End::kA;

@@ -260,13 +260,15 @@ TEST_CASE("fabric-protocol 7.6: a crash after N shim messages, in every process 
 // the container's configured exit code, which reaches the launcher before READY.
 TEST_CASE("fabric-protocol 4.4: Wait returns the container's exit code when the shim's loop ends") {
   const auto s = scenario::load_text(R"({
-    "network": { "latency": "1ms" },
+    "network": { "peer_to_shim": { "latency": "0" }, "shim_to_peer": { "latency": "1ms" } },
     "chaincodes": [ { "name": "cc", "container": { "start": "500ms", "exit_code": 3 }, "functions": { "f": [] } } ],
     "proposals": [ { "txid": "tx1", "channel": "ch", "chaincode": "cc", "function": "f" } ],
     "faults": [ { "after": { "type": "REGISTER", "from": "shim" }, "chaincode": "cc",
                   "action": "half_close", "side": "peer" } ]
   })",
                                      "exit_code.json");
+  // The peer's half-close reaches the shim at once (no latency that way), before its REGISTER
+  // reaches the peer (1ms): the shim's loop ends and the process exits with 3 at 0.5s.
   const auto r = scenario::run(s, {});
   const std::string ccid = s.chaincodes[0].ccid();
   CHECK(outcome(r, "tx1").error ==
@@ -388,7 +390,9 @@ TEST_CASE("fabric-protocol 2.7/3.4: a half-close from the shim ends both loops")
   CHECK(has_note(r, "fault", "half_close side=shim (at 0.600000000s)"));
   CHECK(outcome(r, "tx1").error ==
         "failed to execute transaction tx1: error sending: chaincode stream terminated");
-  CHECK(outcome(r, "tx1").completed == at_ms(600));
+  // END_STREAM crosses the network: the peer sees EOF 1ms (the latency) after the half-close.
+  CHECK(end_at(r, "peer", "cc") == at_ms(601));
+  CHECK(outcome(r, "tx1").completed == at_ms(601));
   CHECK(end_detail(r, "peer", "cc") == "EOF");
   CHECK(end_detail(r, "shim", "cc") == "received EOF, ending chaincode stream");
   CHECK(events_of(r, kernel::TraceKind::kSend, "shim", "COMPLETED").empty());
@@ -411,9 +415,12 @@ TEST_CASE("fabric-protocol 3.5/2.7: a half-close from the peer makes the shim ex
   CHECK(ends[0]->detail == "received EOF, ending chaincode stream");
   CHECK(ends[1]->actor == "peer");
   CHECK(ends[1]->detail == "EOF");
+  // Each EOF takes the latency: the shim's at 0.601s, then the peer's, after the shim's exit.
+  CHECK(ends[0]->t == at_ms(601));
+  CHECK(ends[1]->t == at_ms(602));
   CHECK(outcome(r, "tx1").error ==
         "failed to execute transaction tx1: error sending: chaincode stream terminated");
-  CHECK(outcome(r, "tx1").completed == at_ms(600));
+  CHECK(outcome(r, "tx1").completed == at_ms(602));
 }
 
 // §2.3 (1.3+) and §2.7: the peer's async TRANSACTION send fails. serialSendAsync notifies an

@@ -211,20 +211,39 @@ TEST_CASE("close_send gives the other end EOF after every message sent before it
   CHECK_FALSE(stream.aborted());
 }
 
-TEST_CASE("close_send latency delays EOF beyond the last message") {
+TEST_CASE("the close latency delays EOF beyond the last message") {
   World w;
   IntStream stream(w.sim, [](End, const int&) { return Duration::milliseconds(1); });
+  stream.set_close_latency([](End from) {
+    return from == End::kA ? Duration::milliseconds(4) : Duration::milliseconds(9);
+  });
   Recorder b(w.sim);
   stream.attach(End::kB, &b);
   w.sim.at(Time::zero(), [&] {
     CHECK_FALSE(stream.send(End::kA, 7));
-    stream.close_send(End::kA, Duration::milliseconds(4));
+    stream.close_send(End::kA);
   });
   CHECK(w.sim.run() == StopReason::kDrained);
   CHECK(b.values == std::vector<int>{7});
   REQUIRE(b.close_times.size() == 1);
   CHECK(b.close_times[0] == Time::zero() + Duration::milliseconds(4));
   CHECK(b.closes[0].eof);
+}
+
+TEST_CASE("EOF never overtakes a message that takes longer than the close latency") {
+  World w;
+  IntStream stream(w.sim, [](End, const int&) { return Duration::milliseconds(6); });
+  stream.set_close_latency([](End) { return Duration::milliseconds(2); });
+  Recorder b(w.sim);
+  stream.attach(End::kB, &b);
+  w.sim.at(Time::zero(), [&] {
+    CHECK_FALSE(stream.send(End::kA, 7));
+    stream.close_send(End::kA);
+  });
+  CHECK(w.sim.run() == StopReason::kDrained);
+  CHECK(b.values == std::vector<int>{7});
+  REQUIRE(b.close_times.size() == 1);
+  CHECK(b.close_times[0] == Time::zero() + Duration::milliseconds(6));
 }
 
 TEST_CASE("abort drops in-flight messages and both ends get the error, not EOF") {

@@ -34,6 +34,10 @@ struct DelayModel {
   /// The latency of `msg` sent by `from` on the stream `stream`, drawn through decisions.
   kernel::Duration latency(kernel::Decisions& decisions, const std::string& stream, Side from,
                            const ChaincodeMessage& msg) const;
+  /// The latency of a half-close by `from` (gRPC's END_STREAM, or the error status in its
+  /// place): the direction's latency for every message type ("latency peer->mycc EOF").
+  kernel::Duration close_latency(kernel::Decisions& decisions, const std::string& stream,
+                                 Side from) const;
 };
 
 }  // namespace ccsim::fabric

@@ -7,8 +7,10 @@
 // directions against each other.
 //
 // Life: close_send(end) is a half-close: the other end receives EOF after everything that
-// end sent before it. abort(reason) breaks the stream at once: undelivered messages are
-// lost and both ends receive the error. Sending on a closed direction fails with a text.
+// end sent before it, and no sooner than the direction's close latency (gRPC's END_STREAM
+// crosses the network like a message). abort(reason) breaks the stream at once: undelivered
+// messages are lost and both ends receive the error. Sending on a closed direction fails with
+// a text.
 //
 // An end that finishes its RPC with an error status (a gRPC server handler returning an
 // error) sets a close error: the other end then receives that error, in order, where it would
@@ -57,6 +59,8 @@ class Stream {
   };
 
   using LatencyFn = std::function<Duration(End from, const Message& msg)>;
+  /// The latency of a half-close (END_STREAM, or the error status that replaces it).
+  using CloseLatencyFn = std::function<Duration(End from)>;
   /// Sees each successful send, after the stream accepted the message and before it is
   /// queued. It may abort the stream (the message is then lost like any in flight) but must
   /// not send on it; schedule such work instead.
@@ -86,6 +90,8 @@ class Stream {
   void set_observer(Observer observer) { observer_ = std::move(observer); }
   /// Replaces the close observer (an empty function removes it).
   void set_close_observer(CloseObserver observer) { close_observer_ = std::move(observer); }
+  /// How long a half-close takes to reach the other end (unset: no time of its own).
+  void set_close_latency(CloseLatencyFn latency) { close_latency_ = std::move(latency); }
 
   /// `from` finishes with an error status: the other end's close, after everything `from`
   /// sent, carries `error` instead of EOF. Applies to a half-close of `from` not yet
@@ -131,12 +137,14 @@ class Stream {
     return std::nullopt;
   }
 
-  /// Half-close from `from`: the other end gets EOF after the messages already sent.
-  void close_send(End from, Duration latency = Duration()) {
+  /// Half-close from `from`: the other end gets EOF after the messages already sent, the
+  /// close latency after now.
+  void close_send(End from) {
     EndState& sender = end_state(from);
     if (close_observer_) close_observer_(from);
     if (aborted_ || sender.send_closed) return;
     sender.send_closed = true;
+    const Duration latency = close_latency_ ? close_latency_(from) : Duration();
     // EOF never overtakes what was sent before it, even in the unsafe non-FIFO mode.
     Time when = arrival(sender, latency);
     if (when < sender.last_arrival) when = sender.last_arrival;
@@ -251,6 +259,7 @@ class Stream {
 
   Simulation* sim_;
   LatencyFn latency_;
+  CloseLatencyFn close_latency_;
   Observer observer_;
   CloseObserver close_observer_;
   Describe describe_;
