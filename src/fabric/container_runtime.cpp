@@ -226,6 +226,13 @@ void ContainerRuntime::docker_start(const std::string& ccid, std::function<void(
   });
 }
 
+void ContainerRuntime::with_container_lock(
+    const std::string& ccid, std::function<void(std::function<void()> unlock)> request) {
+  vm_lock(ccid, [this, ccid, request = std::move(request)] {
+    request([this, ccid] { vm_unlock(ccid); });
+  });
+}
+
 void ContainerRuntime::docker_stop(const std::string& ccid, ErrDone done) {
   vm_lock(ccid, [this, ccid, done = std::move(done)] {
     Container& c = containers_.at(ccid);

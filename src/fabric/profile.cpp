@@ -23,6 +23,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.chaincode_as_a_service = false;
   p.definition_from_lifecycle = false;
   p.endorser_concurrency_limit = false;
+  p.serialize_container_requests = true;
   return p;
 }
 
@@ -159,6 +160,10 @@ constexpr ProfileSwitch kSwitches[] = {
     {"endorser_concurrency_limit", &Profile::endorser_concurrency_limit,
      "the peer's gRPC server refuses an Endorser request beyond "
      "peer.limits.concurrency.endorserService at once (2.1)"},
+    {"serialize_container_requests", &Profile::serialize_container_requests,
+     "the launcher's container Start (its image build included) and Stop run under the "
+     "container's lock: a Stop after a failed launch waits for a Start still holding it, and "
+     "Launch returns after the Stop (1.2-1.4; 1.0/1.1's FSM launcher always does)"},
     {"chaincode_as_a_service", &Profile::chaincode_as_a_service,
      "a chaincode can run as a service: Runtime.Build returns its server's address and the peer "
      "dials it (FAB-16937, 2.0)"},

@@ -52,8 +52,16 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
           w.select->ready(kTimeoutCase);
         },
         [&] { return "launch " + ccid + " for " + txid + " startup timeout"; });
-    sim_->spawn([this, &w] { start_container(w); },
-                [&] { return "launch " + ccid + " for " + txid + " starts the container"; });
+    sim_->spawn(
+        [this, &w] {
+          if (!profile_->serialize_container_requests) {
+            start_container(w, [] {});
+            return;
+          }
+          runtime_->with_container_lock(
+              w.ccid, [this, &w](std::function<void()> unlock) { start_container(w, unlock); });
+        },
+        [&] { return "launch " + ccid + " for " + txid + " starts the container"; });
   }
   w.state->on_done([&w](const std::optional<std::string>&) { w.select->ready(kDoneCase); },
                    "launch " + ccid + " for " + txid);
@@ -62,9 +70,11 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
 // The launch goroutine: Build, Start, then Wait for the container to exit. Before 2.0 the
 // image is built inside Start, and before 1.4.1 nobody waits for the container. A chaincode
 // run as a service is dialed instead (2.x).
-void RuntimeLauncher::start_container(Wait& w) {
-  runtime_->build(w.ccid, [this, &w](const std::optional<std::string>& build_err) {
+// `unlock` releases the container's lock once Start has returned (1.2-1.4).
+void RuntimeLauncher::start_container(Wait& w, std::function<void()> unlock) {
+  runtime_->build(w.ccid, [this, &w, unlock](const std::optional<std::string>& build_err) {
     if (build_err) {
+      unlock();
       w.start_failure = (profile_->separate_build_step ? "error building chaincode: "
                                                        : "error starting container: ") +
                         *build_err;
@@ -75,7 +85,8 @@ void RuntimeLauncher::start_container(Wait& w) {
       connect_to_service(w);
       return;
     }
-    runtime_->start(w.ccid, [this, &w](const std::optional<std::string>& start_err) {
+    runtime_->start(w.ccid, [this, &w, unlock](const std::optional<std::string>& start_err) {
+      unlock();
       if (start_err) {
         w.start_failure = "error starting container: " + *start_err;
         w.select->ready(kStartFailCase);
@@ -138,6 +149,17 @@ void RuntimeLauncher::finish(Wait& w, std::size_t chosen) {
   if (err && !w.already_started) {
     // 1.x stops the container (its process dies; docker's kill is exit code 137).
     if (profile_->stop_container_on_launch_failure && !runtime_->is_service(w.ccid)) {
+      if (profile_->serialize_container_requests) {
+        // Runtime.Stop is a VMController request too: it waits for a Start (a build) still
+        // holding the lock, stops what that started, and only then does Launch return and
+        // its deferred Deregister run (core/chaincode/runtime_launcher.go, 1.4).
+        runtime_->docker_stop(w.ccid,
+                              [this, ccid = w.ccid, done, err](const std::optional<std::string>&) {
+                                registry_->deregister(ccid);
+                                done(err);
+                              });
+        return;
+      }
       runtime_->crash(w.ccid, 137, "stopped after a failed launch");
     }
     registry_->deregister(w.ccid);  // deferred Deregister

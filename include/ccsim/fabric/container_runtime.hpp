@@ -90,6 +90,10 @@ class ContainerRuntime {
   void docker_start(const std::string& ccid, std::function<void()> prelaunch, ErrDone done);
   /// StopImageReq under the same lock: a running process is stopped and removed (exit 137).
   void docker_stop(const std::string& ccid, ErrDone done);
+  /// Runs `request` once it holds the container's VMController lock (1.2-1.4); it calls the
+  /// function it is given to release it.
+  void with_container_lock(const std::string& ccid,
+                           std::function<void(std::function<void()> unlock)> request);
 
   // --- Chaincode as a service ------------------------------------------------------------
 

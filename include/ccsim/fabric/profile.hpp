@@ -124,6 +124,12 @@ struct Profile {
   /// endorserService; internal/peer/node/grpc_limiters.go, 2.1): one over the limit is refused
   /// at once, "too many requests for /protos.Endorser, exceeding concurrency limit (%d)".
   bool endorser_concurrency_limit = true;
+  /// 1.2-1.4: RuntimeLauncher's Start (the image build included) and Stop of a container run
+  /// under VMController's per-container lock (core/container/controller.go Process): the
+  /// Stop after a failed launch waits for a Start still holding it, then stops what it
+  /// started, and Launch returns only after the Stop. 2.0 removed VMController. (1.0/1.1's
+  /// P-fsm launcher always serialises them.)
+  bool serialize_container_requests = false;
   /// 2.0+: Runtime.Build may return a chaincode server's connection info (an external
   /// builder's connection.json), and the launcher dials the chaincode instead of starting it
   /// (chaincode as a service, FAB-16937, 1b8be065d; fabric-protocol.md 4.5).

@@ -52,7 +52,7 @@ class RuntimeLauncher {
   /// getCodePackage failed (before 2.0): the caller gets the error; `aside` ends the note.
   void fail_reading_package(const std::string& ccid, const std::string& txid,
                             const std::string& failure, const std::string& aside, const Done& done);
-  void start_container(Wait& wait);
+  void start_container(Wait& wait, std::function<void()> unlock);
   void connect_to_service(Wait& wait);
   void finish(Wait& wait, std::size_t chosen);
 
