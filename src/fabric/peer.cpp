@@ -142,7 +142,8 @@ void Peer::submit(const Proposal& proposal) {
 }
 
 void Peer::record_outcome(ProposalOutcome o, bool held_a_slot) {
-  if (held_a_slot) --in_flight_;
+  // A second outcome for one proposal (a mutant's, a bug's) frees no second slot.
+  if (held_a_slot && in_flight_ > 0) --in_flight_;
   kernel::TraceEvent e;
   e.t = sim_->now();
   e.kind = kernel::TraceKind::kOutcome;

@@ -91,10 +91,11 @@ std::string result_in_full(const fabric::ProposalOutcome* o, const std::string& 
   if (o == nullptr) return "no outcome by the end of the run";
   std::string s = o->status ? "status " + std::to_string(*o->status) : "no status";
   if (o->error) {
+    constexpr std::string_view kTxid = "<txid>";
     std::string error = *o->error;
     for (std::size_t at = error.find(txid); !txid.empty() && at != std::string::npos;
-         at = error.find(txid, at + 7)) {
-      error.replace(at, txid.size(), "<txid>");
+         at = error.find(txid, at + kTxid.size())) {
+      error.replace(at, txid.size(), kTxid);
     }
     s += ", error \"" + error + "\"";
   }

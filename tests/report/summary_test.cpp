@@ -74,3 +74,12 @@ TEST_CASE("summary: a cc2cc callee's messages carry its stream, an unanswered pr
                   "launch c:1.0\n") != std::string::npos);
   CHECK(text.find("      -> no outcome by the end of the run\n") != std::string::npos);
 }
+
+TEST_CASE("summary: every occurrence of the txid in an error is written <txid>, and only those") {
+  // tx "x" fails with "... x ..." texts: "x" also occurs inside "<txid>" once replaced.
+  const std::string text = summary_of(R"({
+    "chaincodes": [ { "name": "cc", "functions": { "f": [ { "fail": "x said x to xx" } ] } } ],
+    "proposals": [ { "txid": "x", "channel": "ch1", "chaincode": "cc", "function": "f" } ] })");
+  CHECK(text.find("      -> status 500, error \"<txid> said <txid> to <txid><txid>\"\n") !=
+        std::string::npos);
+}
