@@ -536,27 +536,20 @@ std::vector<std::string> check_expectations(const Scenario& scenario, const RunR
     }
   }
 
-  for (std::size_t i = 0; i < scenario.expect.messages.size(); ++i) {
-    const MessageExpectation& m = scenario.expect.messages[i];
-    const std::uint64_t count =
-        i < result.facts.message_counts.size() ? result.facts.message_counts[i] : 0;
-    if (count < m.min || (m.max && count > *m.max)) {
-      fail("/expect/messages/" + std::to_string(i), "expected " + how_many(m.min, m.max) + " " +
-                                                        describe(m) + ", got " +
-                                                        std::to_string(count));
+  // expect.messages and expect.notes: how many matched, against the bounds of each entry.
+  const auto check_counts = [&](const char* where, const auto& wants,
+                                const std::vector<std::uint64_t>& counts) {
+    for (std::size_t i = 0; i < wants.size(); ++i) {
+      const auto& want = wants[i];
+      const std::uint64_t count = i < counts.size() ? counts[i] : 0;
+      if (count < want.min || (want.max && count > *want.max)) {
+        fail(where + std::to_string(i), "expected " + how_many(want.min, want.max) + " " +
+                                            describe(want) + ", got " + std::to_string(count));
+      }
     }
-  }
-
-  for (std::size_t i = 0; i < scenario.expect.notes.size(); ++i) {
-    const NoteExpectation& n = scenario.expect.notes[i];
-    const std::uint64_t count =
-        i < result.facts.note_counts.size() ? result.facts.note_counts[i] : 0;
-    if (count < n.min || (n.max && count > *n.max)) {
-      fail("/expect/notes/" + std::to_string(i), "expected " + how_many(n.min, n.max) + " " +
-                                                     describe(n) + ", got " +
-                                                     std::to_string(count));
-    }
-  }
+  };
+  check_counts("/expect/messages/", scenario.expect.messages, result.facts.message_counts);
+  check_counts("/expect/notes/", scenario.expect.notes, result.facts.note_counts);
 
   for (std::size_t i = 0; i < scenario.expect.order.size(); ++i) {
     const OrderExpectation& want = scenario.expect.order[i];

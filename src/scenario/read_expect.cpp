@@ -51,6 +51,21 @@ std::string read_actor(const Node& n) {
 
 using TxidCheck = std::function<void(const Node&, const std::string&)>;
 
+// The "txid" and "chaincode" filters of a trace assertion, checked against the proposals and
+// the chaincodes.
+void read_txid_and_chaincode(const Node& n, const Scenario& s, const TxidCheck& known_txid,
+                             std::optional<std::string>& txid,
+                             std::optional<std::string>& chaincode) {
+  if (auto v = n.get("txid")) {
+    txid = v->as_string();
+    known_txid(*v, *txid);
+  }
+  if (auto v = n.get("chaincode")) {
+    chaincode = v->as_string();
+    chaincode_named(*v, s, *chaincode);
+  }
+}
+
 OutcomeExpectation read_outcome(const Node& o) {
   o.require_keys({"status", "payload", "error", "error_contains", "error_matches", "within",
                   "completed_by", "not_before", "event"});
@@ -151,16 +166,9 @@ MessageExpectation read_message(const Node& n, const Scenario& s, const TxidChec
     m.event = one_of(*v, "send", "deliver") == "send" ? MessageExpectation::Event::kSend
                                                       : MessageExpectation::Event::kDeliver;
   }
-  if (auto v = n.get("txid")) {
-    m.txid = v->as_string();
-    known_txid(*v, *m.txid);
-  }
+  read_txid_and_chaincode(n, s, known_txid, m.txid, m.chaincode);
   if (auto v = n.get("channel")) m.channel = v->as_string();
   if (auto v = n.get("detail_contains")) m.detail_contains = v->as_string();
-  if (auto v = n.get("chaincode")) {
-    m.chaincode = v->as_string();
-    chaincode_named(*v, s, *m.chaincode);
-  }
   read_counts(n, m.min, m.max);
   m.window = read_window(n);
   return m;
@@ -172,14 +180,7 @@ NoteExpectation read_note(const Node& n, const Scenario& s, const TxidCheck& kno
   NoteExpectation note;
   note.contains = n.require("contains").as_string();
   if (auto v = n.get("actor")) note.actor = read_actor(*v);
-  if (auto v = n.get("txid")) {
-    note.txid = v->as_string();
-    known_txid(*v, *note.txid);
-  }
-  if (auto v = n.get("chaincode")) {
-    note.chaincode = v->as_string();
-    chaincode_named(*v, s, *note.chaincode);
-  }
+  read_txid_and_chaincode(n, s, known_txid, note.txid, note.chaincode);
   read_counts(n, note.min, note.max);
   note.window = read_window(n);
   return note;
@@ -217,14 +218,7 @@ EventSelector read_selector(const Node& n, const Scenario& s, const TxidCheck& k
     if (!message) v->fail("\"from\" applies to \"send\" and \"deliver\" events only");
     e.from = one_of(*v, "peer", "shim");
   }
-  if (auto v = n.get("txid")) {
-    e.txid = v->as_string();
-    known_txid(*v, *e.txid);
-  }
-  if (auto v = n.get("chaincode")) {
-    e.chaincode = v->as_string();
-    chaincode_named(*v, s, *e.chaincode);
-  }
+  read_txid_and_chaincode(n, s, known_txid, e.txid, e.chaincode);
   if (auto v = n.get("channel")) e.channel = v->as_string();
   if (auto v = n.get("detail_contains")) e.detail_contains = v->as_string();
   return e;
@@ -302,10 +296,7 @@ void read_expect(const Node& n, Scenario& s, const ProposalTxids& txids) {
     const std::set<std::string> channels = known_channels(s);
     for (const auto& ch : ls->json().items()) {
       const Node chn = ls->child(ch.key());
-      if (channels.count(ch.key()) == 0) {
-        chn.fail("no proposal is on channel \"" + ch.key() +
-                 "\"; the channels are: " + quoted_list(channels));
-      }
+      channel_named(chn, channels, ch.key());
       chn.require_object();
       for (const auto& cc : chn.json().items()) {
         const Node ccn = chn.child(cc.key());

@@ -60,16 +60,20 @@ const fabric::ChaincodeDefinition& chaincode_named(const Node& n, const Scenario
   n.fail("no chaincode is named \"" + name + "\"" + suggest(name, names));
 }
 
+void channel_named(const Node& n, const std::set<std::string>& channels, const std::string& name) {
+  if (channels.count(name) == 0) {
+    n.fail("no proposal is on channel \"" + name +
+           "\"; the channels are: " + quoted_list(channels));
+  }
+}
+
 fabric::Ledger read_initial_ledger(const Node& n, const Scenario& s) {
   n.require_object();
   const std::set<std::string> channels = known_channels(s);
   fabric::Ledger ledger;
   for (const auto& ch : n.json().items()) {
     const Node chn = n.child(ch.key());
-    if (channels.count(ch.key()) == 0) {
-      chn.fail("no proposal is on channel \"" + ch.key() +
-               "\"; the channels are: " + quoted_list(channels));
-    }
+    channel_named(chn, channels, ch.key());
     chn.require_object();
     for (const auto& cc : chn.json().items()) {
       const Node ccn = chn.child(cc.key());

@@ -51,6 +51,8 @@ fabric::Ledger read_initial_ledger(const Node& n, const Scenario& s);
 std::set<std::string> known_channels(const Scenario& s);
 /// "a" "b" ..., or none (read_ledger.cpp).
 std::string quoted_list(const std::set<std::string>& names);
+/// Fails at `n` unless `name` is one of `channels` (known_channels), listing them.
+void channel_named(const Node& n, const std::set<std::string>& channels, const std::string& name);
 /// The chaincode called `name`; fails at `n` (with the nearest name) if there is none.
 const fabric::ChaincodeDefinition& chaincode_named(const Node& n, const Scenario& s,
                                                    const std::string& name);
