@@ -88,7 +88,7 @@ void ContainerRuntime::build(const std::string& ccid, ErrDone done) {
   c.build_started = true;
   note(ccid, "build " + ccid);
   if (const auto& failure = c.definition->container.package_failure) {
-    // Router.Build reads the package before building (2.x; fabric-protocol.md 6.4 #11): it
+    // Router.Build reads the package before building (2.x; docs/fabric-sources.md 6.4 #11): it
     // fails at once, and the BuildRegistry keeps the failure like any other.
     // A service is built by an external builder (a peer with external builders reads the
     // package for them first).
@@ -369,7 +369,7 @@ void ContainerRuntime::exited(Process& p, int exit_code) {
                 [&] { return "container " + p.ccid + " wait returns"; });
 }
 
-// --- Chaincode as a service (fabric-protocol.md 4.5, 3.4) ----------------------------------
+// --- Chaincode as a service (docs/fabric-sources.md 4.5, 3.4) ----------------------------------
 
 bool ContainerRuntime::is_service(const std::string& ccid) const {
   const ChaincodeDefinition* def = definition(ccid);

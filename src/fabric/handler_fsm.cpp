@@ -1,4 +1,4 @@
-// The peer Handler as Fabric 1.0/1.1 has it (P-fsm, fabric-protocol.md 2.1), selected by
+// The peer Handler as Fabric 1.0/1.1 has it (P-fsm, docs/fabric-sources.md 2.1), selected by
 // Profile::peer_fsm: a looplab FSM (created -> established -> ready) driven by one stream loop.
 //
 // processStream's select has four cases: the result of an async send the loop started
@@ -299,7 +299,7 @@ void Handler::fsm_before_register(const ChaincodeMessage& msg, HandleDone done) 
   registered_ = true;  // and txCtxs, txidMap made
   ready_notify_ = std::move(took_over);
   // Launch can see the registered handler from here, though REGISTERED is not sent yet: the
-  // window of fabric-protocol.md 6.4 #1 lasts `processing` (zero leaves a same-instant tie).
+  // window of docs/fabric-sources.md 6.4 #1 lasts `processing` (zero leaves a same-instant tie).
   deps_.sim->after(
       deps_.config->processing, [this, done = std::move(done)] { fsm_finish_register(done); },
       [&] { return label("finishes register"); });
@@ -358,7 +358,7 @@ void Handler::fsm_notify(const ChaincodeMessage& msg) {
   }
   if (ctx->response) {
     // A second value blocks the send, under the handler lock: the loop, and everything that
-    // needs the lock, stop for good (fabric-protocol.md 6.4 #8, derived).
+    // needs the lock, stop for good (docs/fabric-sources.md 6.4 #8, derived).
     note(msg.txid, msg.channel_id,
          "responseNotifier full: blocked forever holding the handler lock");
     stuck_ = true;
@@ -371,7 +371,7 @@ void Handler::fsm_notify(const ChaincodeMessage& msg) {
 
 // triggerNextState: a blocking send on the unbuffered nextState channel. Blocked senders are
 // served in the order they arrived (a Go channel's queue of senders). After the loop has
-// returned nobody receives: the sender blocks forever (fabric-protocol.md 2.7, derived).
+// returned nobody receives: the sender blocks forever (docs/fabric-sources.md 2.7, derived).
 void Handler::fsm_trigger_next_state(NextStateInfo ns) {
   if (ended_) {
     note(ns.msg->txid, ns.msg->channel_id,
@@ -529,7 +529,7 @@ void Handler::fsm_busy_request(const ChaincodeMessage& msg) {
   finish(state_delegate(msg, *ctx));
 }
 
-// enterBusyState's INVOKE_CHAINCODE (fabric-protocol.md 2.5, P-fsm): the target
+// enterBusyState's INVOKE_CHAINCODE (docs/fabric-sources.md 2.5, P-fsm): the target
 // "name[:version][/channel]" (the caller's channel by default, the deployed version), the ACL
 // check, a fresh simulator for another channel, then Launch and Execute of the callee under
 // the same txid with a hard-coded 30s timeout. Errors go back as they are.

@@ -3,7 +3,7 @@
 namespace ccsim::fabric {
 
 namespace {
-// Each profile is the release named, as fabric-protocol.md section 8 dates the changes.
+// Each profile is the release named, as docs/fabric-sources.md section 8 dates the changes.
 Profile v2_5() {
   Profile p;
   p.name = "2.5";
