@@ -40,6 +40,12 @@ const char* to_string(Step::Op op) {
       return "hang";
     case Step::Op::kReturnIf:
       return "return_if";
+    case Step::Op::kCpu:
+      return "cpu";
+    case Step::Op::kParallel:
+      return "parallel";
+    case Step::Op::kGo:
+      return "go";
   }
   return "?";
 }

@@ -89,11 +89,11 @@ void ContainerRuntime::build(const std::string& ccid, ErrDone done) {
   note(ccid, "build " + ccid);
   if (const auto& failure = c.definition->container.package_failure) {
     // Router.Build reads the package before building (2.x; docs/fabric-sources.md 6.4 #11): it
-    // fails at once, and the BuildRegistry keeps the failure like any other.
-    // A service is built by an external builder (a peer with external builders reads the
-    // package for them first).
-    const std::string err = std::string("failed to get chaincode package for ") +
-                            (c.definition->service ? "external" : "docker") + " build: " + *failure;
+    // fails at once, and the BuildRegistry keeps the failure like any other. The peer always
+    // has an external builder (internal/peer/node/start.go sets Router.ExternalBuilder, 2.0 to
+    // 3.0), whose read comes first: a package that cannot be read fails "for external build"
+    // even when the chaincode would have been built by docker (core/container/container.go).
+    const std::string err = "failed to get chaincode package for external build: " + *failure;
     sim_->spawn([this, ccid, err] { finish_build(ccid, err); },
                 [&] { return "build " + ccid + " fails"; });
     return;

@@ -53,7 +53,8 @@ ShimHandler::ShimHandler(kernel::Simulation& sim, const Profile& profile, const 
       stream_name_(std::move(stream_name)),
       chaincode_(&chaincode),
       on_exit_(std::move(on_exit)),
-      mutation_(mutation) {
+      mutation_(mutation),
+      cpu_(sim, chaincode.container.cores, handler_label("shim", stream_name_, "cpu")) {
   stream_->attach(end_, this);
 }
 
@@ -93,6 +94,7 @@ void ShimHandler::kill() {
   fsm_select_.reset();
   next_state_.clear();
   send_results_.clear();
+  cpu_.clear();
 }
 
 std::string ShimHandler::channel_key(const std::string& channel_id, const std::string& txid) const {
@@ -404,35 +406,36 @@ void ShimHandler::reject(const ChaincodeMessage& msg, const std::string& err) {
 
 void ShimHandler::start_invocation(const MessagePtr& msg) {
   auto inv = std::make_shared<Invocation>();
-  inv->request = msg;
+  inv->tx = std::make_shared<Transaction>();
+  inv->tx->request = msg;
   if (msg->type == MessageType::INIT) {
-    inv->function = &chaincode_->init;
+    inv->steps = &chaincode_->init.steps;
   } else {
     // Invoke dispatches on GetFunctionAndParameters' function; what it matches no case of
     // goes to the chaincode's "*" steps, if it has them.
     auto it = chaincode_->functions.find(msg->args.empty() ? "" : msg->args.front());
     if (it == chaincode_->functions.end()) it = chaincode_->functions.find(kAnyFunction);
-    if (it != chaincode_->functions.end()) inv->function = &it->second;
+    if (it != chaincode_->functions.end()) inv->steps = &it->second.steps;
   }
   // go handleStubInteraction(...) / handleInit / handleTransaction
-  sim_->spawn([this, inv] { run(inv); }, [&] { return label("runs", *inv->request); });
+  sim_->spawn([this, inv] { run(inv); }, [&] { return label("runs", *inv->tx->request); });
 }
 
 void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
   if (exited_) return;
-  if (inv->function == nullptr) {
+  if (inv->steps == nullptr) {
     finish(inv, Response{Response::kError, kUnknownFunctionMessage, ""});
     return;
   }
-  const std::vector<Step>& steps = inv->function->steps;
+  const std::vector<Step>& steps = *inv->steps;
   while (inv->pc < steps.size()) {
     const Step& step = steps[inv->pc++];
     // The step's texts, filled in for this transaction (most have nothing to fill in).
     std::string failure;
     const auto text = [&](const std::string& t) { return fill(*inv, t, failure); };
     ChaincodeMessage request;
-    request.txid = inv->request->txid;
-    request.channel_id = inv->request->channel_id;
+    request.txid = inv->tx->request->txid;
+    request.channel_id = inv->tx->request->channel_id;
     request.key = text(step.key);
     request.collection = text(step.collection);
     switch (step.op) {
@@ -495,15 +498,28 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
           }
         }
         if (!failure.empty()) return call_failed(inv, failure);
-        inv->event = ChaincodeEvent{name, text(step.value)};
+        inv->tx->event = ChaincodeEvent{name, text(step.value)};
         bind(*inv, step, "", {});
         continue;
       }
       case Step::Op::kSleep:
         sim_->after(
             step.duration, [this, inv] { run(inv); },
-            [&] { return label("wakes", *inv->request); });
+            [&] { return label("wakes", *inv->tx->request); });
         return;
+      case Step::Op::kCpu:
+        cpu_.run(step.duration, [this, inv] { run(inv); });
+        return;
+      case Step::Op::kParallel:
+        // var wg sync.WaitGroup; a goroutine per branch; wg.Wait().
+        inv->running_branches = step.branches.size();
+        inv->branch_errors.assign(step.branches.size(), std::nullopt);
+        for (std::size_t b = 0; b < step.branches.size(); ++b)
+          go(inv, step.branches[b], Invocation::Role::kBranch)->branch = b;
+        return;
+      case Step::Op::kGo:
+        go(inv, step.branches.front(), Invocation::Role::kDetached);
+        continue;
       case Step::Op::kReturn:
       case Step::Op::kFail:
         return finish(inv, respond(*inv, step.response, ""));
@@ -515,8 +531,8 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
       case Step::Op::kPanic:
         return panic(text(step.response.message));
       case Step::Op::kHang:
-        trace_note(*sim_, "shim", to_string(state_), stream_name_, inv->request->txid,
-                   inv->request->channel_id, "user code hangs");
+        trace_note(*sim_, "shim", to_string(state_), stream_name_, inv->tx->request->txid,
+                   inv->tx->request->channel_id, "user code hangs");
         return;
     }
     // A stub call: a text that could not be filled in, or the shim's own check, fails it
@@ -524,7 +540,50 @@ void ShimHandler::run(const std::shared_ptr<Invocation>& inv) {
     if (!failure.empty()) return call_failed(inv, failure);
     return stub_call(inv, std::move(request));
   }
-  finish(inv, Response{});  // shim.Success(nil)
+  end_goroutine(inv, std::nullopt);  // the function's: shim.Success(nil)
+}
+
+std::shared_ptr<ShimHandler::Invocation> ShimHandler::go(const std::shared_ptr<Invocation>& inv,
+                                                         const std::vector<Step>& steps,
+                                                         Invocation::Role role) {
+  auto g = std::make_shared<Invocation>();
+  g->tx = inv->tx;
+  g->steps = &steps;
+  g->role = role;
+  if (role == Invocation::Role::kBranch) g->parent = inv;
+  sim_->spawn([this, g] { run(g); }, [&] { return label("goroutine", *inv->tx->request); });
+  return g;
+}
+
+void ShimHandler::end_goroutine(const std::shared_ptr<Invocation>& inv,
+                                std::optional<std::string> error) {
+  switch (inv->role) {
+    case Invocation::Role::kFunction:
+      if (error) return fail(inv, *error);
+      return finish(inv, Response{});
+    case Invocation::Role::kDetached:
+      if (error) {
+        trace_note(*sim_, "shim", to_string(state_), stream_name_, inv->tx->request->txid,
+                   inv->tx->request->channel_id, "goroutine returns: " + *error);
+      }
+      return;
+    case Invocation::Role::kBranch:
+      break;
+  }
+  std::shared_ptr<Invocation> parent = std::move(inv->parent);
+  parent->branch_errors[inv->branch] = std::move(error);
+  if (--parent->running_branches > 0) return;
+  // wg.Wait() returns in the waiting goroutine; it reads the branches' errors in order
+  // (for _, err := range errs) and stops at the first one as at a failed call.
+  sim_->spawn(
+      [this, parent] {
+        if (exited_) return;
+        for (std::optional<std::string>& e : parent->branch_errors) {
+          if (e) return end_goroutine(parent, std::move(e));
+        }
+        run(parent);
+      },
+      [&] { return label("joins", *parent->tx->request); });
 }
 
 // callPeerWithChaincodeMsg: create the response channel, send, wait. S-go sends
@@ -542,7 +601,15 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
       exists = "[" + short_txid(key) + "]" +
                (profile_->lowercase_errors ? "channel exists" : "Channel exists");
     }
-    return call_failed(inv, stub_call_error(request, exists, /*channel_error=*/true));
+    const std::string error = stub_call_error(request, exists, /*channel_error=*/true);
+    if (request.type == MessageType::INVOKE_CHAINCODE) {
+      // handleInvokeChaincode: createResponse(ERROR, err.Error()), a Response like the callee's.
+      ChaincodeMessage refused;
+      refused.type = MessageType::ERROR;
+      refused.text = error;
+      return on_invoke_reply(inv, refused);
+    }
+    return call_failed(inv, error);
   }
   MessagePtr shared = share(std::move(request));
   if (kind_ == Kind::kGo) {
@@ -569,20 +636,37 @@ void ShimHandler::stub_call(const std::shared_ptr<Invocation>& inv, ChaincodeMes
       [&] { return label("sends", *shared); });
 }
 
-// The text a stub call returns when its request cannot go out (3.1). S-go: "[%s] error sending
-// %s: <err>". The in-tree shims spell it per call, most without the cause; 1.1+ route GET_STATE,
-// PUT_STATE, DEL_STATE, ranges, queries, metadata and the hash through
-// callPeerWithChaincodeMsg, so a "channel exists" error gets the same wrapping there, while
-// 1.0 and the other calls return it as it is. InvokeChaincode answers with a Response whose
-// payload the scripted chaincode fails with. (1.0-1.4 shim/handler.go)
+// The text a stub call returns when its request cannot go out (3.1), or when createChannel
+// finds its response channel busy ("channel exists"). Every shim spells it per call, and most
+// calls drop the cause: the calls that go through callPeerWithChaincodeMsg wrap a busy channel
+// like a failed send, while QUERY_STATE_NEXT / CLOSE, GET_HISTORY_FOR_KEY and INVOKE_CHAINCODE
+// create their channel themselves and return its error as it is (1.0 routes every call that
+// way). S-go: fabric-chaincode-go shim/handler.go, the same from its first commit (2019) to
+// v2.3.0; the in-tree shims: 1.0-1.4 core/chaincode/shim/handler.go. InvokeChaincode answers
+// with a Response whose payload the scripted chaincode fails with.
 std::string ShimHandler::stub_call_error(const ChaincodeMessage& request, const std::string& cause,
                                          bool channel_error) const {
   const MessageType type = request.type;
   const std::string short_id = "[" + short_txid(request.txid) + "]";
   if (kind_ == Kind::kGo) {
-    if (channel_error) return cause;
-    if (type == MessageType::INVOKE_CHAINCODE) return short_id + " error sending INVOKE_CHAINCODE";
-    return short_id + " error sending " + to_string(type) + ": " + cause;
+    switch (type) {
+      case MessageType::GET_STATE:
+      case MessageType::GET_PRIVATE_DATA_HASH:
+      case MessageType::GET_STATE_METADATA:
+        return short_id + " error sending " + to_string(type) + ": " + cause;
+      case MessageType::PUT_STATE:
+      case MessageType::PUT_STATE_METADATA:  // the full txid
+        return "[" + request.txid + "] error sending " + to_string(type) + ": " + cause;
+      case MessageType::DEL_STATE:
+      case MessageType::PURGE_PRIVATE_DATA:  // handlePurgeState names DEL_STATE too
+        return short_id + " error sending DEL_STATE";
+      case MessageType::GET_STATE_BY_RANGE:
+      case MessageType::GET_QUERY_RESULT:
+        return short_id + " error sending " + to_string(type);
+      default:  // iterators, history, INVOKE_CHAINCODE: their own createResponseChannel
+        if (channel_error) return cause;
+        return short_id + " error sending " + to_string(type);
+    }
   }
   const bool v1_0_texts = kind_ == Kind::kFsm && !profile_->lowercase_errors;
   const std::string sp = kind_ == Kind::kFsm ? "" : " ";  // S-sw put a space after "[txid]"
@@ -658,8 +742,8 @@ void ShimHandler::iterate(const std::shared_ptr<Invocation>& inv) {
   }
   const bool wants_more = step.limit == 0 || inv->read < step.limit;
   ChaincodeMessage request;
-  request.txid = inv->request->txid;
-  request.channel_id = inv->request->channel_id;
+  request.txid = inv->tx->request->txid;
+  request.channel_id = inv->tx->request->channel_id;
   request.iterator_id = inv->iterator_id;
   if (wants_more && inv->has_more) {
     request.type = MessageType::QUERY_STATE_NEXT;
@@ -691,7 +775,7 @@ void ShimHandler::on_invoke_reply(const std::shared_ptr<Invocation>& inv,
     r = Response{Response::kError, "", reply.text};
   } else {
     r = Response{Response::kError, "",
-                 "[" + short_txid(inv->request->txid) + "] error sending INVOKE_CHAINCODE"};
+                 "[" + short_txid(inv->tx->request->txid) + "] error sending INVOKE_CHAINCODE"};
   }
   const Step& step = current_step(*inv);
   bind(*inv, step, r.payload,
@@ -708,7 +792,7 @@ void ShimHandler::bind(Invocation& inv, const Step& step, std::string value,
                        std::map<std::string, std::string> fields) {
   if (step.bind.empty()) return;
   fields["error"] = "";
-  inv.bindings[step.bind] = Binding{std::move(value), std::move(fields)};
+  inv.tx->bindings[step.bind] = Binding{std::move(value), std::move(fields)};
 }
 
 // A range, query or history read: ${x} its count, ${x.keys} and ${x.values} comma-separated.
@@ -727,15 +811,15 @@ void ShimHandler::bind_rows(Invocation& inv, const Step& step) {
 std::string ShimHandler::fill(const Invocation& inv, const std::string& text,
                               std::string& failure) const {
   if (!may_reference(text)) return text;
-  const std::vector<std::string>& args = inv.request->args;
+  const std::vector<std::string>& args = inv.tx->request->args;
   const auto value = [&](const TemplateRef& ref) -> std::string {
-    if (ref.name == "channel") return inv.request->channel_id;
-    if (ref.name == "txid") return inv.request->txid;
+    if (ref.name == "channel") return inv.tx->request->channel_id;
+    if (ref.name == "txid") return inv.tx->request->txid;
     if (ref.name == "function") return args.empty() ? "" : args.front();
     if (ref.name == "args") return *ref.index < args.size() ? args[*ref.index] : "";
     if (ref.name == "error") return inv.error_text;
-    auto it = inv.bindings.find(ref.name);
-    if (it == inv.bindings.end()) return "";  // bound by a step that has not run (load-checked)
+    auto it = inv.tx->bindings.find(ref.name);
+    if (it == inv.tx->bindings.end()) return "";  // bound by a step that has not run (load-checked)
     if (ref.field.empty()) return it->second.value;
     auto f = it->second.fields.find(ref.field);
     return f == it->second.fields.end() ? "" : f->second;
@@ -764,7 +848,7 @@ void ShimHandler::call_failed(const std::shared_ptr<Invocation>& inv, const std:
   switch (step.on_error) {
     case Step::OnError::kIgnore:
       if (!step.bind.empty()) {
-        Binding& b = inv->bindings[step.bind];  // the invoke's result stays, if it came
+        Binding& b = inv->tx->bindings[step.bind];  // the invoke's result stays, if it came
         b.fields["error"] = error;
       }
       inv->batch.clear();
@@ -773,11 +857,12 @@ void ShimHandler::call_failed(const std::shared_ptr<Invocation>& inv, const std:
       inv->closing = false;
       return run(inv);
     case Step::OnError::kRespond:
+      if (inv->role != Invocation::Role::kFunction) break;  // only the function can answer
       return finish(inv, respond(*inv, step.on_error_response, error));
     case Step::OnError::kStop:
       break;
   }
-  fail(inv, error);
+  end_goroutine(inv, error);
 }
 
 // The user code panicked (or, in S-fsm, the loop itself): Go does not recover it in the
@@ -790,6 +875,7 @@ void ShimHandler::panic(const std::string& message) {
   inbox_.clear();
   response_channels_.clear();
   fsm_select_.reset();
+  cpu_.clear();
   stream_->abort(kProcessDiedError);
   if (on_exit_) on_exit_("panic: " + message, 2);
 }
@@ -804,10 +890,10 @@ void ShimHandler::fail(const std::shared_ptr<Invocation>& inv, const std::string
 // with serialSendAsync(msg, errc) from the transaction goroutine; S-fsm hands it to the loop.
 void ShimHandler::finish(const std::shared_ptr<Invocation>& inv, Response response) {
   auto result = std::make_shared<ChaincodeMessage>();  // built where it is shared from
-  result->txid = inv->request->txid;
-  result->channel_id = inv->request->channel_id;
-  result->event = inv->event;
-  if (inv->request->type == MessageType::INIT && response.status >= Response::kError) {
+  result->txid = inv->tx->request->txid;
+  result->channel_id = inv->tx->request->channel_id;
+  result->event = inv->tx->event;
+  if (inv->tx->request->type == MessageType::INIT && response.status >= Response::kError) {
     result->type = MessageType::ERROR;
     result->text = response.message;
   } else {
@@ -871,6 +957,7 @@ void ShimHandler::exit(const std::string& reason) {
   exited_ = true;
   inbox_.clear();
   fsm_select_.reset();
+  cpu_.clear();
   trace_event(*sim_, TraceKind::kStreamEnd, "shim", to_string(state_), stream_name_, "", "",
               reason);
   stream_->close_send(end_);

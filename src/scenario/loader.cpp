@@ -275,8 +275,8 @@ CallBytes check_call_chains(const Node& chaincodes, const Scenario& s) {
   std::map<std::pair<std::string, std::string>, std::size_t> by_function;  // (cc, fn) -> site
   const auto own = [](const fabric::ChaincodeFunction& fn) {
     std::uint64_t n = 0;
-    for (const Step& step : fn.steps)
-      n = saturating_sum(n, step_bytes(step));
+    fabric::for_each_step(fn.steps,
+                          [&](const Step& step) { n = saturating_sum(n, step_bytes(step)); });
     return n;
   };
   for (const fabric::ChaincodeDefinition& def : s.chaincodes) {
@@ -292,18 +292,17 @@ CallBytes check_call_chains(const Node& chaincodes, const Scenario& s) {
     const Node cc = chaincodes.element(i);
     const auto add_calls = [&](const fabric::ChaincodeFunction& fn, const Node& steps) {
       bool reached = true;  // steps after one that ends the function never run
-      for (std::size_t k = 0; k < fn.steps.size(); ++k) {
-        const Step& step = fn.steps[k];
-        if (ends_function(step.op)) reached = false;
-        if (step.op != Step::Op::kInvokeChaincode || step.args.empty()) continue;
+      visit_steps(fn.steps, steps, [&](const Step& step, const Node& step_node, std::size_t depth) {
+        if (depth == 0 && ends_function(step.op)) reached = false;
+        if (step.op != Step::Op::kInvokeChaincode || step.args.empty()) return;
         // The callee's function, or its "*"; a call the peer or the callee refuses at run time
         // (check_invoke_targets warns of it) goes no deeper.
         auto it = by_function.find({step.target_chaincode, step.args.front()});
         if (it == by_function.end())
           it = by_function.find({step.target_chaincode, fabric::kAnyFunction});
-        if (it == by_function.end()) continue;
-        if (reached) sites[site].calls.push_back({steps.element(k), it->second});
-      }
+        if (it == by_function.end()) return;
+        if (reached) sites[site].calls.push_back({step_node, it->second});
+      });
       ++site;
     };
     add_calls(def.init, cc.json().contains("init") ? cc.child("init") : cc);

@@ -91,10 +91,12 @@ void read_iteration(const Node& arg, Step& s) {
 constexpr const char* kStepNames =
     "get_state, put_state, del_state, get_private_data_hash, purge_private_data, "
     "get_state_by_range, get_query_result, get_history_for_key, get_state_metadata, "
-    "put_state_metadata, invoke_chaincode, set_event, sleep, return, return_if, fail, panic or "
-    "hang";
+    "put_state_metadata, invoke_chaincode, set_event, sleep, cpu, parallel, go, return, return_if, "
+    "fail, panic or hang";
 
-Step read_step(const Node& n) {
+std::vector<Step> read_steps(const Node& n, bool in_branch);
+
+Step read_step(const Node& n, bool in_branch) {
   n.require_object();
   if (n.json().size() != 1) {
     // "as" and "on_error" belong to the call they modify, not beside it.
@@ -108,10 +110,26 @@ Step read_step(const Node& n) {
     }
     n.fail(std::string("a step is an object with exactly one key: ") + kStepNames);
   }
-  n.require_keys({"get_state", "put_state", "del_state", "get_private_data_hash",
-                  "purge_private_data", "get_state_by_range", "get_query_result",
-                  "get_history_for_key", "get_state_metadata", "put_state_metadata",
-                  "invoke_chaincode", "set_event", "sleep", "return", "return_if", "fail", "panic",
+  n.require_keys({"get_state",
+                  "put_state",
+                  "del_state",
+                  "get_private_data_hash",
+                  "purge_private_data",
+                  "get_state_by_range",
+                  "get_query_result",
+                  "get_history_for_key",
+                  "get_state_metadata",
+                  "put_state_metadata",
+                  "invoke_chaincode",
+                  "set_event",
+                  "sleep",
+                  "cpu",
+                  "parallel",
+                  "go",
+                  "return",
+                  "return_if",
+                  "fail",
+                  "panic",
                   "hang"});
   const std::string op = n.json().begin().key();
   const Node arg = n.child(op);
@@ -186,9 +204,18 @@ Step read_step(const Node& n) {
     require_call_keys(arg, {"name", "payload"});
     s.key = arg.require("name").as_string();
     if (auto p = arg.get("payload")) s.value = p->as_string();
-  } else if (op == "sleep") {
-    s.op = Step::Op::kSleep;
+  } else if (op == "sleep" || op == "cpu") {
+    s.op = op == "sleep" ? Step::Op::kSleep : Step::Op::kCpu;
     s.duration = duration_of(arg);
+  } else if (op == "parallel") {
+    s.op = Step::Op::kParallel;
+    const std::vector<Node> branches = arg.elements();
+    if (branches.empty()) arg.fail("expected at least one branch: an array of steps");
+    for (const Node& b : branches)
+      s.branches.push_back(read_steps(b, true));
+  } else if (op == "go") {
+    s.op = Step::Op::kGo;
+    s.branches.push_back(read_steps(arg, true));
   } else if (op == "return") {
     s.op = Step::Op::kReturn;
     s.response = read_response(arg);
@@ -221,7 +248,32 @@ Step read_step(const Node& n) {
     if (!arg.json().is_boolean() || !arg.as_bool()) arg.fail("expected true");
   }
   read_call_modifiers(arg, s);
+  if (in_branch) {
+    // Only the function's own goroutine returns its response; a goroutine's code can only
+    // end (and a branch's error reaches the function through the join).
+    if (s.op == Step::Op::kReturn || s.op == Step::Op::kReturnIf || s.op == Step::Op::kFail) {
+      n.child(op).fail("\"" + op +
+                       "\" returns the function's response, which a goroutine cannot do: a "
+                       "branch of \"parallel\" or \"go\" ends by falling off its end, or at a "
+                       "failed call");
+    }
+    if (s.on_error == Step::OnError::kRespond) {
+      arg.child("on_error")
+          .fail(
+              "a goroutine cannot answer for the function: on_error in a branch of \"parallel\" or "
+              "\"go\" is \"stop\" (the branch ends with the error) or \"ignore\"");
+    }
+  }
   return s;
+}
+
+std::vector<Step> read_steps(const Node& n, bool in_branch) {
+  std::vector<Step> steps;
+  const std::vector<Node> elements = n.elements();
+  if (in_branch && elements.empty()) n.fail("expected a branch's steps, got an empty array");
+  for (const Node& step : elements)
+    steps.push_back(read_step(step, in_branch));
+  return steps;
 }
 
 // --- Templates in steps --------------------------------------------------------------------
@@ -321,14 +373,36 @@ void check_step_templates(const Node& n, const Step& step,
   }
 }
 
+// Checks the templates of `steps` (at `n`) in order, `bound` growing with each result named.
+// A branch sees what was named before its step and in its own earlier steps; after a
+// `parallel` step every branch's results are known (wg.Wait() has returned), after a `go`
+// step none of its goroutine's (it may not have run yet).
+void check_templates(const Node& n, const std::vector<Step>& steps,
+                     std::map<std::string, Step::Op>& bound) {
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const Step& step = steps[k];
+    const Node at = n.element(k);
+    if (step.op == Step::Op::kParallel || step.op == Step::Op::kGo) {
+      const Node arg = at.child(fabric::to_string(step.op));
+      std::map<std::string, Step::Op> after = bound;
+      for (std::size_t b = 0; b < step.branches.size(); ++b) {
+        std::map<std::string, Step::Op> inside = bound;
+        check_templates(step.op == Step::Op::kGo ? arg : arg.element(b), step.branches[b], inside);
+        if (step.op == Step::Op::kParallel) after.insert(inside.begin(), inside.end());
+      }
+      bound = std::move(after);
+      continue;
+    }
+    check_step_templates(at, step, bound);
+    if (!step.bind.empty()) bound[step.bind] = step.op;
+  }
+}
+
 fabric::ChaincodeFunction read_function(const Node& n) {
   fabric::ChaincodeFunction f;
+  f.steps = read_steps(n, false);
   std::map<std::string, Step::Op> bound;  // results named so far, by the steps above
-  for (const Node& step : n.elements()) {
-    f.steps.push_back(read_step(step));
-    check_step_templates(step, f.steps.back(), bound);
-    if (!f.steps.back().bind.empty()) bound[f.steps.back().bind] = f.steps.back().op;
-  }
+  check_templates(n, f.steps, bound);
   return f;
 }
 
@@ -371,16 +445,15 @@ void check_invoke_targets(const Node& chaincodes, Scenario& s) {
     names.push_back(d.name);
   }
   const auto check = [&](const fabric::ChaincodeFunction& fn, const Node& steps) {
-    for (std::size_t k = 0; k < fn.steps.size(); ++k) {
-      const Step& step = fn.steps[k];
-      if (step.op != Step::Op::kInvokeChaincode) continue;
-      const Node at = steps.element(k).child("invoke_chaincode");
+    visit_steps(fn.steps, steps, [&](const Step& step, const Node& step_node, std::size_t) {
+      if (step.op != Step::Op::kInvokeChaincode) return;
+      const Node at = step_node.child("invoke_chaincode");
       auto target = by_name.find(step.target_chaincode);
       if (target == by_name.end()) {
         warn(s, at.child("chaincode"),
              "no chaincode is named \"" + step.target_chaincode + "\"" +
                  did_you_mean(step.target_chaincode, names) + ": the peer will refuse the call");
-        continue;
+        return;
       }
       const fabric::ChaincodeDefinition& callee = *target->second;
       if (!step.target_channel.empty() && !callee.channels.empty() &&
@@ -400,7 +473,7 @@ void check_invoke_targets(const Node& chaincodes, Scenario& s) {
                  did_you_mean(step.args.front(), functions) + " and no \"*\": its Invoke returns " +
                  "shim.Error(\"" + fabric::kUnknownFunctionMessage + "\")");
       }
-    }
+    });
   };
   for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
     const Node cc = chaincodes.element(i);
@@ -453,15 +526,14 @@ std::optional<Need> need_of(const Step& step) {
 }
 
 void check_steps(const Node& steps, const fabric::ChaincodeFunction& fn, const Scenario& s) {
-  for (std::size_t k = 0; k < fn.steps.size(); ++k) {
-    const Step& step = fn.steps[k];
+  visit_steps(fn.steps, steps, [&](const Step& step, const Node& step_node, std::size_t) {
     const std::optional<Need> need = need_of(step);
-    if (!need || s.profile.*(need->member)) continue;
-    Node at = steps.element(k).child(fabric::to_string(step.op));
+    if (!need || s.profile.*(need->member)) return;
+    Node at = step_node.child(fabric::to_string(step.op));
     if (need->at_collection) at = at.child("collection");
     at.fail(need->what + " came in " + need->release + "; profile \"" + s.profile.name +
             "\" does not have it (switch \"" + need->switch_name + "\")");
-  }
+  });
 }
 
 }  // namespace

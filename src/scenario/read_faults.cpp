@@ -109,8 +109,10 @@ fabric::ChaincodeMessage read_injected_message(const Node& n) {
 
 fabric::ContainerBehaviour read_container(const Node& n) {
   n.require_keys({"build", "start", "build_failure", "start_failure", "exit_before_register",
-                  "never_registers", "before_register", "crash", "exit_code", "package_failure"});
+                  "never_registers", "before_register", "crash", "exit_code", "package_failure",
+                  "cores"});
   fabric::ContainerBehaviour c;
+  if (auto k = n.get("cores")) c.cores = static_cast<std::uint32_t>(k->as_int(1, 1024));
   if (auto b = n.get("build")) c.build_delay = duration_of(*b);
   if (auto s = n.get("start")) c.start_delay = duration_of(*s);
   if (auto f = n.get("build_failure")) c.build_failure = f->as_string();

@@ -29,10 +29,10 @@ std::set<std::string> known_channels(const Scenario& s) {
   for (const ScheduledProposal& sp : s.proposals)
     channels.insert(sp.proposal.channel_id);
   const auto add_targets = [&](const fabric::ChaincodeFunction& fn) {
-    for (const fabric::Step& step : fn.steps) {
+    fabric::for_each_step(fn.steps, [&](const fabric::Step& step) {
       if (step.op == fabric::Step::Op::kInvokeChaincode && !step.target_channel.empty())
         channels.insert(step.target_channel);
-    }
+    });
   };
   for (const auto& def : s.chaincodes) {
     add_targets(def.init);

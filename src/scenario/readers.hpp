@@ -25,6 +25,24 @@ inline constexpr std::size_t kMaxJsonDepth = 100;
 std::optional<std::size_t> nesting_too_deep(const std::string& text);
 std::vector<std::string> read_strings(const Node& n);
 
+/// Calls visit(step, node, depth) for every step of `steps` (whose array is at `n`) and, depth
+/// first, of the branches of its `parallel` and `go` steps (depth 1 and more).
+template <class Visit>
+void visit_steps(const std::vector<fabric::Step>& steps, const Node& n, Visit&& visit,
+                 std::size_t depth = 0) {
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const fabric::Step& step = steps[k];
+    const Node at = n.element(k);
+    visit(step, at, depth);
+    if (step.branches.empty()) continue;
+    const Node arg = at.child(fabric::to_string(step.op));
+    for (std::size_t b = 0; b < step.branches.size(); ++b) {
+      visit_steps(step.branches[b], step.op == fabric::Step::Op::kGo ? arg : arg.element(b), visit,
+                  depth + 1);
+    }
+  }
+}
+
 /// chaincodes[i] (read_chaincode.cpp): name, version, container, init, functions.
 fabric::ChaincodeDefinition read_chaincode(const Node& n);
 /// Warns of each invoke_chaincode step whose chaincode, channel or function the run will

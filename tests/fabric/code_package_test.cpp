@@ -115,8 +115,11 @@ TEST_CASE("package_failure_strands_launch off: 1.4 fails each caller instead of 
   CHECK(outcome(r, "tx4")->completed == outcome(r, "tx4")->submitted);
 }
 
-// §4.5: 2.x reads the package in Router.Build ("failed to get chaincode package for docker
-// build: <err>"), inside the launch goroutine: startFailCh, Notify and Deregister run, and the
+// §4.5: 2.x reads the package in Router.Build, inside the launch goroutine. The notes say
+// "for docker build"; the source says otherwise and wins: the peer always sets an external
+// builder (internal/peer/node/start.go, 2.0-3.0), whose read comes first, so the error is
+// "failed to get chaincode package for external build: <err>" (core/container/container.go).
+// Then startFailCh, Notify and Deregister run, and the
 // BuildRegistry keeps the failure, so every later launch fails the same way at once. tx2,
 // queued on tx1's launch, gets the waiter's "chaincode registration failed: ..." (7.8).
 TEST_CASE("fabric-protocol 4.5: 2.x's package failure is a build failure, for every caller") {
@@ -126,7 +129,7 @@ TEST_CASE("fabric-protocol 4.5: 2.x's package failure is a build failure, for ev
     CHECK(r.outcomes.size() == 4);
     const std::string cause =
         "error building chaincode: error building image: failed to get chaincode package for "
-        "docker build: " +
+        "external build: " +
         std::string(kCause);
     for (const char* txid : {"tx1", "tx2", "tx3", "tx4"}) {
       CAPTURE(txid);

@@ -829,7 +829,16 @@ TEST_CASE("fabric-protocol 3.1: a stub call whose request cannot be sent, per sh
   };
   const std::vector<Case> cases = {
       {&kGo, "get", "[" CCSIM_TEST_SHORT_TXID "] error sending GET_STATE: boom"},
-      {&kGo, "range", "[" CCSIM_TEST_SHORT_TXID "] error sending GET_STATE_BY_RANGE: boom"},
+      // S-go, read in fabric-chaincode-go shim/handler.go (first commit to v2.3.0): only the
+      // point reads and writes keep the cause; DEL_STATE, ranges and the rest drop it.
+      {&kGo, "get", "[" CCSIM_TEST_SHORT_TXID "] error sending GET_STATE: boom"},
+      {&kGo, "put", "[" CCSIM_TEST_TXID "] error sending PUT_STATE: boom"},
+      {&kGo, "del", "[" CCSIM_TEST_SHORT_TXID "] error sending DEL_STATE"},
+      {&kGo, "range", "[" CCSIM_TEST_SHORT_TXID "] error sending GET_STATE_BY_RANGE"},
+      {&kGo, "history", "[" CCSIM_TEST_SHORT_TXID "] error sending GET_HISTORY_FOR_KEY"},
+      {&kGo, "metadata", "[" CCSIM_TEST_SHORT_TXID "] error sending GET_STATE_METADATA: boom"},
+      {&kGo, "hash", "[" CCSIM_TEST_SHORT_TXID "] error sending GET_PRIVATE_DATA_HASH: boom"},
+      {&kGo, "invoke", "[" CCSIM_TEST_SHORT_TXID "] error sending INVOKE_CHAINCODE"},
       {&kSw, "get", "[" CCSIM_TEST_SHORT_TXID "] error sending GET_STATE: boom"},
       {&kSw, "put", "[" CCSIM_TEST_TXID "] error sending PUT_STATE: boom"},
       {&kSw, "del", "[" CCSIM_TEST_SHORT_TXID "] error sending DEL_STATE DEL_STATE"},
@@ -873,7 +882,12 @@ TEST_CASE("fabric-protocol 3.1: a busy response channel, per shim and call") {
     const char* message;
   };
   const std::vector<Case> cases = {
-      {&kGo, "get", "[ch012345] channel exists"},
+      // The notes give createResponseChannel's text only; fabric-chaincode-go's handleGetState
+      // wraps it as a failed send, as the in-tree shims do (the source wins).
+      {&kGo, "get",
+       "[" CCSIM_TEST_SHORT_TXID "] error sending GET_STATE: [ch012345] channel exists"},
+      {&kGo, "history", "[ch012345] channel exists"},
+      {&kGo, "invoke", "[ch012345] channel exists"},
       {&kSw, "get",
        "[" CCSIM_TEST_SHORT_TXID "] error sending GET_STATE: [ch012345] channel exists"},
       {&kSw, "history", "[ch012345] channel exists"},

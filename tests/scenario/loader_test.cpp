@@ -154,7 +154,8 @@ TEST_CASE("a step is an object with one known key") {
       "s.json: /chaincodes/0/functions/f/0: a step is an object with exactly one key: get_state, "
       "put_state, del_state, get_private_data_hash, purge_private_data, get_state_by_range, "
       "get_query_result, get_history_for_key, get_state_metadata, put_state_metadata, "
-      "invoke_chaincode, set_event, sleep, return, return_if, fail, panic or hang");
+      "invoke_chaincode, set_event, sleep, cpu, parallel, go, return, return_if, fail, panic or "
+      "hang");
 }
 
 TEST_CASE("expectations must name proposals that exist") {

@@ -35,6 +35,9 @@ struct Step {
     kPanic,               // the user code panics: the chaincode process dies
     kHang,                // the user code never returns
     kReturnIf,            // if left == right (or !=, by `equals`), return `response`
+    kCpu,                 // user code computes for `duration` on the process's CPU (contended)
+    kParallel,            // `branches` run as goroutines; the function waits for all (WaitGroup)
+    kGo,                  // `branches[0]` runs as a goroutine the function does not wait for
   };
 
   /// What user code does when a stub call fails (an ERROR reply, a failed send, a check in
@@ -60,7 +63,11 @@ struct Step {
   std::string target_chaincode;   // invoke_chaincode
   std::string target_channel;     // invoke_chaincode; "" = the caller's channel
   std::vector<std::string> args;  // invoke_chaincode: args[0] is the function
-  kernel::Duration duration;
+  kernel::Duration duration;      // sleep, cpu
+  /// parallel: each branch's steps; go: the one goroutine's. A branch cannot return the
+  /// function's response (only the function's own goroutine can); it ends by falling off its
+  /// end, and a failed call with on_error "stop" ends it with that error.
+  std::vector<std::vector<Step>> branches;
   Response response;  // return / fail (message) / return_if
   // set_event: `key` is the event name, `value` its payload.
 
@@ -76,9 +83,20 @@ struct Step {
   /// Whether the step is a stub call (it sends a request and can fail).
   bool is_stub_call() const {
     return op != Op::kSetEvent && op != Op::kSleep && op != Op::kReturn && op != Op::kFail &&
-           op != Op::kPanic && op != Op::kHang && op != Op::kReturnIf;
+           op != Op::kPanic && op != Op::kHang && op != Op::kReturnIf && op != Op::kCpu &&
+           op != Op::kParallel && op != Op::kGo;
   }
 };
+
+/// Calls `visit(step)` for every step of `steps` and, depth first, of their branches.
+template <class Visit>
+void for_each_step(const std::vector<Step>& steps, Visit&& visit) {
+  for (const Step& step : steps) {
+    visit(step);
+    for (const std::vector<Step>& branch : step.branches)
+      for_each_step(branch, visit);
+  }
+}
 
 const char* to_string(Step::Op op);
 
@@ -117,6 +135,8 @@ struct ContainerBehaviour {
   std::vector<ChaincodeMessage> before_register;
   std::optional<Crash> crash;
   int exit_code = 0;  // what Wait returns when the shim's loop ends and main() returns
+  /// The cores the process's goroutines share for `cpu` steps (GOMAXPROCS under a CPU limit).
+  std::uint32_t cores = 1;
 };
 
 /// Chaincode as a service (2.x, fabric-protocol.md 4.5): the chaincode runs its own gRPC

@@ -27,6 +27,7 @@
 #include "ccsim/fabric/mutation.hpp"
 #include "ccsim/fabric/peer_config.hpp"
 #include "ccsim/fabric/profile.hpp"
+#include "ccsim/kernel/processor_sharing.hpp"
 #include "ccsim/kernel/select.hpp"
 #include "ccsim/kernel/stream.hpp"
 
@@ -74,22 +75,36 @@ class ShimHandler final : public ChaincodeStream::Receiver {
     std::string value;
     std::map<std::string, std::string> fields;
   };
-  /// One INIT/TRANSACTION's user code: a step list and where it is.
+  /// What the goroutines of one INIT/TRANSACTION share: its request, its event, and the
+  /// results steps name (Go closures share the variables they capture).
+  struct Transaction {
+    MessagePtr request;                       // the INIT or TRANSACTION
+    std::optional<ChaincodeEvent> event;      // stub.SetEvent: the last one wins
+    std::map<std::string, Binding> bindings;  // by the steps' "as"
+  };
+  /// One goroutine of user code and where it is: the function's own, a branch of `parallel`
+  /// the function waits for, or a `go` goroutine nothing waits for.
   struct Invocation {
-    MessagePtr request;  // the INIT or TRANSACTION
-    const ChaincodeFunction* function = nullptr;
+    enum class Role : std::uint8_t { kFunction, kBranch, kDetached };
+    std::shared_ptr<Transaction> tx;
+    const std::vector<Step>* steps = nullptr;  // null: Invoke has no case for the function
     std::size_t pc = 0;
-    std::optional<ChaincodeEvent> event;  // stub.SetEvent: the last one wins
+    Role role = Role::kFunction;
     // The iterator of the range/query/history step in progress (StateQueryIterator).
     std::string iterator_id;
     std::vector<QueryResult> batch;
     std::size_t batch_pos = 0;
     bool has_more = false;
     std::size_t read = 0;
-    bool closing = false;                     // the pending stub call is the iterator's Close()
-    std::vector<QueryResult> rows;            // what a bound range/query/history step has read
-    std::map<std::string, Binding> bindings;  // by the steps' "as"
-    std::string error_text;                   // ${error}, while an on_error answer is made
+    bool closing = false;           // the pending stub call is the iterator's Close()
+    std::vector<QueryResult> rows;  // what a bound range/query/history step has read
+    std::string error_text;         // ${error}, while an on_error answer is made
+    // A branch: the goroutine waiting in its `parallel` step, and the branch's place there.
+    std::shared_ptr<Invocation> parent;
+    std::size_t branch = 0;
+    // Waiting in a `parallel` step: the branches still running, and each one's error.
+    std::size_t running_branches = 0;
+    std::vector<std::optional<std::string>> branch_errors;
   };
   struct Inbound {
     bool closed = false;
@@ -138,8 +153,14 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   void call_failed(const std::shared_ptr<Invocation>& inv, const std::string& error);
   void panic(const std::string& message);
   /// The step being executed (pc has moved past it).
-  const Step& current_step(const Invocation& inv) const { return inv.function->steps[inv.pc - 1]; }
+  const Step& current_step(const Invocation& inv) const { return (*inv.steps)[inv.pc - 1]; }
   void finish(const std::shared_ptr<Invocation>& inv, Response response);
+  /// A goroutine fell off its end (no error) or stopped at a failed call: the function's own
+  /// returns; a branch tells the goroutine waiting for it; a `go` goroutine just ends.
+  void end_goroutine(const std::shared_ptr<Invocation>& inv, std::optional<std::string> error);
+  /// Starts a goroutine running `steps` of `inv`'s transaction.
+  std::shared_ptr<Invocation> go(const std::shared_ptr<Invocation>& inv,
+                                 const std::vector<Step>& steps, Invocation::Role role);
   void fail(const std::shared_ptr<Invocation>& inv, const std::string& error);
   /// What a stub call returns when its request cannot be sent: `cause` is the send error, or
   /// with `channel_error` the "channel exists" text of createChannel.
@@ -172,6 +193,9 @@ class ShimHandler final : public ChaincodeStream::Receiver {
   bool exited_ = false;
   std::deque<Inbound> inbox_;
   bool loop_scheduled_ = false;
+
+  /// The process's cores, shared by its goroutines' `cpu` steps.
+  kernel::ProcessorSharing cpu_;
 
   /// responseChannels: the invocation whose stub call waits, per channel_key.
   std::map<std::string, std::shared_ptr<Invocation>> response_channels_;
