@@ -1,5 +1,7 @@
 #include "ccsim/fabric/container_runtime.hpp"
 
+#include <algorithm>
+
 #include "ccsim/fabric/handler.hpp"
 #include "ccsim/fabric/trace_events.hpp"
 
@@ -87,7 +89,19 @@ void ContainerRuntime::build(const std::string& ccid, ErrDone done) {
   if (c.build_started) return;
   c.build_started = true;
   note(ccid, "build " + ccid);
-  if (const auto& failure = c.definition->container.package_failure) {
+  std::optional<std::string> failure = c.definition->container.package_failure;
+  if (!c.definition->user_starts.empty() && profile_->separate_build_step) {
+    // A chaincode the user runs by hand was never installed: in 2.x dev mode its package ID is
+    // "name:version", which the package store finds neither as a package nor as a legacy
+    // (1.x-installed) one (core/chaincode/persistence/chaincode_package.go,
+    // core/common/ccprovider/ccprovider.go, 2.5) [derived: the os error's path].
+    const std::string& name = c.definition->name;
+    const std::string& version = c.definition->version;
+    failure = "could not get legacy chaincode package '" + ccid +
+              "': open /var/hyperledger/production/chaincodes/" + name + "." + version +
+              ": no such file or directory";
+  }
+  if (failure) {
     // Router.Build reads the package before building (2.x; docs/fabric-sources.md 6.4 #11): it
     // fails at once, and the BuildRegistry keeps the failure like any other. The peer always
     // has an external builder (internal/peer/node/start.go sets Router.ExternalBuilder, 2.0 to
@@ -157,6 +171,15 @@ void ContainerRuntime::start(const std::string& ccid, ErrDone done) {
         [&] { return "container " + p.ccid + " crashes"; });
   }
   done(std::nullopt);
+}
+
+void ContainerRuntime::start_user_process(const std::string& ccid) {
+  Process& p = *processes_.emplace_back(std::make_unique<Process>());
+  p.ccid = ccid;
+  p.user_started = true;
+  containers_.at(ccid).user_processes.push_back(&p);
+  note(ccid, "the user starts chaincode process " + ccid);
+  connect(p);
 }
 
 void ContainerRuntime::wait(const std::string& ccid, ExitDone done) {
@@ -255,11 +278,12 @@ void ContainerRuntime::connect(Process& p) {
   ShimHandler& shim = attach_shim(p, s, [this, process](const std::string&, int exit_code) {
     // main() returns after shim.Start fails: the container's configured exit code. A panic
     // reports its own.
-    const int code =
-        exit_code != 0 ? exit_code : containers_.at(process->ccid).definition->container.exit_code;
+    const int code = exit_code != 0 || process->user_started
+                         ? exit_code
+                         : containers_.at(process->ccid).definition->container.exit_code;
     exited(*process, code);
   });
-  send_before_register(p, s);
+  if (!p.user_started) send_before_register(p, s);
   shim.start();
 }
 
@@ -325,7 +349,8 @@ ShimHandler& ContainerRuntime::attach_shim(Process& p, ChaincodeStream& s,
 void ContainerRuntime::shim_message(Process& p) {
   ++p.shim_messages;
   const auto& crash = containers_.at(p.ccid).definition->container.crash;
-  if (!p.alive || !crash || !crash->after_messages || p.shim_messages != *crash->after_messages) {
+  if (!p.alive || p.user_started || !crash || !crash->after_messages ||
+      p.shim_messages != *crash->after_messages) {
     return;
   }
   Process* process = &p;
@@ -360,8 +385,10 @@ void ContainerRuntime::exited(Process& p, int exit_code) {
   sim_->cancel(p.crash_timer);
   Container& c = containers_.at(p.ccid);
   if (c.current == &p) c.last_exit_code = exit_code;
-  note(p.ccid, (p.server ? "chaincode server " : "container ") + p.ccid + " exited with " +
-                   std::to_string(exit_code));
+  const char* what = p.server         ? "chaincode server "
+                     : p.user_started ? "chaincode process "
+                                      : "container ";
+  note(p.ccid, what + p.ccid + " exited with " + std::to_string(exit_code));
   std::vector<ExitDone> waiters = std::move(p.exit_waiters);
   p.exit_waiters.clear();
   for (ExitDone& w : waiters)
@@ -494,15 +521,30 @@ void ContainerRuntime::connect_to_server(Process& server, ErrDone done) {
 
 // --- For fault injection -------------------------------------------------------------------
 
+ContainerRuntime::Process* ContainerRuntime::target(const std::string& ccid) {
+  auto it = containers_.find(ccid);
+  if (it == containers_.end()) return nullptr;
+  Container& c = it->second;
+  if (c.current != nullptr && c.current->alive) return c.current;
+  for (auto p = c.user_processes.rbegin(); p != c.user_processes.rend(); ++p) {
+    if ((*p)->alive) return *p;
+  }
+  return c.current;
+}
+
 bool ContainerRuntime::running(const std::string& ccid) const {
   auto it = containers_.find(ccid);
-  return it != containers_.end() && it->second.current != nullptr && it->second.current->alive;
+  if (it == containers_.end()) return false;
+  const Container& c = it->second;
+  if (c.current != nullptr && c.current->alive) return true;
+  return std::any_of(c.user_processes.begin(), c.user_processes.end(),
+                     [](const Process* p) { return p->alive; });
 }
 
 ChaincodeStream* ContainerRuntime::live_stream(const std::string& ccid) {
-  auto it = containers_.find(ccid);
-  if (it == containers_.end() || it->second.current == nullptr) return nullptr;
-  ChaincodeStream* s = it->second.current->stream;
+  Process* p = target(ccid);
+  if (p == nullptr) return nullptr;
+  ChaincodeStream* s = p->stream;
   if (s == nullptr || s->aborted()) return nullptr;
   if (!s->can_send(kPeerEnd) && !s->can_send(kShimEnd)) return nullptr;
   return s;
@@ -517,11 +559,9 @@ std::vector<ChaincodeStream*> ContainerRuntime::live_streams() {
 }
 
 bool ContainerRuntime::crash(const std::string& ccid, int exit_code, const std::string& why) {
-  auto it = containers_.find(ccid);
-  if (it == containers_.end() || it->second.current == nullptr || !it->second.current->alive) {
-    return false;
-  }
-  die(*it->second.current, exit_code, why);
+  Process* p = target(ccid);
+  if (p == nullptr || !p->alive) return false;
+  die(*p, exit_code, why);
   return true;
 }
 

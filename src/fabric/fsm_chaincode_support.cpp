@@ -62,6 +62,14 @@ void FsmChaincodeSupport::launch(const std::string& cname, const TransactionPara
 }
 
 void FsmChaincodeSupport::launch_and_wait_for_register(Attempt& a) {
+  if (running_->user_runs_cc()) {
+    // Dev mode launches no container (1.0/1.1 chaincode_support.go Launch: "launch container
+    // if it is a System container or not in dev mode"): straight to sendReady, which fails
+    // with "handler not found for chaincode ..." while the user's process has not registered.
+    note(a.params.txid, "launch " + a.cname + ": dev mode, no container");
+    send_ready(a);
+    return;
+  }
   const bool flag = profile_->launch_started_flag;
   if (running_->find(a.cname) != nullptr) {
     const std::string err = std::string(flag ? text("Error chaincode has been launched: ",

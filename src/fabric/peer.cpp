@@ -15,8 +15,8 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
       config_(effective(config, profile_)),
       delays_(std::move(delays)),
       script_(faults),
-      registry_(sim, /*allow_unsolicited_registration=*/false),
-      running_(profile_, /*user_runs_cc=*/false),
+      registry_(sim, /*allow_unsolicited_registration=*/config_.dev_mode),
+      running_(profile_, /*user_runs_cc=*/config_.dev_mode),
       runtime_(
           sim, profile_, config_, delays_,
           [this](ChaincodeStream& stream, kernel::End end, const std::string& name) -> Handler& {
@@ -35,6 +35,11 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
     runtime_.add(def);
     by_name_[def.name] = &def;
     support_.define(def.name, def.ccid(), def.channels);
+    for (const kernel::Duration at : def.user_starts) {
+      sim_->at(
+          kernel::Time::zero() + at, [this, &def] { runtime_.start_user_process(def.ccid()); },
+          [&def] { return "the user starts " + def.name; });
+    }
     if (def.launch_at) {
       sim_->at(
           kernel::Time::zero() + *def.launch_at, [this, &def] { launch_ahead(def); },

@@ -139,8 +139,9 @@ fabric::DelayModel read_network(const Node& n) {
 
 fabric::PeerConfig read_config(const Node& n) {
   n.require_keys({"execute_timeout", "startup_timeout", "keepalive", "processing", "state_database",
-                  "endorser_concurrency"});
+                  "endorser_concurrency", "dev_mode"});
   fabric::PeerConfig c;
+  if (auto v = n.get("dev_mode")) c.dev_mode = v->as_bool();
   if (auto v = n.get("execute_timeout")) c.execute_timeout = duration_of(*v);
   if (auto v = n.get("startup_timeout")) c.startup_timeout = duration_of(*v);
   if (auto v = n.get("keepalive")) c.keepalive = duration_of(*v);
@@ -479,6 +480,15 @@ Scenario read_scenario(const Node& root) {
   detail::check_invoke_targets(ccs, s);
   detail::check_steps_in_profile(ccs, s);
   detail::check_containers(ccs, s);
+  for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
+    const fabric::ChaincodeDefinition& def = s.chaincodes[i];
+    if (def.user_starts.empty() || s.config.dev_mode) continue;
+    detail::warn(s, ccs.element(i).child("user_starts"),
+                 "the peer is not in dev mode (config.dev_mode): it refuses a chaincode that "
+                 "registers without a launch (\"peer will not accept external chaincode "
+                 "connection " +
+                     def.ccid() + " (except in dev mode)\")");
+  }
   if (auto f = root.get("faults")) s.faults = detail::read_faults(*f, s);
   const CallBytes call_bytes = check_call_chains(ccs, s);
   std::uint64_t expanded = 0;  // bytes after repeat: see limits.max_expanded_bytes

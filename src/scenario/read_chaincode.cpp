@@ -409,8 +409,8 @@ fabric::ChaincodeFunction read_function(const Node& n) {
 }  // namespace
 
 fabric::ChaincodeDefinition read_chaincode(const Node& n) {
-  n.require_keys(
-      {"name", "version", "channels", "launch_at", "container", "service", "init", "functions"});
+  n.require_keys({"name", "version", "channels", "launch_at", "user_starts", "container", "service",
+                  "init", "functions"});
   fabric::ChaincodeDefinition cc;
   cc.name = n.require("name").as_string();
   if (cc.name.empty()) n.child("name").fail("a chaincode name cannot be empty");
@@ -424,6 +424,11 @@ fabric::ChaincodeDefinition read_chaincode(const Node& n) {
     if (cc.channels.empty()) chs->fail("a chaincode defined on no channel cannot be called");
   }
   if (auto l = n.get("launch_at")) cc.launch_at = duration_of(*l);
+  if (auto u = n.get("user_starts")) {
+    for (const Node& at : u->elements())
+      cc.user_starts.push_back(duration_of(at));
+    if (cc.user_starts.empty()) u->fail("expected at least one time: when the user starts it");
+  }
   if (auto c = n.get("container")) cc.container = read_container(*c);
   if (auto sv = n.get("service")) cc.service = read_service(*sv);
   if (auto i = n.get("init")) cc.init = read_function(*i);

@@ -182,6 +182,12 @@ void check_containers(const Node& chaincodes, const Scenario& s) {
               "\"package_failure\" is not modelled for the 1.0/1.1 launcher (peer_fsm); it "
               "applies to profiles 1.2 and later");
     }
+    if (!def.user_starts.empty() && def.service) {
+      cc.child("user_starts")
+          .fail(
+              "a chaincode run as a service is dialed by the peer; the user starts its server "
+              "(service.listening_at), not a process that dials the peer");
+    }
     if (!def.service) continue;
     if (!s.profile.chaincode_as_a_service) {
       cc.child("service").fail("profile \"" + s.profile.name +

@@ -181,6 +181,10 @@ struct ChaincodeDefinition {
   /// What Init runs; empty means return shim.Success(nil).
   ChaincodeFunction init;
   ContainerBehaviour container;
+  /// Processes the user starts by hand (`CORE_CHAINCODE_ID_NAME=name:version ./chaincode`),
+  /// at these times: each dials the peer and registers by itself, as in dev mode. The peer's
+  /// launcher and docker know nothing of them; the container behaviours do not apply.
+  std::vector<kernel::Duration> user_starts;
   /// Set for a chaincode run as a service; its container's Start/Wait are then never used.
   std::optional<ServiceBehaviour> service;
 

@@ -77,6 +77,9 @@ class ContainerRuntime {
   void build(const std::string& ccid, ErrDone done);
   /// Runtime.Start: "error starting container: <err>" on failure.
   void start(const std::string& ccid, ErrDone done);
+  /// A chaincode process the user started (user_starts): it dials the peer now. Docker does
+  /// not know it: Start, Stop and Wait never touch it; faults reach it when no container runs.
+  void start_user_process(const std::string& ccid);
   /// Runtime.Wait: the exit code of the running process once it exits (at once if the
   /// container already stopped).
   void wait(const std::string& ccid, ExitDone done);
@@ -132,7 +135,8 @@ class ContainerRuntime {
     kernel::EventId dial;             // or the exit before REGISTER
     kernel::EventId crash_timer;
     std::vector<ExitDone> exit_waiters;
-    bool server = false;  // a chaincode server (service): one connection per peer dial
+    bool server = false;        // a chaincode server (service): one connection per peer dial
+    bool user_started = false;  // started by the user (dev mode), not by docker
     std::vector<std::pair<ChaincodeStream*, ShimHandler*>> connections;  // server's, all
   };
   /// A dial that waits for the server to listen (WhileDown::kDrop), until its deadline.
@@ -148,7 +152,8 @@ class ContainerRuntime {
     bool build_done = false;
     std::optional<std::string> build_err;
     std::vector<ErrDone> build_waiters;
-    Process* current = nullptr;  // the latest process, running or not
+    Process* current = nullptr;            // the latest process, running or not
+    std::vector<Process*> user_processes;  // started by the user, oldest first
     std::optional<int> last_exit_code;
     // 1.0/1.1's VMCProcess lock: held by one docker request, the others wait in order.
     bool vm_locked = false;
@@ -157,6 +162,9 @@ class ContainerRuntime {
   };
 
   void finish_build(const std::string& ccid, std::optional<std::string> failure);
+  /// What a fault acts on: the running container's process, else the newest live process the
+  /// user started.
+  Process* target(const std::string& ccid);
   void connect(Process& p);
   void send_before_register(const Process& p, ChaincodeStream& s);
   ChaincodeStream& open_stream(Process& p);

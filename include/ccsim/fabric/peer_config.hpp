@@ -29,6 +29,9 @@ struct PeerConfig {
   /// peer.limits.concurrency.endorserService (2.1+): the most proposals the peer's gRPC server
   /// lets in at once; the next is refused at once. 0: no limit. Sampleconfig: 2500.
   std::uint64_t endorser_concurrency = 2500;
+  /// `peer node start --peer-chaincodedev` (1.x: chaincode.mode "dev"): the peer accepts a
+  /// chaincode the user started and registered by itself, without a launch.
+  bool dev_mode = false;
   /// ledger.state.stateDatabase: "goleveldb" (default) or "CouchDB".
   StateDatabase state_database = StateDatabase::kGoLevelDB;
   /// peer.networkId and peer.id (sampleconfig: "dev", "jdoe"). 1.0/1.1 name them in launch
