@@ -324,8 +324,20 @@ ChaincodeStream& ContainerRuntime::open_stream(Process& p) {
                peer_is_a ? name + "->peer" : "peer->" + name,
                [](const MessagePtr& msg) { return label_of(*msg); });
   Process* process = &p;
-  s.set_observer([this, process, name](kernel::End from, const MessagePtr& msg) {
+  Transport* transport = nullptr;
+  if (delays_->transport_modelled()) {
+    // The shim dialed the peer: it is the gRPC client of the connection.
+    transport = transports_
+                    .emplace_back(std::make_unique<Transport>(*sim_, *profile_, *delays_, s, name,
+                                                              kShimEnd, Side::kShim))
+                    .get();
+    s.set_delivery_observer([transport](kernel::End to) { transport->on_deliver(to); });
+    s.set_close_observer([transport](kernel::End from) { transport->on_close(from); });
+    s.set_abort_observer([transport] { transport->stop(); });
+  }
+  s.set_observer([this, process, name, transport](kernel::End from, const MessagePtr& msg) {
     const Side side = from == kPeerEnd ? Side::kPeer : Side::kShim;
+    if (transport != nullptr) transport->on_send(from);
     if (side == Side::kShim) shim_message(*process);
     if (observer_) observer_(name, side, *msg);
   });

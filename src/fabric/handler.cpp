@@ -46,8 +46,9 @@ void Handler::process_stream() {
   }
   processing_ = true;
   if (deps_.config->keepalive.ns() > 0) {
-    keepalive_timer_ = deps_.sim->after(
-        deps_.config->keepalive, [this] { keepalive_tick(); },
+    // A daemon: a run with nothing left but the ticker has drained.
+    keepalive_timer_ = deps_.sim->daemon_at(
+        deps_.sim->now() + deps_.config->keepalive, [this] { keepalive_tick(); },
         [&] { return label("keepalive tick"); });
   }
   if (!inbox_.empty() && !loop_scheduled_) {
@@ -641,8 +642,8 @@ void Handler::keepalive_tick() {
   auto keepalive = std::make_shared<ChaincodeMessage>();
   keepalive->type = MessageType::KEEPALIVE;
   serial_send_async(std::move(keepalive));
-  keepalive_timer_ = deps_.sim->after(
-      deps_.config->keepalive, [this] { keepalive_tick(); },
+  keepalive_timer_ = deps_.sim->daemon_at(
+      deps_.sim->now() + deps_.config->keepalive, [this] { keepalive_tick(); },
       [&] { return label("keepalive tick"); });
 }
 

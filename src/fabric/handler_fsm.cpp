@@ -97,8 +97,8 @@ void Handler::fsm_select() {
   if (!next_state_.empty()) loop_select_->ready(kNextStateCase);
   // A fresh time.After on every pass: KEEPALIVE goes out after `keepalive` of idleness (2.6).
   if (deps_.config->keepalive.ns() > 0) {
-    keepalive_timer_ = deps_.sim->after(
-        deps_.config->keepalive,
+    keepalive_timer_ = deps_.sim->daemon_at(
+        deps_.sim->now() + deps_.config->keepalive,
         [this] {
           if (loop_select_) loop_select_->ready(kKeepaliveCase);
         },

@@ -24,6 +24,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.definition_from_lifecycle = false;
   p.endorser_concurrency_limit = false;
   p.serialize_container_requests = true;
+  p.modern_grpc = false;
   return p;
 }
 
@@ -72,6 +73,7 @@ Profile v1_0() {  // 1.0.0: before FAB-5391 (1.0.1), FAB-5591 and FAB-5921 (1.1)
   p.startup_timer_covers_build = false;
   p.channel_in_tx_context = false;
   p.lowercase_errors = false;
+  p.shim_grpc_keepalive = false;
   return p;
 }
 
@@ -167,6 +169,12 @@ constexpr ProfileSwitch kSwitches[] = {
     {"chaincode_as_a_service", &Profile::chaincode_as_a_service,
      "a chaincode can run as a service: Runtime.Build returns its server's address and the peer "
      "dials it (FAB-16937, 2.0)"},
+    {"shim_grpc_keepalive", &Profile::shim_grpc_keepalive,
+     "the shim's gRPC client PINGs the peer after 1m of receiving nothing and gives up 20s later "
+     "without an ACK (1.1); 1.0's never PINGs"},
+    {"modern_grpc", &Profile::modern_grpc,
+     "the peer and shim use grpc-go 1.66 or later, and its texts for broken connections and "
+     "keepalive failures (2.5, 3.0; 1.x vendor 1.15 or older)"},
 };
 }  // namespace
 

@@ -49,6 +49,7 @@ StopReason Simulation::run(const RunLimits& limits) {
   while (true) {
     if (stopped_) return StopReason::kStopped;
     if (!queue_.prune()) return StopReason::kDrained;
+    if (!daemons_.empty() && daemons_.size() == queue_.size()) return StopReason::kDrained;
     if (queue_.next_time() > limits.horizon) return StopReason::kHorizon;
     if (events_run_ >= limits.max_events) return StopReason::kEventLimit;
     if (kept_bytes() > limits.max_kept_bytes) return StopReason::kKeptLimit;
@@ -57,6 +58,7 @@ StopReason Simulation::run(const RunLimits& limits) {
       return StopReason::kStopped;
     }
     EventQueue::Entry e = take_next();
+    if (!daemons_.empty()) daemons_.erase(e.seq);
     CCSIM_CHECK_AT(now_, e.time >= now_, "virtual time went backwards");
     now_ = e.time;
     ++events_run_;

@@ -127,13 +127,58 @@ void read_direction(const Node& n, fabric::DirectionDelays& dir) {
   }
 }
 
+fabric::Middlebox read_middlebox(const Node& n) {
+  n.require_keys({"idle_timeout", "counts", "cut"});
+  fabric::Middlebox box;
+  box.idle_timeout = duration_of(n.require("idle_timeout"));
+  if (box.idle_timeout.ns() <= 0) n.child("idle_timeout").fail("an idle timeout must be positive");
+  if (auto c = n.get("counts")) {
+    const std::string v = c->as_string();
+    if (v == "bytes") {
+      box.counts = fabric::Middlebox::Counts::kBytes;
+    } else if (v == "messages") {
+      box.counts = fabric::Middlebox::Counts::kMessages;
+    } else {
+      c->fail("expected \"bytes\" or \"messages\", got \"" + v + "\"");
+    }
+  }
+  if (auto c = n.get("cut")) {
+    const std::string v = c->as_string();
+    if (v == "reset") {
+      box.cut = fabric::Middlebox::Cut::kReset;
+    } else if (v == "drop") {
+      box.cut = fabric::Middlebox::Cut::kDrop;
+    } else {
+      c->fail("expected \"reset\" or \"drop\", got \"" + v + "\"");
+    }
+  }
+  return box;
+}
+
+fabric::GrpcKeepalive read_grpc_keepalive(const Node& n) {
+  n.require_keys({"time", "timeout", "min_time"});
+  fabric::GrpcKeepalive k;
+  const auto positive = [](const Node& v) {
+    const Duration d = duration_of(v);
+    if (d.ns() <= 0) v.fail("must be positive");
+    return d;
+  };
+  if (auto v = n.get("time")) k.time = positive(*v);
+  if (auto v = n.get("timeout")) k.timeout = positive(*v);
+  if (auto v = n.get("min_time")) k.min_time = positive(*v);
+  return k;
+}
+
 fabric::DelayModel read_network(const Node& n) {
-  n.require_keys({"latency", "peer_to_shim", "shim_to_peer", "unsafe_reorder"});
+  n.require_keys(
+      {"latency", "peer_to_shim", "shim_to_peer", "unsafe_reorder", "middlebox", "grpc_keepalive"});
   fabric::DelayModel m;
   if (auto l = n.get("latency")) m.peer_to_shim.all = m.shim_to_peer.all = read_latency(*l);
   if (auto d = n.get("peer_to_shim")) read_direction(*d, m.peer_to_shim);
   if (auto d = n.get("shim_to_peer")) read_direction(*d, m.shim_to_peer);
   if (auto u = n.get("unsafe_reorder")) m.unsafe_reorder = u->as_bool();
+  if (auto b = n.get("middlebox")) m.middlebox = read_middlebox(*b);
+  if (auto k = n.get("grpc_keepalive")) m.grpc_keepalive = read_grpc_keepalive(*k);
   return m;
 }
 

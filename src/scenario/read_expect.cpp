@@ -40,8 +40,8 @@ std::string one_of(const Node& n, const std::string& first, const std::string& s
 
 // The actors a trace names (kernel TraceEvent.actor).
 std::string read_actor(const Node& n) {
-  const std::vector<std::string> actors = {"endorser", "launcher", "runtime",
-                                           "peer",     "shim",     "fault"};
+  const std::vector<std::string> actors = {"endorser", "launcher", "runtime", "peer",
+                                           "shim",     "fault",    "grpc",    "middlebox"};
   const std::string a = n.as_string();
   if (std::find(actors.begin(), actors.end(), a) == actors.end()) {
     n.fail("unknown actor \"" + a + "\"" + suggest(a, actors));

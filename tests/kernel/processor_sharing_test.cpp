@@ -1,6 +1,9 @@
-// The CPU model behind `cpu` steps: k jobs on c cores each progress at min(1, c/k).
+// The CPU model behind `cpu` steps: k jobs on c cores each progress at min(1, c/k). And the
+// kernel's daemon events that the transport model's timers use.
 #include <doctest/doctest.h>
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "ccsim/kernel/decision_source.hpp"
@@ -105,4 +108,25 @@ TEST_CASE("processor sharing: no work ends at once") {
   w.sim.at(Time::zero() + ms(7), [&] { cpu.run(Duration{}, [&] { end = w.sim.now().ns(); }); });
   w.sim.run();
   CHECK(end == ms(7).ns());
+}
+
+TEST_CASE("a run with only daemon events left has drained, and daemons run while work remains") {
+  World w;
+  int ticks = 0;
+  std::function<void()> tick = [&] {
+    ++ticks;
+    w.sim.daemon_at(w.sim.now() + ms(10), tick, [] { return std::string("tick"); });
+  };
+  w.sim.daemon_at(Time::zero() + ms(10), tick, [] { return std::string("tick"); });
+  w.sim.at(Time::zero() + ms(35), [] {});  // the work: until 35ms
+  CHECK(w.sim.run() == StopReason::kDrained);
+  CHECK(ticks == 3);  // 10, 20, 30: the tick due at 40 is left, and ends nothing
+  CHECK(w.sim.now().ns() == ms(35).ns());
+  // A cancelled daemon is no longer counted.
+  World v;
+  const EventId d = v.sim.daemon_at(
+      Time::zero() + ms(5), [] {}, [] { return std::string("d"); });
+  v.sim.at(Time::zero() + ms(1), [&] { v.sim.cancel(d); });
+  CHECK(v.sim.run() == StopReason::kDrained);
+  CHECK(v.sim.now().ns() == ms(1).ns());
 }

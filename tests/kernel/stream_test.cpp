@@ -587,3 +587,64 @@ TEST_CASE("A stream labels its arrivals, EOF and break by direction and message"
   // Each end's error is named by the direction it stops receiving.
   CHECK(broken.decisions.log()[0].key == "tie cc->peer broken | peer->cc broken");
 }
+
+// --- Connections lost without a reset (the transport model's middlebox) --------------------
+
+TEST_CASE("abort can give each end its own error") {
+  World w;
+  IntStream s(w.sim, [](End, const int&) { return Duration::milliseconds(1); });
+  Recorder a(w.sim);
+  Recorder b(w.sim);
+  s.attach(End::kA, &a);
+  s.attach(End::kB, &b);
+  w.sim.at(Time::zero(), [&] { s.abort("a's error", "b's error"); });
+  w.sim.run();
+  REQUIRE(a.closes.size() == 1);
+  REQUIRE(b.closes.size() == 1);
+  CHECK(a.closes[0].error == "a's error");
+  CHECK(b.closes[0].error == "b's error");
+  CHECK(s.send(End::kA, 1) == std::optional<std::string>("a's error"));
+  CHECK(s.send(End::kB, 1) == std::optional<std::string>("b's error"));
+}
+
+TEST_CASE("a blackholed stream accepts sends, delivers nothing and tells no end") {
+  World w;
+  IntStream s(w.sim, [](End, const int&) { return Duration::milliseconds(1); });
+  Recorder a(w.sim);
+  Recorder b(w.sim);
+  s.attach(End::kA, &a);
+  s.attach(End::kB, &b);
+  w.sim.at(Time::zero(), [&] {
+    REQUIRE_FALSE(s.send(End::kA, 1));  // in flight when the network forgets the connection
+    s.blackhole();
+    CHECK_FALSE(s.send(End::kA, 2));  // accepted, as a socket buffer accepts it
+    CHECK_FALSE(s.send(End::kB, 3));
+    s.close_send(End::kA);  // the FIN is lost too
+  });
+  w.sim.run();
+  CHECK(a.values.empty());
+  CHECK(b.values.empty());
+  CHECK(a.closes.empty());
+  CHECK(b.closes.empty());
+}
+
+TEST_CASE("break_end tells only the end that gives up, and its sends fail") {
+  World w;
+  IntStream s(w.sim, [](End, const int&) { return Duration::milliseconds(1); });
+  Recorder a(w.sim);
+  Recorder b(w.sim);
+  s.attach(End::kA, &a);
+  s.attach(End::kB, &b);
+  w.sim.at(Time::zero(), [&] {
+    s.blackhole();
+    s.break_end(End::kA, "keepalive failed");
+    CHECK(s.send(End::kA, 1) == std::optional<std::string>("keepalive failed"));
+    CHECK_FALSE(s.send(End::kB, 2));  // B still believes in the connection
+  });
+  w.sim.run();
+  REQUIRE(a.closes.size() == 1);
+  CHECK(a.closes[0].error == "keepalive failed");
+  CHECK(b.closes.empty());
+  CHECK(s.broken(End::kA));
+  CHECK_FALSE(s.broken(End::kB));
+}

@@ -215,10 +215,13 @@ TEST_CASE(
 TEST_CASE("run: SIGTERM during a long run stops it, writes its outputs whole, exits 143") {
   const auto dir = temp_dir();
   const auto file = dir / "long.json";
-  // A KEEPALIVE and its echo every second, for ever (until a billion events).
+  // A KEEPALIVE and its echo every second until a proposal a billion seconds later (until a
+  // billion events): the ticker alone would not keep the run going.
   write(file, R"({ "config": { "keepalive": "1s" }, "limits": { "max_events": 1000000000 },
                    "chaincodes": [ { "name": "cc", "functions": { "f": [] } } ],
-                   "proposals": [ { "chaincode": "cc", "function": "f" } ] })");
+                   "proposals": [ { "chaincode": "cc", "function": "f" },
+                                  { "txid": "late", "chaincode": "cc", "function": "f",
+                                    "at": "1000000000s" } ] })");
   const auto out = dir / "t.jsonl";
   const auto r =
       testing::run_command("timeout --preserve-status -s TERM 1 " +

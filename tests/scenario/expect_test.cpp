@@ -349,12 +349,14 @@ TEST_CASE("ccsim run: reaching a limit prints it and exits 1") {
 }
 
 TEST_CASE("limits.max_kept_bytes: a run that keeps its trace stops before memory runs out") {
-  // keepalive 1s: a KEEPALIVE and its echo every second, for ever. With the trace kept, the run
-  // stops at the kept-bytes limit, long before the event limit; without it, at the event limit.
+  // keepalive 1s: a KEEPALIVE and its echo every second until the proposal a million seconds
+  // later. With the trace kept, the run stops at the kept-bytes limit, long before the event
+  // limit; without it, at the event limit.
   const std::string text = R"({ "config": { "keepalive": "1s" },
       "limits": { "max_kept_bytes": 1000000, "max_events": 200000 },
       "chaincodes": [ { "name": "cc", "functions": { "f": [] } } ],
-      "proposals": [ { "chaincode": "cc", "function": "f" } ] })";
+      "proposals": [ { "chaincode": "cc", "function": "f" },
+                     { "txid": "late", "chaincode": "cc", "function": "f", "at": "1000000s" } ] })";
   const auto s = scenario::load_text(text, "s.json");
   const auto kept = scenario::run(s, {});
   CHECK(kept.stop == kernel::StopReason::kKeptLimit);
@@ -553,7 +555,7 @@ TEST_CASE("notes: the log lines a report quotes, by actor, txid, chaincode and t
         "s.json: /expect/notes/0: missing required key \"contains\"");
   CHECK(error_of(R"({ "notes": [ { "actor": "orderer", "contains": "x" } ] })") ==
         "s.json: /expect/notes/0/actor: unknown actor \"orderer\"; expected one of: "
-        "\"endorser\" \"launcher\" \"runtime\" \"peer\" \"shim\" \"fault\"");
+        "\"endorser\" \"launcher\" \"runtime\" \"peer\" \"shim\" \"fault\" \"grpc\" \"middlebox\"");
   CHECK(error_of(R"({ "notes": [ { "contains": "x", "count": 1, "min": 1 } ] })") ==
         "s.json: /expect/notes/0/count: \"count\" cannot be combined with \"min\", \"max\" or "
         "\"present\"");

@@ -31,6 +31,7 @@
 #include "ccsim/fabric/mutation.hpp"
 #include "ccsim/fabric/profile.hpp"
 #include "ccsim/fabric/shim_handler.hpp"
+#include "ccsim/fabric/transport.hpp"
 
 namespace ccsim::fabric {
 
@@ -193,6 +194,7 @@ class ContainerRuntime {
   std::vector<std::unique_ptr<ChaincodeStream>> streams_;
   std::vector<std::unique_ptr<ShimHandler>> shims_;
   std::vector<std::unique_ptr<ShimTap>> taps_;
+  std::vector<std::unique_ptr<Transport>> transports_;  // where the network models gRPC's
   std::vector<std::unique_ptr<PendingDial>> dials_;
 };
 

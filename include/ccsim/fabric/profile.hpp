@@ -134,6 +134,15 @@ struct Profile {
   /// builder's connection.json), and the launcher dials the chaincode instead of starting it
   /// (chaincode as a service, FAB-16937, 1b8be065d; fabric-protocol.md 4.5).
   bool chaincode_as_a_service = true;
+  /// 1.1+: the shim's gRPC client has keepalive parameters (Time 1m, Timeout 20s,
+  /// PermitWithoutStream; fabric-chaincode-go internal/client.go, 1.x core/comm): it PINGs
+  /// the peer after a minute of receiving nothing and gives up 20s later without an ACK. 1.0's
+  /// shim sets none: it never PINGs.
+  bool shim_grpc_keepalive = true;
+  /// The peer and the shim are built with grpc-go 1.66 or later (2.5: 1.79, 3.0: 1.66,
+  /// fabric-chaincode-go v2.3.0: 1.70; every 1.x release vendors 1.15 or older): connection
+  /// and keepalive errors are spelled as those versions spell them.
+  bool modern_grpc = true;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.

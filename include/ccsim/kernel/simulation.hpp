@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -87,9 +88,20 @@ class Simulation {
   requires kIsLabel<MakeLabel> EventId spawn(Callback fn, MakeLabel&& label) {
     return schedule(now_, std::move(fn), next_chain_++, make_label(label));
   }
+  /// A background event (a keepalive timer that re-arms itself for as long as a connection
+  /// lives): it runs like any other, but a run whose queue holds nothing else has drained.
+  template <class MakeLabel>
+  requires kIsLabel<MakeLabel> EventId daemon_at(Time t, Callback fn, MakeLabel&& label) {
+    const EventId id = at(t, std::move(fn), label);
+    daemons_.insert(id.seq);
+    return id;
+  }
   /// Whether labels are built: only when ties are explored and their keys are read or logged.
   bool wants_labels() const { return wants_labels_; }
-  void cancel(EventId id) { queue_.cancel(id); }
+  void cancel(EventId id) {
+    if (!daemons_.empty()) daemons_.erase(id.seq);
+    queue_.cancel(id);
+  }
   bool is_pending(EventId id) const { return queue_.is_pending(id); }
 
   /// Runs events until the queue drains, a limit is reached, or stop() is called.
@@ -125,6 +137,7 @@ class Simulation {
   bool wants_labels_;
   EventQueue queue_;
   Time now_ = Time::zero();
+  std::set<std::uint64_t> daemons_;  // pending daemon_at events, by sequence
   std::uint64_t events_run_ = 0;
   bool stopped_ = false;
   const std::atomic<bool>* interrupt_ = nullptr;

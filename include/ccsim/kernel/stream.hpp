@@ -6,7 +6,8 @@
 // mode drops the FIFO clamp; the caller must say so in its trace.) Nothing orders the two
 // directions against each other.
 //
-// Life: close_send(end) is a half-close: the other end receives EOF after everything that
+// Life (see also blackhole and break_end, a connection lost without either end being told):
+// close_send(end) is a half-close: the other end receives EOF after everything that
 // end sent before it, and no sooner than the direction's close latency (gRPC's END_STREAM
 // crosses the network like a message). abort(reason) breaks the stream at once: undelivered
 // messages are lost and both ends receive the error. Sending on a closed direction fails with
@@ -88,6 +89,13 @@ class Stream {
 
   /// Replaces the observer (an empty function removes it).
   void set_observer(Observer observer) { observer_ = std::move(observer); }
+  /// Sees each message as it is delivered to `to`'s receiver, just before (an empty function
+  /// removes it). It must not send on the stream.
+  void set_delivery_observer(std::function<void(End to)> observer) {
+    delivery_observer_ = std::move(observer);
+  }
+  /// Called once, synchronously, when the stream is aborted.
+  void set_abort_observer(std::function<void()> observer) { abort_observer_ = std::move(observer); }
   /// Replaces the close observer (an empty function removes it).
   void set_close_observer(CloseObserver observer) { close_observer_ = std::move(observer); }
   /// How long a half-close takes to reach the other end (unset: no time of its own).
@@ -107,12 +115,18 @@ class Stream {
   /// Hands a message to the stream. Returns an error text if `from` can no longer send.
   std::optional<std::string> send(End from, Message msg) {
     EndState& sender = end_state(from);
-    if (aborted_) return abort_reason_;
+    if (aborted_) return sender.abort_reason;
+    if (sender.broken) return *sender.broken;
     if (sender.send_closed) return std::string("EOF");
     if (sender.fail_next) {
       std::string error = std::move(*sender.fail_next);
       sender.fail_next.reset();
       return error;
+    }
+    if (blackholed_ || end_state(other(from)).broken) {
+      // Accepted, as a socket's send buffer accepts it, and never delivered.
+      if (observer_) observer_(from, msg);
+      return std::nullopt;
     }
     const Time when = arrival(sender, latency_(from, msg));
     if (observer_) {
@@ -125,7 +139,8 @@ class Stream {
       sim_->at(
           when,
           [this, from, m = std::move(msg)]() mutable {
-            if (aborted_) return;
+            if (aborted_ || blackholed_ || end_state(other(from)).broken) return;
+            if (delivery_observer_) delivery_observer_(other(from));
             if (Receiver* r = end_state(other(from)).receiver) r->on_message(std::move(m));
           },
           take_label);
@@ -144,6 +159,7 @@ class Stream {
     if (close_observer_) close_observer_(from);
     if (aborted_ || sender.send_closed) return;
     sender.send_closed = true;
+    if (blackholed_ || sender.broken || end_state(other(from)).broken) return;  // goes nowhere
     const Duration latency = close_latency_ ? close_latency_(from) : Duration();
     // EOF never overtakes what was sent before it, even in the unsafe non-FIFO mode.
     Time when = arrival(sender, latency);
@@ -154,23 +170,56 @@ class Stream {
   }
 
   /// Breaks the stream: pending messages are lost; both ends get `reason` now.
-  void abort(const std::string& reason) {
+  void abort(const std::string& reason) { abort(reason, reason); }
+  /// The same, each end with its own error (what A's and B's Recv return).
+  void abort(const std::string& reason_a, const std::string& reason_b) {
     if (aborted_) return;
     aborted_ = true;
-    abort_reason_ = reason;
+    if (abort_observer_) abort_observer_();
     for (End e : {End::kA, End::kB}) {
-      end_state(e).in_flight.clear();
-      Receiver* r = end_state(e).receiver;
-      if (r == nullptr) continue;
+      EndState& state = end_state(e);
+      state.in_flight.clear();
+      state.abort_reason = e == End::kA ? reason_a : reason_b;
+      Receiver* r = state.receiver;
+      if (r == nullptr || state.broken) continue;  // a broken end has had its error
       sim_->spawn(
-          [r, reason] {
+          [r, reason = state.abort_reason] {
             r->on_closed(StreamClosed{false, reason});
           },
           [&] { return end_state(other(e)).direction + " broken"; });
     }
   }
 
-  bool can_send(End from) const { return !aborted_ && !end_state(from).send_closed; }
+  /// The network silently drops everything from now on (a middlebox that forgets the
+  /// connection without a reset): sends still succeed, nothing is delivered, and neither end
+  /// learns of it until it gives up by itself (break_end).
+  void blackhole() {
+    blackholed_ = true;
+    for (End e : {End::kA, End::kB})
+      end_state(e).in_flight.clear();
+  }
+  bool blackholed() const { return blackholed_; }
+
+  /// One end gives up on the connection by itself (a keepalive timeout): its receiver gets
+  /// `reason` now and its sends fail with it; the other end learns nothing.
+  void break_end(End end, const std::string& reason) {
+    EndState& state = end_state(end);
+    if (aborted_ || state.broken) return;
+    state.broken = reason;
+    end_state(other(end)).in_flight.clear();  // what was on its way to `end`
+    if (Receiver* r = state.receiver) {
+      sim_->spawn(
+          [r, reason] {
+            r->on_closed(StreamClosed{false, reason});
+          },
+          [&] { return end_state(other(end)).direction + " given up"; });
+    }
+  }
+  bool broken(End end) const { return end_state(end).broken.has_value(); }
+
+  bool can_send(End from) const {
+    return !aborted_ && !end_state(from).send_closed && !end_state(from).broken;
+  }
   bool aborted() const { return aborted_; }
   bool fifo() const { return fifo_; }
 
@@ -216,6 +265,8 @@ class Stream {
     std::optional<std::string> fail_next;
     // set_close_error: what the other end gets in place of this end's EOF.
     std::optional<std::string> close_error;
+    std::string abort_reason;           // what this end's sends return once aborted
+    std::optional<std::string> broken;  // break_end: this end gave up, with this error
   };
 
   EndState& end_state(End e) { return ends_[static_cast<int>(e)]; }
@@ -240,6 +291,7 @@ class Stream {
   void deliver_next(End from) {
     EndState& sender = end_state(from);
     if (aborted_ || sender.in_flight.empty()) return;
+    if (blackholed_ || end_state(other(from)).broken) return;  // cleared when it happened
     Receiver* r = end_state(other(from)).receiver;
     InFlight& item = sender.in_flight.front();
     if (r == nullptr || item.eof) {
@@ -249,6 +301,7 @@ class Stream {
                                       : StreamClosed{true, {}});
       return;
     }
+    if (delivery_observer_) delivery_observer_(other(from));
     // The message moves straight from the queue into the receiver's argument (one move, not
     // two); the item is popped after, unless the receiver aborted the stream, which cleared
     // the queue. (`item` is not used after the call: a half-close meanwhile may have grown
@@ -262,10 +315,12 @@ class Stream {
   CloseLatencyFn close_latency_;
   Observer observer_;
   CloseObserver close_observer_;
+  std::function<void(End to)> delivery_observer_;
+  std::function<void()> abort_observer_;
   Describe describe_;
   bool fifo_;
   bool aborted_ = false;
-  std::string abort_reason_;
+  bool blackholed_ = false;
   EndState ends_[2] = {EndState(End::kA), EndState(End::kB)};
 };
 
