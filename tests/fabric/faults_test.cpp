@@ -976,3 +976,56 @@ TEST_CASE("scripted ends: bad withhold, delay and before_register name their JSO
   CHECK(load_error(with_container(R"({ "before_register": { "type": "GET_STATE" } })")) ==
         "s.json: /chaincodes/0/container/before_register: expected an array, got an object");
 }
+
+// Issue 13 item 6: a chaincode that dies after REGISTER and before READY, per release. Right
+// after sending REGISTER (1 message) the REGISTER is lost with the stream: the launch waits
+// for one that never comes, until the startup timeout before 1.4.1 (no container exit
+// detection, FAB-13238) and not at all from 1.4.1 ("container exited with 2"). Right after
+// receiving REGISTERED (2 messages) the peer has registered the handler and sent READY, so
+// the launch succeeds and the TRANSACTION goes to a dead stream: the execute timeout before
+// 1.4.4, "chaincode stream terminated" from 1.4.4 (streamDone, FAB-16610). Texts as in
+// docs/bugs.md sections 2 and 3.
+TEST_CASE("a chaincode that dies after REGISTER and before READY, per release") {
+  struct Case {
+    const char* profile;
+    int after_messages;
+    std::int64_t answered_ms;
+    const char* error;
+  };
+  const std::vector<Case> cases = {
+      {"1.0", 1, 301'000,
+       "Timeout expired while starting chaincode mycc:1.0(networkid:dev,peerid:jdoe,tx:tx1)"},
+      {"1.2", 1, 301'000,
+       "failed to execute transaction tx1: timeout expired while starting chaincode mycc:1.0 for "
+       "transaction tx1"},
+      {"1.4", 1, 1'000,
+       "failed to execute transaction tx1: [channel mychannel] could not launch chaincode "
+       "mycc:1.0: chaincode registration failed: container exited with 2"},
+      {"2.5", 1, 1'000,
+       "failed to execute transaction tx1: could not launch chaincode mycc:1.0: chaincode "
+       "registration failed: container exited with 2"},
+      {"1.0", 2, 31'001,
+       "Failed to execute transaction (Timeout expired while executing transaction)"},
+      {"1.2", 2, 31'001,
+       "failed to execute transaction tx1: error sending: timeout expired while executing "
+       "transaction"},
+      {"1.4", 2, 1'002,
+       "failed to execute transaction tx1: error sending: chaincode stream terminated"},
+      {"2.5", 2, 1'002,
+       "failed to execute transaction tx1: error sending: chaincode stream terminated"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.profile);
+    CAPTURE(c.after_messages);
+    const std::string text = std::string(R"({ "profile": ")") + c.profile +
+                             R"(", "network": { "latency": "1ms" },
+        "chaincodes": [ { "name": "mycc", "functions": { "f": [] },
+                          "container": { "crash": { "after_messages": )" +
+                             std::to_string(c.after_messages) + R"( } } } ],
+        "proposals": [ { "at": "1s", "txid": "tx1", "chaincode": "mycc", "function": "f" } ] })";
+    const auto r = scenario::run(scenario::load_text(text, "s.json"), {});
+    REQUIRE(r.outcomes.size() == 1);
+    CHECK(r.outcomes[0].error == std::string(c.error));
+    CHECK(r.outcomes[0].completed == at_ms(c.answered_ms));
+  }
+}
