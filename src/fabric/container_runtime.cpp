@@ -75,6 +75,9 @@ std::optional<std::string> ContainerRuntime::build_error(const Container& c) {
 // ContainerRuntime.Build (2.x): the BuildRegistry lets one Build do the work; every other
 // caller waits for, or reuses, its result, a failure included.
 void ContainerRuntime::build(const std::string& ccid, ErrDone done) {
+  // Docker runs on when the peer that asked dies; the answer goes back to the asker's domain.
+  done = sim_->bind_domain(std::move(done));
+  kernel::Simulation::DomainScope host(*sim_, 0);
   auto it = containers_.find(ccid);
   if (it == containers_.end()) {
     done("chaincode " + ccid + " is not installed");
@@ -134,6 +137,8 @@ void ContainerRuntime::finish_build(const std::string& ccid, std::optional<std::
 }
 
 void ContainerRuntime::start(const std::string& ccid, ErrDone done) {
+  done = sim_->bind_domain(std::move(done));
+  kernel::Simulation::DomainScope host(*sim_, 0);
   Container& c = containers_.at(ccid);
   const ContainerBehaviour& behaviour = c.definition->container;
   if (c.current != nullptr && c.current->alive) {
@@ -183,6 +188,8 @@ void ContainerRuntime::start_user_process(const std::string& ccid) {
 }
 
 void ContainerRuntime::wait(const std::string& ccid, ExitDone done) {
+  done = sim_->bind_domain(std::move(done));
+  kernel::Simulation::DomainScope host(*sim_, 0);
   Container& c = containers_.at(ccid);
   if (c.current != nullptr && c.current->alive) {
     c.current->exit_waiters.push_back(std::move(done));
@@ -222,6 +229,9 @@ void ContainerRuntime::vm_unlock(const std::string& ccid) {
 // PrelaunchFunc, StartContainer.
 void ContainerRuntime::docker_start(const std::string& ccid, std::function<void()> prelaunch,
                                     ErrDone done) {
+  prelaunch = sim_->bind_domain(std::move(prelaunch));
+  done = sim_->bind_domain(std::move(done));
+  kernel::Simulation::DomainScope host(*sim_, 0);
   vm_lock(ccid, [this, ccid, prelaunch = std::move(prelaunch), done = std::move(done)] {
     Container& c = containers_.at(ccid);
     if (c.current != nullptr && c.current->alive) {
@@ -251,12 +261,16 @@ void ContainerRuntime::docker_start(const std::string& ccid, std::function<void(
 
 void ContainerRuntime::with_container_lock(
     const std::string& ccid, std::function<void(std::function<void()> unlock)> request) {
+  request = sim_->bind_domain(std::move(request));
+  kernel::Simulation::DomainScope host(*sim_, 0);
   vm_lock(ccid, [this, ccid, request = std::move(request)] {
     request([this, ccid] { vm_unlock(ccid); });
   });
 }
 
 void ContainerRuntime::docker_stop(const std::string& ccid, ErrDone done) {
+  done = sim_->bind_domain(std::move(done));
+  kernel::Simulation::DomainScope host(*sim_, 0);
   vm_lock(ccid, [this, ccid, done = std::move(done)] {
     Container& c = containers_.at(ccid);
     if (c.current != nullptr && c.current->alive) {
@@ -273,9 +287,18 @@ void ContainerRuntime::docker_stop(const std::string& ccid, ErrDone done) {
 void ContainerRuntime::connect(Process& p) {
   if (!p.alive) return;
   ChaincodeStream& s = open_stream(p);
-  accept_(s, kPeerEnd, containers_.at(p.ccid).definition->name);
+  if (accept_(s, kPeerEnd, containers_.at(p.ccid).definition->name) == nullptr) {
+    // Nobody listens at the peer's address: the shim's dial fails, Start returns the error
+    // and main() exits.
+    note(p.ccid, "chaincode process " + p.ccid + " cannot reach the peer: connection refused");
+    s.abort(kProcessDiedError);
+    if (redial(p)) return;
+    exited(p, p.user_started ? 0 : containers_.at(p.ccid).definition->container.exit_code);
+    return;
+  }
   Process* process = &p;
   ShimHandler& shim = attach_shim(p, s, [this, process](const std::string&, int exit_code) {
+    if (exit_code == 0 && redial(*process)) return;
     // main() returns after shim.Start fails: the container's configured exit code. A panic
     // reports its own.
     const int code = exit_code != 0 || process->user_started
@@ -285,6 +308,21 @@ void ContainerRuntime::connect(Process& p) {
   });
   if (!p.user_started) send_before_register(p, s);
   shim.start();
+}
+
+// container.reconnect: a main() that calls shim.Start again when it returns (a retry loop):
+// the process lives on and dials the peer anew `after` later. A daemon: a process that
+// retries for ever keeps nothing else alive.
+bool ContainerRuntime::redial(Process& p) {
+  const ChaincodeDefinition& def = *containers_.at(p.ccid).definition;
+  if (!p.alive || p.user_started || !def.container.reconnect) return false;
+  Process* process = &p;
+  note(p.ccid, "chaincode process " + p.ccid + " dials the peer again in " +
+                   kernel::format_duration(*def.container.reconnect));
+  p.dial = sim_->daemon_at(
+      sim_->now() + *def.container.reconnect, [this, process] { connect(*process); },
+      [&] { return "container " + p.ccid + " redials the peer"; });
+  return true;
 }
 
 // container.before_register: sent by the chaincode's end as is, ahead of the shim's REGISTER,
@@ -497,7 +535,7 @@ void ContainerRuntime::stream(const std::string& ccid, ErrDone done) {
 // server's Connect handler with a fresh shim on the other (chatWithPeer sends REGISTER first).
 void ContainerRuntime::connect_to_server(Process& server, ErrDone done) {
   ChaincodeStream& s = open_stream(server);
-  Handler& peer = accept_(s, kPeerEnd, containers_.at(server.ccid).definition->name);
+  Handler& peer = *accept_(s, kPeerEnd, containers_.at(server.ccid).definition->name);
   ChaincodeStream* stream = &s;
   Process* process = &server;
   Handler* handler = &peer;
@@ -542,6 +580,15 @@ ContainerRuntime::Process* ContainerRuntime::target(const std::string& ccid) {
     if ((*p)->alive) return *p;
   }
   return c.current;
+}
+
+void ContainerRuntime::stop_all(const std::string& why) {
+  kernel::Simulation::DomainScope host(*sim_, 0);
+  for (auto& [ccid, c] : containers_) {
+    if (c.current != nullptr && c.current->alive && !c.current->server) {
+      die(*c.current, kStoppedExitCode, why);
+    }
+  }
 }
 
 bool ContainerRuntime::running(const std::string& ccid) const {

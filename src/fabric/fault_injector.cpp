@@ -5,8 +5,13 @@
 namespace ccsim::fabric {
 
 FaultInjector::FaultInjector(kernel::Simulation& sim, ContainerRuntime& runtime,
-                             std::vector<Fault> faults)
-    : sim_(&sim), runtime_(&runtime), faults_(std::move(faults)), armed_(faults_.size()) {
+                             std::vector<Fault> faults,
+                             std::function<void(const Fault&)> restart_peer)
+    : sim_(&sim),
+      runtime_(&runtime),
+      faults_(std::move(faults)),
+      armed_(faults_.size()),
+      restart_peer_(std::move(restart_peer)) {
   bool any_after = false;
   for (std::size_t i = 0; i < faults_.size(); ++i) {
     if (faults_[i].at) {
@@ -37,6 +42,7 @@ void FaultInjector::on_message(const std::string& chaincode, Side from,
     if (!f.after || armed_[i].fired || f.chaincode != chaincode) continue;
     if (f.after->type != msg.type || f.after->from != from) continue;
     if (++armed_[i].seen != f.after->count) continue;
+    kernel::Simulation::DomainScope host(*sim_, 0);  // faults are the host's, whoever sent
     sim_->spawn([this, i] { fire(i); }, [&] { return fault_label(i); });
   }
 }
@@ -118,10 +124,7 @@ void FaultInjector::fire(std::size_t index) {
       return;  // not fired: the peer's HandshakeScript applies them as it sends
     case Fault::Action::kRestartPeer: {
       note(f, describe(f));
-      // The peer process goes away: every chaincode stream breaks; each peer handler ends and
-      // deregisters, and each shim's loop fails.
-      for (ChaincodeStream* s : runtime_->live_streams())
-        s->abort(kTransportClosingError);
+      if (restart_peer_) restart_peer_(f);
       return;
     }
   }

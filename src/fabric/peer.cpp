@@ -1,11 +1,26 @@
 #include "ccsim/fabric/peer.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "ccsim/fabric/lifecycle.hpp"
 #include "ccsim/kernel/check.hpp"
 
 namespace ccsim::fabric {
+
+Peer::Process::Process(Peer& peer, std::uint32_t d)
+    : domain(d),
+      registry(*peer.sim_, /*allow_unsolicited_registration=*/peer.config_.dev_mode),
+      running(peer.profile_, /*user_runs_cc=*/peer.config_.dev_mode),
+      launcher(*peer.sim_, peer.profile_, peer.config_, registry, peer.runtime_),
+      fsm_support(*peer.sim_, peer.profile_, peer.config_, running, peer.runtime_),
+      support(Handler::Deps{peer.sim_, &peer.profile_, &peer.config_, &registry, &peer.ledger_,
+                            nullptr, &running, peer.mutation_, &peer.script_},
+              launcher) {
+  if (peer.profile_.peer_fsm) support.use_fsm(fsm_support);
+  for (const ChaincodeDefinition& def : *peer.chaincodes_)
+    support.define(def.name, def.ccid(), def.channels);
+}
 
 Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayModel delays,
            const std::vector<ChaincodeDefinition>& chaincodes, std::vector<Fault> faults,
@@ -14,33 +29,36 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
       profile_(std::move(profile)),
       config_(effective(config, profile_)),
       delays_(std::move(delays)),
+      mutation_(mutation),
+      chaincodes_(&chaincodes),
       script_(faults),
-      registry_(sim, /*allow_unsolicited_registration=*/config_.dev_mode),
-      running_(profile_, /*user_runs_cc=*/config_.dev_mode),
       runtime_(
           sim, profile_, config_, delays_,
-          [this](ChaincodeStream& stream, kernel::End end, const std::string& name) -> Handler& {
-            return support_.handle_chaincode_stream(stream, end, name);
+          [this](ChaincodeStream& stream, kernel::End end, const std::string& name) -> Handler* {
+            if (down_) return nullptr;
+            kernel::Simulation::DomainScope in_peer(*sim_, process_->domain);
+            return &process_->support.handle_chaincode_stream(stream, end, name);
           },
           mutation),
-      launcher_(sim, profile_, config_, registry_, runtime_),
-      fsm_support_(sim, profile_, config_, running_, runtime_),
-      support_(Handler::Deps{&sim, &profile_, &config_, &registry_, &ledger_, nullptr, &running_,
-                             mutation, &script_},
-               launcher_),
-      faults_(sim, runtime_, std::move(faults)) {
+      faults_(sim, runtime_, std::move(faults), [this](const Fault& f) { restart(f); }) {
   if (initial_ledger != nullptr) ledger_ = *initial_ledger;
-  if (profile_.peer_fsm) support_.use_fsm(fsm_support_);
   for (const ChaincodeDefinition& def : chaincodes) {
     runtime_.add(def);
     by_name_[def.name] = &def;
-    support_.define(def.name, def.ccid(), def.channels);
+  }
+  // A peer that may restart runs its process in a domain of its own (domain 0 costs nothing).
+  const bool restarts =
+      std::any_of(faults_.faults().begin(), faults_.faults().end(),
+                  [](const Fault& f) { return f.action == Fault::Action::kRestartPeer; });
+  process_ = std::make_unique<Process>(*this, restarts ? sim.new_domain() : 0);
+  for (const ChaincodeDefinition& def : chaincodes) {
     for (const kernel::Duration at : def.user_starts) {
       sim_->at(
           kernel::Time::zero() + at, [this, &def] { runtime_.start_user_process(def.ccid()); },
           [&def] { return "the user starts " + def.name; });
     }
     if (def.launch_at) {
+      kernel::Simulation::DomainScope in_peer(*sim_, process_->domain);
       sim_->at(
           kernel::Time::zero() + *def.launch_at, [this, &def] { launch_ahead(def); },
           [&def] { return "launch " + def.name + " ahead"; });
@@ -65,19 +83,33 @@ void Peer::launch_ahead(const ChaincodeDefinition& def) {
     params.channel_id = channel;
     params.namespace_id = def.name;
     params.simulator = std::make_shared<TxSimulator>(ledger_, channel);
-    fsm_support_.launch(def.ccid(), params, /*deploy=*/false, noted);
+    process_->fsm_support.launch(def.ccid(), params, /*deploy=*/false, noted);
     return;
   }
-  support_.launch(def.ccid(), txid, channel,
-                  [noted](Handler*, const std::optional<std::string>& err) { noted(err); });
+  process_->support.launch(
+      def.ccid(), txid, channel,
+      [noted](Handler*, const std::optional<std::string>& err) { noted(err); });
 }
 
 void Peer::submit(const Proposal& proposal) {
   // unaryGrpcLimiter (internal/peer/node/grpc_limiters.go, 2.1+): a TryAcquire on the
   // Endorser's semaphore before the endorser sees the proposal; it is released when the
   // ProcessProposal call returns, with the outcome.
+  if (down_) {
+    // Nothing listens at the peer's address.
+    trace_note(*sim_, "endorser", "", "", proposal.txid, proposal.channel_id,
+               "the peer is down: the client's connection is refused");
+    ProposalOutcome o;
+    o.ordinal = proposal.ordinal;
+    o.txid = proposal.txid;
+    o.channel_id = proposal.channel_id;
+    o.submitted = o.completed = sim_->now();
+    o.error = client_error(/*refused=*/true);
+    record_outcome(std::move(o), /*held_a_slot=*/false);
+    return;
+  }
   if (profile_.endorser_concurrency_limit && config_.endorser_concurrency != 0 &&
-      in_flight_ >= config_.endorser_concurrency) {
+      pending_.size() >= config_.endorser_concurrency) {
     const std::string limit = std::to_string(config_.endorser_concurrency);
     trace_note(
         *sim_, "endorser", "", "", proposal.txid, proposal.channel_id,
@@ -91,9 +123,10 @@ void Peer::submit(const Proposal& proposal) {
     record_outcome(std::move(o), /*held_a_slot=*/false);
     return;
   }
-  ++in_flight_;
+  pending_[proposal.ordinal] = Pending{proposal.txid, proposal.channel_id, sim_->now()};
+  kernel::Simulation::DomainScope in_peer(*sim_, process_->domain);
   auto it = by_name_.find(proposal.chaincode);
-  if (it == by_name_.end() || !support_.defined(proposal.chaincode, proposal.channel_id)) {
+  if (it == by_name_.end() || !process_->support.defined(proposal.chaincode, proposal.channel_id)) {
     // The endorser finds no definition (1.x LSCC, 2.x the lifecycle): the proposal fails
     // before any chaincode runs.
     trace_note(
@@ -121,34 +154,35 @@ void Peer::submit(const Proposal& proposal) {
                  (proposal.args.empty() ? "" : proposal.args.front()));
 
   const kernel::Time submitted = sim_->now();
-  support_.execute(params, def.name, proposal.args.get(), proposal.is_init,
-                   [this, params, submitted, ordinal = proposal.ordinal](ExecutionResult r) {
-                     ProposalOutcome o;
-                     o.ordinal = ordinal;
-                     o.txid = params.txid;
-                     o.channel_id = params.channel_id;
-                     o.submitted = submitted;
-                     o.completed = sim_->now();
-                     if (r.event) o.event = r.event->name;
-                     if (r.error) {
-                       o.error = r.error;
-                     } else {
-                       o.status = r.response->status;
-                       o.payload = r.response->payload;
-                       if (r.response->status >= Response::kErrorThreshold) {
-                         o.error = r.response->message;
-                       } else {
-                         sim_->keep(params.simulator->commit_to(ledger_, params.txid));
-                       }
-                     }
-                     params.simulator->done();  // defer txParams.TXSimulator.Done()
-                     record_outcome(std::move(o));
-                   });
+  process_->support.execute(
+      params, def.name, proposal.args.get(), proposal.is_init,
+      [this, params, submitted, ordinal = proposal.ordinal](ExecutionResult r) {
+        ProposalOutcome o;
+        o.ordinal = ordinal;
+        o.txid = params.txid;
+        o.channel_id = params.channel_id;
+        o.submitted = submitted;
+        o.completed = sim_->now();
+        if (r.event) o.event = r.event->name;
+        if (r.error) {
+          o.error = r.error;
+        } else {
+          o.status = r.response->status;
+          o.payload = r.response->payload;
+          if (r.response->status >= Response::kErrorThreshold) {
+            o.error = r.response->message;
+          } else {
+            sim_->keep(params.simulator->commit_to(ledger_, params.txid));
+          }
+        }
+        params.simulator->done();  // defer txParams.TXSimulator.Done()
+        record_outcome(std::move(o));
+      });
 }
 
 void Peer::record_outcome(ProposalOutcome o, bool held_a_slot) {
   // A second outcome for one proposal (a mutant's, a bug's) frees no second slot.
-  if (held_a_slot && in_flight_ > 0) --in_flight_;
+  if (held_a_slot) pending_.erase(o.ordinal);
   kernel::TraceEvent e;
   e.t = sim_->now();
   e.kind = kernel::TraceKind::kOutcome;
@@ -164,6 +198,72 @@ void Peer::record_outcome(ProposalOutcome o, bool held_a_slot) {
              (o.payload ? o.payload->size() : 0) + (o.error ? o.error->size() : 0) +
              (o.event ? o.event->size() : 0));
   outcomes_.push_back(std::move(o));
+}
+
+// The client's gRPC: grpc-go 1.15 and older (1.x clients) report a connection that goes away
+// as "transport is closing" and a refused one through the balancer; 1.66+ name the read error
+// and the dial. The addresses are illustrative [derived].
+std::string Peer::client_error(bool refused) const {
+  if (refused) {
+    return profile_.modern_grpc
+               ? "rpc error: code = Unavailable desc = connection error: desc = \"transport: "
+                 "Error while dialing: dial tcp 172.18.0.3:7051: connect: connection refused\""
+               : "rpc error: code = Unavailable desc = all SubConns are in TransientFailure, "
+                 "latest connection error: connection error: desc = \"transport: Error while "
+                 "dialing dial tcp 172.18.0.3:7051: connect: connection refused\"";
+  }
+  return profile_.modern_grpc
+             ? "rpc error: code = Unavailable desc = error reading from server: EOF"
+             : "rpc error: code = Unavailable desc = transport is closing";
+}
+
+// restart_peer: the peer process goes away. SIGTERM under 2.2+ first stops the containers it
+// started (Router.Shutdown, internal/peer/node/start.go); a crash, or any 1.x peer, leaves
+// them running. Everything the process held is gone with its domain; each chaincode stream
+// breaks (the shims read the closed connection), every client waiting on a proposal gets its
+// connection's error, and after `down_for` a fresh process listens again: docker's
+// containers, the ledger and the chaincodes' definitions are still there, nothing else is.
+void Peer::restart(const Fault& fault) {
+  if (down_) {
+    trace_note(*sim_, "endorser", "", "", "", "", "restart_peer: the peer is already down");
+    return;
+  }
+  if (fault.graceful && profile_.shutdown_stops_containers) {
+    runtime_.stop_all("stopped: the peer is shutting down");
+  }
+  trace_note(*sim_, "endorser", "", "", "", "",
+             fault.graceful ? "the peer process stops (SIGTERM)" : "the peer process dies");
+  down_ = true;
+  sim_->kill_domain(process_->domain);
+  const std::string shim_error = client_error(false);
+  for (ChaincodeStream* s : runtime_.live_streams()) {
+    if (ContainerRuntime::kPeerEnd == kernel::End::kA) {
+      s->abort(kProcessDiedError, shim_error);
+    } else {
+      s->abort(shim_error, kProcessDiedError);
+    }
+  }
+  std::map<std::size_t, Pending> waiting = std::move(pending_);
+  pending_.clear();
+  for (auto& [ordinal, p] : waiting) {
+    ProposalOutcome o;
+    o.ordinal = ordinal;
+    o.txid = p.txid;
+    o.channel_id = p.channel_id;
+    o.submitted = p.submitted;
+    o.completed = sim_->now();
+    o.error = shim_error;
+    record_outcome(std::move(o), /*held_a_slot=*/false);
+  }
+  dead_.push_back(std::move(process_));
+  process_ = std::make_unique<Process>(*this, sim_->new_domain());  // not listening yet
+  sim_->after(
+      fault.down_for,
+      [this] {
+        down_ = false;
+        trace_note(*sim_, "endorser", "", "", "", "", "the peer process starts");
+      },
+      [] { return std::string("the peer starts again"); });
 }
 
 }  // namespace ccsim::fabric

@@ -25,6 +25,7 @@ Profile v1_4() {  // the last 1.4 (1.4.12): 1.4.1's exit detection and 1.4.4's s
   p.endorser_concurrency_limit = false;
   p.serialize_container_requests = true;
   p.modern_grpc = false;
+  p.shutdown_stops_containers = false;
   return p;
 }
 
@@ -175,6 +176,9 @@ constexpr ProfileSwitch kSwitches[] = {
     {"modern_grpc", &Profile::modern_grpc,
      "the peer and shim use grpc-go 1.66 or later, and its texts for broken connections and "
      "keepalive failures (2.5, 3.0; 1.x vendor 1.15 or older)"},
+    {"shutdown_stops_containers", &Profile::shutdown_stops_containers,
+     "on SIGTERM the peer stops the chaincode containers it started before it exits "
+     "(Router.Shutdown, 2.2); 1.x leaves them running"},
 };
 }  // namespace
 

@@ -24,6 +24,14 @@ const char* to_string(StopReason reason) {
 
 EventId Simulation::schedule(Time t, Callback fn, std::uint64_t chain, std::string label) {
   CCSIM_CHECK_AT(now_, t >= now_, "an event was scheduled in the past");
+  if (domain_ != 0) {
+    // Only a process that can die pays for the wrapper.
+    fn = [this, d = domain_, f = std::move(fn)]() mutable {
+      if (dead(d)) return;
+      DomainScope scope(*this, d);
+      f();
+    };
+  }
   return queue_.push(t, std::move(fn), chain, std::move(label));
 }
 

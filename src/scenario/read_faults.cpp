@@ -110,9 +110,14 @@ fabric::ChaincodeMessage read_injected_message(const Node& n) {
 fabric::ContainerBehaviour read_container(const Node& n) {
   n.require_keys({"build", "start", "build_failure", "start_failure", "exit_before_register",
                   "never_registers", "before_register", "crash", "exit_code", "package_failure",
-                  "cores"});
+                  "cores", "reconnect"});
   fabric::ContainerBehaviour c;
   if (auto k = n.get("cores")) c.cores = static_cast<std::uint32_t>(k->as_int(1, 1024));
+  if (auto r = n.get("reconnect")) {
+    r->require_keys({"after"});
+    c.reconnect = duration_of(r->require("after"));
+    if (c.reconnect->ns() <= 0) r->child("after").fail("a redial delay must be positive");
+  }
   if (auto b = n.get("build")) c.build_delay = duration_of(*b);
   if (auto s = n.get("start")) c.start_delay = duration_of(*s);
   if (auto f = n.get("build_failure")) c.build_failure = f->as_string();
@@ -270,8 +275,8 @@ fabric::Fault read_handshake_rule(const Node& n, fabric::Fault& f, const Scenari
 
 fabric::Fault read_fault(const Node& n, const Scenario& s) {
   using Action = fabric::Fault::Action;
-  n.require_keys(
-      {"at", "after", "chaincode", "action", "side", "error", "exit_code", "message", "by"});
+  n.require_keys({"at", "after", "chaincode", "action", "side", "error", "exit_code", "message",
+                  "by", "down_for", "graceful"});
   fabric::Fault f;
 
   const Node action = n.require("action");
@@ -328,6 +333,13 @@ fabric::Fault read_fault(const Node& n, const Scenario& s) {
     }
     f.exit_code = exit_code_of(*e);
   }
+  for (const char* key : {"down_for", "graceful"}) {
+    if (n.get(key) && f.action != Action::kRestartPeer) {
+      n.child(key).fail(std::string("\"") + key + "\" applies only to restart_peer");
+    }
+  }
+  if (auto d = n.get("down_for")) f.down_for = duration_of(*d);
+  if (auto g = n.get("graceful")) f.graceful = g->as_bool();
   return f;
 }
 

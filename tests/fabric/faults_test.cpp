@@ -545,10 +545,12 @@ TEST_CASE(
   CHECK(outcome(r, "tx2").completed == at_ms(12000));
 }
 
-// restart_peer: the peer process goes away; every chaincode stream breaks and every handler
-// deregisters (each pending Execute wakes through streamDone here); each shim's loop fails
-// and its process exits. Later faults find nothing live; a later proposal launches afresh.
-TEST_CASE("fabric-protocol 2.7/7.6: restart_peer breaks every chaincode stream") {
+// restart_peer: the peer process dies. Its handlers, launch states and transaction contexts
+// go with it (its events never run again), so nothing of it answers: each client waiting on a
+// proposal gets its connection's error, and each shim reads the closed connection and exits.
+// A fresh process listens at once (down_for 0); later faults find nothing live, and tx3
+// launches afresh. 2.5's grpc-go 1.79 reads "error reading from server: EOF".
+TEST_CASE("restart_peer: the peer process dies, its clients and shims see the connection go") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [
@@ -563,18 +565,18 @@ TEST_CASE("fabric-protocol 2.7/7.6: restart_peer breaks every chaincode stream")
   })",
                                      "restart_peer.json");
   const auto r = scenario::run(s, {});
+  const std::string eof = "rpc error: code = Unavailable desc = error reading from server: EOF";
   CHECK(note_at(r, "fault", "restart_peer (at 0.700000000s)") == at_ms(700));
+  CHECK(note_at(r, "endorser", "the peer process dies") == at_ms(700));
   for (const char* txid : {"tx1", "tx2"}) {
     CAPTURE(txid);
-    CHECK(outcome(r, txid).error == "failed to execute transaction " + std::string(txid) +
-                                        ": error sending: chaincode stream terminated");
+    CHECK(outcome(r, txid).error == eof);
     CHECK(outcome(r, txid).completed == at_ms(700));
   }
   for (const char* cc : {"a", "b"}) {
     CAPTURE(cc);
-    CHECK(end_detail(r, "peer", cc) ==
-          std::string("receive from chaincode support stream failed: ") + kTransportClosing);
-    CHECK(end_detail(r, "shim", cc) == std::string("receive failed: ") + kTransportClosing);
+    CHECK(end_detail(r, "peer", cc) == "(no stream_end)");  // nothing of the dead peer runs
+    CHECK(end_detail(r, "shim", cc) == "receive failed: " + eof);
   }
   CHECK(has_note(r, "fault",
                  "terminate_stream (at 0.800000000s): chaincode a has no live stream; nothing "
@@ -583,6 +585,73 @@ TEST_CASE("fabric-protocol 2.7/7.6: restart_peer breaks every chaincode stream")
                  "crash_container (at 0.900000000s): chaincode b has no running process; nothing "
                  "done"));
   CHECK(outcome(r, "tx3").status == 200);
+  CHECK(outcome(r, "tx3").completed == at_ms(3503));  // a new container, start 500ms
+}
+
+// While the peer is down a proposal is refused by the host, at once; a chaincode process
+// dialing meanwhile cannot connect and exits. 1.4's clients (grpc-go 1.15) say it through the
+// balancer; its shims' read of a closed connection is "transport is closing".
+TEST_CASE("restart_peer with down_for: refused while down, per client grpc") {
+  const std::string text = R"({ "profile": "PROFILE", "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "a", "launch_at": "0s", "functions": { "f": [ { "sleep": "2s" } ] } },
+                    { "name": "late", "container": { "start": "1500ms" }, "functions": { "f": [] } } ],
+    "proposals": [ { "txid": "tx1", "chaincode": "a", "function": "f", "at": "500ms" },
+                   { "txid": "tx0", "chaincode": "late", "function": "f", "at": "100ms" },
+                   { "txid": "tx2", "chaincode": "a", "function": "f", "at": "2s" },
+                   { "txid": "tx3", "chaincode": "a", "function": "f", "at": "6s" } ],
+    "faults": [ { "at": "1s", "action": "restart_peer", "down_for": "4s" } ] })";
+  struct Case {
+    const char* profile;
+    const char* in_flight;
+    const char* refused;
+    const char* shim;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"2.5", "rpc error: code = Unavailable desc = error reading from server: EOF",
+            "rpc error: code = Unavailable desc = connection error: desc = \"transport: Error "
+            "while dialing: dial tcp 172.18.0.3:7051: connect: connection refused\"",
+            "receive failed: rpc error: code = Unavailable desc = error reading from server: EOF"},
+           {"1.4", "rpc error: code = Unavailable desc = transport is closing",
+            "rpc error: code = Unavailable desc = all SubConns are in TransientFailure, latest "
+            "connection error: connection error: desc = \"transport: Error while dialing dial "
+            "tcp 172.18.0.3:7051: connect: connection refused\"",
+            "receive failed: rpc error: code = Unavailable desc = transport is closing"}}) {
+    CAPTURE(c.profile);
+    std::string t = text;
+    t.replace(t.find("PROFILE"), 7, c.profile);
+    const auto r = scenario::run(scenario::load_text(t, "s.json"), {});
+    CHECK(outcome(r, "tx1").error == std::string(c.in_flight));
+    CHECK(outcome(r, "tx0").error == std::string(c.in_flight));  // its launch was under way
+    CHECK(outcome(r, "tx2").error == std::string(c.refused));
+    CHECK(outcome(r, "tx2").completed == at_ms(2000));
+    CHECK(end_detail(r, "shim", "a") == std::string(c.shim));
+    // late's container, started by the dead peer at 0.1s, dials at 1.6s: nobody listens.
+    CHECK(has_note(r, "runtime",
+                   "chaincode process late:1.0 cannot reach the peer: connection refused"));
+    CHECK(note_at(r, "endorser", "the peer process starts") == at_ms(5000));
+    CHECK(outcome(r, "tx3").status == 200);
+  }
+}
+
+// SIGTERM: 2.2+ stop the containers they started first (Router.Shutdown); 1.x and a crash
+// leave them to notice the closed connection.
+TEST_CASE("restart_peer graceful: 2.5 stops its containers first, 1.4 does not") {
+  const std::string text = R"({ "profile": "PROFILE", "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "a", "launch_at": "0s", "functions": { "f": [] } } ],
+    "proposals": [],
+    "faults": [ { "at": "1s", "action": "restart_peer", "graceful": true } ] })";
+  for (const char* profile : {"2.5", "1.4"}) {
+    CAPTURE(profile);
+    std::string t = text;
+    t.replace(t.find("PROFILE"), 7, profile);
+    const auto r = scenario::run(scenario::load_text(t, "s.json"), {});
+    CHECK(has_note(r, "endorser", "the peer process stops (SIGTERM)"));
+    const bool stops = std::string(profile) == "2.5";
+    CHECK(has_note(r, "runtime", "chaincode process a:1.0 stopped: the peer is shutting down") ==
+          stops);
+    CHECK(has_note(r, "runtime",
+                   stops ? "container a:1.0 exited with 137" : "container a:1.0 exited with 0"));
+  }
 }
 
 // A fault whose target has no live stream is a note and nothing else: the run is the same
@@ -1028,4 +1097,31 @@ TEST_CASE("a chaincode that dies after REGISTER and before READY, per release") 
     CHECK(r.outcomes[0].error == std::string(c.error));
     CHECK(r.outcomes[0].completed == at_ms(c.answered_ms));
   }
+}
+
+TEST_CASE("restart_peer and reconnect: what cannot load") {
+  CHECK(load_error(R"({ "chaincodes": [ { "name": "a" } ], "proposals": [],
+      "faults": [ { "at": "1s", "chaincode": "a", "action": "terminate_stream", "down_for": "1s" } ] })") ==
+        "s.json: /faults/0/down_for: \"down_for\" applies only to restart_peer");
+  CHECK(load_error(R"({ "chaincodes": [ { "name": "a" } ], "proposals": [],
+      "faults": [ { "at": "1s", "chaincode": "a", "action": "crash_container", "graceful": true } ] })") ==
+        "s.json: /faults/0/graceful: \"graceful\" applies only to restart_peer");
+  CHECK(load_error(
+            R"({ "chaincodes": [ { "name": "a", "container": { "reconnect": { "after": "0" } } } ],
+      "proposals": [] })") ==
+        "s.json: /chaincodes/0/container/reconnect/after: a redial delay must be positive");
+}
+
+// Without reconnect the same crash leaves nothing behind: the shim exits with its stream, and
+// tx1's launch after the restart succeeds. (With it: scenarios/language/peer_restart_reconnect.)
+TEST_CASE("restart_peer: a shim that exits with its stream leaves the next launch alone") {
+  const auto r = scenario::run(scenario::load_text(R"({ "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "mycc", "launch_at": "0s", "container": { "start": "500ms" },
+                      "functions": { "f": [] } } ],
+    "proposals": [ { "txid": "tx1", "chaincode": "mycc", "function": "f", "at": "6s" } ],
+    "faults": [ { "at": "1s", "action": "restart_peer", "down_for": "2500ms" } ] })",
+                                                   "s.json"),
+                               {});
+  CHECK(outcome(r, "tx1").status == 200);
+  CHECK(outcome(r, "tx1").completed == at_ms(6503));
 }

@@ -135,6 +135,9 @@ struct ContainerBehaviour {
   std::vector<ChaincodeMessage> before_register;
   std::optional<Crash> crash;
   int exit_code = 0;  // what Wait returns when the shim's loop ends and main() returns
+  /// A main() that calls shim.Start again when its stream ends (a retry loop): the process
+  /// does not exit, and dials the peer again this long after (after a refused dial too).
+  std::optional<kernel::Duration> reconnect;
   /// The cores the process's goroutines share for `cpu` steps (GOMAXPROCS under a CPU limit).
   std::uint32_t cores = 1;
 };

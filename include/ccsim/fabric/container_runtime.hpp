@@ -51,7 +51,9 @@ class ContainerRuntime {
   static constexpr int kStoppedExitCode = 137;
 
   /// The peer accepts a chaincode's connection: HandleChaincodeStream on `peer_end`.
-  using AcceptFn = std::function<Handler&(ChaincodeStream& stream, kernel::End peer_end,
+  /// The peer's HandleChaincodeStream on a new stream; nullptr while the peer is down (the
+  /// dial is refused).
+  using AcceptFn = std::function<Handler*(ChaincodeStream& stream, kernel::End peer_end,
                                           const std::string& name)>;
   using ErrDone = std::function<void(const std::optional<std::string>& err)>;
   using ExitDone = std::function<void(int exit_code)>;
@@ -114,6 +116,8 @@ class ContainerRuntime {
   // --- For fault injection ---------------------------------------------------------------
 
   void set_message_observer(MessageObserver observer) { observer_ = std::move(observer); }
+  /// Docker stops every running container (2.2+ Router.Shutdown on SIGTERM).
+  void stop_all(const std::string& why);
   /// Whether a process of ccid runs (it may not have dialed yet).
   bool running(const std::string& ccid) const;
   /// The stream of ccid's running process if it is still usable in some direction.
@@ -167,6 +171,8 @@ class ContainerRuntime {
   /// user started.
   Process* target(const std::string& ccid);
   void connect(Process& p);
+  /// container.reconnect: `p` dials again later instead of exiting; false if it does not.
+  bool redial(Process& p);
   void send_before_register(const Process& p, ChaincodeStream& s);
   ChaincodeStream& open_stream(Process& p);
   ShimHandler& attach_shim(Process& p, ChaincodeStream& s, ShimHandler::OnExit on_exit);

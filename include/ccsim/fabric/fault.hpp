@@ -55,6 +55,8 @@ struct Fault {
   int exit_code = 2;                       // crash_container, restart_container: what Wait returns
   ChaincodeMessage message;                // inject: what `side` sends; withhold, delay: type
   kernel::Duration delay;                  // delay: how late
+  kernel::Duration down_for;               // restart_peer: how long the peer is gone
+  bool graceful = false;                   // restart_peer: SIGTERM, not a crash
 };
 
 /// The action's name as scenarios spell it: "terminate_stream", "half_close", ...

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@ namespace ccsim::fabric {
 class FaultInjector {
  public:
   /// Schedules `faults` on `sim` and observes `runtime`'s streams; both must outlive it.
-  FaultInjector(kernel::Simulation& sim, ContainerRuntime& runtime, std::vector<Fault> faults);
+  /// `restart_peer` is what the peer does when a restart_peer fault fires.
+  FaultInjector(kernel::Simulation& sim, ContainerRuntime& runtime, std::vector<Fault> faults,
+                std::function<void(const Fault&)> restart_peer);
   FaultInjector(const FaultInjector&) = delete;
   FaultInjector& operator=(const FaultInjector&) = delete;
 
@@ -40,6 +43,7 @@ class FaultInjector {
   ContainerRuntime* runtime_;
   std::vector<Fault> faults_;
   std::vector<Armed> armed_;
+  std::function<void(const Fault&)> restart_peer_;
 };
 
 }  // namespace ccsim::fabric

@@ -85,30 +85,57 @@ class Peer {
 
   const std::vector<ProposalOutcome>& outcomes() const { return outcomes_; }
   const Ledger& ledger() const { return ledger_; }
-  const ChaincodeSupport& support() const { return support_; }
+  /// The running peer process's ChaincodeSupport (the last one's while the peer is down).
+  const ChaincodeSupport& support() const { return process_->support; }
   const Profile& profile() const { return profile_; }
 
  private:
+  /// What one peer process holds in memory: handlers, launch states, transaction contexts.
+  /// Its events run in a Simulation domain of its own, so that when the process dies every
+  /// timer, loop and goroutine it left behind dies with it; a restarted peer starts afresh.
+  /// The ledger, docker's containers and the endorser's clients outlive it.
+  struct Process {
+    Process(Peer& peer, std::uint32_t domain);
+    std::uint32_t domain;
+    HandlerRegistry registry;
+    RunningChaincodes running;  // 1.0/1.1 (peer_fsm): the chaincodeMap
+    RuntimeLauncher launcher;
+    FsmChaincodeSupport fsm_support;  // 1.0/1.1 (peer_fsm): Launch and Execute
+    ChaincodeSupport support;
+  };
+  /// A proposal the endorser has and has not answered: a client waits on it.
+  struct Pending {
+    std::string txid;
+    std::string channel_id;
+    kernel::Time submitted;
+  };
+
   /// `held_a_slot`: the proposal counted against the endorser concurrency limit.
   void record_outcome(ProposalOutcome outcome, bool held_a_slot = true);
   void launch_ahead(const ChaincodeDefinition& def);
+  /// A restart_peer fault: the process dies (crash, or SIGTERM), and a new one starts later.
+  void restart(const Fault& fault);
+  void start_process();
+  /// What a client sees when the peer is gone, or goes away under its call.
+  std::string client_error(bool refused) const;
 
   kernel::Simulation* sim_;
   Profile profile_;
   PeerConfig config_;
   DelayModel delays_;
+  Mutation mutation_;
+  const std::vector<ChaincodeDefinition>* chaincodes_;
   std::map<std::string, const ChaincodeDefinition*> by_name_;
   Ledger ledger_;
-  HandshakeScript script_;  // before support_: its handlers hold a pointer to it
-  HandlerRegistry registry_;
-  RunningChaincodes running_;  // 1.0/1.1 (peer_fsm): the chaincodeMap
+  HandshakeScript script_;  // before the process: its handlers hold a pointer to it
   ContainerRuntime runtime_;
-  RuntimeLauncher launcher_;
-  FsmChaincodeSupport fsm_support_;  // 1.0/1.1 (peer_fsm): Launch and Execute
-  ChaincodeSupport support_;
+  std::unique_ptr<Process> process_;
+  // Dead processes are kept: the run's events and objects may still point into them.
+  std::vector<std::unique_ptr<Process>> dead_;
+  bool down_ = false;
   FaultInjector faults_;  // last: acts on everything above
   std::vector<ProposalOutcome> outcomes_;
-  std::uint64_t in_flight_ = 0;  // proposals submitted and not yet answered
+  std::map<std::size_t, Pending> pending_;  // by ordinal: submitted, not yet answered
 };
 
 }  // namespace ccsim::fabric

@@ -143,6 +143,9 @@ struct Profile {
   /// fabric-chaincode-go v2.3.0: 1.70; every 1.x release vendors 1.15 or older): connection
   /// and keepalive errors are spelled as those versions spell them.
   bool modern_grpc = true;
+  /// 2.2+: on SIGTERM the peer stops the containers it started before it exits
+  /// (containerRouter.Shutdown(5s), internal/peer/node/start.go); 1.x leaves them running.
+  bool shutdown_stops_containers = true;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.

@@ -75,6 +75,13 @@ class Simulation {
   requires kIsLabel<MakeLabel> EventId at(Time t, Callback fn, MakeLabel&& label) {
     return schedule(t, std::move(fn), continuing_chain(), make_label(label));
   }
+  /// Schedules fn at `t` in domain `d` (the receiving end's, for a stream's delivery).
+  template <class MakeLabel>
+  requires kIsLabel<MakeLabel> EventId at_in(std::uint32_t d, Time t, Callback fn,
+                                             MakeLabel&& label) {
+    DomainScope scope(*this, d);
+    return at(t, std::move(fn), label);
+  }
   /// Schedules fn after a non-negative delay.
   EventId after(Duration d, Callback fn) { return at(now_ + d, std::move(fn)); }
   template <class MakeLabel>
@@ -98,6 +105,44 @@ class Simulation {
   }
   /// Whether labels are built: only when ties are explored and their keys are read or logged.
   bool wants_labels() const { return wants_labels_; }
+
+  // --- Domains: what dies with a process ---------------------------------------------------
+  // An event belongs to the domain that was current when it was scheduled (0, the host's, by
+  // default) and runs in it; an event of a killed domain does nothing when its time comes.
+  // A process that can die (a peer that restarts) runs in a domain of its own, so that every
+  // timer, loop and goroutine it left behind is gone with it.
+
+  /// A fresh domain, alive.
+  std::uint32_t new_domain() { return next_domain_++; }
+  std::uint32_t domain() const { return domain_; }
+  void kill_domain(std::uint32_t d) {
+    if (d != 0) dead_domains_.insert(d);
+  }
+  bool dead(std::uint32_t d) const { return d != 0 && dead_domains_.count(d) != 0; }
+  /// Runs code in domain `d` for the scope's life (what it schedules belongs to `d`).
+  class DomainScope {
+   public:
+    DomainScope(Simulation& sim, std::uint32_t d) : sim_(&sim), saved_(sim.domain_) {
+      sim.domain_ = d;
+    }
+    ~DomainScope() { sim_->domain_ = saved_; }
+    DomainScope(const DomainScope&) = delete;
+    DomainScope& operator=(const DomainScope&) = delete;
+
+   private:
+    Simulation* sim_;
+    std::uint32_t saved_;
+  };
+  /// `fn` bound to the current domain: called later from anywhere, it runs in that domain, or
+  /// not at all once the domain is dead (a callback into a process from the host).
+  template <class F>
+  auto bind_domain(F fn) {
+    return [this, d = domain_, fn = std::move(fn)](auto&&... args) mutable {
+      if (dead(d)) return;
+      DomainScope scope(*this, d);
+      fn(std::forward<decltype(args)>(args)...);
+    };
+  }
   void cancel(EventId id) {
     if (!daemons_.empty()) daemons_.erase(id.seq);
     queue_.cancel(id);
@@ -138,6 +183,9 @@ class Simulation {
   EventQueue queue_;
   Time now_ = Time::zero();
   std::set<std::uint64_t> daemons_;  // pending daemon_at events, by sequence
+  std::uint32_t domain_ = 0;         // the running event's
+  std::uint32_t next_domain_ = 1;
+  std::set<std::uint32_t> dead_domains_;
   std::uint64_t events_run_ = 0;
   bool stopped_ = false;
   const std::atomic<bool>* interrupt_ = nullptr;

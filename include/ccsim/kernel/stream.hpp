@@ -77,7 +77,12 @@ class Stream {
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
 
-  void attach(End end, Receiver* receiver) { end_state(end).receiver = receiver; }
+  /// What `end` receives goes to `receiver`, run in the domain current now (the receiving
+  /// process's: a delivery to a process that died does nothing).
+  void attach(End end, Receiver* receiver) {
+    end_state(end).receiver = receiver;
+    end_state(end).domain = sim_->domain();
+  }
 
   /// Names what this stream schedules: `from_a` and `from_b` the two directions ("peer->mycc"
   /// for what A sends), `describe` a message. Until called: "A->B", "B->A" and "message".
@@ -136,8 +141,8 @@ class Stream {
     std::string label = sim_->wants_labels() ? message_label(from, msg) : std::string();
     auto take_label = [&label] { return std::move(label); };
     if (!fifo_) {
-      sim_->at(
-          when,
+      sim_->at_in(
+          end_state(other(from)).domain, when,
           [this, from, m = std::move(msg)]() mutable {
             if (aborted_ || blackholed_ || end_state(other(from)).broken) return;
             if (delivery_observer_) delivery_observer_(other(from));
@@ -147,8 +152,8 @@ class Stream {
       return std::nullopt;
     }
     sender.in_flight.emplace_back(false, std::move(msg));
-    sim_->at(
-        when, [this, from] { deliver_next(from); }, take_label);
+    sim_->at_in(
+        end_state(other(from)).domain, when, [this, from] { deliver_next(from); }, take_label);
     return std::nullopt;
   }
 
@@ -165,8 +170,9 @@ class Stream {
     Time when = arrival(sender, latency);
     if (when < sender.last_arrival) when = sender.last_arrival;
     sender.in_flight.emplace_back(true, Message{});
-    sim_->at(
-        when, [this, from] { deliver_next(from); }, [&] { return sender.direction + " EOF"; });
+    sim_->at_in(
+        end_state(other(from)).domain, when, [this, from] { deliver_next(from); },
+        [&] { return sender.direction + " EOF"; });
   }
 
   /// Breaks the stream: pending messages are lost; both ends get `reason` now.
@@ -182,6 +188,7 @@ class Stream {
       state.abort_reason = e == End::kA ? reason_a : reason_b;
       Receiver* r = state.receiver;
       if (r == nullptr || state.broken) continue;  // a broken end has had its error
+      Simulation::DomainScope scope(*sim_, state.domain);
       sim_->spawn(
           [r, reason = state.abort_reason] {
             r->on_closed(StreamClosed{false, reason});
@@ -265,6 +272,7 @@ class Stream {
     std::optional<std::string> fail_next;
     // set_close_error: what the other end gets in place of this end's EOF.
     std::optional<std::string> close_error;
+    std::uint32_t domain = 0;           // the receiver's (Simulation domains)
     std::string abort_reason;           // what this end's sends return once aborted
     std::optional<std::string> broken;  // break_end: this end gave up, with this error
   };
