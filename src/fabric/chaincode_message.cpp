@@ -242,7 +242,8 @@ std::string ChaincodeMessage::summary() const {
     case MessageType::QUERY_STATE_CLOSE:
       return "id=" + quoted(iterator_id);
     case MessageType::INVOKE_CHAINCODE: {
-      std::string s = "chaincode=" + quoted(target) + " args=[";
+      std::string s =
+          "chaincode=" + (nil_chaincode_id ? std::string("nil") : quoted(target)) + " args=[";
       for (std::size_t i = 0; i < args.size(); ++i) {
         if (i != 0) s += ',';
         s += quoted(args[i]);

@@ -277,6 +277,13 @@ void Handler::handle_transaction(const MessagePtr& shared) {
              ". Cannot process. (dropped, no reply)");
     return;
   }
+  if (msg.type == MessageType::INVOKE_CHAINCODE && msg.channel_id.empty() && msg.nil_chaincode_id) {
+    // getTxContextForInvoke without a channel parses the target first.
+    if (!nil_chaincode_id_panics(msg)) {
+      finish_request(msg, DelegateResult{nullptr, "panic during execution"});
+    }
+    return;
+  }
   TransactionContext* ctx = contexts_.get(msg.channel_id, msg.txid);
   if (ctx == nullptr || !ctx->params.simulator) {
     finish_request(msg, DelegateResult{nullptr, msg.type == MessageType::INVOKE_CHAINCODE
@@ -286,6 +293,24 @@ void Handler::handle_transaction(const MessagePtr& shared) {
   }
   run_delegate(msg, *ctx,
                [this, shared](DelegateResult&& r) { finish_request(*shared, std::move(r)); });
+}
+
+// A goroutine dereferences the nil ChaincodeId (HandleInvokeChaincode, 1.2-3.x; 1.0/1.1
+// enterBusyState's getChaincodeInstance): Go does not recover it, and the peer process dies,
+// until HandleTransaction's deferred recover (c748fd8b3, 2.5.16 and 3.1.5, switch
+// handler_recovers_panics) logs it and answers "<TYPE> failed: transaction ID: <txid>: panic
+// during execution".
+bool Handler::nil_chaincode_id_panics(const ChaincodeMessage& msg) {
+  constexpr const char* kNilDereference =
+      "runtime error: invalid memory address or nil pointer dereference";
+  if (deps_.profile->handler_recovers_panics) {
+    note(msg.txid, msg.channel_id,
+         "[" + short_txid(msg.txid) + "] Recovered from panic handling " + to_string(msg.type) +
+             ": " + kNilDereference);
+    return false;
+  }
+  if (deps_.panic) deps_.panic(std::string("panic: ") + kNilDereference);
+  return true;
 }
 
 // The end of HandleTransaction: wrap an error as Fabric does, release the txid before the
@@ -311,6 +336,13 @@ void Handler::finish_request(const ChaincodeMessage& msg, DelegateResult&& resul
 void Handler::run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx,
                            DelegateDone done) {
   if (msg.type == MessageType::INVOKE_CHAINCODE) {
+    // HandleInvokeChaincode: ParseName(chaincodeSpec.ChaincodeId.Name).
+    if (msg.nil_chaincode_id) {
+      if (!nil_chaincode_id_panics(msg)) {
+        done(DelegateResult{nullptr, "panic during execution"});
+      }
+      return;
+    }
     invoke_chaincode(msg, ctx, std::move(done));
     return;
   }

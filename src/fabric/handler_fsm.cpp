@@ -523,6 +523,10 @@ void Handler::fsm_busy_request(const ChaincodeMessage& msg) {
     return;
   }
   if (msg.type == MessageType::INVOKE_CHAINCODE) {
+    if (msg.nil_chaincode_id) {
+      if (!nil_chaincode_id_panics(msg)) finish(DelegateResult{nullptr, "panic during execution"});
+      return;
+    }
     fsm_invoke_chaincode(msg, *ctx, finish);
     return;
   }

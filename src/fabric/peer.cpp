@@ -15,7 +15,8 @@ Peer::Process::Process(Peer& peer, std::uint32_t d)
       launcher(*peer.sim_, peer.profile_, peer.config_, registry, peer.runtime_),
       fsm_support(*peer.sim_, peer.profile_, peer.config_, running, peer.runtime_),
       support(Handler::Deps{peer.sim_, &peer.profile_, &peer.config_, &registry, &peer.ledger_,
-                            nullptr, &running, peer.mutation_, &peer.script_},
+                            nullptr, &running, peer.mutation_, &peer.script_,
+                            [p = &peer](const std::string& value) { p->panic(value); }},
               launcher) {
   if (peer.profile_.peer_fsm) support.use_fsm(fsm_support);
   for (const ChaincodeDefinition& def : *peer.chaincodes_)
@@ -46,10 +47,13 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
     runtime_.add(def);
     by_name_[def.name] = &def;
   }
-  // A peer that may restart runs its process in a domain of its own (domain 0 costs nothing).
+  // A peer that may die (a restart, a panic) runs its process in a domain of its own, which
+  // costs a wrapper per event; one that cannot runs in domain 0, which costs nothing.
   const bool restarts =
-      std::any_of(faults_.faults().begin(), faults_.faults().end(),
-                  [](const Fault& f) { return f.action == Fault::Action::kRestartPeer; });
+      std::any_of(faults_.faults().begin(), faults_.faults().end(), [](const Fault& f) {
+        return f.action == Fault::Action::kRestartPeer ||
+               (f.action == Fault::Action::kInject && f.message.nil_chaincode_id);
+      });
   process_ = std::make_unique<Process>(*this, restarts ? sim.new_domain() : 0);
   for (const ChaincodeDefinition& def : chaincodes) {
     for (const kernel::Duration at : def.user_starts) {
@@ -224,15 +228,31 @@ std::string Peer::client_error(bool refused) const {
 // connection's error, and after `down_for` a fresh process listens again: docker's
 // containers, the ledger and the chaincodes' definitions are still there, nothing else is.
 void Peer::restart(const Fault& fault) {
-  if (down_) {
-    trace_note(*sim_, "endorser", "", "", "", "", "restart_peer: the peer is already down");
-    return;
-  }
-  if (fault.graceful && profile_.shutdown_stops_containers) {
+  if (!down_)
+    die(fault.graceful,
+        fault.graceful ? "the peer process stops (SIGTERM)" : "the peer process dies");
+  if (restart_pending_) return;
+  restart_pending_ = true;
+  sim_->after(
+      fault.down_for,
+      [this] {
+        restart_pending_ = false;
+        down_ = false;
+        trace_note(*sim_, "endorser", "", "", "", "", "the peer process starts");
+      },
+      [] { return std::string("the peer starts again"); });
+}
+
+void Peer::panic(const std::string& value) {
+  trace_note(*sim_, "peer", "", "", "", "", value + " (the peer process dies)");
+  die(false, "the peer process dies of a panic");
+}
+
+void Peer::die(bool graceful, const std::string& why) {
+  if (graceful && profile_.shutdown_stops_containers) {
     runtime_.stop_all("stopped: the peer is shutting down");
   }
-  trace_note(*sim_, "endorser", "", "", "", "",
-             fault.graceful ? "the peer process stops (SIGTERM)" : "the peer process dies");
+  trace_note(*sim_, "endorser", "", "", "", "", why);
   down_ = true;
   sim_->kill_domain(process_->domain);
   const std::string shim_error = client_error(false);
@@ -257,13 +277,6 @@ void Peer::restart(const Fault& fault) {
   }
   dead_.push_back(std::move(process_));
   process_ = std::make_unique<Process>(*this, sim_->new_domain());  // not listening yet
-  sim_->after(
-      fault.down_for,
-      [this] {
-        down_ = false;
-        trace_note(*sim_, "endorser", "", "", "", "", "the peer process starts");
-      },
-      [] { return std::string("the peer starts again"); });
 }
 
 }  // namespace ccsim::fabric

@@ -179,6 +179,9 @@ constexpr ProfileSwitch kSwitches[] = {
     {"shutdown_stops_containers", &Profile::shutdown_stops_containers,
      "on SIGTERM the peer stops the chaincode containers it started before it exits "
      "(Router.Shutdown, 2.2); 1.x leaves them running"},
+    {"handler_recovers_panics", &Profile::handler_recovers_panics,
+     "a panic while the peer handles a chaincode request is recovered and answered with ERROR "
+     "\"... panic during execution\" (2.5.16, 3.1.5); false: the peer process dies"},
 };
 }  // namespace
 

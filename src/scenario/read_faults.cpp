@@ -55,7 +55,11 @@ fabric::ChaincodeMessage read_injected_message(const Node& n) {
   text("txid", m.txid);
   text("channel", m.channel_id);
   text("chaincode_id", m.chaincode_id);
-  text("chaincode", m.target);
+  if (auto c = n.get("chaincode"); c && c->json().is_null()) {
+    m.nil_chaincode_id = true;  // a ChaincodeSpec without its ChaincodeId
+  } else {
+    text("chaincode", m.target);
+  }
   text("key", m.key);
   text("value", m.value);
   text("collection", m.collection);

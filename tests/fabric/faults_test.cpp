@@ -1125,3 +1125,54 @@ TEST_CASE("restart_peer: a shim that exits with its stream leaves the next launc
   CHECK(outcome(r, "tx1").status == 200);
   CHECK(outcome(r, "tx1").completed == at_ms(6503));
 }
+
+// Issue 13 item 6: a handler panic where a release panics. No release dereferences a missing
+// transaction context (each checks it first); an INVOKE_CHAINCODE whose ChaincodeSpec has no
+// ChaincodeId is dereferenced in every release (ParseName(chaincodeSpec.ChaincodeId.Name) in
+// HandleInvokeChaincode, 1.2-3.x; getChaincodeInstance in 1.0/1.1's enterBusyState), in a
+// goroutine without recover: the peer process dies, until 2.5.16/3.1.5's HandleTransaction
+// recover (c748fd8b3, fabric#5048), which answers ERROR instead.
+TEST_CASE("a nil ChaincodeId panics the peer, or is recovered from 2.5.16 on") {
+  const std::string text = R"({ "profile": "PROFILE", OVERRIDES "network": { "latency": "1ms" },
+    "chaincodes": [ { "name": "mycc", "launch_at": "0s", "functions": { "f": [ { "sleep": "1s" } ] } } ],
+    "proposals": [ { "txid": "tx1", "chaincode": "mycc", "function": "f", "at": "1s" },
+                   { "txid": "tx2", "chaincode": "mycc", "function": "f", "at": "3s" } ],
+    "faults": [ { "at": "1500ms", "chaincode": "mycc", "action": "inject", "side": "shim",
+                  "message": { "type": "INVOKE_CHAINCODE", "txid": "tx1", "channel": "mychannel",
+                               "chaincode": null } } ] })";
+  const auto run_as = [&](const std::string& profile, const std::string& overrides) {
+    std::string t = text;
+    t.replace(t.find("PROFILE"), 7, profile);
+    t.replace(t.find("OVERRIDES"), 9, overrides);
+    return scenario::run(scenario::load_text(t, "s.json"), {});
+  };
+  struct Case {
+    const char* profile;
+    const char* client;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"1.1", "rpc error: code = Unavailable desc = transport is closing"},
+           {"1.4", "rpc error: code = Unavailable desc = transport is closing"},
+           {"2.5", "rpc error: code = Unavailable desc = error reading from server: EOF"},
+           {"3.0", "rpc error: code = Unavailable desc = error reading from server: EOF"}}) {
+    CAPTURE(c.profile);
+    const auto r = run_as(c.profile, "");
+    CHECK(note_at(r, "peer",
+                  "panic: runtime error: invalid memory address or nil pointer dereference (the "
+                  "peer process dies)") == at_ms(1501));
+    CHECK(outcome(r, "tx1").error == std::string(c.client));
+    CHECK(outcome(r, "tx1").completed == at_ms(1501));
+    // Nothing restarts it: tx2's client cannot connect.
+    CHECK(outcome(r, "tx2").error.value_or("").find("connect: connection refused") !=
+          std::string::npos);
+  }
+  const auto recovered = run_as("2.5", R"("overrides": { "handler_recovers_panics": true },)");
+  CHECK(has_note(recovered, "peer",
+                 "[tx1] Recovered from panic handling INVOKE_CHAINCODE: runtime error: invalid "
+                 "memory address or nil pointer dereference"));
+  const auto errors = events_of(recovered, kernel::TraceKind::kSend, "peer", "ERROR");
+  REQUIRE_FALSE(errors.empty());
+  CHECK(errors[0]->detail ==
+        "\"INVOKE_CHAINCODE failed: transaction ID: tx1: panic during execution\"");
+  CHECK(outcome(recovered, "tx2").status == 200);  // the peer lives on
+}

@@ -94,6 +94,7 @@ struct ChaincodeMessage {
   std::string query;              // GET_QUERY_RESULT
   std::string metakey;            // PUT_STATE_METADATA
   std::string target;             // INVOKE_CHAINCODE: ChaincodeSpec name, "cc" or "cc/channel"
+  bool nil_chaincode_id = false;  // INVOKE_CHAINCODE: the ChaincodeSpec has no ChaincodeId
   std::string text;               // ERROR: the UTF-8 error text; RESPONSE to GET_STATE: value
   Response response;              // COMPLETED: pb.Response
   bool has_proposal = false;      // INIT / TRANSACTION carry the signed proposal

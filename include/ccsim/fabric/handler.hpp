@@ -52,7 +52,13 @@ class Handler final : public ChaincodeStream::Receiver {
     RunningChaincodes* running = nullptr;  // P-fsm: 1.0/1.1's chaincodeMap (else unused)
     Mutation mutation = Mutation::kNone;   // tests only (mutation.hpp)
     HandshakeScript* script = nullptr;     // a scripted peer's REGISTERED and READY, if any
+    /// The peer process panics with this value (an unrecovered Go panic kills the process).
+    std::function<void(const std::string& value)> panic;
   };
+
+  /// A nil-pointer dereference of the message's nil ChaincodeId: true if it panicked the peer
+  /// (the caller returns at once), false if HandleTransaction recovered it (2.5.16, 3.1.5).
+  bool nil_chaincode_id_panics(const ChaincodeMessage& msg);
 
   /// Execute's result: the COMPLETED/ERROR message, or Fabric's error text.
   struct ExecuteResult {

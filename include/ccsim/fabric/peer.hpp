@@ -113,9 +113,13 @@ class Peer {
   /// `held_a_slot`: the proposal counted against the endorser concurrency limit.
   void record_outcome(ProposalOutcome outcome, bool held_a_slot = true);
   void launch_ahead(const ChaincodeDefinition& def);
-  /// A restart_peer fault: the process dies (crash, or SIGTERM), and a new one starts later.
+  /// A restart_peer fault: the process dies (crash, or SIGTERM), and a new one starts later;
+  /// a peer that is down starts `down_for` later.
   void restart(const Fault& fault);
-  void start_process();
+  /// The process dies now: nothing it held survives, its clients and streams see it go.
+  void die(bool graceful, const std::string& why);
+  /// A handler goroutine panicked: the process dies and stays down (no restart policy).
+  void panic(const std::string& value);
   /// What a client sees when the peer is gone, or goes away under its call.
   std::string client_error(bool refused) const;
 
@@ -133,6 +137,7 @@ class Peer {
   // Dead processes are kept: the run's events and objects may still point into them.
   std::vector<std::unique_ptr<Process>> dead_;
   bool down_ = false;
+  bool restart_pending_ = false;
   FaultInjector faults_;  // last: acts on everything above
   std::vector<ProposalOutcome> outcomes_;
   std::map<std::size_t, Pending> pending_;  // by ordinal: submitted, not yet answered

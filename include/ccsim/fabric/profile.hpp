@@ -146,6 +146,11 @@ struct Profile {
   /// 2.2+: on SIGTERM the peer stops the containers it started before it exits
   /// (containerRouter.Shutdown(5s), internal/peer/node/start.go); 1.x leaves them running.
   bool shutdown_stops_containers = true;
+  /// 2.5.16 and 3.1.5: HandleTransaction recovers a panic in a request's handling (a nil
+  /// ChaincodeId, the iterator race of fabric#5048) and answers ERROR "... panic during
+  /// execution" (c748fd8b3); before, the panic kills the peer process. The profiles "2.5" and
+  /// "3.0" are the releases before it: set the switch for 2.5.16+.
+  bool handler_recovers_panics = false;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.
