@@ -363,7 +363,8 @@ ChaincodeStream& ContainerRuntime::open_stream(Process& p) {
                [](const MessagePtr& msg) { return label_of(*msg); });
   Process* process = &p;
   Transport* transport = nullptr;
-  if (delays_->transport_modelled()) {
+  if (delays_->transport_modelled() && !p.server) {
+    // Not for a chaincode server's connections: there the peer dials (not modelled yet).
     // The shim dialed the peer: it is the gRPC client of the connection.
     transport = transports_
                     .emplace_back(std::make_unique<Transport>(*sim_, *profile_, *delays_, s, name,

@@ -162,3 +162,18 @@ TEST_CASE("transport: what cannot load") {
   CHECK(err(R"("grpc_keepalive": { "time": "0" })") ==
         "s.json: /network/grpc_keepalive/time: must be positive");
 }
+
+TEST_CASE("transport: a chaincode server's connections are not modelled yet, and run as before") {
+  // The peer dials a service; its side of the keepalive (and a middlebox on it) is not
+  // simulated: the idle connection is not cut, and tx1 at 5s reuses it.
+  const auto r = run_text(R"({ "profile": "2.5",
+    "network": { "latency": "1ms", "middlebox": { "idle_timeout": "1s" } },
+    "chaincodes": [ { "name": "cc", "service": { "address": "cc:9999" },
+                      "functions": { "f": [] } } ],
+    "proposals": [ { "at": "0s", "txid": "tx0", "chaincode": "cc", "function": "f" },
+                   { "at": "5s", "txid": "tx1", "chaincode": "cc", "function": "f" } ] })");
+  CHECK(notes(r, "middlebox", "").empty());
+  CHECK(notes(r, "grpc", "").empty());
+  CHECK(outcome(r, "tx1").status == 200);
+  CHECK(testing::events_of(r, kernel::TraceKind::kSend, "shim", "REGISTER").size() == 1);
+}
