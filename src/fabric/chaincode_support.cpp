@@ -19,7 +19,7 @@ void ChaincodeSupport::launch(const std::string& ccid, const std::string& txid,
     done(h, std::nullopt);
     return;
   }
-  // Launch's error wrapping per era (fabric-protocol.md 4.3-4.5).
+  // Launch's error wrapping per era (docs/fabric-sources.md 4.3-4.5).
   const Profile& profile = *deps_.profile;
   const std::string prefix = profile.launch_error_names_channel ? "[channel " + channel + "] " : "";
   launcher_->launch(ccid, txid, [this, ccid, prefix, done](const std::optional<std::string>& err) {

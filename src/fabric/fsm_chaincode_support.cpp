@@ -56,7 +56,7 @@ void FsmChaincodeSupport::launch(const std::string& cname, const TransactionPara
     return;
   }
   // GetCDSFromLSCC runs the lscc system chaincode first: other goroutines run meanwhile, so a
-  // concurrent Launch may pass the checks above too (fabric-protocol.md 7.8).
+  // concurrent Launch may pass the checks above too (docs/fabric-sources.md 7.8).
   sim_->spawn([this, &a] { launch_and_wait_for_register(a); },
               [&] { return "launch " + a.cname + " for " + a.params.txid + " after lscc"; });
 }

@@ -181,7 +181,7 @@ void Handler::handle_register(const ChaincodeMessage& msg) {
   }
   // From here Launch can see the handler, though REGISTERED and READY are not sent yet: the
   // same goroutine sends them next, and other goroutines may run in between (the window of
-  // fabric-protocol.md 6.4 #1). The gap lasts `processing`; zero leaves a same-instant tie.
+  // docs/fabric-sources.md 6.4 #1). The gap lasts `processing`; zero leaves a same-instant tie.
   register_pending_ = true;
   deps_.sim->after(
       deps_.config->processing, [this] { finish_register(); },
@@ -255,7 +255,7 @@ void Handler::notify(const MessagePtr& shared) {
   }
   if (ctx->response) {
     // ResponseNotifier has capacity 1 and only one value is ever read: a second terminal
-    // message blocks the receive loop for good (fabric-protocol.md 6.4 #8, derived).
+    // message blocks the receive loop for good (docs/fabric-sources.md 6.4 #8, derived).
     note(msg.txid, msg.channel_id, "ResponseNotifier full: receive loop blocked forever");
     stuck_ = true;
     return;

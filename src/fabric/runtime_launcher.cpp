@@ -8,14 +8,14 @@ void RuntimeLauncher::launch(const std::string& ccid, const std::string& txid, D
   const ChaincodeDefinition* def = runtime_->definition(ccid);
   const std::optional<std::string> package_failure =
       def != nullptr ? def->container.package_failure : std::nullopt;
-  // 1.2 (fabric-protocol.md 4.3): the package is read before Launching, so a failure fails
+  // 1.2 (docs/fabric-sources.md 4.3): the package is read before Launching, so a failure fails
   // this caller alone and leaves nothing behind. (2.x reads it in Runtime.Build.)
   if (package_failure && !profile_->package_failure_strands_launch &&
       !profile_->separate_build_step) {
     fail_reading_package(ccid, txid, *package_failure, "", done);
     return;
   }
-  // 1.2 (fabric-protocol.md 4.3): Launching refuses a second launch instead of queueing it.
+  // 1.2 (docs/fabric-sources.md 4.3): Launching refuses a second launch instead of queueing it.
   if (!profile_->queue_concurrent_launches && registry_->has_launched(ccid)) {
     trace_note(*sim_, "launcher", "", "", txid, "", "launch " + ccid + ": already launching");
     done("failed to register " + ccid + " as launching: chaincode " + ccid +

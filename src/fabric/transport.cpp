@@ -69,6 +69,14 @@ bool Transport::gone() const {
   return stream_->aborted();
 }
 
+void Transport::abort(const std::string& client_error, const std::string& server_error) {
+  if (client_ == End::kA) {
+    stream_->abort(client_error, server_error);
+  } else {
+    stream_->abort(server_error, client_error);
+  }
+}
+
 void Transport::cancel(std::optional<kernel::EventId>& timer) {
   if (timer) sim_->cancel(*timer);
   timer.reset();
@@ -182,11 +190,7 @@ void Transport::ping_reaches_server() {
                      : "transport: Got too many pings from the client, closing the connection.");
     const std::string client_error = profile_->modern_grpc ? kTooManyPings : kOldClientError;
     const std::string server_error = kProcessDiedError;
-    if (client_ == End::kA) {
-      stream_->abort(client_error, server_error);
-    } else {
-      stream_->abort(server_error, client_error);
-    }
+    abort(client_error, server_error);
     return;
   }
   const Side server_side = client_side_ == Side::kShim ? Side::kPeer : Side::kShim;
@@ -263,11 +267,7 @@ void Transport::idle_check() {
   note("middlebox", "resets the connection idle for " + kernel::format_duration(box.idle_timeout));
   const std::string client_error = profile_->modern_grpc ? kReset : kOldClientError;
   const std::string server_error = kProcessDiedError;
-  if (client_ == End::kA) {
-    stream_->abort(client_error, server_error);
-  } else {
-    stream_->abort(server_error, client_error);
-  }
+  abort(client_error, server_error);
 }
 
 }  // namespace ccsim::fabric

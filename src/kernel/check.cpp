@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-// Exit code 3 is the CLI contract for "internal error" (design.md, exit codes); _Exit skips
+// Exit code 3 is the CLI contract for "internal error" (docs/scenario-format.md, "Errors"); _Exit skips
 // destructors of a world whose invariants no longer hold.
 
 namespace ccsim::kernel {

@@ -310,7 +310,7 @@ void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
     const std::string_view type = e.type;
     if (e.actor == "shim"sv) {
       // one_result_per_transaction: each INIT/TRANSACTION the shim takes off its stream is
-      // answered by one COMPLETED or ERROR at most (fabric-protocol.md 3.1: the user code runs
+      // answered by one COMPLETED or ERROR at most (docs/fabric-sources.md 3.1: the user code runs
       // once per message and its result is sent once; 2.2 Notify reads one per context).
       if (!send && (type == "TRANSACTION"sv || type == "INIT"sv)) {
         ++unanswered_[e.stream][e.txid];

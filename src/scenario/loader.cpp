@@ -307,7 +307,7 @@ bool ends_function(Step::Op op) {
 // Follows every invoke_chaincode step. A chain of more than limits.max_call_depth nested calls is
 // an error at the step that makes the call too many. A call back into a function already on the
 // chain is not a loop: Fabric refuses to re-enter a chaincode that is running the transaction
-// on the same channel ("txid: %s(%s) exists", fabric-protocol.md 2.5 step 8), so the chain ends
+// on the same channel ("txid: %s(%s) exists", docs/fabric-sources.md 2.5 step 8), so the chain ends
 // there. (A cycle that changes channel can go round once per channel; the run-time limit in
 // ChaincodeSupport catches what this static bound misses.) Runs in
 // time linear in the number of steps (each function's longest chain is computed once) and

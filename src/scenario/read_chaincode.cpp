@@ -492,7 +492,7 @@ void check_invoke_targets(const Node& chaincodes, Scenario& s) {
 namespace {
 
 // A step's need that a profile may lack: the switch that grants it and the release that
-// brought it (fabric-protocol.md 1.1, 8).
+// brought it (docs/fabric-sources.md 1.1, 8).
 struct Need {
   bool fabric::Profile::*member;
   const char* switch_name;

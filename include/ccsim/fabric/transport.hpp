@@ -59,6 +59,8 @@ class Transport {
   void give_up(kernel::End end, kernel::Time deadline);
   void note(const std::string& actor, const std::string& detail);
   void cancel(std::optional<kernel::EventId>& timer);
+  /// Breaks the connection, each end reading its own error.
+  void abort(const std::string& client_error, const std::string& server_error);
   kernel::Duration one_way(Side from) const;
 
   kernel::Simulation* sim_;
