@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-// Exit code 3 is the CLI contract for "internal error" (docs/scenario-format.md, "Errors"); _Exit skips
-// destructors of a world whose invariants no longer hold.
+// Exit code 3 is the CLI contract for "internal error" (docs/scenario-format.md, "Errors"); _Exit
+// skips destructors of a world whose invariants no longer hold.
 
 namespace ccsim::kernel {
 
