@@ -146,7 +146,7 @@ void ContainerRuntime::start(const std::string& ccid, ErrDone done) {
     die(*c.current, kStoppedExitCode, "stopped: container " + ccid + " is started again");
   }
   note(ccid, "start container " + ccid);
-  if (behaviour.start_failure) {
+  if (behaviour.start_failure && !behaviour.start_failure_after) {
     note(ccid, "start container " + ccid + " failed: " + *behaviour.start_failure);
     done("error starting container: " + *behaviour.start_failure);
     return;
@@ -174,6 +174,18 @@ void ContainerRuntime::start(const std::string& ccid, ErrDone done) {
         *behaviour.crash->at,
         [this, process, code = behaviour.crash->exit_code] { die(*process, code, "crashed"); },
         [&] { return "container " + p.ccid + " crashes"; });
+  }
+  if (behaviour.start_failure_after) {
+    // The daemon started the container, but the call that asked for it returns an error: the
+    // process runs on whatever the caller makes of the error.
+    sim_->after(
+        *behaviour.start_failure_after,
+        [this, ccid, done = std::move(done), err = *behaviour.start_failure] {
+          note(ccid, "start container " + ccid + " returns an error (the container runs): " + err);
+          done("error starting container: " + err);
+        },
+        [&] { return "start container " + ccid + " returns"; });
+    return;
   }
   done(std::nullopt);
 }

@@ -4,9 +4,16 @@ namespace ccsim::fabric {
 
 namespace {
 constexpr Fault::Action kActions[] = {
-    Fault::Action::kTerminateStream, Fault::Action::kHalfClose,        Fault::Action::kFailNextSend,
-    Fault::Action::kCrashContainer,  Fault::Action::kRestartContainer, Fault::Action::kRestartPeer,
-    Fault::Action::kInject,          Fault::Action::kWithhold,         Fault::Action::kDelay,
+    Fault::Action::kTerminateStream,
+    Fault::Action::kHalfClose,
+    Fault::Action::kFailNextSend,
+    Fault::Action::kCrashContainer,
+    Fault::Action::kRestartContainer,
+    Fault::Action::kRestartPeer,
+    Fault::Action::kInject,
+    Fault::Action::kWithhold,
+    Fault::Action::kDelay,
+    Fault::Action::kFailNextQueryRead,
 };
 }  // namespace
 
@@ -30,6 +37,8 @@ const char* to_string(Fault::Action action) {
       return "withhold";
     case Fault::Action::kDelay:
       return "delay";
+    case Fault::Action::kFailNextQueryRead:
+      return "fail_next_query_read";
   }
   return "?";
 }
@@ -62,7 +71,10 @@ std::string describe(const Fault& fault) {
     out += std::string(" ") + to_string(fault.message.type);
   }
   if (fault.action == Fault::Action::kDelay) out += " by " + kernel::format_duration(fault.delay);
-  if (fault.action == Fault::Action::kFailNextSend) out += " error=\"" + fault.error + "\"";
+  if (fault.action == Fault::Action::kFailNextSend ||
+      fault.action == Fault::Action::kFailNextQueryRead) {
+    out += " error=\"" + fault.error + "\"";
+  }
   if (fault.at) {
     out += " (at " + kernel::format_time(*fault.at) + ")";
   } else if (fault.after) {

@@ -6,12 +6,14 @@ namespace ccsim::fabric {
 
 FaultInjector::FaultInjector(kernel::Simulation& sim, ContainerRuntime& runtime,
                              std::vector<Fault> faults,
-                             std::function<void(const Fault&)> restart_peer)
+                             std::function<void(const Fault&)> restart_peer,
+                             ReadFailures* read_failures)
     : sim_(&sim),
       runtime_(&runtime),
       faults_(std::move(faults)),
       armed_(faults_.size()),
-      restart_peer_(std::move(restart_peer)) {
+      restart_peer_(std::move(restart_peer)),
+      read_failures_(read_failures) {
   bool any_after = false;
   for (std::size_t i = 0; i < faults_.size(); ++i) {
     if (faults_[i].at) {
@@ -127,6 +129,10 @@ void FaultInjector::fire(std::size_t index) {
       if (restart_peer_) restart_peer_(f);
       return;
     }
+    case Fault::Action::kFailNextQueryRead:
+      note(f, describe(f));
+      if (read_failures_ != nullptr) read_failures_->add(f.chaincode, f.error);
+      return;
   }
 }
 

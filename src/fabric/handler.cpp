@@ -262,6 +262,7 @@ void Handler::notify(const MessagePtr& shared) {
   }
   ctx->response = shared;
   ctx->query_iterators.clear();  // CloseQueryIterators
+  release_query_reads(tx_key(msg.channel_id, msg.txid));
   if (ctx->on_response) ctx->on_response();
 }
 
@@ -279,7 +280,7 @@ void Handler::handle_transaction(const MessagePtr& shared) {
   }
   if (msg.type == MessageType::INVOKE_CHAINCODE && msg.channel_id.empty() && msg.nil_chaincode_id) {
     // getTxContextForInvoke without a channel parses the target first.
-    if (!nil_chaincode_id_panics(msg)) {
+    if (!nil_dereference_panics(msg)) {
       finish_request(msg, DelegateResult{nullptr, "panic during execution"});
     }
     return;
@@ -300,7 +301,7 @@ void Handler::handle_transaction(const MessagePtr& shared) {
 // until HandleTransaction's deferred recover (c748fd8b3, 2.5.16 and 3.1.5, switch
 // handler_recovers_panics) logs it and answers "<TYPE> failed: transaction ID: <txid>: panic
 // during execution".
-bool Handler::nil_chaincode_id_panics(const ChaincodeMessage& msg) {
+bool Handler::nil_dereference_panics(const ChaincodeMessage& msg) {
   constexpr const char* kNilDereference =
       "runtime error: invalid memory address or nil pointer dereference";
   if (deps_.profile->handler_recovers_panics) {
@@ -338,7 +339,7 @@ void Handler::run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx,
   if (msg.type == MessageType::INVOKE_CHAINCODE) {
     // HandleInvokeChaincode: ParseName(chaincodeSpec.ChaincodeId.Name).
     if (msg.nil_chaincode_id) {
-      if (!nil_chaincode_id_panics(msg)) {
+      if (!nil_dereference_panics(msg)) {
         done(DelegateResult{nullptr, "panic during execution"});
       }
       return;
@@ -346,7 +347,7 @@ void Handler::run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx,
     invoke_chaincode(msg, ctx, std::move(done));
     return;
   }
-  done(state_delegate(msg, ctx));
+  read_query(msg, ctx, tx_key(msg.channel_id, msg.txid), state_delegate(msg, ctx), std::move(done));
 }
 
 namespace {
@@ -705,8 +706,10 @@ void Handler::swallow_stream_end(const std::string& reason) {
 }
 
 void Handler::close() {
-  for (const auto& [key, ctx] : contexts_.all())
+  for (const auto& [key, ctx] : contexts_.all()) {
     ctx->query_iterators.clear();
+    release_query_reads(key);
+  }
 }
 
 std::string Handler::label(std::string_view what) const {

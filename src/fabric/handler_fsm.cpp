@@ -366,6 +366,7 @@ void Handler::fsm_notify(const ChaincodeMessage& msg) {
   }
   ctx->response = share(msg);  // (P-fsm handles a message by reference: a copy)
   ctx->query_iterators.clear();
+  release_query_reads(tx_key(deps_.profile->channel_in_tx_context ? msg.channel_id : "", msg.txid));
   if (ctx->on_response) ctx->on_response();
 }
 
@@ -483,7 +484,14 @@ void Handler::fsm_query_request(const ChaincodeMessage& msg) {
     result.error = "[" + short_txid(msg.txid) + "]No ledger context for " + request_name(msg.type) +
                    ". Sending ERROR";
   } else {
-    result = state_delegate(msg, *ctx);
+    // The reply is sent when the read is over, and the txidMap entry kept until then.
+    read_query(msg, *ctx,
+               tx_key(deps_.profile->channel_in_tx_context ? msg.channel_id : "", msg.txid),
+               state_delegate(msg, *ctx), [this, msg, key](DelegateResult&& r) {
+                 txid_map_.erase(key);
+                 fsm_send_async(share(fsm_reply(msg, std::move(r))), /*report_to_loop=*/false);
+               });
+    return;
   }
   txid_map_.erase(key);
   fsm_send_async(share(fsm_reply(msg, std::move(result))), /*report_to_loop=*/false);
@@ -524,7 +532,7 @@ void Handler::fsm_busy_request(const ChaincodeMessage& msg) {
   }
   if (msg.type == MessageType::INVOKE_CHAINCODE) {
     if (msg.nil_chaincode_id) {
-      if (!nil_chaincode_id_panics(msg)) finish(DelegateResult{nullptr, "panic during execution"});
+      if (!nil_dereference_panics(msg)) finish(DelegateResult{nullptr, "panic during execution"});
       return;
     }
     fsm_invoke_chaincode(msg, *ctx, finish);

@@ -16,7 +16,8 @@ Peer::Process::Process(Peer& peer, std::uint32_t d)
       fsm_support(*peer.sim_, peer.profile_, peer.config_, running, peer.runtime_),
       support(Handler::Deps{peer.sim_, &peer.profile_, &peer.config_, &registry, &peer.ledger_,
                             nullptr, &running, peer.mutation_, &peer.script_,
-                            [p = &peer](const std::string& value) { p->panic(value); }},
+                            [p = &peer](const std::string& value) { p->panic(value); },
+                            &peer.read_failures_},
               launcher) {
   if (peer.profile_.peer_fsm) support.use_fsm(fsm_support);
   for (const ChaincodeDefinition& def : *peer.chaincodes_)
@@ -41,7 +42,9 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
             return &process_->support.handle_chaincode_stream(stream, end, name);
           },
           mutation),
-      faults_(sim, runtime_, std::move(faults), [this](const Fault& f) { restart(f); }) {
+      faults_(
+          sim, runtime_, std::move(faults), [this](const Fault& f) { restart(f); },
+          &read_failures_) {
   if (initial_ledger != nullptr) ledger_ = *initial_ledger;
   for (const ChaincodeDefinition& def : chaincodes) {
     runtime_.add(def);
@@ -49,9 +52,12 @@ Peer::Peer(kernel::Simulation& sim, Profile profile, PeerConfig config, DelayMod
   }
   // A peer that may die (a restart, a panic) runs its process in a domain of its own, which
   // costs a wrapper per event; one that cannot runs in domain 0, which costs nothing.
+  // A query read can panic (an iterator released under it, 1.1's double cleanup).
   const bool restarts =
+      config_.query_read > kernel::Duration() ||
       std::any_of(faults_.faults().begin(), faults_.faults().end(), [](const Fault& f) {
         return f.action == Fault::Action::kRestartPeer ||
+               f.action == Fault::Action::kFailNextQueryRead ||
                (f.action == Fault::Action::kInject && f.message.nil_chaincode_id);
       });
   process_ = std::make_unique<Process>(*this, restarts ? sim.new_domain() : 0);

@@ -64,6 +64,7 @@ Profile v1_1() {  // P-fsm and S-fsm; FAB-5391, FAB-5591 and FAB-5921 in
   p.shim_private_data = false;  // 1.1 has it only in experimental builds
   p.execute_timeout_floor_inclusive = true;
   p.notify_log_says_handleing = false;  // P-fsm has its own notify text
+  p.query_error_double_cleanup = true;
   return p;
 }
 
@@ -75,6 +76,7 @@ Profile v1_0() {  // 1.0.0: before FAB-5391 (1.0.1), FAB-5591 and FAB-5921 (1.1)
   p.channel_in_tx_context = false;
   p.lowercase_errors = false;
   p.shim_grpc_keepalive = false;
+  p.query_error_double_cleanup = false;
   return p;
 }
 
@@ -182,6 +184,9 @@ constexpr ProfileSwitch kSwitches[] = {
     {"handler_recovers_panics", &Profile::handler_recovers_panics,
      "a panic while the peer handles a chaincode request is recovered and answered with ERROR "
      "\"... panic during execution\" (2.5.16, 3.1.5); false: the peer process dies"},
+    {"query_error_double_cleanup", &Profile::query_error_double_cleanup,
+     "a state database error during a query read cleans the query context up twice, and the "
+     "second Close of the deleted iterator panics the peer (1.1; 1.2 checks for nil)"},
 };
 }  // namespace
 

@@ -88,6 +88,13 @@ void RuntimeLauncher::start_container(Wait& w, std::function<void()> unlock) {
     runtime_->start(w.ccid, [this, &w, unlock](const std::optional<std::string>& start_err) {
       unlock();
       if (start_err) {
+        if (w.select->resolved()) {
+          // startFailCh has a buffer of one: the goroutine's send succeeds, nobody ever reads
+          // it, and the goroutine returns without waiting for the container.
+          trace_note(*sim_, "launcher", "", "", w.txid, "",
+                     "launch " + w.ccid + ": the start error after the launch ended goes unread");
+          return;
+        }
         w.start_failure = "error starting container: " + *start_err;
         w.select->ready(kStartFailCase);
         return;

@@ -183,14 +183,15 @@ fabric::DelayModel read_network(const Node& n) {
 }
 
 fabric::PeerConfig read_config(const Node& n) {
-  n.require_keys({"execute_timeout", "startup_timeout", "keepalive", "processing", "state_database",
-                  "endorser_concurrency", "dev_mode"});
+  n.require_keys({"execute_timeout", "startup_timeout", "keepalive", "processing", "query_read",
+                  "state_database", "endorser_concurrency", "dev_mode"});
   fabric::PeerConfig c;
   if (auto v = n.get("dev_mode")) c.dev_mode = v->as_bool();
   if (auto v = n.get("execute_timeout")) c.execute_timeout = duration_of(*v);
   if (auto v = n.get("startup_timeout")) c.startup_timeout = duration_of(*v);
   if (auto v = n.get("keepalive")) c.keepalive = duration_of(*v);
   if (auto v = n.get("processing")) c.processing = duration_of(*v);
+  if (auto v = n.get("query_read")) c.query_read = duration_of(*v);
   if (auto v = n.get("endorser_concurrency"))
     c.endorser_concurrency = static_cast<std::uint64_t>(v->as_int(0, INT64_MAX));
   if (auto v = n.get("state_database")) {

@@ -125,7 +125,18 @@ fabric::ContainerBehaviour read_container(const Node& n) {
   if (auto b = n.get("build")) c.build_delay = duration_of(*b);
   if (auto s = n.get("start")) c.start_delay = duration_of(*s);
   if (auto f = n.get("build_failure")) c.build_failure = f->as_string();
-  if (auto f = n.get("start_failure")) c.start_failure = f->as_string();
+  if (auto f = n.get("start_failure")) {
+    if (f->json().is_object()) {
+      f->require_keys({"error", "after"});
+      c.start_failure = f->require("error").as_string();
+      c.start_failure_after = duration_of(f->require("after"));
+    } else if (f->json().is_string()) {
+      c.start_failure = f->as_string();
+    } else {
+      f->fail("expected an error text, or an object {\"error\", \"after\"}, got " +
+              type_name(f->json()));
+    }
+  }
   if (auto f = n.get("package_failure")) c.package_failure = f->as_string();
   if (auto e = n.get("exit_before_register")) {
     e->require_keys({"after", "code"});
@@ -327,8 +338,12 @@ fabric::Fault read_fault(const Node& n, const Scenario& s) {
   } else if (n.get("message")) {
     n.child("message").fail("\"message\" applies only to inject");
   }
-  if (auto e = n.get("error")) {
-    if (f.action != Action::kFailNextSend) e->fail("\"error\" applies only to fail_next_send");
+  if (f.action == Action::kFailNextQueryRead) {
+    f.error = n.require("error").as_string();
+  } else if (auto e = n.get("error")) {
+    if (f.action != Action::kFailNextSend) {
+      e->fail("\"error\" applies only to fail_next_send and fail_next_query_read");
+    }
     f.error = e->as_string();
   }
   if (auto e = n.get("exit_code")) {

@@ -753,7 +753,7 @@ TEST_CASE("faults: each bad fault names its JSON pointer and what is wrong") {
   CHECK(load_error(with_faults(R"([ { "at": "1s", "chaincode": "cc", "action": "explode" } ])")) ==
         "s.json: /faults/0/action: unknown action \"explode\"; expected one of: terminate_stream, "
         "half_close, fail_next_send, crash_container, restart_container, restart_peer, inject, "
-        "withhold, delay");
+        "withhold, delay, fail_next_query_read");
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "after": { "type": "READY", "from": "peer" }, "chaincode": "cc", "action": "terminate_stream" } ])")) ==
@@ -783,7 +783,8 @@ TEST_CASE("faults: each bad fault names its JSON pointer and what is wrong") {
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "chaincode": "cc", "action": "crash_container", "error": "x" } ])")) ==
-      "s.json: /faults/0/error: \"error\" applies only to fail_next_send");
+      "s.json: /faults/0/error: \"error\" applies only to fail_next_send and "
+      "fail_next_query_read");
   CHECK(
       load_error(with_faults(
           R"([ { "at": "1s", "chaincode": "cc", "action": "terminate_stream", "exit_code": 1 } ])")) ==
@@ -1175,4 +1176,100 @@ TEST_CASE("a nil ChaincodeId panics the peer, or is recovered from 2.5.16 on") {
   CHECK(errors[0]->detail ==
         "\"INVOKE_CHAINCODE failed: transaction ID: tx1: panic during execution\"");
   CHECK(outcome(recovered, "tx2").status == 200);  // the peer lives on
+}
+
+// Issue 13 item 6: Runtime.Start returns an error although the daemon started the container
+// (the docker client gave up on a slow daemon). From 1.2 the launch selects on the launch
+// state and startFailCh, whose buffer of one takes the late error when registration came
+// first: nobody reads it, and the process serves on (core/chaincode/runtime_launcher.go, 1.4
+// and 2.5). 1.1 sends on an unbuffered errChan that nobody reads any more (the goroutine
+// blocks). 1.0 calls VMCProcess synchronously: its error fails the launch whatever
+// registered meanwhile, and deletes the running-chaincode entry (chaincode_support.go, 1.0).
+TEST_CASE("a start error returned after the process registered, per release") {
+  struct Case {
+    const char* profile;
+    std::optional<std::int64_t> tx1_status;
+    std::int64_t tx1_ms;
+    std::optional<std::string> tx1_error;
+    const char* note_actor;
+    const char* note;
+  };
+  const std::vector<Case> cases = {
+      {"1.0", std::nullopt, 2'000, "Error starting container: docker: request timed out", "", ""},
+      {"1.1", 200, 503, std::nullopt, "launcher",
+       "launch goroutine blocked forever on errChan: error starting container: docker: request "
+       "timed out"},
+      {"1.4", 200, 503, std::nullopt, "launcher",
+       "launch mycc:1.0: the start error after the launch ended goes unread"},
+      {"2.5", 200, 503, std::nullopt, "launcher",
+       "launch mycc:1.0: the start error after the launch ended goes unread"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.profile);
+    const std::string text = std::string(R"({ "profile": ")") + c.profile +
+                             R"(", "network": { "latency": "1ms" },
+        "chaincodes": [ { "name": "mycc", "functions": { "f": [] },
+                          "container": { "start": "500ms",
+                            "start_failure": { "error": "docker: request timed out", "after": "2s" } } } ],
+        "proposals": [ { "txid": "tx1", "chaincode": "mycc", "function": "f" } ] })";
+    const auto r = scenario::run(scenario::load_text(text, "s.json"), {});
+    CHECK(outcome(r, "tx1").status == c.tx1_status);
+    CHECK(outcome(r, "tx1").error == c.tx1_error);
+    CHECK(outcome(r, "tx1").completed == at_ms(c.tx1_ms));
+    CHECK(has_note(r, "runtime",
+                   "start container mycc:1.0 returns an error (the container runs): docker: "
+                   "request timed out"));
+    if (*c.note_actor != '\0') CHECK(note_at(r, c.note_actor, c.note) == at_ms(2'000));
+  }
+}
+
+// The same late error before the process registered fails the launch at once. 1.2-1.4 stop
+// the container (exit code 137), so nothing ever dials; 2.x does not stop it (Launch has no
+// Runtime.Stop, 2.0-3.x), and the process that dials later finds its launch state deregistered:
+// `peer will not accept external chaincode connection` (core/chaincode/handler_registry.go).
+// HandleRegister answers a refused Register with nothing (notifyRegistry only logs it, 2.5
+// core/chaincode/handler.go): the shim waits in "created" on an open stream.
+TEST_CASE("a start error returned before the process registered: 1.4 stops it, 2.5 refuses it") {
+  const std::string text = R"({ "profile": "PROFILE", "network": { "latency": "1ms" },
+      "chaincodes": [ { "name": "mycc", "functions": { "f": [] },
+                        "container": { "start": "1s",
+                          "start_failure": { "error": "docker: request timed out", "after": "200ms" } } } ],
+      "proposals": [ { "txid": "tx1", "chaincode": "mycc", "function": "f" } ] })";
+  const std::string cause =
+      "could not launch chaincode mycc:1.0: error starting container: error starting container: "
+      "docker: request timed out";
+  for (const char* profile : {"1.4", "2.5"}) {
+    CAPTURE(profile);
+    std::string t = text;
+    t.replace(t.find("PROFILE"), 7, profile);
+    const auto r = scenario::run(scenario::load_text(t, "s.json"), {});
+    const bool is_14 = std::string(profile) == "1.4";
+    CHECK(outcome(r, "tx1").error == "failed to execute transaction tx1: " +
+                                         std::string(is_14 ? "[channel mychannel] " : "") + cause);
+    CHECK(outcome(r, "tx1").completed == at_ms(200));
+    CHECK(has_note(r, "runtime", "chaincode process mycc:1.0 stopped after a failed launch") ==
+          is_14);
+    const auto sends = events_of(r, kernel::TraceKind::kSend);
+    if (is_14) {
+      CHECK(sends.empty());
+    } else {
+      REQUIRE(sends.size() == 1);
+      CHECK(sends[0]->type == "REGISTER");
+      CHECK(sends[0]->t == at_ms(1'000));
+      CHECK(note_at(r, "peer",
+                    "register failed: peer will not accept external chaincode connection "
+                    "mycc:1.0 (except in dev mode)") == at_ms(1'001));
+      CHECK(end_at(r, "shim", "mycc") == std::nullopt);
+    }
+  }
+}
+
+TEST_CASE("start_failure with a time: what cannot load") {
+  CHECK(load_error(with_container(R"({ "start_failure": { "error": "x" } })")) ==
+        "s.json: /chaincodes/0/container/start_failure: missing required key \"after\"");
+  CHECK(load_error(with_container(R"({ "start_failure": 3 })")) ==
+        "s.json: /chaincodes/0/container/start_failure: expected an error text, or an object "
+        "{\"error\", \"after\"}, got a number");
+  CHECK(load_error(with_container(R"({ "start_failure": { "error": "x", "after": "-1s" } })"))
+            .find("s.json: /chaincodes/0/container/start_failure/after: ") == 0);
 }

@@ -194,7 +194,7 @@ TEST_CASE("overrides set single profile switches on top of the named profile") {
 
 TEST_CASE("the switch registry names every switch once, each toggling its own member") {
   const auto switches = fabric::profile_switches();
-  CHECK(switches.size() == 35);
+  CHECK(switches.size() == 36);
   std::set<std::string> names;
   for (const fabric::ProfileSwitch& sw : switches) {
     CAPTURE(sw.name);
@@ -233,7 +233,8 @@ TEST_CASE("an unknown override suggests the nearest switch, or lists them all") 
         "\"lscc_could_not_find_text\" \"execute_timeout_floor_inclusive\" "
         "\"endorser_concurrency_limit\" \"serialize_container_requests\" "
         "\"chaincode_as_a_service\" \"shim_grpc_keepalive\" \"modern_grpc\" "
-        "\"shutdown_stops_containers\" \"handler_recovers_panics\"");
+        "\"shutdown_stops_containers\" \"handler_recovers_panics\" "
+        "\"query_error_double_cleanup\"");
   CHECK(load_error(with(R"("overrides": { "launch_requires_ready": 1 }, "proposals": [])")) ==
         "s.json: /overrides/launch_requires_ready: expected true or false, got a number");
   CHECK(load_error(with(R"("overrides": [], "proposals": [])")) ==

@@ -124,6 +124,10 @@ struct ContainerBehaviour {
   kernel::Duration start_delay;  // Runtime.Start until the chaincode process sends REGISTER
   std::optional<std::string> build_failure;  // Runtime.Build fails with this text
   std::optional<std::string> start_failure;  // Runtime.Start fails with this text
+  /// With `start_failure`: the container does start (its process runs as the other keys say)
+  /// and Runtime.Start returns the error this long after, as when the docker client gives up
+  /// on a daemon that still starts the container. Unset: Start fails at once, nothing runs.
+  std::optional<kernel::Duration> start_failure_after;
   /// The code package cannot be read: the read fails with this text. 1.2-1.4 read it in the
   /// launcher ("failed to get chaincode package: <err>"), 2.x inside Runtime.Build
   /// (fabric-protocol.md 4.4, 6.4 #11).

@@ -25,17 +25,19 @@ inline constexpr const char* kInjectedSendError = kTransportClosingError;
 
 struct Fault {
   enum class Action : std::uint8_t {
-    kTerminateStream,   // Stream abort: both ends see the stream break now
-    kHalfClose,         // CloseSend from `side`: the other end gets EOF after what was sent
-    kFailNextSend,      // the next send from `side` fails with `error`, nothing is delivered
-    kCrashContainer,    // the chaincode process dies, as the container's `crash` behaviour
-    kRestartContainer,  // crash, then Runtime.Start again: a new process dials the peer
-    kRestartPeer,       // every chaincode stream breaks; handlers deregister as they end
-    kInject,            // `message` is sent from `side` as is, bypassing that end's handler:
-                        // a misbehaving peer or shim (stray replies, wrong-state messages)
-    kWithhold,          // a scripted peer: the first `message.type` (REGISTERED or READY) it
-                        // would send the chaincode is not sent; the handler goes on as if
-    kDelay,             // ... it is sent `delay` late (what the peer sends meanwhile goes first)
+    kTerminateStream,    // Stream abort: both ends see the stream break now
+    kHalfClose,          // CloseSend from `side`: the other end gets EOF after what was sent
+    kFailNextSend,       // the next send from `side` fails with `error`, nothing is delivered
+    kCrashContainer,     // the chaincode process dies, as the container's `crash` behaviour
+    kRestartContainer,   // crash, then Runtime.Start again: a new process dials the peer
+    kRestartPeer,        // every chaincode stream breaks; handlers deregister as they end
+    kInject,             // `message` is sent from `side` as is, bypassing that end's handler:
+                         // a misbehaving peer or shim (stray replies, wrong-state messages)
+    kWithhold,           // a scripted peer: the first `message.type` (REGISTERED or READY) it
+                         // would send the chaincode is not sent; the handler goes on as if
+    kDelay,              // ... it is sent `delay` late (what the peer sends meanwhile goes first)
+    kFailNextQueryRead,  // the state database: the next batch read of a query iterator over
+                         // the chaincode's namespace fails with `error`
   };
 
   /// Fires right after the `count`th message of `type` sent by `from` on the chaincode's
@@ -51,7 +53,7 @@ struct Fault {
   std::string chaincode;              // the chaincode's name; may be empty for restart_peer
   Action action = Action::kTerminateStream;
   Side side = Side::kPeer;                 // half_close, fail_next_send
-  std::string error = kInjectedSendError;  // fail_next_send: the send's error text
+  std::string error = kInjectedSendError;  // fail_next_send, fail_next_query_read: the error
   int exit_code = 2;                       // crash_container, restart_container: what Wait returns
   ChaincodeMessage message;                // inject: what `side` sends; withhold, delay: type
   kernel::Duration delay;                  // delay: how late

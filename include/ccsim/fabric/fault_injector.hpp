@@ -11,15 +11,18 @@
 
 #include "ccsim/fabric/container_runtime.hpp"
 #include "ccsim/fabric/fault.hpp"
+#include "ccsim/fabric/ledger.hpp"
 
 namespace ccsim::fabric {
 
 class FaultInjector {
  public:
   /// Schedules `faults` on `sim` and observes `runtime`'s streams; both must outlive it.
-  /// `restart_peer` is what the peer does when a restart_peer fault fires.
+  /// `restart_peer` is what the peer does when a restart_peer fault fires; fail_next_query_read
+  /// adds to `read_failures` (the peer's state database), which must outlive it too.
   FaultInjector(kernel::Simulation& sim, ContainerRuntime& runtime, std::vector<Fault> faults,
-                std::function<void(const Fault&)> restart_peer);
+                std::function<void(const Fault&)> restart_peer,
+                ReadFailures* read_failures = nullptr);
   FaultInjector(const FaultInjector&) = delete;
   FaultInjector& operator=(const FaultInjector&) = delete;
 
@@ -44,6 +47,7 @@ class FaultInjector {
   std::vector<Fault> faults_;
   std::vector<Armed> armed_;
   std::function<void(const Fault&)> restart_peer_;
+  ReadFailures* read_failures_;
 };
 
 }  // namespace ccsim::fabric

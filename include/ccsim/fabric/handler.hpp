@@ -54,11 +54,13 @@ class Handler final : public ChaincodeStream::Receiver {
     HandshakeScript* script = nullptr;     // a scripted peer's REGISTERED and READY, if any
     /// The peer process panics with this value (an unrecovered Go panic kills the process).
     std::function<void(const std::string& value)> panic;
+    ReadFailures* read_failures = nullptr;  // the state database's injected read errors
   };
 
-  /// A nil-pointer dereference of the message's nil ChaincodeId: true if it panicked the peer
-  /// (the caller returns at once), false if HandleTransaction recovered it (2.5.16, 3.1.5).
-  bool nil_chaincode_id_panics(const ChaincodeMessage& msg);
+  /// A nil-pointer dereference while handling `msg` (a nil ChaincodeId, an iterator released
+  /// under its read): true if it panicked the peer (the caller returns at once), false if
+  /// HandleTransaction recovered it (2.5.16, 3.1.5).
+  bool nil_dereference_panics(const ChaincodeMessage& msg);
 
   /// Execute's result: the COMPLETED/ERROR message, or Fabric's error text.
   struct ExecuteResult {
@@ -159,6 +161,23 @@ class Handler final : public ChaincodeStream::Receiver {
   void finish_request(const ChaincodeMessage& msg, DelegateResult&& result);
   void finish_execute(const std::string& key, std::size_t chosen);
 
+  // --- Query reads (handler_query_read.cpp) -------------------------------------------------
+  /// A batch read under way in a request goroutine (config.query_read): its Next calls.
+  struct QueryRead {
+    std::string context_key;  // the transaction context whose iterator it reads
+    std::string txid;
+    std::string channel_id;
+    kernel::EventId timer;
+    std::function<void(bool released)> finish;
+  };
+  /// Reads `msg`'s batch (already taken as `result`), then answers it through `done`: an
+  /// injected read error, the read's time, and an iterator released under the read.
+  void read_query(const ChaincodeMessage& msg, TransactionContext& ctx, std::string context_key,
+                  DelegateResult result, DelegateDone done);
+  /// Releases every iterator read under way for a context (CloseQueryIterators).
+  void release_query_reads(const std::string& context_key);
+  void release_query_read(std::uint64_t id);
+
   std::optional<std::string> serial_send(const MessagePtr& msg);
   std::optional<std::string> send_on_stream(const MessagePtr& msg);  // past the script
   void serial_send_async(MessagePtr msg);
@@ -230,6 +249,8 @@ class Handler final : public ChaincodeStream::Receiver {
   std::set<std::string> active_transactions_;  // ActiveTransactions: channel+txid in flight
   std::map<std::string, PendingExecute> pending_;
   std::uint64_t next_iterator_ = 1;  // query ids: Fabric uses a fresh UUID; ours count
+  std::map<std::uint64_t, QueryRead> query_reads_;  // by start order
+  std::uint64_t next_query_read_ = 0;
 
   // P-fsm state.
   bool registered_ = false;                      // registerHandler succeeded (txCtxs exist)

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,6 +55,25 @@ class Ledger {
   std::map<StateKey, std::vector<QueryResult>> history_;  // oldest first
 };
 
+/// Injected state database errors (fault fail_next_query_read): the next batch read of a
+/// query iterator over a namespace fails with the text, as a CouchDB request or a damaged
+/// LevelDB block fails under a live iterator.
+class ReadFailures {
+ public:
+  void add(const std::string& ns, std::string error) { pending_[ns].push_back(std::move(error)); }
+  /// The failure the next read over `ns` meets, if one is pending (it is used up).
+  std::optional<std::string> take(const std::string& ns) {
+    auto it = pending_.find(ns);
+    if (it == pending_.end() || it->second.empty()) return std::nullopt;
+    std::string error = std::move(it->second.front());
+    it->second.pop_front();
+    return error;
+  }
+
+ private:
+  std::map<std::string, std::deque<std::string>> pending_;
+};
+
 /// The transaction simulator of one proposal on one channel.
 class TxSimulator {
  public:
@@ -63,8 +84,19 @@ class TxSimulator {
 
   /// TxSimulator.Done: the endorser releases the simulator when the proposal ends (and a
   /// cross-channel cc2cc when its call returns); every later use fails with kDoneError.
-  void done() { done_ = true; }
+  /// Done also closes every iterator the simulator opened (lockbasedtxmgr queryHelper.done in
+  /// 1.x, txmgr queryExecutor.Done in 2.5): an
+  /// observer hears of it, once.
+  void done() {
+    if (done_) return;
+    done_ = true;
+    std::vector<std::function<void()>> observers = std::move(done_observers_);
+    done_observers_.clear();
+    for (auto& observer : observers)
+      observer();
+  }
   bool is_done() const { return done_; }
+  void on_done(std::function<void()> observer) { done_observers_.push_back(std::move(observer)); }
   static constexpr const char* kDoneError = "this instance should not be used after calling Done()";
 
   std::optional<std::string> get_state(const std::string& ns, const std::string& key,
@@ -103,6 +135,7 @@ class TxSimulator {
   std::string channel_;
   std::vector<Write> writes_;  // in the order the chaincode made them
   bool done_ = false;
+  std::vector<std::function<void()>> done_observers_;
 };
 
 }  // namespace ccsim::fabric

@@ -131,7 +131,8 @@ class Peer {
   const std::vector<ChaincodeDefinition>* chaincodes_;
   std::map<std::string, const ChaincodeDefinition*> by_name_;
   Ledger ledger_;
-  HandshakeScript script_;  // before the process: its handlers hold a pointer to it
+  ReadFailures read_failures_;  // the state database's injected errors (before faults_)
+  HandshakeScript script_;      // before the process: its handlers hold a pointer to it
   ContainerRuntime runtime_;
   std::unique_ptr<Process> process_;
   // Dead processes are kept: the run's events and objects may still point into them.

@@ -23,6 +23,10 @@ struct PeerConfig {
   /// Virtual time each handler loop spends on one inbound message (simulator knob; zero
   /// by default). Widens the windows in which real machines race.
   kernel::Duration processing = kernel::Duration();
+  /// Virtual time the peer's request goroutine spends reading one batch of a range, rich or
+  /// history query from the state database (simulator knob; zero by default): a large range,
+  /// a busy disk. An iterator released under the read races it (Handler::start_query_read).
+  kernel::Duration query_read = kernel::Duration();
   /// Simulator limit (scenario `limits.max_call_depth`): the most nested INVOKE_CHAINCODE
   /// calls one transaction may make. Fabric itself bounds cycles by refusing re-entry.
   std::uint64_t max_call_depth = 8;

@@ -151,6 +151,11 @@ struct Profile {
   /// execution" (c748fd8b3); before, the panic kills the peer process. The profiles "2.5" and
   /// "3.0" are the releases before it: set the switch for 2.5.16+.
   bool handler_recovers_panics = false;
+  /// 1.1: a state database error during a query read cleans the query context up twice
+  /// (getQueryResponse, then the caller's errHandler), and the second cleanupQueryContext
+  /// calls Close on the deleted map entry: the request goroutine panics. 1.0 closes the
+  /// iterator itself twice (harmless); 1.2's CleanupQueryContext checks for nil.
+  bool query_error_double_cleanup = false;
 };
 
 /// One switch of Profile by name, as a scenario's "overrides" spells it.
