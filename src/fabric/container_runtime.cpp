@@ -375,12 +375,20 @@ ChaincodeStream& ContainerRuntime::open_stream(Process& p) {
                [](const MessagePtr& msg) { return label_of(*msg); });
   Process* process = &p;
   Transport* transport = nullptr;
-  if (delays_->transport_modelled() && !p.server) {
-    // Not for a chaincode server's connections: there the peer dials (not modelled yet).
-    // The shim dialed the peer: it is the gRPC client of the connection.
+  const ServiceBehaviour* service = containers_.at(p.ccid).definition->service
+                                        ? &*containers_.at(p.ccid).definition->service
+                                        : nullptr;
+  if (delays_->transport_modelled() || (p.server && service->keepalive_given)) {
+    // A container's shim dials the peer's chaincode listener; the peer dials a chaincode
+    // server. The dialer is the gRPC client of the connection.
     transport = transports_
-                    .emplace_back(std::make_unique<Transport>(*sim_, *profile_, *delays_, s, name,
-                                                              kShimEnd, Side::kShim))
+                    .emplace_back(
+                        p.server ? std::make_unique<Transport>(
+                                       *sim_, *profile_, *delays_, s, name, kPeerEnd, Side::kPeer,
+                                       service_keepalive(*delays_, *service), service->address)
+                                 : std::make_unique<Transport>(
+                                       *sim_, *profile_, *delays_, s, name, kShimEnd, Side::kShim,
+                                       container_keepalive(*profile_, *delays_), "172.18.0.3:7052"))
                     .get();
     s.set_delivery_observer([transport](kernel::End to) { transport->on_deliver(to); });
     s.set_close_observer([transport](kernel::End from) { transport->on_close(from); });

@@ -262,7 +262,7 @@ void Handler::notify(const MessagePtr& shared) {
   }
   ctx->response = shared;
   ctx->query_iterators.clear();  // CloseQueryIterators
-  release_query_reads(tx_key(msg.channel_id, msg.txid));
+  if (!query_reads_.empty()) release_query_reads(context_key(msg.channel_id, msg.txid));
   if (ctx->on_response) ctx->on_response();
 }
 
@@ -347,7 +347,7 @@ void Handler::run_delegate(const ChaincodeMessage& msg, TransactionContext& ctx,
     invoke_chaincode(msg, ctx, std::move(done));
     return;
   }
-  read_query(msg, ctx, tx_key(msg.channel_id, msg.txid), state_delegate(msg, ctx), std::move(done));
+  read_query(msg, ctx, state_delegate(msg, ctx), std::move(done));
 }
 
 namespace {
@@ -708,7 +708,7 @@ void Handler::swallow_stream_end(const std::string& reason) {
 void Handler::close() {
   for (const auto& [key, ctx] : contexts_.all()) {
     ctx->query_iterators.clear();
-    release_query_reads(key);
+    if (!query_reads_.empty()) release_query_reads(key);
   }
 }
 

@@ -366,7 +366,7 @@ void Handler::fsm_notify(const ChaincodeMessage& msg) {
   }
   ctx->response = share(msg);  // (P-fsm handles a message by reference: a copy)
   ctx->query_iterators.clear();
-  release_query_reads(tx_key(deps_.profile->channel_in_tx_context ? msg.channel_id : "", msg.txid));
+  if (!query_reads_.empty()) release_query_reads(context_key(msg.channel_id, msg.txid));
   if (ctx->on_response) ctx->on_response();
 }
 
@@ -485,12 +485,10 @@ void Handler::fsm_query_request(const ChaincodeMessage& msg) {
                    ". Sending ERROR";
   } else {
     // The reply is sent when the read is over, and the txidMap entry kept until then.
-    read_query(msg, *ctx,
-               tx_key(deps_.profile->channel_in_tx_context ? msg.channel_id : "", msg.txid),
-               state_delegate(msg, *ctx), [this, msg, key](DelegateResult&& r) {
-                 txid_map_.erase(key);
-                 fsm_send_async(share(fsm_reply(msg, std::move(r))), /*report_to_loop=*/false);
-               });
+    read_query(msg, *ctx, state_delegate(msg, *ctx), [this, msg, key](DelegateResult&& r) {
+      txid_map_.erase(key);
+      fsm_send_async(share(fsm_reply(msg, std::move(r))), /*report_to_loop=*/false);
+    });
     return;
   }
   txid_map_.erase(key);

@@ -26,8 +26,12 @@
 
 namespace ccsim::fabric {
 
+std::string Handler::context_key(const std::string& channel_id, const std::string& txid) const {
+  return tx_key(deps_.profile->channel_in_tx_context ? channel_id : "", txid);
+}
+
 void Handler::read_query(const ChaincodeMessage& msg, TransactionContext& ctx,
-                         std::string context_key, DelegateResult result, DelegateDone done) {
+                         DelegateResult result, DelegateDone done) {
   const bool read = result.response && result.response->is_query_response &&
                     msg.type != MessageType::QUERY_STATE_CLOSE;
   if (!read) {
@@ -65,7 +69,7 @@ void Handler::read_query(const ChaincodeMessage& msg, TransactionContext& ctx,
   }
   const std::uint64_t id = next_query_read_++;
   QueryRead& r = query_reads_[id];
-  r.context_key = std::move(context_key);
+  r.context_key = context_key(msg.channel_id, msg.txid);
   r.txid = msg.txid;
   r.channel_id = msg.channel_id;
   r.finish = std::move(answer);

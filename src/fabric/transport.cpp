@@ -19,18 +19,50 @@ constexpr const char* kTooManyPings =
     "rpc error: code = Unavailable desc = closing transport due to: connection error: desc = "
     "\"error reading from server: EOF\", received prior goaway: code: ENHANCE_YOUR_CALM, debug "
     "data: \"too_many_pings\"";
-// grpc-go 1.79's read error after a reset; the addresses are illustrative [derived].
-constexpr const char* kReset =
-    "rpc error: code = Unavailable desc = error reading from server: read tcp "
-    "172.18.0.5:46358->172.18.0.3:7052: read: connection reset by peer";
+// grpc-go 1.79's read error after a reset; the client's address is illustrative [derived].
+std::string reset_error(const std::string& client_address, const std::string& server_address) {
+  return "rpc error: code = Unavailable desc = error reading from server: read tcp " +
+         client_address + "->" + server_address + ": read: connection reset by peer";
+}
 
 constexpr int kMaxPingStrikes = 2;  // grpc-go internal/transport http2_server.go
 
 }  // namespace
 
+namespace {
+// The scenario's grpc_keepalive, on top of a connection's own values: time and timeout are the
+// client's, min_time the server's.
+void apply_overrides(KeepaliveSettings& k, const DelayModel& network) {
+  if (const auto& o = network.grpc_keepalive) {
+    if (o->time) k.client_time = *o->time;
+    if (o->timeout) k.client_timeout = *o->timeout;
+    if (o->min_time) k.server_min_time = *o->min_time;
+  }
+}
+}  // namespace
+
+KeepaliveSettings container_keepalive(const Profile& profile, const DelayModel& network) {
+  KeepaliveSettings k;  // the peer's chaincode listener: 2h, 20s, MinTime 1m
+  if (profile.shim_grpc_keepalive) k.client_time = Duration::seconds(60);
+  apply_overrides(k, network);
+  return k;
+}
+
+KeepaliveSettings service_keepalive(const DelayModel& network, const ServiceBehaviour& service) {
+  KeepaliveSettings k;
+  k.client_time = Duration::seconds(60);  // the peer: comm.DefaultKeepaliveOptions
+  k.client_timeout = Duration::seconds(20);
+  k.server_time = service.keepalive_time;  // ChaincodeServer.KaOpts
+  k.server_timeout = service.keepalive_timeout;
+  k.server_min_time = Duration::seconds(60);  // fabric-chaincode-go's serverMinInterval
+  apply_overrides(k, network);
+  return k;
+}
+
 Transport::Transport(kernel::Simulation& sim, const Profile& profile, const DelayModel& network,
                      kernel::Stream<MessagePtr>& stream, std::string name, End client,
-                     Side client_side)
+                     Side client_side, const KeepaliveSettings& keepalive,
+                     std::string server_address)
     : sim_(&sim),
       profile_(&profile),
       network_(&network),
@@ -38,16 +70,13 @@ Transport::Transport(kernel::Simulation& sim, const Profile& profile, const Dela
       name_(std::move(name)),
       client_(client),
       client_side_(client_side),
-      client_timeout_(Duration::seconds(20)),
-      server_min_time_(Duration::seconds(60)),
-      server_time_(Duration::seconds(2 * 3600)),
-      server_timeout_(Duration::seconds(20)) {
-  if (profile.shim_grpc_keepalive) client_time_ = Duration::seconds(60);
-  if (const auto& k = network.grpc_keepalive) {
-    if (k->time) client_time_ = *k->time;
-    if (k->timeout) client_timeout_ = *k->timeout;
-    if (k->min_time) server_min_time_ = *k->min_time;
-  }
+      server_side_(client_side == Side::kShim ? Side::kPeer : Side::kShim),
+      server_address_(std::move(server_address)),
+      client_time_(keepalive.client_time),
+      client_timeout_(keepalive.client_timeout),
+      server_min_time_(keepalive.server_min_time),
+      server_time_(keepalive.server_time),
+      server_timeout_(keepalive.server_timeout) {
   last_received_[0] = last_received_[1] = last_activity_ = sim.now();
   arm_client_ping();
   arm_server_ping();
@@ -185,17 +214,17 @@ void Transport::ping_reaches_server() {
   if (strikes_ > kMaxPingStrikes) {
     // GOAWAY ENHANCE_YOUR_CALM "too_many_pings", then the server closes the connection.
     note("grpc", profile_->modern_grpc
-                     ? "the peer closes the connection: got too many pings from the client "
-                       "(GOAWAY ENHANCE_YOUR_CALM too_many_pings)"
+                     ? std::string("the ") + to_string(server_side_) +
+                           " closes the connection: got too many pings from the client "
+                           "(GOAWAY ENHANCE_YOUR_CALM too_many_pings)"
                      : "transport: Got too many pings from the client, closing the connection.");
     const std::string client_error = profile_->modern_grpc ? kTooManyPings : kOldClientError;
     const std::string server_error = kProcessDiedError;
     abort(client_error, server_error);
     return;
   }
-  const Side server_side = client_side_ == Side::kShim ? Side::kPeer : Side::kShim;
   sim_->after(
-      one_way(server_side),
+      one_way(server_side_),
       [this] {
         if (gone() || stream_->blackholed()) return;
         received(client_);
@@ -205,29 +234,38 @@ void Transport::ping_reaches_server() {
       [this] { return "grpc " + name_ + " PING ACK arrives"; });
 }
 
-// The server has received nothing for 2h: its own PING, which a live client ACKs.
+// The server has received nothing for its `time`: its own PING, which a live client ACKs.
 void Transport::server_ping() {
   server_ping_timer_.reset();
   if (gone() || !stream_->can_send(server())) return;
   if (sim_->now() < last_received_[static_cast<int>(server())] + server_time_) {
     return arm_server_ping();
   }
-  const Side server_side = client_side_ == Side::kShim ? Side::kPeer : Side::kShim;
-  note("grpc", std::string(to_string(server_side)) + " sends a keepalive PING");
+  note("grpc", std::string(to_string(server_side_)) + " sends a keepalive PING");
   activity(false);
   if (stream_->blackholed() || stream_->broken(client_)) {
     give_up(server(), sim_->now() + server_timeout_);
     return;
   }
+  // The client reads the PING (any frame read restarts its own keepalive timer), then the
+  // server reads the ACK.
   sim_->after(
-      one_way(server_side) + one_way(client_side_),
+      one_way(server_side_),
       [this] {
         if (gone() || stream_->blackholed()) return;
-        received(server());
+        received(client_);
         activity(false);
-        arm_server_ping();
+        sim_->after(
+            one_way(client_side_),
+            [this] {
+              if (gone() || stream_->blackholed()) return;
+              received(server());
+              activity(false);
+              arm_server_ping();
+            },
+            [this] { return "grpc " + name_ + " server PING ACK arrives"; });
       },
-      [this] { return "grpc " + name_ + " server PING ACK arrives"; });
+      [this] { return "grpc " + name_ + " server PING arrives"; });
 }
 
 // `end` gives up on the connection at `deadline` (no ACK, or unacknowledged data), unless it
@@ -242,9 +280,7 @@ void Transport::give_up(End end, kernel::Time deadline) {
         const bool client = end == client_;
         std::string error = kProcessDiedError;
         if (client) error = profile_->modern_grpc ? kPingTimeout : kOldClientError;
-        note("grpc", std::string(to_string(
-                         client ? client_side_
-                                : (client_side_ == Side::kShim ? Side::kPeer : Side::kShim))) +
+        note("grpc", std::string(to_string(client ? client_side_ : server_side_)) +
                          " gives up on the connection: " + error);
         stream_->break_end(end, error);
       },
@@ -265,7 +301,11 @@ void Transport::idle_check() {
     return;
   }
   note("middlebox", "resets the connection idle for " + kernel::format_duration(box.idle_timeout));
-  const std::string client_error = profile_->modern_grpc ? kReset : kOldClientError;
+  // The client's address (a shim's container, or the peer), illustrative.
+  const std::string client_address =
+      client_side_ == Side::kShim ? "172.18.0.5:46358" : "172.18.0.3:46358";
+  const std::string client_error =
+      profile_->modern_grpc ? reset_error(client_address, server_address_) : kOldClientError;
   const std::string server_error = kProcessDiedError;
   abort(client_error, server_error);
 }

@@ -168,7 +168,7 @@ fabric::ContainerBehaviour read_container(const Node& n) {
 }
 
 fabric::ServiceBehaviour read_service(const Node& n) {
-  n.require_keys({"address", "dial_timeout", "listening_at", "while_down"});
+  n.require_keys({"address", "dial_timeout", "listening_at", "while_down", "keepalive"});
   fabric::ServiceBehaviour svc;
   const Node address = n.require("address");
   svc.address = address.as_string();
@@ -178,6 +178,17 @@ fabric::ServiceBehaviour read_service(const Node& n) {
   }
   if (auto d = n.get("dial_timeout")) svc.dial_timeout = duration_of(*d);
   if (auto l = n.get("listening_at")) svc.listening_at = duration_of(*l);
+  if (auto k = n.get("keepalive")) {
+    k->require_keys({"time", "timeout"});
+    svc.keepalive_given = true;
+    if (auto t = k->get("time")) svc.keepalive_time = duration_of(*t);
+    if (auto t = k->get("timeout")) svc.keepalive_timeout = duration_of(*t);
+    for (const char* key : {"time", "timeout"}) {
+      if (auto v = k->get(key); v && duration_of(*v).ns() <= 0) {
+        v->fail("must be positive");
+      }
+    }
+  }
   if (auto w = n.get("while_down")) {
     const std::string v = w->as_string();
     if (v == "refuse") {

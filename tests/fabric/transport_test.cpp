@@ -163,17 +163,119 @@ TEST_CASE("transport: what cannot load") {
         "s.json: /network/grpc_keepalive/time: must be positive");
 }
 
-TEST_CASE("transport: a chaincode server's connections are not modelled yet, and run as before") {
-  // The peer dials a service; its side of the keepalive (and a middlebox on it) is not
-  // simulated: the idle connection is not cut, and tx1 at 5s reuses it.
-  const auto r = run_text(R"({ "profile": "2.5",
-    "network": { "latency": "1ms", "middlebox": { "idle_timeout": "1s" } },
-    "chaincodes": [ { "name": "cc", "service": { "address": "cc:9999" },
-                      "functions": { "f": [] } } ],
-    "proposals": [ { "at": "0s", "txid": "tx0", "chaincode": "cc", "function": "f" },
-                   { "at": "5s", "txid": "tx1", "chaincode": "cc", "function": "f" } ] })");
+// --- A chaincode server's connections: the peer dials, the ChaincodeServer answers ----------
+
+namespace {
+
+// cc runs as a service; tx0 at 0 dials it (REGISTER at 0, COMPLETED back at 3ms).
+std::string service_scenario(const std::string& network, const std::string& service = "",
+                             const std::string& proposals = "") {
+  return R"({ "profile": "2.5", "network": { "latency": "1ms", )" + network + R"( },
+    "chaincodes": [ { "name": "cc", "service": { "address": "172.18.0.7:9999" )" +
+         service +
+         R"( }, "functions": { "f": [] } } ],
+    "proposals": [ { "at": "0s", "txid": "tx0", "chaincode": "cc", "function": "f" } )" +
+         proposals + " ] }";
+}
+
+}  // namespace
+
+// (Keepalive timers are background events: each case has a late proposal to keep the run
+// going.)
+// Both ends keep the connection warm: the peer's client (comm.DefaultKeepaliveOptions, 1m)
+// and the ChaincodeServer (KaOpts Time 1m, fabric-chaincode-go shim/internal/server.go) each
+// PING after a minute of reading nothing. The shim last read at 2ms (the TRANSACTION), the
+// peer at 3ms (the COMPLETED): the shim PINGs at 60.002s, which the peer reads at 60.003s.
+TEST_CASE(
+    "transport, service: the peer's and the chaincode server's PINGs keep an L4 middlebox open") {
+  const auto r = run_text(service_scenario(R"("middlebox": { "idle_timeout": "350s" })", "",
+                                           R"(, { "at": "400s", "txid": "tx1", "chaincode": "cc",
+                                                  "function": "f" })"));
+  const auto shim_pings = notes(r, "grpc", "shim sends a keepalive PING");
+  REQUIRE(shim_pings.size() >= 6);
+  CHECK(shim_pings[0]->t == at_ms(60'002));
   CHECK(notes(r, "middlebox", "").empty());
-  CHECK(notes(r, "grpc", "").empty());
   CHECK(outcome(r, "tx1").status == 200);
   CHECK(testing::events_of(r, kernel::TraceKind::kSend, "shim", "REGISTER").size() == 1);
+}
+
+// An idle timeout shorter than a minute resets the connection before either end PINGs. The
+// peer, the client, reads the reset naming the server's address (its own illustrative); the
+// ChaincodeServer's stream context is canceled. The next proposal dials again.
+TEST_CASE(
+    "transport, service: a middlebox resets the idle connection, and the next launch redials") {
+  const auto r = run_text(service_scenario(R"("middlebox": { "idle_timeout": "1s" })", "",
+                                           R"(, { "at": "5s", "txid": "tx1", "chaincode": "cc",
+                                                  "function": "f" })"));
+  REQUIRE(notes(r, "middlebox", "resets the connection idle for 1s").size() == 1);
+  CHECK(notes(r, "middlebox", "resets")[0]->t == at_ms(1'003));
+  CHECK(ends_of(r, "peer") ==
+        std::vector<std::string>{
+            "receive from chaincode support stream failed: rpc error: code = Unavailable desc = "
+            "error reading from server: read tcp 172.18.0.3:46358->172.18.0.7:9999: read: "
+            "connection reset by peer"});
+  CHECK(ends_of(r, "shim") ==
+        std::vector<std::string>{
+            "receive failed: rpc error: code = Canceled desc = context canceled"});
+  CHECK(outcome(r, "tx1").status == 200);
+  CHECK(testing::events_of(r, kernel::TraceKind::kSend, "shim", "REGISTER").size() == 2);
+}
+
+// A dropped connection: the shim's PING at 60.002s gets no ACK, and the ChaincodeServer
+// closes the connection 20s later (its KaOpts Timeout); the peer's PING at 60.003s gets none
+// either, and the peer gives up 20s after it: "keepalive ping failed to receive ACK".
+TEST_CASE("transport, service: a silent drop, and each end gives up 20s after its PING") {
+  const auto r = run_text(
+      service_scenario(R"("middlebox": { "idle_timeout": "30s", "cut": "drop" })", "",
+                       R"(, { "at": "200s", "txid": "tx1", "chaincode": "cc", "function": "f" })"));
+  const auto gave_up = notes(r, "grpc", "gives up on the connection");
+  REQUIRE(gave_up.size() >= 1);
+  CHECK(gave_up[0]->detail ==
+        "shim gives up on the connection: rpc error: code = Canceled desc = "
+        "context canceled");
+  CHECK(gave_up[0]->t == at_ms(80'002));
+  REQUIRE(gave_up.size() == 2);
+  CHECK(gave_up[1]->detail ==
+        "peer gives up on the connection: rpc error: code = Unavailable "
+        "desc = keepalive ping failed to receive ACK within timeout");
+  CHECK(gave_up[1]->t == at_ms(80'003));
+}
+
+// The chaincode server enforces MinTime 1m (serverMinInterval): a peer client that PINGs
+// every 10s (grpc_keepalive's time is the client's) gets GOAWAY too_many_pings on the third
+// strike. Its first PING at 10.003s is no strike (nothing before it); 20.005s, 30.007s and
+// 40.009s are.
+TEST_CASE(
+    "transport, service: too many pings from the peer close the chaincode server's connection") {
+  const auto r = run_text(service_scenario(
+      R"("grpc_keepalive": { "time": "10s" })", R"(, "keepalive": { "time": "1h" })",
+      R"(, { "at": "100s", "txid": "tx1", "chaincode": "cc", "function": "f" })"));
+  const auto closed = notes(r, "grpc", "closes the connection: got too many pings");
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0]->detail ==
+        "the shim closes the connection: got too many pings from the client (GOAWAY "
+        "ENHANCE_YOUR_CALM too_many_pings)");
+  CHECK(closed[0]->t == at_ms(40'010));
+}
+
+// The ChaincodeServer's own KaOpts: a 5s Time PINGs after 5s of reading nothing. Giving
+// service.keepalive simulates the transport even without a middlebox.
+TEST_CASE("transport, service: service.keepalive sets the chaincode server's PINGs") {
+  const auto r = run_text(
+      service_scenario(R"("unsafe_reorder": false)", R"(, "keepalive": { "time": "5s" })",
+                       R"(, { "at": "20s", "txid": "tx1", "chaincode": "cc", "function": "f" })"));
+  const auto pings = notes(r, "grpc", "shim sends a keepalive PING");
+  REQUIRE(pings.size() >= 2);
+  CHECK(pings[0]->t == at_ms(5'002));
+  CHECK(pings[1]->t == at_ms(10'004));  // the ACK read at 5.004s
+}
+
+TEST_CASE("transport, service: what cannot load") {
+  CHECK(testing::load_error(service_scenario(R"("unsafe_reorder": false)",
+                                             R"(, "keepalive": { "interval": "5s" })")) ==
+        "s.json: /chaincodes/0/service/keepalive/interval: unknown key \"interval\"; expected one "
+        "of: \"time\" \"timeout\"");
+  CHECK(testing::load_error(service_scenario(R"("unsafe_reorder": false)",
+                                             R"(, "keepalive": { "timeout": "0" })")) ==
+        "s.json: /chaincodes/0/service/keepalive/timeout: must be positive");
 }

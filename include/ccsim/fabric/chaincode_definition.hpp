@@ -164,6 +164,12 @@ struct ServiceBehaviour {
   kernel::Duration dial_timeout = kDefaultDialTimeout;  // connection.json "dial_timeout"
   kernel::Duration listening_at;  // when the server starts listening, from the run's start
   WhileDown while_down = WhileDown::kRefuse;
+  /// ChaincodeServer.KaOpts (fabric-chaincode-go shim/internal/server.go): the server PINGs a
+  /// connection it has received nothing on for `keepalive_time`, and closes it when no ACK
+  /// comes within `keepalive_timeout`. Defaults: Time 1m, Timeout 20s.
+  kernel::Duration keepalive_time = kernel::Duration::seconds(60);
+  kernel::Duration keepalive_timeout = kernel::Duration::seconds(20);
+  bool keepalive_given = false;  // the scenario set them: the transport is simulated
 };
 
 /// The name of the function a chaincode's Invoke runs for a function it has no case for

@@ -172,8 +172,10 @@ class Handler final : public ChaincodeStream::Receiver {
   };
   /// Reads `msg`'s batch (already taken as `result`), then answers it through `done`: an
   /// injected read error, the read's time, and an iterator released under the read.
-  void read_query(const ChaincodeMessage& msg, TransactionContext& ctx, std::string context_key,
-                  DelegateResult result, DelegateDone done);
+  void read_query(const ChaincodeMessage& msg, TransactionContext& ctx, DelegateResult result,
+                  DelegateDone done);
+  /// The key of the transaction context `msg` is for (1.0: the txid alone).
+  std::string context_key(const std::string& channel_id, const std::string& txid) const;
   /// Releases every iterator read under way for a context (CloseQueryIterators).
   void release_query_reads(const std::string& context_key);
   void release_query_read(std::uint64_t id);

@@ -5,13 +5,17 @@
 // keepalive), Fabric's internal/peer/node/start.go createChaincodeServer (the chaincode
 // listener's static options) and fabric-chaincode-go internal/client.go.
 //
-// - The client (the shim of a container) PINGs after `time` without receiving anything, and
-//   gives up when no ACK comes within `timeout`: its stream breaks, the server learns nothing.
-// - The server (the peer's chaincode listener: ServerInterval 2h, ServerTimeout 20s,
-//   ServerMinInterval 1m, fixed from 1.1 to 3.x) PINGs after 2h without receiving, and counts
-//   a client PING that comes sooner than min_time after the previous one, with no data sent
-//   by the server between, as a strike: after the third (maxPingStrikes 2) it sends GOAWAY
+// - The client PINGs after `time` without receiving anything, and gives up when no ACK comes
+//   within `timeout`: its stream breaks, the server learns nothing.
+// - The server PINGs after its own `time` without receiving, and counts a client PING that
+//   comes sooner than min_time after the previous one, with no data sent by the server
+//   between, as a strike: after the third (maxPingStrikes 2) it sends GOAWAY
 //   ENHANCE_YOUR_CALM "too_many_pings" and closes the connection.
+// - A container's shim dials the peer's chaincode listener (ServerInterval 2h, ServerTimeout
+//   20s, ServerMinInterval 1m, fixed from 1.1 to 3.x). For a chaincode server the peer dials
+//   (comm.DefaultKeepaliveOptions: 1m, 20s; core/container/externalbuilder instance.go, 2.x)
+//   and fabric-chaincode-go's ChaincodeServer answers (KaOpts, by default Time 1m and Timeout
+//   20s; MinTime 1m: shim/internal/server.go).
 // - The middlebox cuts a connection idle for its timeout: a reset both ends see, or silently
 //   (everything sent afterwards is lost until an end gives up by itself).
 #pragma once
@@ -19,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "ccsim/fabric/chaincode_definition.hpp"
 #include "ccsim/fabric/delay_model.hpp"
 #include "ccsim/fabric/profile.hpp"
 #include "ccsim/kernel/simulation.hpp"
@@ -26,12 +31,28 @@
 
 namespace ccsim::fabric {
 
+/// One connection's keepalive: what each end does.
+struct KeepaliveSettings {
+  std::optional<kernel::Duration> client_time;  // none: the client never PINGs
+  kernel::Duration client_timeout = kernel::Duration::seconds(20);
+  kernel::Duration server_time = kernel::Duration::seconds(2 * 3600);
+  kernel::Duration server_timeout = kernel::Duration::seconds(20);
+  kernel::Duration server_min_time = kernel::Duration::seconds(60);
+};
+
+/// A container's connection: its shim dials the peer's chaincode listener. The release's
+/// values, then the scenario's grpc_keepalive.
+KeepaliveSettings container_keepalive(const Profile& profile, const DelayModel& network);
+/// A chaincode server's connection: the peer dials the ChaincodeServer at `service`.
+KeepaliveSettings service_keepalive(const DelayModel& network, const ServiceBehaviour& service);
+
 class Transport {
  public:
-  /// `stream` carries chaincode messages between `client` (which dialed) and `server`.
+  /// `stream` carries chaincode messages between `client` (which dialed) and the server, at
+  /// `server_address` (what the client's read error names after a reset).
   Transport(kernel::Simulation& sim, const Profile& profile, const DelayModel& network,
             kernel::Stream<MessagePtr>& stream, std::string name, kernel::End client,
-            Side client_side);
+            Side client_side, const KeepaliveSettings& keepalive, std::string server_address);
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
@@ -70,6 +91,8 @@ class Transport {
   std::string name_;
   kernel::End client_;
   Side client_side_;
+  Side server_side_;
+  std::string server_address_;
 
   std::optional<kernel::Duration> client_time_;  // none: the client never PINGs
   kernel::Duration client_timeout_;
