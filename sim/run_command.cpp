@@ -1,11 +1,13 @@
 // ccsim run and ccsim check: replay one scenario, or validate files.
 #include <iostream>
+#include <optional>
 
 #include "ccsim/report/jsonl_trace.hpp"
 #include "ccsim/report/mermaid.hpp"
 #include "ccsim/report/perfetto.hpp"
 #include "ccsim/report/summary.hpp"
 #include "ccsim/report/text_trace.hpp"
+#include "ccsim/report/trace_spool.hpp"
 #include "ccsim/scenario/errors.hpp"
 #include "ccsim/scenario/loader.hpp"
 #include "ccsim/scenario/run.hpp"
@@ -39,7 +41,7 @@ int cmd_run(const std::vector<std::string>& args) {
   // Every output is checked before the run: a bad path fails now, not after a long run.
   struct Output {
     const char* flag;
-    void (*write)(std::ostream&, const scenario::RunResult&);
+    void (*write)(std::ostream&, const report::TraceSource&, const scenario::RunResult&);
   };
   const Output outputs[] = {{"jsonl", &report::write_jsonl},
                             {"mermaid", &report::write_mermaid},
@@ -57,25 +59,42 @@ int cmd_run(const std::vector<std::string>& args) {
 
   scenario::RunOptions options;
   options.seed = vm.count("seed") != 0 ? seed_flag : scenario.default_seed;
-  // Only what is printed or written needs the events; the decision log nothing here reads.
+  // Only what is printed or written needs the events, and they go to a spool on disk as the run
+  // makes them: memory stays bounded by what is live, however long the run. The decision log
+  // nothing here reads.
   const bool quiet = vm.count("quiet") != 0;
   const bool summary = vm.count("summary") != 0;
-  options.keep_trace = !quiet || any_output || summary;
+  options.keep_trace = false;
   options.log_decisions = false;
+  std::optional<report::TraceSpool> spool;
+  try {
+    if (!quiet || any_output || summary) spool.emplace();
+  } catch (const report::SpoolError& e) {
+    throw OutputError(e.what());
+  }
+  if (spool) options.observer = &*spool;
   const StopOnSignals signals;
   options.interrupt = &signals.flag();
   const scenario::RunResult result = scenario::run(scenario, options);
 
-  for (const Output& o : outputs) {
-    if (vm.count(o.flag) == 0) continue;
-    write_output(vm[o.flag].as<std::string>(), [&](std::ostream& out) { o.write(out, result); });
+  try {
+    for (const Output& o : outputs) {
+      if (vm.count(o.flag) == 0) continue;
+      write_output(vm[o.flag].as<std::string>(),
+                   [&](std::ostream& out) { o.write(out, *spool, result); });
+    }
+    report::TextOptions text;
+    text.events = !quiet;
+    text.before_outcomes =
+        summary ? [&](std::ostream& out) { report::write_summary(out, scenario, *spool, result); }
+                : std::function<void(std::ostream&)>();
+    const report::KeptEvents none(result.trace);  // --quiet: no events are read
+    report::write_text(std::cout, scenario,
+                       spool ? static_cast<const report::TraceSource&>(*spool) : none, result,
+                       text);
+  } catch (const report::SpoolError& e) {
+    throw OutputError(e.what());
   }
-  report::TextOptions text;
-  text.events = !quiet;
-  text.before_outcomes =
-      summary ? [&](std::ostream& out) { report::write_summary(out, scenario, result); }
-              : std::function<void(std::ostream&)>();
-  report::write_text(std::cout, scenario, result, text);
   if (signals.signal() != 0) return signals.exit_code();
   return result.passed() ? kExitPassed : kExitFailed;
 }

@@ -15,7 +15,11 @@ Json optional_string(const std::optional<std::string>& s) {
 }  // namespace
 
 void write_jsonl(std::ostream& out, const scenario::RunResult& result) {
-  for (const kernel::TraceEvent& e : result.trace.events()) {
+  write_jsonl(out, KeptEvents(result.trace), result);
+}
+
+void write_jsonl(std::ostream& out, const TraceSource& events, const scenario::RunResult& result) {
+  events.for_each([&out](const kernel::TraceEvent& e) {
     Json j;
     j["t_ns"] = e.t.ns();
     j["event"] = kernel::to_string(e.kind);
@@ -48,7 +52,7 @@ void write_jsonl(std::ostream& out, const scenario::RunResult& result) {
         break;
     }
     out << j.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
-  }
+  });
   Json end;
   end["event"] = "end";
   end["t_ns"] = result.end_time.ns();

@@ -67,14 +67,14 @@ Key key_of(const std::string& actor, const std::string& stream) {
 
 class Participants {
  public:
-  explicit Participants(const std::vector<TraceEvent>& events) {
+  explicit Participants(const TraceSource& events) {
     std::set<std::string> fixed_seen;
     std::vector<std::string> streams;
     std::vector<std::string> others;
     std::set<std::string> streams_seen;
     std::set<std::string> others_seen;
-    for (const TraceEvent& e : events) {
-      if (e.kind == TraceKind::kSend) continue;  // not drawn
+    events.for_each([&](const TraceEvent& e) {
+      if (e.kind == TraceKind::kSend) return;  // not drawn
       if (is_side(e.actor) || e.kind == TraceKind::kDeliver) {
         if (streams_seen.insert(e.stream).second) streams.push_back(e.stream);
       } else if (is_fixed(e.actor)) {
@@ -82,7 +82,7 @@ class Participants {
       } else if (others_seen.insert(e.actor).second) {
         others.push_back(e.actor);
       }
-    }
+    });
     for (const char* name : {"endorser", "launcher", "runtime"}) {
       if (fixed_seen.count(name) != 0) add(Key{name, ""}, name, "");
     }
@@ -150,11 +150,15 @@ std::string outcome_text(const TraceEvent& e) {
 }  // namespace
 
 void write_mermaid(std::ostream& out, const scenario::RunResult& result) {
-  const std::vector<TraceEvent>& events = result.trace.events();
+  write_mermaid(out, KeptEvents(result.trace), result);
+}
+
+void write_mermaid(std::ostream& out, const TraceSource& events,
+                   const scenario::RunResult& /*result*/) {
   const Participants participants(events);
   out << "sequenceDiagram\n";
   participants.declare(out);
-  for (const TraceEvent& e : events) {
+  events.for_each([&](const TraceEvent& e) {
     switch (e.kind) {
       case TraceKind::kSend:
         break;  // drawn once, when delivered
@@ -181,7 +185,7 @@ void write_mermaid(std::ostream& out, const scenario::RunResult& result) {
         note(out, participants.id(e.actor, e.stream), outcome_text(e));
         break;
     }
-  }
+  });
 }
 
 }  // namespace ccsim::report

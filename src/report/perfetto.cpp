@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <queue>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,40 +48,69 @@ struct Span {
   std::string channel;
   std::int64_t start_ns = 0;
   std::int64_t end_ns = 0;
-  const TraceEvent* outcome = nullptr;
+  bool answered = false;  // an outcome ended it
+  std::optional<std::int64_t> status;
+  std::optional<std::string> error;
   std::size_t lane = 0;
 };
 
-std::vector<Span> transaction_spans(const std::vector<TraceEvent>& events, std::int64_t end_ns) {
-  std::vector<Span> spans;
-  // Proposals waiting for their outcome, per (txid, channel), oldest first.
-  std::map<std::pair<std::string, std::string>, std::deque<std::size_t>> open;
-  for (const TraceEvent& e : events) {
+/// The proposals' spans, from one pass over the events.
+class SpanBuilder {
+ public:
+  explicit SpanBuilder(std::int64_t end_ns) : end_ns_(end_ns) {}
+
+  void add(const TraceEvent& e) {
     if (is_proposal(e)) {
-      open[{e.txid, e.channel}].push_back(spans.size());
-      spans.push_back(Span{e.txid, e.channel, e.t.ns(), end_ns, nullptr, 0});
+      open_[{e.txid, e.channel}].push_back(spans_.size());
+      Span span;
+      span.txid = e.txid;
+      span.channel = e.channel;
+      span.start_ns = e.t.ns();
+      span.end_ns = end_ns_;
+      spans_.push_back(std::move(span));
     } else if (e.kind == TraceKind::kOutcome) {
-      auto it = open.find({e.txid, e.channel});
-      if (it == open.end() || it->second.empty()) continue;
-      Span& span = spans[it->second.front()];
+      auto it = open_.find({e.txid, e.channel});
+      if (it == open_.end() || it->second.empty()) return;
+      Span& span = spans_[it->second.front()];
       it->second.pop_front();
+      if (it->second.empty()) open_.erase(it);
       span.end_ns = e.t.ns();
-      span.outcome = &e;
+      span.answered = true;
+      span.status = e.status;
+      span.error = e.error;
     }
   }
+
   // Slices on one track must nest: overlapping proposals go to further lanes. Spans are in
-  // order of their start; each takes the first lane free by then.
-  std::vector<std::int64_t> lane_free_at;
-  for (Span& span : spans) {
-    std::size_t lane = 0;
-    while (lane < lane_free_at.size() && lane_free_at[lane] > span.start_ns)
-      ++lane;
-    if (lane == lane_free_at.size()) lane_free_at.push_back(0);
-    lane_free_at[lane] = span.end_ns;
-    span.lane = lane;
+  // order of their start; each takes the lowest-numbered lane free by then (a lane is free
+  // from its last span's end), in O(log lanes).
+  std::vector<Span> take() {
+    using Busy = std::pair<std::int64_t, std::size_t>;  // free from, lane
+    std::priority_queue<Busy, std::vector<Busy>, std::greater<>> busy;
+    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> free;
+    std::size_t lanes = 0;
+    for (Span& span : spans_) {
+      while (!busy.empty() && busy.top().first <= span.start_ns) {
+        free.push(busy.top().second);
+        busy.pop();
+      }
+      if (free.empty()) {
+        span.lane = lanes++;
+      } else {
+        span.lane = free.top();
+        free.pop();
+      }
+      busy.emplace(span.end_ns, span.lane);
+    }
+    return std::move(spans_);
   }
-  return spans;
-}
+
+ private:
+  std::int64_t end_ns_;
+  std::vector<Span> spans_;
+  // Proposals waiting for their outcome, per (txid, channel), oldest first.
+  std::map<std::pair<std::string, std::string>, std::deque<std::size_t>> open_;
+};
 
 Json metadata(const char* name, int tid, const std::string& value) {
   Json j;
@@ -119,7 +149,7 @@ Json instant(const TraceEvent& e, int tid) {
 
 Json complete(const Span& span, int tid) {
   Json j;
-  j["name"] = "tx " + span.txid + (span.outcome != nullptr ? "" : " (no outcome)");
+  j["name"] = "tx " + span.txid + (span.answered ? "" : " (no outcome)");
   j["cat"] = "transaction";
   j["ph"] = "X";
   j["ts"] = micros(span.start_ns);
@@ -129,28 +159,30 @@ Json complete(const Span& span, int tid) {
   Json& args = j["args"];
   args["txid"] = span.txid;
   args["channel"] = span.channel;
-  const TraceEvent* o = span.outcome;
-  args["status"] = o != nullptr && o->status ? Json(*o->status) : Json(nullptr);
-  args["error"] = o != nullptr ? optional_string(o->error) : Json(nullptr);
+  args["status"] = span.status ? Json(*span.status) : Json(nullptr);
+  args["error"] = optional_string(span.error);
   return j;
 }
 }  // namespace
 
 void write_perfetto(std::ostream& out, const scenario::RunResult& result) {
-  const std::vector<TraceEvent>& events = result.trace.events();
+  write_perfetto(out, KeptEvents(result.trace), result);
+}
 
+void write_perfetto(std::ostream& out, const TraceSource& events,
+                    const scenario::RunResult& result) {
   // Thread ids 1, 2, ... per actor in order of first appearance, then the transaction lanes.
   std::map<std::string, int> tids;
   std::vector<std::string> tracks;
-  std::vector<int> event_tids;
-  event_tids.reserve(events.size());
-  for (const TraceEvent& e : events) {
-    const std::string name = track_name(e);
-    auto [it, added] = tids.emplace(name, static_cast<int>(tracks.size()) + 1);
-    if (added) tracks.push_back(name);
-    event_tids.push_back(it->second);
-  }
-  const std::vector<Span> spans = transaction_spans(events, result.end_time.ns());
+  SpanBuilder builder(result.end_time.ns());
+  events.for_each([&](const TraceEvent& e) {
+    std::string name = track_name(e);
+    if (tids.emplace(name, static_cast<int>(tracks.size()) + 1).second) {
+      tracks.push_back(std::move(name));
+    }
+    builder.add(e);
+  });
+  const std::vector<Span> spans = builder.take();
   std::size_t lanes = 0;
   for (const Span& span : spans)
     lanes = std::max(lanes, span.lane + 1);
@@ -173,8 +205,7 @@ void write_perfetto(std::ostream& out, const scenario::RunResult& result) {
         "thread_name", lane_tid(lane),
         lane == 0 ? std::string("transactions") : "transactions " + std::to_string(lane + 1)));
   }
-  for (std::size_t i = 0; i < events.size(); ++i)
-    emit(instant(events[i], event_tids[i]));
+  events.for_each([&](const TraceEvent& e) { emit(instant(e, tids.at(track_name(e)))); });
   for (const Span& span : spans)
     emit(complete(span, lane_tid(span.lane)));
   Json other;

@@ -36,17 +36,17 @@ std::string launch_token(const std::string& detail) {
 // stream: a cc2cc callee), its timers, and "[answered]" where its outcome was
 // recorded; what follows happened after the client had its answer.
 std::map<std::string, std::vector<std::string>> paths_by_txid(const scenario::Scenario& scenario,
-                                                              const scenario::RunResult& result) {
+                                                              const TraceSource& events) {
   std::map<std::string, std::vector<std::string>> paths;
   std::map<std::string, std::string> own_chaincode;
   for (const auto& sp : scenario.proposals) {
     paths.try_emplace(sp.proposal.txid);
     own_chaincode.try_emplace(sp.proposal.txid, sp.proposal.chaincode);
   }
-  for (const kernel::TraceEvent& e : result.trace.events()) {
-    if (e.txid.empty()) continue;
+  events.for_each([&](const kernel::TraceEvent& e) {
+    if (e.txid.empty()) return;
     const auto it = paths.find(e.txid);
-    if (it == paths.end()) continue;
+    if (it == paths.end()) return;
     const std::string& own = own_chaincode[e.txid];
     const std::string prefix = e.stream.empty() || e.stream == own ? "" : e.stream + ":";
     switch (e.kind) {
@@ -67,7 +67,7 @@ std::map<std::string, std::vector<std::string>> paths_by_txid(const scenario::Sc
       default:
         break;
     }
-  }
+  });
   return paths;
 }
 
@@ -106,11 +106,16 @@ std::string result_in_full(const fabric::ProposalOutcome* o, const std::string& 
 
 void write_summary(std::ostream& out, const scenario::Scenario& scenario,
                    const scenario::RunResult& result) {
+  write_summary(out, scenario, KeptEvents(result.trace), result);
+}
+
+void write_summary(std::ostream& out, const scenario::Scenario& scenario, const TraceSource& events,
+                   const scenario::RunResult& result) {
   std::vector<const fabric::ProposalOutcome*> first(scenario.proposals.size(), nullptr);
   for (const auto& o : result.outcomes) {
     if (o.ordinal < first.size() && first[o.ordinal] == nullptr) first[o.ordinal] = &o;
   }
-  const auto paths = paths_by_txid(scenario, result);
+  const auto paths = paths_by_txid(scenario, events);
 
   struct Row {
     std::vector<std::string> cells;

@@ -22,16 +22,20 @@ std::string outcome_text(const fabric::ProposalOutcome& o) {
 
 void write_text(std::ostream& out, const scenario::Scenario& scenario,
                 const scenario::RunResult& result, const TextOptions& options) {
+  write_text(out, scenario, KeptEvents(result.trace), result, options);
+}
+
+void write_text(std::ostream& out, const scenario::Scenario& scenario, const TraceSource& events,
+                const scenario::RunResult& result, const TextOptions& options) {
   if (options.events) {
-    const auto& events = result.trace.events();
     std::size_t w_actor = 5, w_stream = 6, w_state = 5, w_type = 4, w_txid = 4;
-    for (const auto& e : events) {
+    events.for_each([&](const kernel::TraceEvent& e) {
       w_actor = std::max(w_actor, e.actor.size());
       w_stream = std::max(w_stream, or_dash(e.stream).size());
       w_state = std::max(w_state, or_dash(e.state).size());
       w_type = std::max(w_type, or_dash(e.type).size());
       w_txid = std::max(w_txid, or_dash(e.txid).size());
-    }
+    });
     std::string line;
     const auto col = [&line](const std::string& s, std::size_t w) {
       line += s;
@@ -51,7 +55,7 @@ void write_text(std::ostream& out, const scenario::Scenario& scenario,
     col("txid", w_txid);
     line += "detail";
     end_line();
-    for (const auto& e : events) {
+    events.for_each([&](const kernel::TraceEvent& e) {
       const std::string t = kernel::format_time(e.t);
       col(std::string(16 - std::min<std::size_t>(16, t.size()), ' ') + t, 16);
       col(e.actor, w_actor);
@@ -70,7 +74,7 @@ void write_text(std::ostream& out, const scenario::Scenario& scenario,
         line += e.detail;
       }
       end_line();
-    }
+    });
     out << "\n";
   }
   if (options.before_outcomes) options.before_outcomes(out);

@@ -7,10 +7,13 @@
 
 #include <ostream>
 
+#include "ccsim/report/trace_source.hpp"
 #include "ccsim/scenario/run.hpp"
 
 namespace ccsim::report {
 
 void write_jsonl(std::ostream& out, const scenario::RunResult& result);
+/// The same, reading the events from `events` (a spool, for a run that kept none).
+void write_jsonl(std::ostream& out, const TraceSource& events, const scenario::RunResult& result);
 
 }  // namespace ccsim::report

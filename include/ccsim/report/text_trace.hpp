@@ -6,6 +6,7 @@
 #include <functional>
 #include <ostream>
 
+#include "ccsim/report/trace_source.hpp"
 #include "ccsim/scenario/run.hpp"
 
 namespace ccsim::report {
@@ -17,6 +18,9 @@ struct TextOptions {
 };
 
 void write_text(std::ostream& out, const scenario::Scenario& scenario,
+                const scenario::RunResult& result, const TextOptions& options = {});
+/// The same, reading the events from `events` (a spool, for a run that kept none).
+void write_text(std::ostream& out, const scenario::Scenario& scenario, const TraceSource& events,
                 const scenario::RunResult& result, const TextOptions& options = {});
 
 }  // namespace ccsim::report

@@ -1,0 +1,50 @@
+// A run's events written as they happen to a temporary file that no directory names (made in
+// $TMPDIR, or /tmp, and unlinked at once: nothing is left behind, however the process ends),
+// and read back from it by the renderers once the run is over. Memory stays bounded by what is
+// live in the run, not by how long it ran; the file holds each event once, in a compact binary
+// record that only this process reads.
+#pragma once
+
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "ccsim/kernel/trace.hpp"
+#include "ccsim/report/trace_source.hpp"
+
+namespace ccsim::report {
+
+/// The spool's file could not be made, written or read: the machine's disk, not the scenario.
+struct SpoolError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class TraceSpool final : public kernel::TraceObserver, public TraceSource {
+ public:
+  /// Throws SpoolError naming the directory if no temporary file can be made there.
+  TraceSpool();
+  ~TraceSpool() override;
+  TraceSpool(const TraceSpool&) = delete;
+  TraceSpool& operator=(const TraceSpool&) = delete;
+
+  /// Passes each event on to `next` (not owned), if set, after spooling it.
+  void set_next(kernel::TraceObserver* next) { next_ = next; }
+
+  void on_event(const kernel::TraceEvent& event) override;
+  /// Reads the events back. Throws SpoolError if the spool could not be written or read (a
+  /// full disk): a renderer must not write a partial output.
+  void for_each(const std::function<void(const kernel::TraceEvent&)>& visit) const override;
+
+  std::uint64_t events() const { return count_; }
+
+ private:
+  std::FILE* file_ = nullptr;
+  std::string path_;  // for messages only: the file has no name once made
+  std::string record_;
+  std::uint64_t count_ = 0;
+  std::optional<std::string> error_;
+  kernel::TraceObserver* next_ = nullptr;
+};
+
+}  // namespace ccsim::report
