@@ -9,36 +9,55 @@
 // by the process's CPU time instead, which a busy machine disturbs less. Figures, never
 // assertions: tests time nothing.
 //
-// Usage: ccsim_bench [--runs N] [--repeat K] [--memory] [SCENARIO...]
+// Multi-proposal scenarios also get simulated transactions per CPU-second (proposals
+// answered, over the CPU time).
+//
+// Usage: ccsim_bench [--runs N] [--repeat K] [--memory] [--kernel] [--scale [--million]]
+//                    [SCENARIO...]
 //        (default: scenarios/invoke_basic.json scenarios/bench/ten_proposals.json)
 //        --repeat K: each figure is the median of K measurements, with their range
+//        --kernel: only the event loop against a bare binary heap of (time, seq), same workload
+//        --scale: only one run each of 1k, 10k and 100k proposals (1M with --million): events,
+//                 wall time, events/s, peak resident memory, bytes per proposal, growth
 #include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <functional>
+#include <queue>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "ccsim/explore/campaign.hpp"
 #include "ccsim/explore/properties.hpp"
 #include "ccsim/explore/shrink.hpp"
+#include "ccsim/kernel/decision_source.hpp"
+#include "ccsim/kernel/rng.hpp"
+#include "ccsim/kernel/simulation.hpp"
 #include "ccsim/scenario/loader.hpp"
 #include "ccsim/scenario/run.hpp"
 
 namespace {
 
-long resident_kib() {
+long status_kib(const char* field) {
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field));
   }
   return -1;
+}
+
+long resident_kib() {
+  return status_kib("VmRSS:");
 }
 
 double cpu_seconds() {
@@ -67,6 +86,7 @@ Figures timed(F&& f) {
 
 // `runs` replays split over `threads`, seeds 1..runs, digest-only traces.
 Figures replay(const ccsim::scenario::Scenario& s, std::uint64_t runs, unsigned threads) {
+  // (Figures::runs counts runs; transactions are runs times proposals, see report.)
   return timed([&] {
     std::atomic<std::uint64_t> next{1};
     std::atomic<std::uint64_t> events{0};
@@ -114,7 +134,7 @@ double runs_per_second(const Figures& f) {
 // several, their range: a shared or throttled machine varies from one to the next.
 template <class Measure>
 void report(const std::string& file, const char* mode, unsigned threads, unsigned repeat,
-            Measure measure) {
+            std::size_t proposals, Measure measure) {
   std::vector<Figures> all;
   for (unsigned i = 0; i < repeat; ++i)
     all.push_back(measure());
@@ -126,6 +146,10 @@ void report(const std::string& file, const char* mode, unsigned threads, unsigne
               file.c_str(), mode, threads, threads == 1 ? " " : "s", runs_per_second(f),
               static_cast<double>(f.events) / f.seconds, static_cast<double>(f.runs) / f.cpu,
               resident_kib());
+  if (proposals > 1) {
+    std::printf("  %.0f tx/cpu-s",
+                static_cast<double>(f.runs) * static_cast<double>(proposals) / f.cpu);
+  }
   if (repeat > 1) {
     std::printf("  (median of %u: %.0f-%.0f runs/s)", repeat, runs_per_second(all.front()),
                 runs_per_second(all.back()));
@@ -154,6 +178,144 @@ void shrink_figures(const std::string& file, const ccsim::scenario::Scenario& s)
               static_cast<unsigned long long>(result.replays));
 }
 
+// --- --kernel: the event loop against its floor --------------------------------------------
+
+constexpr std::uint64_t kKernelEvents = 20'000'000;
+constexpr unsigned kKernelActors = 1000;
+
+// An actor of the kernel workload: each time it runs it reschedules itself 1-1000ns later,
+// the delay drawn from the workload's PRNG, until `total` events have run.
+struct Tick {
+  ccsim::kernel::Simulation* sim;
+  ccsim::kernel::Rng* rng;
+  std::uint64_t* ran;
+  std::uint64_t total;
+  void operator()() const {
+    if (++*ran >= total) return;
+    sim->after(
+        ccsim::kernel::Duration::nanoseconds(1 + static_cast<std::int64_t>(rng->below(1000))),
+        *this);
+  }
+};
+
+double kernel_rate(std::uint64_t total) {
+  using namespace ccsim::kernel;
+  SeededDecisionSource source(1);
+  Decisions decisions(source, /*keep_log=*/false);
+  Trace trace(TraceMode::kFingerprint);
+  Simulation sim(decisions, trace);
+  Rng rng(1);
+  std::uint64_t ran = 0;
+  for (unsigned a = 0; a < kKernelActors; ++a)
+    sim.after(Duration::nanoseconds(1 + static_cast<std::int64_t>(rng.below(1000))),
+              Tick{&sim, &rng, &ran, total});
+  RunLimits limits;
+  limits.max_events = total + kKernelActors;
+  const auto start = std::chrono::steady_clock::now();
+  sim.run(limits);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(sim.events_run()) / s;
+}
+
+// The same draws on a bare binary heap of (time, seq, actor): what any event loop must do.
+double floor_rate(std::uint64_t total) {
+  using Entry = std::tuple<std::int64_t, std::uint64_t, unsigned>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
+  ccsim::kernel::Rng rng(1);
+  std::uint64_t seq = 0;
+  for (unsigned a = 0; a < kKernelActors; ++a)
+    heap.emplace(1 + static_cast<std::int64_t>(rng.below(1000)), ++seq, a);
+  std::uint64_t ran = 0;
+  std::uint64_t checksum = 0;  // keeps the actor's work from being optimised away
+  const auto start = std::chrono::steady_clock::now();
+  while (!heap.empty()) {
+    const auto [t, s, actor] = heap.top();
+    heap.pop();
+    ++ran;
+    checksum += actor;
+    if (ran >= total) continue;
+    heap.emplace(t + 1 + static_cast<std::int64_t>(rng.below(1000)), ++seq, actor);
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (checksum == 0) std::printf(" ");
+  return static_cast<double>(ran) / s;
+}
+
+int kernel_figures(unsigned repeat) {
+  std::vector<double> kernel;
+  std::vector<double> floor;
+  for (unsigned i = 0; i < repeat; ++i) {
+    kernel.push_back(kernel_rate(kKernelEvents));
+    floor.push_back(floor_rate(kKernelEvents));
+  }
+  std::sort(kernel.begin(), kernel.end());
+  std::sort(floor.begin(), floor.end());
+  const double x = kernel[kernel.size() / 2] / 1e6;
+  const double y = floor[floor.size() / 2] / 1e6;
+  std::printf("kernel: %.1f M events/s, floor %.1f M events/s, ratio %.2f\n", x, y, x / y);
+  std::printf("  (%llu events, %u self-rescheduling actors, delays 1-1000ns; median of %u)\n",
+              static_cast<unsigned long long>(kKernelEvents), kKernelActors, repeat);
+  return 0;
+}
+
+// --- --scale: one run, growing --------------------------------------------------------------
+
+// n proposals, 10us apart, on one running chaincode that reads and writes a key: what
+// `ccsim run --quiet` does with a load test.
+std::string scale_scenario(std::uint64_t n) {
+  return R"({ "name": "scale", "network": { "latency": "1ms" },
+    "limits": { "max_proposals": 1000000, "max_events": 1000000000 },
+    "chaincodes": [ { "name": "kv", "launch_at": "0",
+                      "functions": { "put": [ { "get_state": "k" },
+                                              { "put_state": { "key": "k", "value": "v" } } ] } } ],
+    "proposals": [ { "at": "1s", "txid": "load", "chaincode": "kv", "function": "put",
+                     "repeat": { "count": )" +
+         std::to_string(n) + R"(, "interval": "10us" } } ] })";
+}
+
+int scale_figures(bool million) {
+  std::vector<std::uint64_t> sizes = {1000, 10000, 100000};
+  if (million) sizes.push_back(1000000);
+  std::printf("scale: one run of n proposals 10us apart (ccsim run --quiet), %u cores\n",
+              std::max(1U, std::thread::hardware_concurrency()));
+  std::printf("%9s %12s %9s %12s %12s %12s %8s %10s\n", "n", "events", "wall s", "events/s",
+              "tx/cpu-s", "peak KiB", "B/prop", "growth");
+  double last_seconds = 0;
+  std::uint64_t last_n = 0;
+  for (const std::uint64_t n : sizes) {
+    const long before = resident_kib();
+    const Figures f = timed([&] {
+      const auto s = ccsim::scenario::load_text(scale_scenario(n), "scale.json");
+      ccsim::scenario::RunOptions o;
+      o.keep_trace = false;
+      o.log_decisions = false;  // as ccsim run
+      const auto r = ccsim::scenario::run(s, o);
+      if (r.outcomes.size() != n)
+        throw std::runtime_error("scale run: not every proposal answered");
+      return Figures{0, 0, n, r.events};
+    });
+    // The high-water mark: rows run in growing order, so it is this row's peak.
+    const long peak = status_kib("VmHWM:");
+    const double per = static_cast<double>(peak - before) * 1024.0 / static_cast<double>(n);
+    std::printf("%9llu %12llu %9.3f %12.0f %12.0f %12ld %8.0f", static_cast<unsigned long long>(n),
+                static_cast<unsigned long long>(f.events), f.seconds,
+                static_cast<double>(f.events) / f.seconds, static_cast<double>(n) / f.cpu, peak,
+                per);
+    if (last_n != 0) {
+      std::printf(" %10.2f", std::log(f.seconds / last_seconds) /
+                                 std::log(static_cast<double>(n) / static_cast<double>(last_n)));
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+    last_seconds = f.seconds;
+    last_n = n;
+  }
+  std::printf(
+      "  (growth: the exponent k in t ~ n^k between a row and the one before; 1 is "
+      "linear)\n");
+  return 0;
+}
+
 // Every figure, for `files`; throws on a file that does not load.
 int bench(const std::vector<std::string>& files, std::uint64_t runs, unsigned repeat, bool memory) {
   std::vector<ccsim::scenario::Scenario> scenarios;  // all loaded before any figure
@@ -165,10 +327,12 @@ int bench(const std::vector<std::string>& files, std::uint64_t runs, unsigned re
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string& file = files[i];
     const ccsim::scenario::Scenario& s = scenarios[i];
-    for (unsigned threads : {1U, cores})
-      report(file, "replay", threads, repeat, [&] { return replay(s, runs, threads); });
+    const std::size_t proposals = s.proposals.size();
+    for (unsigned threads : {1U, cores}) {
+      report(file, "replay", threads, repeat, proposals, [&] { return replay(s, runs, threads); });
+    }
     for (unsigned jobs : {1U, cores})
-      report(file, "fuzz", jobs, repeat, [&] { return fuzz(s, runs, jobs); });
+      report(file, "fuzz", jobs, repeat, proposals, [&] { return fuzz(s, runs, jobs); });
   }
   // Shrinking: ties at one instant (2.5), random latencies (1.1: every message has one), and
   // a long list: ten_proposals, with the last proposal expected no later than 1ms after it
@@ -213,10 +377,15 @@ int bench(const std::vector<std::string>& files, std::uint64_t runs, unsigned re
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* const usage = "usage: ccsim_bench [--runs N] [--repeat K] [--memory] [SCENARIO...]\n";
+  const char* const usage =
+      "usage: ccsim_bench [--runs N] [--repeat K] [--memory] [--kernel] [--scale [--million]] "
+      "[SCENARIO...]\n";
   std::uint64_t runs = 50000;
   unsigned repeat = 1;
   bool memory = false;
+  bool kernel = false;
+  bool scale = false;
+  bool million = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
@@ -242,6 +411,12 @@ int main(int argc, char** argv) {
       repeat = static_cast<unsigned>(k);
     } else if (std::strcmp(argv[i], "--memory") == 0) {
       memory = true;
+    } else if (std::strcmp(argv[i], "--kernel") == 0) {
+      kernel = true;
+    } else if (std::strcmp(argv[i], "--scale") == 0) {
+      scale = true;
+    } else if (std::strcmp(argv[i], "--million") == 0) {
+      million = true;
     } else if (argv[i][0] == '-') {
       std::fprintf(stderr, "ccsim_bench: unknown option %s\n%s", argv[i], usage);
       return 2;
@@ -250,7 +425,14 @@ int main(int argc, char** argv) {
     }
   }
   if (files.empty()) files = {"scenarios/invoke_basic.json", "scenarios/bench/ten_proposals.json"};
+  if (million && !scale) {
+    std::fprintf(stderr, "ccsim_bench: --million goes with --scale\n%s", usage);
+    return 2;
+  }
   try {
+    if (kernel) kernel_figures(repeat);
+    if (scale) scale_figures(million);
+    if (kernel || scale) return 0;
     return bench(files, runs, repeat, memory);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ccsim_bench: %s\n", e.what());
