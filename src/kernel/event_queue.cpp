@@ -8,80 +8,96 @@
 namespace ccsim::kernel {
 
 namespace {
-// std heap functions build a max-heap; "later" keys compare greater, so the root is the
-// earliest (time, seq).
-template <class K>
-bool later(const K& a, const K& b) {
-  if (a.time != b.time) return a.time > b.time;
-  return a.seq > b.seq;
-}
+
+// std's heap functions build a max-heap: "later" keys compare greater, so the root is the
+// earliest (time, seq). Branch-free: equal times are common (same-instant tasks).
+struct Later {
+  bool operator()(const EventQueue::Held& a, const EventQueue::Held& b) const {
+    return (a.time > b.time) | ((a.time == b.time) & (a.seq > b.seq));
+  }
+};
+
 }  // namespace
 
 EventQueue::EventQueue() {
   // A run rarely has more pending events than this: one allocation each instead of a few
-  // regrowths per run (a fuzzing campaign builds a queue per run). Each block stays under
-  // 1 KiB, which glibc serves from its per-thread cache; larger ones cost several times more.
+  // regrowths per run (a fuzzing campaign builds a queue per run).
   heap_.reserve(32);
-  slots_.reserve(14);
   free_slots_.reserve(32);
-  done_.reserve(1024);
 }
 
-std::uint32_t EventQueue::take_slot(Callback fn, Time due, std::uint64_t chain, std::string label) {
-  std::uint32_t slot = 0;
+std::uint32_t EventQueue::take_slot(Callback&& fn, Time due, std::uint64_t chain, std::uint64_t seq,
+                                    std::string&& label) {
+  std::uint32_t i = 0;
   if (free_slots_.empty()) {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.push_back(Slot{std::move(fn), due, chain});
+    i = slot_count_++;
+    if ((i >> kBlockBits) == blocks_.size())
+      blocks_.push_back(std::make_unique<Slot[]>(kBlockSize));
   } else {
-    slot = free_slots_.back();
+    i = free_slots_.back();
     free_slots_.pop_back();
-    Slot& s = slots_[slot];
-    s.fn = std::move(fn);
-    s.due = due;
-    s.chain = chain;
   }
+  Slot& s = slot(i);
+  s.fn = std::move(fn);
+  s.due = due;
+  s.chain = chain;
+  s.seq = seq;
+  s.queued = true;
+  s.cancelled = false;
   if (!label.empty()) {
-    if (labels_.size() <= slot) labels_.resize(slot + 1);
-    labels_[slot] = std::move(label);
-  } else if (slot < labels_.size()) {
-    labels_[slot].clear();
+    if (labels_.size() <= i) labels_.resize(i + 1);
+    labels_[i] = std::move(label);
+  } else if (i < labels_.size()) {
+    labels_[i].clear();
   }
-  return slot;
+  return i;
 }
 
-EventQueue::Entry EventQueue::release(const Key& key) {
-  Slot& s = slots_[key.slot];
-  Entry e{key.time, key.seq, std::move(s.fn), s.chain};
-  free_slots_.push_back(key.slot);
-  return e;
+void EventQueue::free_slot(std::uint32_t i) {
+  Slot& s = slot(i);
+  s.fn.reset();  // the captures go now, not when the slot is reused
+  s.seq = 0;
+  s.queued = false;
+  s.cancelled = false;
+  free_slots_.push_back(i);
 }
 
-EventId EventQueue::push(Time time, Callback fn, std::uint64_t chain, std::string label) {
+void EventQueue::heap_push(Key key) {
+  heap_.push_back(key);
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
+}
+
+EventQueue::Key EventQueue::heap_pop() {
+  std::pop_heap(heap_.begin(), heap_.end(), Later{});
+  const Key top = heap_.back();
+  heap_.pop_back();
+  return top;
+}
+
+EventId EventQueue::push(Time time, Callback&& fn, std::uint64_t chain, std::string&& label) {
   const std::uint64_t seq = next_seq_++;
-  done_.push_back(false);
-  heap_.push_back(Key{time, seq, take_slot(std::move(fn), time, chain, std::move(label))});
-  std::push_heap(heap_.begin(), heap_.end(), later<Key>);
-  return EventId{seq};
+  const std::uint32_t i = take_slot(std::move(fn), time, chain, seq, std::move(label));
+  heap_push(Key{time, seq, i});
+  return EventId{seq, i};
 }
 
 bool EventQueue::is_pending(EventId id) const {
-  return id.valid() && id.seq < next_seq_ && !done_[id.seq];
+  if (!id.valid() || id.slot >= slot_count_) return false;
+  const Slot& s = slot(id.slot);
+  return s.seq == id.seq && s.queued && !s.cancelled;
 }
 
 void EventQueue::cancel(EventId id) {
   if (!is_pending(id)) return;
-  done_[id.seq] = true;
+  slot(id.slot).cancelled = true;
   ++cancelled_in_heap_;
 }
 
 bool EventQueue::prune() {
   while (!heap_.empty()) {
-    if (!done_[heap_.front().seq]) return true;
-    std::pop_heap(heap_.begin(), heap_.end(), later<Key>);
-    // A cancelled event's captures go now, not when its slot is reused.
-    slots_[heap_.back().slot].fn.reset();
-    free_slots_.push_back(heap_.back().slot);
-    heap_.pop_back();
+    if (!slot(heap_.front().slot).cancelled) return true;
+    const Key dropped = heap_pop();
+    free_slot(dropped.slot);
     --cancelled_in_heap_;
   }
   return false;
@@ -89,15 +105,22 @@ bool EventQueue::prune() {
 
 EventQueue::Key EventQueue::pop_key() {
   CCSIM_CHECK(!heap_.empty(), "pop from an empty event queue");
-  std::pop_heap(heap_.begin(), heap_.end(), later<Key>);
-  const Key key = heap_.back();
-  heap_.pop_back();
-  done_[key.seq] = true;
+  const Key key = heap_pop();
+  slot(key.slot).queued = false;
   return key;
 }
 
 EventQueue::Entry EventQueue::pop() {
-  return release(pop_key());
+  return take(pop_key());
+}
+
+void EventQueue::run(const Entry& e) {
+  slot(e.slot).fn();
+  free_slot(e.slot);
+}
+
+void EventQueue::discard(const Entry& e) {
+  free_slot(e.slot);
 }
 
 void EventQueue::take_window(Duration window, std::vector<Held>& held) {
@@ -111,14 +134,13 @@ void EventQueue::take_window(Duration window, std::vector<Held>& held) {
 }
 
 void EventQueue::put_back(Held h, Time time) {
-  done_[h.seq] = false;
+  slot(h.slot).queued = true;
   h.time = time;
-  heap_.push_back(h);
-  std::push_heap(heap_.begin(), heap_.end(), later<Key>);
+  heap_push(h);
 }
 
 EventQueue::Entry EventQueue::take(const Held& h) {
-  return release(h);
+  return Entry{h.time, h.seq, h.slot, slot(h.slot).chain};
 }
 
 }  // namespace ccsim::kernel

@@ -22,7 +22,7 @@ const char* to_string(StopReason reason) {
   return "?";
 }
 
-EventId Simulation::schedule(Time t, Callback fn, std::uint64_t chain, std::string label) {
+EventId Simulation::schedule(Time t, Callback&& fn, std::uint64_t chain, std::string&& label) {
   CCSIM_CHECK_AT(now_, t >= now_, "an event was scheduled in the past");
   if (domain_ != 0) {
     // Only a process that can die pays for the wrapper.
@@ -36,7 +36,7 @@ EventId Simulation::schedule(Time t, Callback fn, std::uint64_t chain, std::stri
 }
 
 EventQueue::Entry Simulation::take_next() {
-  if (!decisions_->explores_ties()) return queue_.pop();
+  if (!explores_ties_) return queue_.pop();
   queue_.take_window(decisions_->tie_window(), held_);
   if (held_.size() == 1) return queue_.take(held_.front());
   candidates_.clear();
@@ -71,7 +71,7 @@ StopReason Simulation::run(const RunLimits& limits) {
     now_ = e.time;
     ++events_run_;
     running_chain_ = e.chain;
-    e.fn();
+    queue_.run(e);
     running_chain_ = 0;
   }
 }

@@ -30,7 +30,7 @@ class Callback {
   }
 
   Callback(Callback&& other) noexcept : ops_(other.ops_) {
-    if (ops_ != nullptr) ops_->relocate(other.buf_, buf_);
+    relocate_from(other);
     other.ops_ = nullptr;
   }
 
@@ -38,7 +38,7 @@ class Callback {
     if (this != &other) {
       reset();
       ops_ = other.ops_;
-      if (ops_ != nullptr) ops_->relocate(other.buf_, buf_);
+      relocate_from(other);
       other.ops_ = nullptr;
     }
     return *this;
@@ -52,7 +52,7 @@ class Callback {
   explicit operator bool() const { return ops_ != nullptr; }
 
   void reset() {
-    if (ops_ != nullptr) ops_->destroy(buf_);
+    if (ops_ != nullptr && !ops_->trivial) ops_->destroy(buf_);
     ops_ = nullptr;
   }
 
@@ -61,7 +61,14 @@ class Callback {
     void (*call)(void* self);
     void (*relocate)(void* from, void* to);  // move-construct at `to`, destroy `from`
     void (*destroy)(void* self);
+    /// Trivially destructible (captures of pointers and numbers): reset skips the indirect
+    /// call to a destructor that does nothing.
+    bool trivial;
   };
+
+  void relocate_from(Callback& other) {
+    if (ops_ != nullptr) ops_->relocate(other.buf_, buf_);
+  }
 
   template <class Fn>
   static constexpr Ops kInlineOps = {[](void* self) { (*static_cast<Fn*>(self))(); },
@@ -69,13 +76,14 @@ class Callback {
                                        ::new (to) Fn(std::move(*static_cast<Fn*>(from)));
                                        static_cast<Fn*>(from)->~Fn();
                                      },
-                                     [](void* self) { static_cast<Fn*>(self)->~Fn(); }};
+                                     [](void* self) { static_cast<Fn*>(self)->~Fn(); },
+                                     std::is_trivially_destructible_v<Fn>};
 
   template <class Fn>
   static constexpr Ops kHeapOps = {
       [](void* self) { (**static_cast<Fn**>(self))(); },
       [](void* from, void* to) { ::new (to) Fn*(*static_cast<Fn**>(from)); },
-      [](void* self) { delete *static_cast<Fn**>(self); }};
+      [](void* self) { delete *static_cast<Fn**>(self); }, false};
 
   alignas(std::max_align_t) unsigned char buf_[kInline];
   const Ops* ops_ = nullptr;

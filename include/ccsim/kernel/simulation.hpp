@@ -57,7 +57,8 @@ class Simulation {
   Simulation(Decisions& decisions, Trace& trace)
       : decisions_(&decisions),
         trace_(&trace),
-        wants_labels_(decisions.explores_ties() && decisions.wants_keys()) {}
+        explores_ties_(decisions.explores_ties()),
+        wants_labels_(explores_ties_ && decisions.wants_keys()) {}
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
@@ -169,7 +170,7 @@ class Simulation {
 
  private:
   EventQueue::Entry take_next();
-  EventId schedule(Time t, Callback fn, std::uint64_t chain, std::string label);
+  EventId schedule(Time t, Callback&& fn, std::uint64_t chain, std::string&& label);
   // at() and after() continue the running event's chain; outside any event, a new one.
   std::uint64_t continuing_chain() { return running_chain_ != 0 ? running_chain_ : next_chain_++; }
   template <class MakeLabel>
@@ -179,6 +180,7 @@ class Simulation {
 
   Decisions* decisions_;
   Trace* trace_;
+  bool explores_ties_;  // the source's, fixed for the run: asked once, not per event
   bool wants_labels_;
   EventQueue queue_;
   Time now_ = Time::zero();
