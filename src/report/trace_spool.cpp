@@ -77,6 +77,7 @@ void TraceSpool::on_event(const kernel::TraceEvent& e) {
       error_ = system_error("cannot write the trace's temporary file " + path_);
     } else {
       ++count_;
+      bytes_ += record_.size();
     }
   }
   if (next_ != nullptr) next_->on_event(e);

@@ -75,7 +75,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
           "limits.max_kept_bytes) "
           "after " +
           std::to_string(sim.events_run()) + " events at " + kernel::format_time(sim.now()) +
-          "; ccsim run keeps no trace events in memory (it spools them to disk)";
+          "; ccsim run --quiet without output files keeps no trace";
     } else if (result.stop == kernel::StopReason::kHorizon) {
       result.limit_error = "run stopped at the virtual time horizon (" +
                            kernel::format_time(scenario.limits.horizon) + ") with " +

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -69,4 +70,33 @@ TEST_CASE("trace spool: no place for the spool is a clear error, exit 2, no outp
   CHECK(r.output.find("cannot make a temporary file for the trace in /nonexistent-ccsim-dir: No "
                       "such file or directory") != std::string::npos);
   CHECK(!std::filesystem::exists(out));
+}
+
+// The spool counts against limits.max_kept_bytes as kept events would: a long run with an
+// output stops at the limit (exit 1, the limit named) and its output is whole up to there. A
+// keepalive every second for 200,000 events makes about 15 MB of records; the limit is 1 MB.
+TEST_CASE(
+    "trace spool: what is spooled counts against max_kept_bytes, and the output stays whole") {
+  const std::string dir = "/tmp/ccsim-spool-limit-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir + "/long.json");
+    f << R"({ "config": { "keepalive": "1s" },
+      "limits": { "max_kept_bytes": 1000000, "max_events": 200000 },
+      "chaincodes": [ { "name": "cc", "launch_at": "0", "functions": { "f": [] } } ],
+      "proposals": [ { "chaincode": "cc", "function": "f", "at": "1000000s" } ] })";
+  }
+  const auto r = testing::run_command(std::string(CCSIM_BINARY) + " run --quiet --jsonl " + dir +
+                                      "/out.jsonl " + dir + "/long.json");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("limit: run stopped at the kept-bytes limit (1000000 bytes") !=
+        std::string::npos);
+  const std::string jsonl = testing::read_file(dir + "/out.jsonl");
+  CHECK(jsonl.size() > 1'000'000);  // the records on disk are smaller than their JSON
+  CHECK(jsonl.find("{\"event\":\"end\"") != std::string::npos);
+  // Without an output nothing is spooled, and only max_events ends the run.
+  const auto quiet =
+      testing::run_command(std::string(CCSIM_BINARY) + " run --quiet " + dir + "/long.json");
+  CHECK(quiet.output.find("event limit") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }

@@ -49,6 +49,10 @@ class TraceObserver {
  public:
   virtual ~TraceObserver() = default;
   virtual void on_event(const TraceEvent& event) = 0;
+  /// Where the observer counts the bytes it keeps of the run's events (a spool on disk), which
+  /// count against RunLimits::max_kept_bytes like kept events; nullptr: it keeps nothing.
+  /// Asked once, when the observer is set.
+  virtual const std::uint64_t* kept_counter() const { return nullptr; }
 };
 
 /// What a trace keeps of its events.
@@ -71,7 +75,10 @@ class Trace {
   void record(const TraceEvent& event) { record(TraceEvent(event)); }
 
   /// The observer (not owned) sees each event recorded from now on; nullptr removes it.
-  void set_observer(TraceObserver* observer) { observer_ = observer; }
+  void set_observer(TraceObserver* observer) {
+    observer_ = observer;
+    observer_kept_ = observer != nullptr ? observer->kept_counter() : nullptr;
+  }
   /// Whether actors should format `detail` strings. Only a fingerprint trace may skip them.
   bool wants_details() const { return details_; }
   void set_details(bool on) { details_ = on || mode_ != TraceMode::kFingerprint; }
@@ -83,7 +90,8 @@ class Trace {
   /// vector's capacity, which grows by doubling) and their strings; 0 unless kEvents.
   /// What RunLimits::max_kept_bytes bounds.
   std::uint64_t kept_bytes() const {
-    return events_.capacity() * sizeof(TraceEvent) + string_bytes_;
+    return events_.capacity() * sizeof(TraceEvent) + string_bytes_ +
+           (observer_kept_ != nullptr ? *observer_kept_ : 0);
   }
   /// Digest of every event recorded so far, in order (the run's digest, printed with the
   /// seed). A kFingerprint trace returns its fingerprint instead: equal traces give equal
@@ -98,6 +106,7 @@ class Trace {
   TraceMode mode_;
   bool details_;
   TraceObserver* observer_ = nullptr;
+  const std::uint64_t* observer_kept_ = nullptr;  // what it keeps (see kept_counter)
   std::vector<TraceEvent> events_;
   std::size_t count_ = 0;
   std::uint64_t string_bytes_ = 0;

@@ -5,6 +5,7 @@
 // record that only this process reads.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -32,6 +33,8 @@ class TraceSpool final : public kernel::TraceObserver, public TraceSource {
   void set_next(kernel::TraceObserver* next) { next_ = next; }
 
   void on_event(const kernel::TraceEvent& event) override;
+  /// The bytes spooled: they count against the run's kept-bytes limit, as kept events would.
+  const std::uint64_t* kept_counter() const override { return &bytes_; }
   /// Reads the events back. Throws SpoolError if the spool could not be written or read (a
   /// full disk): a renderer must not write a partial output.
   void for_each(const std::function<void(const kernel::TraceEvent&)>& visit) const override;
@@ -43,6 +46,7 @@ class TraceSpool final : public kernel::TraceObserver, public TraceSource {
   std::string path_;  // for messages only: the file has no name once made
   std::string record_;
   std::uint64_t count_ = 0;
+  std::uint64_t bytes_ = 0;  // counted against the run's kept-bytes limit
   std::optional<std::string> error_;
   kernel::TraceObserver* next_ = nullptr;
 };

@@ -111,6 +111,9 @@ class TraceFactsGatherer final : public kernel::TraceObserver {
   /// `next` (optional, not owned) sees every event after this one.
   explicit TraceFactsGatherer(const Scenario& scenario, kernel::TraceObserver* next = nullptr);
   void on_event(const kernel::TraceEvent& event) override;
+  const std::uint64_t* kept_counter() const override {
+    return next_ != nullptr ? next_->kept_counter() : nullptr;
+  }
   /// The facts, once the last event has been seen.
   TraceFacts take();
 
