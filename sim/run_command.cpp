@@ -1,4 +1,5 @@
 // ccsim run and ccsim check: replay one scenario, or validate files.
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
@@ -68,7 +69,10 @@ int cmd_run(const std::vector<std::string>& args) {
   options.log_decisions = false;
   std::optional<report::TraceSpool> spool;
   try {
-    if (!quiet || any_output || summary) spool.emplace();
+    if (!quiet || any_output || summary) {
+      const char* tmp = std::getenv("TMPDIR");
+      spool.emplace(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp");
+    }
   } catch (const report::SpoolError& e) {
     throw OutputError(e.what());
   }

@@ -49,16 +49,10 @@ void Handler::read_query(const ChaincodeMessage& msg, TransactionContext& ctx,
   // What the read ends in, when its Next calls return.
   auto answer = [this, msg, failure, result = std::move(result),
                  done = std::move(done)](bool released) mutable {
-    if (!released && failure && deps_.profile->query_error_double_cleanup) {
-      // The second cleanupQueryContext: txContext.queryIteratorMap[id].Close() on a deleted
-      // entry, a method call on a nil interface.
-      if (nil_dereference_panics(msg)) return;
-      done(DelegateResult{nullptr, "panic during execution"});
-      return;
-    }
-    if (released) {
-      if (nil_dereference_panics(msg)) return;
-      done(DelegateResult{nullptr, "panic during execution"});
+    // Released under the read, or 1.1's second cleanupQueryContext after a failed one
+    // (txContext.queryIteratorMap[id].Close() on a deleted entry: a nil interface's method).
+    if (released || (failure && deps_.profile->query_error_double_cleanup)) {
+      if (!nil_dereference_panics(msg)) done(DelegateResult{nullptr, "panic during execution"});
       return;
     }
     done(std::move(result));

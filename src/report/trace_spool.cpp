@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -34,9 +33,7 @@ std::string system_error(const std::string& what) {
 
 }  // namespace
 
-TraceSpool::TraceSpool() {
-  const char* tmp = std::getenv("TMPDIR");
-  const std::string dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+TraceSpool::TraceSpool(const std::string& dir) {
   std::vector<char> name(dir.begin(), dir.end());
   const std::string pattern = "/ccsim-trace.XXXXXX";
   name.insert(name.end(), pattern.begin(), pattern.end());

@@ -46,7 +46,7 @@ TEST_CASE("trace spool: every bundled scenario renders the same from its spool a
     kept.seed = s.default_seed;
     const scenario::RunResult in_memory = scenario::run(s, kept);
 
-    report::TraceSpool spool;
+    report::TraceSpool spool("/tmp");
     scenario::RunOptions spooled = kept;
     spooled.keep_trace = false;
     spooled.observer = &spool;

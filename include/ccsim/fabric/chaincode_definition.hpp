@@ -104,7 +104,7 @@ struct ChaincodeFunction {
   std::vector<Step> steps;  // falling off the end returns shim.Success(nil): status 200
 };
 
-/// How the chaincode's container behaves when the peer starts it (fabric-protocol.md 4.4,
+/// How the chaincode's container behaves when the peer starts it (docs/fabric-sources.md 4.4,
 /// 4.5, 7.6, 7.7). Every process the container starts behaves the same way.
 struct ContainerBehaviour {
   /// The process exits before it dials the peer: `after` the container started, with `code`.
@@ -130,7 +130,7 @@ struct ContainerBehaviour {
   std::optional<kernel::Duration> start_failure_after;
   /// The code package cannot be read: the read fails with this text. 1.2-1.4 read it in the
   /// launcher ("failed to get chaincode package: <err>"), 2.x inside Runtime.Build
-  /// (fabric-protocol.md 4.4, 6.4 #11).
+  /// (docs/fabric-sources.md 4.4, 6.4 #11).
   std::optional<std::string> package_failure;
   std::optional<ExitBeforeRegister> exit_before_register;
   bool never_registers = false;  // the process runs but never dials the peer
@@ -146,7 +146,7 @@ struct ContainerBehaviour {
   std::uint32_t cores = 1;
 };
 
-/// Chaincode as a service (2.x, fabric-protocol.md 4.5): the chaincode runs its own gRPC
+/// Chaincode as a service (2.x, docs/fabric-sources.md 4.5): the chaincode runs its own gRPC
 /// server (fabric-chaincode-go's ChaincodeServer) and the external builder's connection.json
 /// tells the peer where it listens; Runtime.Build returns that, and the peer dials it instead
 /// of starting a container. The server starts by itself: nothing the peer does starts it.

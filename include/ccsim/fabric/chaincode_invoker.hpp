@@ -1,4 +1,4 @@
-// The peer's Invoker as the Handler sees it for INVOKE_CHAINCODE (fabric-protocol.md 2.5):
+// The peer's Invoker as the Handler sees it for INVOKE_CHAINCODE (docs/fabric-sources.md 2.5):
 // ChaincodeSupport.Invoke, which launches the callee if needed and executes a TRANSACTION
 // on the callee's handler with a fresh, full execute timeout.
 #pragma once

@@ -1,4 +1,4 @@
-// The container runtime (Runtime.Build / Start / Wait, fabric-protocol.md 4.5) and the
+// The container runtime (Runtime.Build / Start / Wait, docs/fabric-sources.md 4.5) and the
 // chaincode processes it runs. Build runs once per chaincode and its result is kept (2.x's
 // BuildRegistry). Start returns once the container runs; the process inside dials the peer
 // after the chaincode's start delay, opening a fresh stream on which the peer side is
@@ -13,7 +13,7 @@
 // A chaincode run as a service (ServiceBehaviour, 2.x) has no container: its server process
 // starts listening by itself, and stream() is extcc's ExternalChaincodeRuntime.Stream, where
 // the peer dials it and runs HandleChaincodeStream on the client stream; each connection gets
-// a fresh shim handler, which still sends REGISTER first (fabric-protocol.md 1.2, 3.4, 4.5).
+// a fresh shim handler, which still sends REGISTER first (docs/fabric-sources.md 1.2, 3.4, 4.5).
 #pragma once
 
 #include <cstdint>
@@ -87,7 +87,7 @@ class ContainerRuntime {
   /// container already stopped).
   void wait(const std::string& ccid, ExitDone done);
 
-  // --- 1.0/1.1: the docker VM under VMCProcess (fabric-protocol.md 4.1, 7.8) -------------
+  // --- 1.0/1.1: the docker VM under VMCProcess (docs/fabric-sources.md 4.1, 7.8) -------------
 
   /// StartImageReq: requests for one container run one at a time, in arrival order (VMCProcess
   /// takes a per-container lock). Start stops and removes a running container of the same

@@ -1,4 +1,4 @@
-// The peer-side chaincode Handler, P-sw as Fabric 1.2-2.5 has it (fabric-protocol.md 2.2):
+// The peer-side chaincode Handler, P-sw as Fabric 1.2-2.5 has it (docs/fabric-sources.md 2.2):
 // one per chaincode stream, a receive loop that handles one inbound message at a time,
 // REGISTER -> REGISTERED -> READY from that loop, Execute with its select over response,
 // execute timeout and stream end, and a goroutine per chaincode request (HandleTransaction).
@@ -83,7 +83,7 @@ class Handler final : public ChaincodeStream::Receiver {
   /// Handler.Close, from Registry.Deregister: closes the contexts' query iterators.
   void close();
 
-  // --- P-fsm (1.0/1.1, fabric-protocol.md 2.1): what ChaincodeSupport calls -----------------
+  // --- P-fsm (1.0/1.1, docs/fabric-sources.md 2.1): what ChaincodeSupport calls -----------------
 
   /// ready(), from the launcher's sendReady: createTxContext for the launching transaction,
   /// then READY{txid, channel_id (1.1), proposal} handed to the stream loop, which moves the

@@ -1,4 +1,4 @@
-// HandlerRegistry (1.3+/2.x form, fabric-protocol.md 4.4): registered peer handlers and
+// HandlerRegistry (1.3+/2.x form, docs/fabric-sources.md 4.4): registered peer handlers and
 // in-progress launches, both keyed by chaincode ID. Deregistration is keyed by name, not by
 // handler identity, exactly as in Fabric (section 2.7's hazard follows from that).
 #pragma once

@@ -1,7 +1,7 @@
 // What a run leaves behind in the peer's handlers: transaction contexts and query iterators
 // still held when it ends. Read-only, for the fuzzer's "nothing left behind" property; Fabric
-// deletes a context when its Execute returns (fabric-protocol.md 2.2, "defer TXContexts.Delete")
-// and closes its iterators with it.
+// deletes a context when its Execute returns (docs/fabric-sources.md 2.2, "defer
+// TXContexts.Delete") and closes its iterators with it.
 #pragma once
 
 #include <cstddef>

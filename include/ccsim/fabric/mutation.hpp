@@ -18,7 +18,7 @@ namespace ccsim::fabric {
 
 enum class Mutation : std::uint8_t {
   kNone,
-  /// The peer handler swallows its stream's end (fabric-protocol.md 2.7): the receive loop
+  /// The peer handler swallows its stream's end (docs/fabric-sources.md 2.7): the receive loop
   /// takes the EOF or Recv error off the stream -- the trace records that stream end as the
   /// real handler does -- and then carries on as if nothing happened, instead of returning
   /// from ProcessStream. So none of ProcessStream's deferred work runs: no ticker.Stop (the

@@ -1,4 +1,4 @@
-// RunningChaincodes, 1.0/1.1's runningChaincodes (fabric-protocol.md 4.1, 4.2): the map from a
+// RunningChaincodes, 1.0/1.1's runningChaincodes (docs/fabric-sources.md 4.1, 4.2): the map from a
 // chaincode's canonical name ("name:version") to its handler, in which an unregistered
 // placeholder handler marks a launch under way, and (FAB-5391, 1.0.1) the launchStarted flags.
 // Launch, registration, Execute and deregistration consult it under one lock in Fabric; here

@@ -1,5 +1,6 @@
 // A run's events written as they happen to a temporary file that no directory names (made in
-// $TMPDIR, or /tmp, and unlinked at once: nothing is left behind, however the process ends),
+// the directory the caller names, ccsim run's $TMPDIR or /tmp, and unlinked at once: nothing
+// is left behind, however the process ends),
 // and read back from it by the renderers once the run is over. Memory stays bounded by what is
 // live in the run, not by how long it ran; the file holds each event once, in a compact binary
 // record that only this process reads.
@@ -23,8 +24,8 @@ struct SpoolError : std::runtime_error {
 
 class TraceSpool final : public kernel::TraceObserver, public TraceSource {
  public:
-  /// Throws SpoolError naming the directory if no temporary file can be made there.
-  TraceSpool();
+  /// Makes the file in `dir`. Throws SpoolError naming `dir` if no file can be made there.
+  explicit TraceSpool(const std::string& dir);
   ~TraceSpool() override;
   TraceSpool(const TraceSpool&) = delete;
   TraceSpool& operator=(const TraceSpool&) = delete;
