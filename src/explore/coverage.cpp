@@ -12,15 +12,15 @@ void Coverage::merge(const Coverage& other) {
   transitions.insert(other.transitions.begin(), other.transitions.end());
 }
 
-CoverageMonitor::StreamStates& CoverageMonitor::stream(const std::string& name) {
+CoverageMonitor::StreamStates& CoverageMonitor::stream(std::string_view name) {
   for (StreamStates& s : streams_) {
     if (s.name == name) return s;
   }
-  streams_.push_back(StreamStates{name});
+  streams_.push_back(StreamStates{std::string(name)});
   return streams_.back();
 }
 
-void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
+void CoverageMonitor::on_event(const kernel::TraceEventView& e) {
   // Handler states move only by state events (a new stream's start at "created"), and only
   // deliveries are counted: the rest of the trace is skipped at once.
   using namespace std::string_view_literals;  // sized comparisons: every event passes here
@@ -48,7 +48,12 @@ void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
       if (auto it = transitions_seen_.lower_bound(parts);
           it == transitions_seen_.end() || transitions_seen_.key_comp()(parts, *it)) {
         transitions_seen_.emplace_hint(it, e.actor, mine, e.state);
-        coverage_.transitions.insert(e.actor + " " + mine + " -> " + e.state);
+        std::string transition(e.actor);
+        transition += ' ';
+        transition += mine;
+        transition += " -> ";
+        transition += e.state;
+        coverage_.transitions.insert(std::move(transition));
       }
     }
     mine = e.state;
@@ -60,7 +65,11 @@ void CoverageMonitor::on_event(const kernel::TraceEvent& e) {
   if (auto it = deliveries_seen_.lower_bound(parts);
       it == deliveries_seen_.end() || deliveries_seen_.key_comp()(parts, *it)) {
     deliveries_seen_.emplace_hint(it, s.peer, s.shim, e.type, e.actor);
-    coverage_.deliveries.insert(s.peer + "/" + s.shim + " " + e.type + " to " + e.actor);
+    std::string delivery = s.peer + "/" + s.shim + " ";
+    delivery += e.type;
+    delivery += " to ";
+    delivery += e.actor;
+    coverage_.deliveries.insert(std::move(delivery));
   }
 }
 

@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "ccsim/kernel/digest.hpp"
+
 namespace ccsim::fabric {
 
 namespace {
@@ -207,6 +209,43 @@ std::size_t payload_size(const ChaincodeMessage& msg, bool v1_0_payloads) {
 
 std::string ChaincodeMessage::in_collection() const {
   return collection.empty() ? std::string() : "collection=" + quoted(collection) + " ";
+}
+
+std::uint64_t ChaincodeMessage::digest_key() const {
+  using kernel::word_hash::fold;
+  std::uint64_t h = fold(0, static_cast<std::uint64_t>(type));
+  h = fold(h, chaincode_id);
+  h = fold(h, args.size());
+  for (const std::string& a : args)
+    h = fold(h, a);
+  for (std::string_view s :
+       {std::string_view(key), std::string_view(value), std::string_view(collection),
+        std::string_view(start_key), std::string_view(end_key), std::string_view(query),
+        std::string_view(metakey), std::string_view(target)}) {
+    h = fold(h, s);
+  }
+  h = fold(h, static_cast<std::uint64_t>(nil_chaincode_id));
+  h = fold(h, text);
+  h = fold(h, static_cast<std::uint64_t>(static_cast<std::uint32_t>(response.status)));
+  h = fold(h, response.message);
+  h = fold(h, response.payload);
+  h = fold(h, static_cast<std::uint64_t>(has_proposal));
+  h = fold(h, static_cast<std::uint64_t>(event.has_value()));
+  if (event) h = fold(fold(h, event->name), event->payload);
+  h = fold(h, iterator_id);
+  h = fold(h, results.size());
+  for (const QueryResult& r : results) {
+    h = fold(fold(fold(h, r.key), r.value), r.txid);
+    h = fold(h, static_cast<std::uint64_t>(r.is_delete));
+  }
+  h = fold(h,
+           (has_more ? 1U : 0U) | (is_query_response ? 2U : 0U) | (is_metadata_response ? 4U : 0U));
+  h = fold(h, metadata.size());
+  for (const auto& [k, v] : metadata)  // a std::map: ordered by key
+    h = fold(fold(h, k), v);
+  h = fold(h, static_cast<std::uint64_t>(nested != nullptr));
+  if (nested) h = fold(fold(h, static_cast<std::uint64_t>(nested->type)), nested->digest_key());
+  return h;
 }
 
 std::string ChaincodeMessage::summary() const {

@@ -193,17 +193,17 @@ void Peer::submit(const Proposal& proposal) {
 void Peer::record_outcome(ProposalOutcome o, bool held_a_slot) {
   // A second outcome for one proposal (a mutant's, a bug's) frees no second slot.
   if (held_a_slot) pending_.erase(o.ordinal);
-  kernel::TraceEvent e;
-  e.t = sim_->now();
-  e.kind = kernel::TraceKind::kOutcome;
-  e.actor = "endorser";
-  e.txid = o.txid;
-  e.channel = o.channel_id;
-  e.status = o.status;
-  e.error = o.error;
-  e.payload = o.payload;
-  if (o.event) e.detail = "event=" + *o.event;
-  sim_->trace().record(std::move(e));
+  kernel::TraceEventView e{
+      sim_->now(),  kernel::TraceKind::kOutcome,
+      "endorser",   {},
+      {},           {},
+      {},           o.txid,
+      o.channel_id, kernel::TraceDetail(o.event ? "event=" + *o.event : std::string()),
+      o.status,     std::nullopt,
+      std::nullopt};
+  if (o.error) e.error = *o.error;
+  if (o.payload) e.payload = *o.payload;
+  sim_->trace().record(e);
   sim_->keep(sizeof(ProposalOutcome) + o.txid.size() + o.channel_id.size() +
              (o.payload ? o.payload->size() : 0) + (o.error ? o.error->size() : 0) +
              (o.event ? o.event->size() : 0));

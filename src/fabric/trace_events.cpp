@@ -6,53 +6,72 @@ const char* to_string(Side side) {
   return side == Side::kPeer ? "peer" : "shim";
 }
 
+namespace {
+void format_summary(const void* msg, std::string& out) {
+  out = static_cast<const ChaincodeMessage*>(msg)->summary();
+}
+
+struct Transition {
+  std::string_view from;
+  std::string_view to;
+};
+void format_transition(const void* transition, std::string& out) {
+  const auto& t = *static_cast<const Transition*>(transition);
+  out.reserve(t.from.size() + 4 + t.to.size());
+  out = t.from;
+  out += " -> ";
+  out += t.to;
+}
+}  // namespace
+
+// A message's detail is its summary, formatted only if someone reads it: the digest reads the
+// message's payload fields instead (ChaincodeMessage::digest_key).
 void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
                    std::string_view state, std::string_view stream, Side from,
                    const ChaincodeMessage& msg) {
-  kernel::TraceEvent e;
-  e.t = sim.now();
-  e.kind = kind;
-  e.actor = to_string(actor);
-  e.state = state;
-  e.stream = stream;
-  e.from = to_string(from);
-  e.type = to_string(msg.type);
-  e.txid = msg.txid;
-  e.channel = msg.channel_id;
-  // A fuzzing trace may skip the payload summary: formatting it is most of tracing's cost.
-  if (sim.trace().wants_details()) e.detail = msg.summary();
-  sim.trace().record(std::move(e));
+  sim.trace().record(kernel::TraceEventView{
+      sim.now(), kind, to_string(actor), state, stream, to_string(from), to_string(msg.type),
+      msg.txid, msg.channel_id, kernel::TraceDetail(msg.digest_key(), format_summary, &msg),
+      std::nullopt, std::nullopt, std::nullopt});
 }
 
+// The detail "from -> to" is formatted only if read; the digest reads the from-state (the
+// to-state is the record's state).
 void trace_state(kernel::Simulation& sim, std::string_view actor, std::string_view stream,
                  std::string_view from_state, std::string_view to_state) {
-  kernel::TraceEvent e;
-  e.t = sim.now();
-  e.kind = kernel::TraceKind::kState;
-  e.actor = actor;
-  e.state = to_state;
-  e.stream = stream;
-  if (sim.trace().wants_details()) {
-    e.detail = from_state;
-    e.detail += " -> ";
-    e.detail += to_state;
-  }
-  sim.trace().record(std::move(e));
+  const Transition transition{from_state, to_state};
+  sim.trace().record(kernel::TraceEventView{
+      sim.now(),
+      kernel::TraceKind::kState,
+      actor,
+      to_state,
+      stream,
+      {},
+      {},
+      {},
+      {},
+      kernel::TraceDetail(kernel::word_hash::fold(0, from_state), format_transition, &transition),
+      std::nullopt,
+      std::nullopt,
+      std::nullopt});
 }
 
 void trace_event(kernel::Simulation& sim, kernel::TraceKind kind, std::string_view actor,
                  std::string_view state, std::string_view stream, std::string_view txid,
                  std::string_view channel, std::string detail) {
-  kernel::TraceEvent e;
-  e.t = sim.now();
-  e.kind = kind;
-  e.actor = actor;
-  e.state = state;
-  e.stream = stream;
-  e.txid = txid;
-  e.channel = channel;
-  e.detail = std::move(detail);
-  sim.trace().record(std::move(e));
+  sim.trace().record(kernel::TraceEventView{sim.now(),
+                                            kind,
+                                            actor,
+                                            state,
+                                            stream,
+                                            {},
+                                            {},
+                                            txid,
+                                            channel,
+                                            kernel::TraceDetail(std::move(detail)),
+                                            std::nullopt,
+                                            std::nullopt,
+                                            std::nullopt});
 }
 
 }  // namespace ccsim::fabric

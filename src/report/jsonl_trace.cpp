@@ -9,7 +9,7 @@ namespace ccsim::report {
 namespace {
 using Json = nlohmann::ordered_json;
 
-Json optional_string(const std::optional<std::string>& s) {
+Json optional_string(const std::optional<std::string_view>& s) {
   return s ? Json(*s) : Json(nullptr);
 }
 }  // namespace
@@ -19,7 +19,7 @@ void write_jsonl(std::ostream& out, const scenario::RunResult& result) {
 }
 
 void write_jsonl(std::ostream& out, const TraceSource& events, const scenario::RunResult& result) {
-  events.for_each([&out](const kernel::TraceEvent& e) {
+  events.for_each([&out](const kernel::TraceEventView& e) {
     Json j;
     j["t_ns"] = e.t.ns();
     j["event"] = kernel::to_string(e.kind);
@@ -33,7 +33,7 @@ void write_jsonl(std::ostream& out, const TraceSource& events, const scenario::R
         j["channel"] = e.channel;
         j["actor"] = e.actor;
         j["state"] = e.state;
-        j["detail"] = e.detail;
+        j["detail"] = e.detail.text();
         break;
       case kernel::TraceKind::kOutcome:
         j["txid"] = e.txid;
@@ -48,7 +48,7 @@ void write_jsonl(std::ostream& out, const TraceSource& events, const scenario::R
         j["state"] = e.state;
         j["txid"] = e.txid;
         j["channel"] = e.channel;
-        j["detail"] = e.detail;
+        j["detail"] = e.detail.text();
         break;
     }
     out << j.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";

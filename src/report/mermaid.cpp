@@ -13,6 +13,7 @@ namespace ccsim::report {
 
 namespace {
 using kernel::TraceEvent;
+using kernel::TraceEventView;
 using kernel::TraceKind;
 
 constexpr const char* kIndent = "    ";
@@ -73,7 +74,8 @@ class Participants {
     std::vector<std::string> others;
     std::set<std::string> streams_seen;
     std::set<std::string> others_seen;
-    events.for_each([&](const TraceEvent& e) {
+    events.for_each([&](const TraceEventView& view) {
+      const kernel::TraceEvent e(view);
       if (e.kind == TraceKind::kSend) return;  // not drawn
       if (is_side(e.actor) || e.kind == TraceKind::kDeliver) {
         if (streams_seen.insert(e.stream).second) streams.push_back(e.stream);
@@ -158,7 +160,8 @@ void write_mermaid(std::ostream& out, const TraceSource& events,
   const Participants participants(events);
   out << "sequenceDiagram\n";
   participants.declare(out);
-  events.for_each([&](const TraceEvent& e) {
+  events.for_each([&](const TraceEventView& view) {
+    const kernel::TraceEvent e(view);
     switch (e.kind) {
       case TraceKind::kSend:
         break;  // drawn once, when delivered

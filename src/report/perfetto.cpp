@@ -19,6 +19,7 @@ namespace ccsim::report {
 namespace {
 using Json = nlohmann::ordered_json;
 using kernel::TraceEvent;
+using kernel::TraceEventView;
 using kernel::TraceKind;
 
 constexpr int kPid = 1;
@@ -175,7 +176,8 @@ void write_perfetto(std::ostream& out, const TraceSource& events,
   std::map<std::string, int> tids;
   std::vector<std::string> tracks;
   SpanBuilder builder(result.end_time.ns());
-  events.for_each([&](const TraceEvent& e) {
+  events.for_each([&](const TraceEventView& view) {
+    const kernel::TraceEvent e(view);
     std::string name = track_name(e);
     if (tids.emplace(name, static_cast<int>(tracks.size()) + 1).second) {
       tracks.push_back(std::move(name));
@@ -205,7 +207,10 @@ void write_perfetto(std::ostream& out, const TraceSource& events,
         "thread_name", lane_tid(lane),
         lane == 0 ? std::string("transactions") : "transactions " + std::to_string(lane + 1)));
   }
-  events.for_each([&](const TraceEvent& e) { emit(instant(e, tids.at(track_name(e)))); });
+  events.for_each([&](const TraceEventView& view) {
+    const kernel::TraceEvent e(view);
+    emit(instant(e, tids.at(track_name(e))));
+  });
   for (const Span& span : spans)
     emit(complete(span, lane_tid(span.lane)));
   Json other;

@@ -43,7 +43,8 @@ std::map<std::string, std::vector<std::string>> paths_by_txid(const scenario::Sc
     paths.try_emplace(sp.proposal.txid);
     own_chaincode.try_emplace(sp.proposal.txid, sp.proposal.chaincode);
   }
-  events.for_each([&](const kernel::TraceEvent& e) {
+  events.for_each([&](const kernel::TraceEventView& view) {
+    const kernel::TraceEvent e(view);
     if (e.txid.empty()) return;
     const auto it = paths.find(e.txid);
     if (it == paths.end()) return;

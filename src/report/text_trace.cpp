@@ -29,7 +29,8 @@ void write_text(std::ostream& out, const scenario::Scenario& scenario, const Tra
                 const scenario::RunResult& result, const TextOptions& options) {
   if (options.events) {
     std::size_t w_actor = 5, w_stream = 6, w_state = 5, w_type = 4, w_txid = 4;
-    events.for_each([&](const kernel::TraceEvent& e) {
+    events.for_each([&](const kernel::TraceEventView& view) {
+      const kernel::TraceEvent e(view);
       w_actor = std::max(w_actor, e.actor.size());
       w_stream = std::max(w_stream, or_dash(e.stream).size());
       w_state = std::max(w_state, or_dash(e.state).size());
@@ -55,7 +56,8 @@ void write_text(std::ostream& out, const scenario::Scenario& scenario, const Tra
     col("txid", w_txid);
     line += "detail";
     end_line();
-    events.for_each([&](const kernel::TraceEvent& e) {
+    events.for_each([&](const kernel::TraceEventView& view) {
+      const kernel::TraceEvent e(view);
       const std::string t = kernel::format_time(e.t);
       col(std::string(16 - std::min<std::size_t>(16, t.size()), ' ') + t, 16);
       col(e.actor, w_actor);

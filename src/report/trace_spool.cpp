@@ -22,7 +22,7 @@ void put(std::string& out, T v) {
   out.append(bytes, sizeof v);
 }
 
-void put_string(std::string& out, const std::string& s) {
+void put_string(std::string& out, std::string_view s) {
   put(out, static_cast<std::uint32_t>(s.size()));
   out += s;
 }
@@ -55,14 +55,14 @@ TraceSpool::~TraceSpool() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
-void TraceSpool::on_event(const kernel::TraceEvent& e) {
+void TraceSpool::on_event(const kernel::TraceEventView& e) {
   if (!error_) {
     record_.clear();
     put(record_, e.t.ns());
     put(record_, static_cast<std::uint8_t>(e.kind));
-    for (const std::string* s :
-         {&e.actor, &e.state, &e.stream, &e.from, &e.type, &e.txid, &e.channel, &e.detail}) {
-      put_string(record_, *s);
+    for (std::string_view s :
+         {e.actor, e.state, e.stream, e.from, e.type, e.txid, e.channel, e.detail.text()}) {
+      put_string(record_, s);
     }
     const std::uint8_t flags =
         (e.status ? kStatus : 0) | (e.error ? kError : 0) | (e.payload ? kPayload : 0);
@@ -80,7 +80,7 @@ void TraceSpool::on_event(const kernel::TraceEvent& e) {
   if (next_ != nullptr) next_->on_event(e);
 }
 
-void TraceSpool::for_each(const std::function<void(const kernel::TraceEvent&)>& visit) const {
+void TraceSpool::for_each(const std::function<void(const kernel::TraceEventView&)>& visit) const {
   if (error_) throw SpoolError(*error_);
   if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) {
     throw SpoolError(system_error("cannot read the trace's temporary file " + path_));
@@ -121,7 +121,7 @@ void TraceSpool::for_each(const std::function<void(const kernel::TraceEvent&)>& 
     }
     if ((flags & kError) != 0) get_string(e.error.emplace());
     if ((flags & kPayload) != 0) get_string(e.payload.emplace());
-    visit(e);
+    visit(e.view());
   }
   // Later writes append: the file position goes back to the end.
   if (std::fseek(file_, 0, SEEK_END) != 0) {

@@ -188,20 +188,20 @@ constexpr Property kProperties[] = {
 
 // --- expect.messages -------------------------------------------------------------------------
 
-bool matches(const MessageExpectation& m, const kernel::TraceEvent& e) {
+bool matches(const MessageExpectation& m, const kernel::TraceEventView& e) {
   const kernel::TraceKind kind = m.event == MessageExpectation::Event::kSend
                                      ? kernel::TraceKind::kSend
                                      : kernel::TraceKind::kDeliver;
   return e.kind == kind && e.type == m.type && (!m.from || e.from == *m.from) &&
          (!m.txid || e.txid == *m.txid) && (!m.chaincode || e.stream == *m.chaincode) &&
          (!m.channel || e.channel == *m.channel) && m.window.contains(e.t) &&
-         (!m.detail_contains || e.detail.find(*m.detail_contains) != std::string::npos);
+         (!m.detail_contains || e.detail.text().find(*m.detail_contains) != std::string::npos);
 }
 
-bool matches(const NoteExpectation& n, const kernel::TraceEvent& e) {
+bool matches(const NoteExpectation& n, const kernel::TraceEventView& e) {
   return e.kind == kernel::TraceKind::kNote && (!n.actor || e.actor == *n.actor) &&
          (!n.txid || e.txid == *n.txid) && (!n.chaincode || e.stream == *n.chaincode) &&
-         n.window.contains(e.t) && e.detail.find(n.contains) != std::string::npos;
+         n.window.contains(e.t) && e.detail.text().find(n.contains) != std::string::npos;
 }
 
 // " between 1s and 2s", " at 1s", " by 2s", " not before 1s", or nothing.
@@ -276,11 +276,11 @@ std::string how_many(std::uint64_t min, const std::optional<std::uint64_t>& max)
 }
 }  // namespace
 
-bool EventSelector::matches(const kernel::TraceEvent& e) const {
+bool EventSelector::matches(const kernel::TraceEventView& e) const {
   return e.kind == kind && (!actor || e.actor == *actor) && (!type || e.type == *type) &&
          (!from || e.from == *from) && (!txid || e.txid == *txid) &&
          (!chaincode || e.stream == *chaincode) && (!channel || e.channel == *channel) &&
-         (!detail_contains || e.detail.find(*detail_contains) != std::string::npos);
+         (!detail_contains || e.detail.text().find(*detail_contains) != std::string::npos);
 }
 
 TraceFactsGatherer::TraceFactsGatherer(const Scenario& scenario, kernel::TraceObserver* next)
@@ -290,7 +290,7 @@ TraceFactsGatherer::TraceFactsGatherer(const Scenario& scenario, kernel::TraceOb
   facts_.order.resize(scenario.expect.order.size());
 }
 
-void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
+void TraceFactsGatherer::on_event(const kernel::TraceEventView& e) {
   using kernel::TraceKind;
   using namespace std::string_view_literals;  // sized comparisons: every event passes here
   if (pending_error_) settle_pending_error(&e);
@@ -301,8 +301,8 @@ void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
   for (std::size_t i = 0; i < scenario_->expect.order.size(); ++i) {
     const OrderExpectation& want = scenario_->expect.order[i];
     TraceFacts::Order& got = facts_.order[i];
-    if (!got.then && want.then.matches(e)) got.then = e, got.then_position = position;
-    if (!got.first && want.first.matches(e)) got.first = e, got.first_position = position;
+    if (!got.then && want.then.matches(e)) got.then.emplace(e), got.then_position = position;
+    if (!got.first && want.first.matches(e)) got.first.emplace(e), got.first_position = position;
   }
   const bool message = e.kind == TraceKind::kSend || e.kind == TraceKind::kDeliver;
   if (message) {
@@ -313,18 +313,25 @@ void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
       // answered by one COMPLETED or ERROR at most (docs/fabric-sources.md 3.1: the user code runs
       // once per message and its result is sent once; 2.2 Notify reads one per context).
       if (!send && (type == "TRANSACTION"sv || type == "INIT"sv)) {
-        ++unanswered_[e.stream][e.txid];
+        auto on_stream = unanswered_.find(e.stream);
+        if (on_stream == unanswered_.end())
+          on_stream = unanswered_.emplace(std::string(e.stream), OpenByTxid()).first;
+        auto open = on_stream->second.find(e.txid);
+        if (open == on_stream->second.end())
+          open = on_stream->second.emplace(std::string(e.txid), 0).first;
+        ++open->second;
       } else if (send && type == "COMPLETED"sv) {
         result_sent(e);
       } else if (send && type == "ERROR"sv) {
-        pending_error_ = e;
+        pending_error_.emplace(e);
       } else if (send && type == "REGISTER"sv && !unanswered_.empty()) {
-        unanswered_.erase(e.stream);
+        if (const auto it = unanswered_.find(e.stream); it != unanswered_.end())
+          unanswered_.erase(it);
       }
     }
     if (e.kind == TraceKind::kDeliver && !scenario_->expect.delivered.empty() &&
-        scenario_->expect.delivered.count(e.txid) != 0) {
-      facts_.delivered[e.txid].push_back(e.type);
+        scenario_->expect.delivered.count(std::string(e.txid)) != 0) {
+      facts_.delivered[std::string(e.txid)].emplace_back(e.type);
     }
     for (std::size_t i = 0; i < scenario_->expect.messages.size(); ++i) {
       if (matches(scenario_->expect.messages[i], e)) ++facts_.message_counts[i];
@@ -335,15 +342,15 @@ void TraceFactsGatherer::on_event(const kernel::TraceEvent& e) {
       std::erase_if(ended_, [&](const auto& p) { return p.second == e.stream; });
     }
     if (e.kind == TraceKind::kSend && !facts_.first_send_after_end && !ended_.empty() &&
-        std::find(ended_.begin(), ended_.end(), std::make_pair(e.actor, e.stream)) !=
-            ended_.end()) {
-      facts_.first_send_after_end = e;
+        std::any_of(ended_.begin(), ended_.end(),
+                    [&](const auto& p) { return p.first == e.actor && p.second == e.stream; })) {
+      facts_.first_send_after_end.emplace(e);
     }
     if (send && !facts_.first_peer_error && type == "ERROR"sv && e.from == "peer"sv) {
-      facts_.first_peer_error = e;
+      facts_.first_peer_error.emplace(e);
     }
   } else if (e.kind == TraceKind::kStreamEnd) {
-    if (!facts_.first_stream_end) facts_.first_stream_end = e;
+    if (!facts_.first_stream_end) facts_.first_stream_end.emplace(e);
     ended_.emplace_back(e.actor, e.stream);
   }
   if (next_ != nullptr) next_->on_event(e);
@@ -354,10 +361,14 @@ TraceFacts TraceFactsGatherer::take() {
   return std::move(facts_);
 }
 
-void TraceFactsGatherer::result_sent(const kernel::TraceEvent& e) {
-  auto& by_txid = unanswered_[e.stream];
-  const auto it = by_txid.try_emplace(e.txid, 0).first;
-  if (--it->second < 0 && !facts_.first_extra_result) facts_.first_extra_result = e;
+void TraceFactsGatherer::result_sent(const kernel::TraceEventView& e) {
+  auto on_stream = unanswered_.find(e.stream);
+  if (on_stream == unanswered_.end())
+    on_stream = unanswered_.emplace(std::string(e.stream), OpenByTxid()).first;
+  auto& by_txid = on_stream->second;
+  auto it = by_txid.find(e.txid);
+  if (it == by_txid.end()) it = by_txid.emplace(std::string(e.txid), 0).first;
+  if (--it->second < 0 && !facts_.first_extra_result) facts_.first_extra_result.emplace(e);
   // A transaction answered once is forgotten: what is kept is what is still open.
   if (it->second == 0) by_txid.erase(it);
 }
@@ -365,18 +376,18 @@ void TraceFactsGatherer::result_sent(const kernel::TraceEvent& e) {
 // A shim rejects an unexpected message with a synchronous ERROR and returns from chatWithPeer
 // in the same step (3.2-3.4): its stream end is the very next event. Such an ERROR answers
 // the message it rejects, not a transaction.
-void TraceFactsGatherer::settle_pending_error(const kernel::TraceEvent* next) {
-  kernel::TraceEvent error = std::move(*pending_error_);
+void TraceFactsGatherer::settle_pending_error(const kernel::TraceEventView* next) {
+  const kernel::TraceEvent error = std::move(*pending_error_);
   pending_error_.reset();
   const bool rejection = next != nullptr && next->kind == kernel::TraceKind::kStreamEnd &&
                          next->actor == "shim" && next->stream == error.stream;
-  if (!rejection) result_sent(error);
+  if (!rejection) result_sent(error.view());
 }
 
 TraceFacts gather_facts(const Scenario& scenario, const std::vector<kernel::TraceEvent>& events) {
   TraceFactsGatherer gatherer(scenario);
   for (const kernel::TraceEvent& e : events)
-    gatherer.on_event(e);
+    gatherer.on_event(e.view());
   return gatherer.take();
 }
 

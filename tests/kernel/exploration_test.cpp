@@ -153,7 +153,9 @@ TEST_CASE("The decision log numbers repeated keys by occurrence") {
 
 namespace {
 struct Collect final : TraceObserver {
-  void on_event(const TraceEvent& e) override { seen.push_back(e.actor + "/" + e.detail); }
+  void on_event(const TraceEventView& e) override {
+    seen.push_back(std::string(e.actor) + "/" + std::string(e.detail.text()));
+  }
   std::vector<std::string> seen;
 };
 

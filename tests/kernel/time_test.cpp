@@ -225,3 +225,60 @@ TEST_CASE("Trace digest is reproducible, depends on the fields, and ignores keep
   CHECK(kept.digest() != Trace().digest());
   CHECK(std::string(to_string(TraceKind::kStreamEnd)) == "stream_end");
 }
+
+namespace {
+int formatted = 0;  // how many times format_counted ran (tests run on one thread)
+void format_counted(const void* subject, std::string& out) {
+  ++formatted;
+  out = *static_cast<const std::string*>(subject);
+}
+TraceEventView keyed_event(std::uint64_t key, const std::string* text) {
+  TraceEventView e;
+  e.t = Time::from_ns(5);
+  e.kind = TraceKind::kSend;
+  e.actor = "shim";
+  e.type = "PUT_STATE";
+  e.detail = TraceDetail(key, format_counted, text);
+  return e;
+}
+}  // namespace
+
+TEST_CASE("Trace digest reads a keyed detail's key: the summary is formatted only when kept") {
+  const std::string summary = "key=\"a\"";
+  const std::string other_summary = "key=\"b\"";
+  formatted = 0;
+  Trace counted_only(/*keep_events=*/false);
+  counted_only.record(keyed_event(42, &summary));
+  CHECK(formatted == 0);  // nothing read the text
+  Trace same_key(/*keep_events=*/false);
+  same_key.record(keyed_event(42, &other_summary));
+  CHECK(same_key.digest() == counted_only.digest());  // the key stands for the text
+  Trace other_key(/*keep_events=*/false);
+  other_key.record(keyed_event(43, &summary));
+  CHECK(other_key.digest() != counted_only.digest());
+
+  Trace kept;
+  kept.record(keyed_event(42, &summary));
+  CHECK(formatted == 1);
+  REQUIRE(kept.events().size() == 1);
+  CHECK(kept.events()[0].detail == summary);
+  CHECK(kept.digest() == counted_only.digest());
+}
+
+TEST_CASE("word_hash: a text is its length, then little-endian words, the last zero-padded") {
+  // Recomputed here from the definition (docs/architecture.md, "The digest"), byte by byte.
+  const auto round = [](std::uint64_t h, std::uint64_t w) {
+    const std::uint64_t x = h ^ (w * 0xc2b2ae3d27d4eb4fULL);
+    return ((x << 31) | (x >> 33)) * 0x9e3779b97f4a7c15ULL;
+  };
+  const std::string text = "0123456789";  // one whole word and two bytes
+  std::uint64_t first = 0;
+  for (int i = 7; i >= 0; --i)
+    first = (first << 8) | static_cast<unsigned char>(text[static_cast<std::size_t>(i)]);
+  const std::uint64_t last =
+      static_cast<std::uint64_t>('8') | (static_cast<std::uint64_t>('9') << 8);
+  const std::uint64_t expected = round(round(round(7, text.size()), first), last);
+  CHECK(word_hash::fold(7, text) == expected);
+  CHECK(word_hash::fold(7, std::string_view()) == round(7, 0));
+  CHECK(word_hash::fold(7, "ab") != word_hash::fold(7, std::string_view("ab\0", 3)));
+}

@@ -30,7 +30,7 @@ struct Coverage {
 class CoverageMonitor final : public kernel::TraceObserver {
  public:
   void reset() { streams_.clear(); }
-  void on_event(const kernel::TraceEvent& e) override;
+  void on_event(const kernel::TraceEventView& e) override;
   const Coverage& coverage() const { return coverage_; }
 
  private:
@@ -39,7 +39,7 @@ class CoverageMonitor final : public kernel::TraceObserver {
     std::string peer = "created";
     std::string shim = "created";
   };
-  StreamStates& stream(const std::string& name);
+  StreamStates& stream(std::string_view name);
 
   std::vector<StreamStates> streams_;
   Coverage coverage_;

@@ -112,6 +112,9 @@ struct ChaincodeMessage {
 
   /// One line for traces: the payload as a person wants to read it.
   std::string summary() const;
+  /// The payload's fields hashed (kernel::word_hash), in declaration order: what the trace's
+  /// digest reads of a message in place of its summary, so a run need not format it.
+  std::uint64_t digest_key() const;
 
  private:
   std::string in_collection() const;

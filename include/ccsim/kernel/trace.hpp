@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ccsim/kernel/digest.hpp"
@@ -25,22 +26,95 @@ enum class TraceKind : std::uint8_t {
 
 const char* to_string(TraceKind kind);
 
-/// One trace record. Which fields are set depends on the kind; unset strings are empty.
-struct TraceEvent {
+/// The detail of an event as it is recorded: text the recorder wrote, or a text it can write
+/// later from fields it hashed into `key` (a message's payload, a transition's from-state),
+/// formatted only when someone reads it. The digest reads the key, not the text, so a run
+/// that renders nothing never formats a payload.
+class TraceDetail {
+ public:
+  using Format = void (*)(const void* subject, std::string& out);
+
+  TraceDetail() = default;
+  explicit TraceDetail(std::string text) : owned_(std::move(text)) {}
+  /// `subject` must stay alive while the event is being recorded (observers read it then).
+  TraceDetail(std::uint64_t key, Format format, const void* subject)
+      : format_(format), subject_(subject), key_(key), keyed_(true) {}
+  /// Text that outlives the detail (a kept event's), not copied.
+  static TraceDetail borrowed(std::string_view text) {
+    TraceDetail d;
+    d.borrowed_ = text;
+    d.borrowing_ = true;
+    return d;
+  }
+  TraceDetail(TraceDetail&&) = default;
+  TraceDetail& operator=(TraceDetail&&) = default;
+
+  /// The text, formatted on the first call.
+  std::string_view text() const {
+    if (format_ != nullptr) {
+      format_(subject_, owned_);
+      format_ = nullptr;
+    }
+    return borrowing_ ? borrowed_ : std::string_view(owned_);
+  }
+  /// Whether the text comes from hashed fields (then the digest reads key()).
+  bool keyed() const { return keyed_; }
+  std::uint64_t key() const { return key_; }
+
+ private:
+  mutable std::string owned_;
+  mutable Format format_ = nullptr;
+  const void* subject_ = nullptr;
+  std::string_view borrowed_;
+  std::uint64_t key_ = 0;
+  bool keyed_ = false;
+  bool borrowing_ = false;
+};
+
+/// An event as observers and renderers see it while it is recorded or replayed: its texts are
+/// views into whatever recorded it (a message, a stream's name, a static name), valid only
+/// during the call. What outlives the call is a TraceEvent made from it.
+struct TraceEventView {
   Time t;
   TraceKind kind = TraceKind::kNote;
-  std::string actor;   // who: e.g. "peer", "shim", "endorser", "launcher"
-  std::string state;   // the actor's state when the event happened
-  std::string stream;  // the stream's name, for message and stream events
-  std::string from;    // the sending end, for message events
-  std::string type;    // the message type, for message events
+  std::string_view actor;   // who: e.g. "peer", "shim", "endorser", "launcher"
+  std::string_view state;   // the actor's state when the event happened
+  std::string_view stream;  // the stream's name, for message and stream events
+  std::string_view from;    // the sending end, for message events
+  std::string_view type;    // the message type, for message events
+  std::string_view txid;
+  std::string_view channel;
+  TraceDetail detail;  // human-readable: payload summary, error text, transition, timer
+  // kOutcome only.
+  std::optional<std::int64_t> status;
+  std::optional<std::string_view> error;
+  std::optional<std::string_view> payload;
+};
+
+/// One trace record, owning its texts: what a trace keeps, what a spool reads back, what an
+/// observer keeps of an event. Which fields are set depends on the kind; unset strings are
+/// empty.
+struct TraceEvent {
+  TraceEvent() = default;
+  /// Copies the view's texts (formatting its detail).
+  explicit TraceEvent(const TraceEventView& v);
+
+  Time t;
+  TraceKind kind = TraceKind::kNote;
+  std::string actor;
+  std::string state;
+  std::string stream;
+  std::string from;
+  std::string type;
   std::string txid;
   std::string channel;
-  std::string detail;  // human-readable: payload summary, error text, transition, timer
-  // kOutcome only.
+  std::string detail;
   std::optional<std::int64_t> status;
   std::optional<std::string> error;
   std::optional<std::string> payload;
+
+  /// A view of this event, valid while it lives (its detail is plain text).
+  TraceEventView view() const;
 };
 
 /// Sees every event as it is recorded, whether or not the trace keeps it (property monitors,
@@ -48,7 +122,7 @@ struct TraceEvent {
 class TraceObserver {
  public:
   virtual ~TraceObserver() = default;
-  virtual void on_event(const TraceEvent& event) = 0;
+  virtual void on_event(const TraceEventView& event) = 0;
   /// Where the observer counts the bytes it keeps of the run's events (a spool on disk), which
   /// count against RunLimits::max_kept_bytes like kept events; nullptr: it keeps nothing.
   /// Asked once, when the observer is set.
@@ -70,16 +144,17 @@ class Trace {
       : Trace(keep_events ? TraceMode::kEvents : TraceMode::kDigest) {}
   explicit Trace(TraceMode mode) : mode_(mode), details_(mode != TraceMode::kFingerprint) {}
 
-  /// Takes the event (kept only in kEvents mode; a reference spares fuzzing runs a move).
-  void record(TraceEvent&& event);
-  void record(const TraceEvent& event) { record(TraceEvent(event)); }
+  /// Shows the event to the observer, adds it to the digest, and keeps a copy in kEvents mode.
+  void record(const TraceEventView& event);
+  void record(const TraceEvent& event) { record(event.view()); }
 
   /// The observer (not owned) sees each event recorded from now on; nullptr removes it.
   void set_observer(TraceObserver* observer) {
     observer_ = observer;
     observer_kept_ = observer != nullptr ? observer->kept_counter() : nullptr;
   }
-  /// Whether actors should format `detail` strings. Only a fingerprint trace may skip them.
+  /// Whether a fingerprint covers formatted details (a fingerprint trace skips them unless an
+  /// expectation reads them; the digest covers a keyed detail's key whatever this says).
   bool wants_details() const { return details_; }
   void set_details(bool on) { details_ = on || mode_ != TraceMode::kFingerprint; }
 
@@ -96,12 +171,11 @@ class Trace {
   /// Digest of every event recorded so far, in order (the run's digest, printed with the
   /// seed). A kFingerprint trace returns its fingerprint instead: equal traces give equal
   /// fingerprints, but it is not the digest `ccsim run` prints.
-  std::uint64_t digest() const {
-    return mode_ == TraceMode::kFingerprint ? fingerprint_ : digest_.value();
-  }
+  std::uint64_t digest() const;
 
  private:
-  void add_fingerprint(const TraceEvent& e);
+  void add_fingerprint(const TraceEventView& e);
+  void add_digest(const TraceEventView& e);
 
   TraceMode mode_;
   bool details_;
@@ -110,7 +184,7 @@ class Trace {
   std::vector<TraceEvent> events_;
   std::size_t count_ = 0;
   std::uint64_t string_bytes_ = 0;
-  Digest digest_;
+  std::uint64_t digest_state_ = 0xcbf29ce484222325ULL;  // word_hash state over the records
   std::uint64_t fingerprint_ = 0x6a09e667f3bcc908ULL;
 };
 

@@ -13,16 +13,16 @@ class TraceSource {
  public:
   virtual ~TraceSource() = default;
   /// Calls `visit` with each event, in the order they happened.
-  virtual void for_each(const std::function<void(const kernel::TraceEvent&)>& visit) const = 0;
+  virtual void for_each(const std::function<void(const kernel::TraceEventView&)>& visit) const = 0;
 };
 
 /// The events a trace kept (TraceMode::kEvents).
 class KeptEvents final : public TraceSource {
  public:
   explicit KeptEvents(const kernel::Trace& trace) : trace_(&trace) {}
-  void for_each(const std::function<void(const kernel::TraceEvent&)>& visit) const override {
+  void for_each(const std::function<void(const kernel::TraceEventView&)>& visit) const override {
     for (const kernel::TraceEvent& e : trace_->events())
-      visit(e);
+      visit(e.view());
   }
 
  private:

@@ -33,12 +33,12 @@ class TraceSpool final : public kernel::TraceObserver, public TraceSource {
   /// Passes each event on to `next` (not owned), if set, after spooling it.
   void set_next(kernel::TraceObserver* next) { next_ = next; }
 
-  void on_event(const kernel::TraceEvent& event) override;
+  void on_event(const kernel::TraceEventView& event) override;
   /// The bytes spooled: they count against the run's kept-bytes limit, as kept events would.
   const std::uint64_t* kept_counter() const override { return &bytes_; }
   /// Reads the events back. Throws SpoolError if the spool could not be written or read (a
   /// full disk): a renderer must not write a partial output.
-  void for_each(const std::function<void(const kernel::TraceEvent&)>& visit) const override;
+  void for_each(const std::function<void(const kernel::TraceEventView&)>& visit) const override;
 
   std::uint64_t events() const { return count_; }
 

@@ -110,7 +110,7 @@ class TraceFactsGatherer final : public kernel::TraceObserver {
  public:
   /// `next` (optional, not owned) sees every event after this one.
   explicit TraceFactsGatherer(const Scenario& scenario, kernel::TraceObserver* next = nullptr);
-  void on_event(const kernel::TraceEvent& event) override;
+  void on_event(const kernel::TraceEventView& event) override;
   const std::uint64_t* kept_counter() const override {
     return next_ != nullptr ? next_->kept_counter() : nullptr;
   }
@@ -118,8 +118,8 @@ class TraceFactsGatherer final : public kernel::TraceObserver {
   TraceFacts take();
 
  private:
-  void result_sent(const kernel::TraceEvent& e);
-  void settle_pending_error(const kernel::TraceEvent* next);
+  void result_sent(const kernel::TraceEventView& e);
+  void settle_pending_error(const kernel::TraceEventView* next);
 
   const Scenario* scenario_;
   kernel::TraceObserver* next_;
@@ -128,7 +128,8 @@ class TraceFactsGatherer final : public kernel::TraceObserver {
   std::vector<std::pair<std::string, std::string>> ended_;
   // Per stream since its REGISTER, per txid: INIT/TRANSACTION delivered to the shim less its
   // results (entries at zero are dropped).
-  std::map<std::string, std::map<std::string, std::int64_t>> unanswered_;
+  using OpenByTxid = std::map<std::string, std::int64_t, std::less<>>;
+  std::map<std::string, OpenByTxid, std::less<>> unanswered_;
   // An ERROR the shim sent, told apart by the event after it: a rejection of an unexpected
   // message is followed at once by the shim's own stream end (it exits), a result is not.
   std::optional<kernel::TraceEvent> pending_error_;

@@ -102,7 +102,7 @@ struct EventSelector {
   std::optional<std::string> chaincode;
   std::optional<std::string> channel;
   std::optional<std::string> detail_contains;
-  bool matches(const kernel::TraceEvent& e) const;
+  bool matches(const kernel::TraceEventView& e) const;
 };
 
 /// expect.order[i]: the first event `then` selects comes after the first `first` selects
