@@ -50,6 +50,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     sim.set_interrupt(options.interrupt);
     fabric::Peer peer(sim, scenario.profile, scenario.config, scenario.network, scenario.chaincodes,
                       scenario.faults, options.mutation, &scenario.initial_ledger);
+    peer.reserve_outcomes(scenario.proposals.size());
     for (const ScheduledProposal& sp : scenario.proposals) {
       sim.at(
           sp.at, [&peer, &sp] { peer.submit(sp.proposal); },
@@ -58,7 +59,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     result.stop = sim.run(scenario.limits);
     result.end_time = sim.now();
     result.events = sim.events_run();
-    result.outcomes = peer.outcomes();
+    result.outcomes = peer.take_outcomes();
     result.ledger = peer.ledger().state();
     result.left_behind = fabric::left_behind(peer);
     if (result.stop == kernel::StopReason::kEventLimit) {

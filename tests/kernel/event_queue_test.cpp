@@ -2,8 +2,10 @@
 // exploration.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -527,4 +529,46 @@ TEST_CASE("With ties explored, the chosen event can cancel the events it was tie
   // After c ran and cancelled a, only b was left: no second tie to decide.
   CHECK(w.decisions.log().size() == 1);
   CHECK_FALSE(w.sim.is_pending(b));
+}
+
+TEST_CASE(
+    "Cancelling an event lets go of what it captured at once, not when it reaches the front") {
+  EventQueue q;
+  auto held = std::make_shared<int>(7);
+  const EventId timer = q.push(ns(30'000'000'000), [held] { (void)held; });  // a 30s timeout
+  q.push(ns(10), [] {});
+  CHECK(held.use_count() == 2);
+  q.cancel(timer);
+  CHECK(held.use_count() == 1);  // the finished transaction's state is not kept for 30s
+  CHECK(q.size() == 1);
+}
+
+TEST_CASE("A heap of mostly cancelled events is swept, and the live ones still run in order") {
+  // 400 events at pseudo-random times, three in four cancelled as they would be (timers of
+  // finished transactions): what runs is every live event in (time, sequence) order.
+  EventQueue q;
+  std::vector<EventId> ids;
+  std::vector<std::pair<std::int64_t, std::uint64_t>> live;  // (time, seq)
+  std::vector<std::uint64_t> ran;
+  std::uint64_t x = 12345;
+  for (int i = 0; i < 400; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto t = static_cast<std::int64_t>((x >> 33) % 1000);
+    ids.push_back(q.push(ns(t), [&ran, i] { ran.push_back(static_cast<std::uint64_t>(i)); }));
+    if (i % 4 == 3) live.emplace_back(t, static_cast<std::uint64_t>(i));
+  }
+  for (int i = 0; i < 400; ++i) {
+    if (i % 4 != 3) q.cancel(ids[static_cast<std::size_t>(i)]);
+  }
+  CHECK(q.size() == 100);
+  std::sort(live.begin(), live.end());
+  std::vector<std::uint64_t> expected;
+  for (const auto& [t, i] : live)
+    expected.push_back(i);
+  while (q.prune())
+    q.run(q.pop());
+  CHECK(ran == expected);
+  // Cancelled handles stay dead after their slots were reused.
+  for (int i = 0; i < 400; ++i)
+    CHECK_FALSE(q.is_pending(ids[static_cast<std::size_t>(i)]));
 }

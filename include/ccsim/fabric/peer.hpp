@@ -84,6 +84,11 @@ class Peer {
   void submit(const Proposal& proposal);
 
   const std::vector<ProposalOutcome>& outcomes() const { return outcomes_; }
+  /// The outcomes, moved out (at the end of a run: a copy would double what they take).
+  std::vector<ProposalOutcome> take_outcomes() { return std::move(outcomes_); }
+  /// Room for this many outcomes at once, rather than doubling as they come (the peak of a
+  /// doubling holds both buffers).
+  void reserve_outcomes(std::size_t n) { outcomes_.reserve(n); }
   const Ledger& ledger() const { return ledger_; }
   /// The running peer process's ChaincodeSupport (the last one's while the peer is down).
   const ChaincodeSupport& support() const { return process_->support; }

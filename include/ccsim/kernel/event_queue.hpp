@@ -113,6 +113,9 @@ class EventQueue {
   void free_slot(std::uint32_t i);
   void heap_push(Key key);
   Key heap_pop();
+  /// Drops every cancelled event from the heap and frees its slot.
+  void sweep();
+  static constexpr std::size_t kSweepAtLeast = 64;  // a small heap just waits for the front
   Key pop_key();
 
   std::vector<Key> heap_;
