@@ -1,7 +1,7 @@
 // ccsim_bench: how fast ccsim replays and fuzzes scenarios on this machine. For each scenario
 // it prints runs per second and events per second
-//   - replay: scenario::run with a digest-only trace, seeds 1..N (as `ccsim run` does, minus
-//     the printing), on 1 thread and on every core;
+//   - replay: scenario::run with a digest-only trace and no decision log, seeds 1..N (as
+//     `ccsim run --quiet` does, minus the printing), on 1 thread and on every core;
 //   - fuzz: a whole campaign (portfolio strategies, every property, coverage) with 1 job and
 //     with every core;
 // then how long shrinking a found failure takes, and (with --memory) the resident memory over
@@ -84,7 +84,8 @@ Figures timed(F&& f) {
   return fig;
 }
 
-// `runs` replays split over `threads`, seeds 1..runs, digest-only traces.
+// `runs` replays split over `threads`, seeds 1..runs, digest-only traces, no decision log
+// (what `ccsim run` keeps).
 Figures replay(const ccsim::scenario::Scenario& s, std::uint64_t runs, unsigned threads) {
   // (Figures::runs counts runs; transactions are runs times proposals, see report.)
   return timed([&] {
@@ -98,6 +99,7 @@ Figures replay(const ccsim::scenario::Scenario& s, std::uint64_t runs, unsigned 
           ccsim::scenario::RunOptions o;
           o.seed = seed;
           o.keep_trace = false;
+          o.log_decisions = false;
           local += ccsim::scenario::run(s, o).events;
         }
         events += local;
