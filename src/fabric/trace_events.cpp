@@ -10,6 +10,9 @@ namespace {
 void format_summary(const void* msg, std::string& out) {
   out = static_cast<const ChaincodeMessage*>(msg)->summary();
 }
+std::uint64_t message_key(const void* msg) {
+  return static_cast<const ChaincodeMessage*>(msg)->digest_key();
+}
 
 struct Transition {
   std::string_view from;
@@ -22,6 +25,9 @@ void format_transition(const void* transition, std::string& out) {
   out += " -> ";
   out += t.to;
 }
+std::uint64_t transition_key(const void* transition) {
+  return kernel::word_hash::fold(0, static_cast<const Transition*>(transition)->from);
+}
 }  // namespace
 
 // A message's detail is its summary, formatted only if someone reads it: the digest reads the
@@ -31,7 +37,7 @@ void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
                    const ChaincodeMessage& msg) {
   sim.trace().record(kernel::TraceEventView{
       sim.now(), kind, to_string(actor), state, stream, to_string(from), to_string(msg.type),
-      msg.txid, msg.channel_id, kernel::TraceDetail(msg.digest_key(), format_summary, &msg),
+      msg.txid, msg.channel_id, kernel::TraceDetail(message_key, format_summary, &msg),
       std::nullopt, std::nullopt, std::nullopt});
 }
 
@@ -40,20 +46,20 @@ void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
 void trace_state(kernel::Simulation& sim, std::string_view actor, std::string_view stream,
                  std::string_view from_state, std::string_view to_state) {
   const Transition transition{from_state, to_state};
-  sim.trace().record(kernel::TraceEventView{
-      sim.now(),
-      kernel::TraceKind::kState,
-      actor,
-      to_state,
-      stream,
-      {},
-      {},
-      {},
-      {},
-      kernel::TraceDetail(kernel::word_hash::fold(0, from_state), format_transition, &transition),
-      std::nullopt,
-      std::nullopt,
-      std::nullopt});
+  sim.trace().record(
+      kernel::TraceEventView{sim.now(),
+                             kernel::TraceKind::kState,
+                             actor,
+                             to_state,
+                             stream,
+                             {},
+                             {},
+                             {},
+                             {},
+                             kernel::TraceDetail(transition_key, format_transition, &transition),
+                             std::nullopt,
+                             std::nullopt,
+                             std::nullopt});
 }
 
 void trace_event(kernel::Simulation& sim, kernel::TraceKind kind, std::string_view actor,

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "json_positions.hpp"
 #include "readers.hpp"
 #include "suggest.hpp"
 
@@ -693,19 +694,10 @@ bool valid_utf8(const std::string& s, std::size_t& bad_offset) {
   return true;
 }
 
-// "line L, column C" of the byte at `offset` (1-based, columns in bytes).
-std::string position_of(const std::string& text, std::size_t offset) {
-  std::size_t line = 1;
-  std::size_t column = 1;
-  for (std::size_t i = 0; i < std::min(offset, text.size()); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+// The error at the place in `text` where the byte at `offset` is.
+ScenarioError at_offset(const ScenarioError& e, const std::string& text, std::size_t offset) {
+  const detail::TextPosition p = detail::position_at(text, offset);
+  return ScenarioError(e, p.line, p.column);
 }
 
 }  // namespace
@@ -724,10 +716,11 @@ Scenario load_text(const std::string& text, const std::string& file) {
     throw ScenarioError(file, "", "empty file (expected a JSON object)");
   }
   if (const auto at = detail::nesting_too_deep(text)) {
-    throw ScenarioError(file, "",
-                        "arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
-                            " levels at " + position_of(text, *at) +
-                            " (no scenario needs that many)");
+    throw at_offset(
+        ScenarioError(file, "",
+                      "arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
+                          " levels (no scenario needs that many)"),
+        text, *at);
   }
   Json doc;
   try {
@@ -741,28 +734,43 @@ Scenario load_text(const std::string& text, const std::string& file) {
       if (auto colon = what.find(": ", pos2); colon != std::string::npos)
         what = what.substr(colon + 2);
     }
-    throw ScenarioError(
-        file, "",
-        "invalid JSON at " + position_of(text, e.byte == 0 ? 0 : e.byte - 1) + ": " + what);
+    throw at_offset(ScenarioError(file, "", "invalid JSON: " + what), text,
+                    e.byte == 0 ? 0 : e.byte - 1);
   } catch (const Json::out_of_range& e) {
     // A number too large for a double (1e999): nlohmann names the token, not its place.
     std::string what = e.what();
-    std::string where;
+    std::optional<std::size_t> at;
     if (auto q = what.find('\''); q != std::string::npos && what.back() == '\'') {
       const std::string token = what.substr(q + 1, what.size() - q - 2);
-      if (auto at = text.find(token); at != std::string::npos)
-        where = " at " + position_of(text, at);
+      if (auto found = text.find(token); found != std::string::npos) at = found;
       what = "the number " + token + " is out of range";
     }
-    throw ScenarioError(file, "", "invalid JSON" + where + ": " + what);
+    const ScenarioError error(file, "", "invalid JSON: " + what);
+    if (at) throw at_offset(error, text, *at);
+    throw error;
   }
-  if (!doc.is_object()) {
-    throw ScenarioError(file, "/",
-                        "expected the scenario to be a JSON object, got " + detail::type_name(doc));
+  // nlohmann keeps the last of two equal keys: the scenario would lose the first unseen.
+  if (const auto dup = detail::find_duplicate_key(text)) {
+    throw ScenarioError(ScenarioError(file, dup->pointer,
+                                      "duplicate key (first at " + detail::to_string(dup->first) +
+                                          "): a JSON object names each key once"),
+                        dup->second.line, dup->second.column);
   }
-  Scenario s = read_scenario(Node(doc, "", file));
-  s.source = text;
-  return s;
+  try {
+    if (!doc.is_object()) {
+      throw ScenarioError(
+          file, "/", "expected the scenario to be a JSON object, got " + detail::type_name(doc));
+    }
+    Scenario s = read_scenario(Node(doc, "", file));
+    s.source = text;
+    return s;
+  } catch (const ScenarioError& e) {
+    if (e.positioned() || e.file() != file || e.pointer().empty()) throw;
+    // The place of the value the error names ("/" is the document).
+    const detail::TextPosition p =
+        detail::position_of(text, e.pointer() == "/" ? std::string() : e.pointer());
+    throw ScenarioError(e, p.line, p.column);
+  }
 }
 
 Scenario load_file(const std::string& path) {

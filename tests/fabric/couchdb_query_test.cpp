@@ -104,9 +104,10 @@ TEST_CASE("state_database: unknown names are rejected with a suggestion") {
         "s.json");
     FAIL("no error");
   } catch (const scenario::ScenarioError& e) {
+    // Line 1, column 15: where the key "state_database" begins.
     CHECK(std::string(e.what()) ==
-          "s.json: /config/state_database: unknown state database \"couchdb\" (did you mean "
-          "\"CouchDB\"?)");
+          "s.json:1:15: /config/state_database: unknown state database \"couchdb\" (did you "
+          "mean \"CouchDB\"?)");
   }
 }
 

@@ -227,42 +227,67 @@ TEST_CASE("Trace digest is reproducible, depends on the fields, and ignores keep
 }
 
 namespace {
+// A keyed detail's subject: the text it formats to and the key it hashes to.
+struct Subject {
+  std::string text;
+  std::uint64_t key;
+};
 int formatted = 0;  // how many times format_counted ran (tests run on one thread)
+int keyed = 0;      // how many times key_counted ran
 void format_counted(const void* subject, std::string& out) {
   ++formatted;
-  out = *static_cast<const std::string*>(subject);
+  out = static_cast<const Subject*>(subject)->text;
 }
-TraceEventView keyed_event(std::uint64_t key, const std::string* text) {
+std::uint64_t key_counted(const void* subject) {
+  ++keyed;
+  return static_cast<const Subject*>(subject)->key;
+}
+TraceEventView keyed_event(const Subject& subject) {
   TraceEventView e;
   e.t = Time::from_ns(5);
   e.kind = TraceKind::kSend;
   e.actor = "shim";
   e.type = "PUT_STATE";
-  e.detail = TraceDetail(key, format_counted, text);
+  e.detail = TraceDetail(key_counted, format_counted, &subject);
   return e;
 }
 }  // namespace
 
 TEST_CASE("Trace digest reads a keyed detail's key: the summary is formatted only when kept") {
-  const std::string summary = "key=\"a\"";
-  const std::string other_summary = "key=\"b\"";
+  const Subject a{"key=\"a\"", 42};
+  const Subject a_other_text{"key=\"b\"", 42};
+  const Subject a_other_key{"key=\"a\"", 43};
   formatted = 0;
+  keyed = 0;
   Trace counted_only(/*keep_events=*/false);
-  counted_only.record(keyed_event(42, &summary));
+  counted_only.record(keyed_event(a));
   CHECK(formatted == 0);  // nothing read the text
+  CHECK(keyed == 1);
   Trace same_key(/*keep_events=*/false);
-  same_key.record(keyed_event(42, &other_summary));
+  same_key.record(keyed_event(a_other_text));
   CHECK(same_key.digest() == counted_only.digest());  // the key stands for the text
   Trace other_key(/*keep_events=*/false);
-  other_key.record(keyed_event(43, &summary));
+  other_key.record(keyed_event(a_other_key));
   CHECK(other_key.digest() != counted_only.digest());
 
   Trace kept;
-  kept.record(keyed_event(42, &summary));
+  kept.record(keyed_event(a));
   CHECK(formatted == 1);
   REQUIRE(kept.events().size() == 1);
-  CHECK(kept.events()[0].detail == summary);
+  CHECK(kept.events()[0].detail == a.text);
   CHECK(kept.digest() == counted_only.digest());
+
+  // A fuzzing run's fingerprint asks for neither unless details are wanted.
+  formatted = 0;
+  keyed = 0;
+  Trace fingerprint(TraceMode::kFingerprint);
+  fingerprint.record(keyed_event(a));
+  CHECK(formatted == 0);
+  CHECK(keyed == 0);
+  fingerprint.set_details(true);
+  fingerprint.record(keyed_event(a));
+  CHECK(formatted == 1);
+  CHECK(keyed == 0);
 }
 
 TEST_CASE("word_hash: a text is its length, then little-endian words, the last zero-padded") {

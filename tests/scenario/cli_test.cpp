@@ -87,10 +87,12 @@ TEST_CASE("bad input: one line naming the file, exit 2, no output file") {
   const Case cases[] = {
       {(dir / "missing.json").string(), (dir / "missing.json").string() + ": no such file\n"},
       {dir.string(), dir.string() + ": is a directory, not a scenario file\n"},
-      {bad_json.string(), bad_json.string() + ": invalid JSON at line 1, column 19: "},
+      // Column 19 is the "}" that cannot end an array.
+      {bad_json.string(), bad_json.string() + ":1:19: invalid JSON: "},
+      // Column 58 is where the key "get_stat" begins.
       {unknown_cc.string(), unknown_cc.string() +
-                                ": /chaincodes/0/functions/f/0/get_stat: unknown key \"get_stat\" "
-                                "(did you mean \"get_state\"?)\n"},
+                                ":1:58: /chaincodes/0/functions/f/0/get_stat: unknown key "
+                                "\"get_stat\" (did you mean \"get_state\"?)\n"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.file);

@@ -59,12 +59,15 @@ inline const fabric::ProposalOutcome& outcome(const scenario::RunResult& r,
   return r.outcomes.front();
 }
 
-/// What loading scenario `text`, as file `file`, throws; "(no error)" if it loads.
+/// What loading scenario `text`, as file `file`, throws, without its line and column
+/// ("FILE: /pointer: message"); "(no error)" if it loads. The places are checked on their own
+/// (loader_test.cpp, "positions"; json_positions_test.cpp).
 inline std::string load_error(const std::string& text, const std::string& file = "s.json") {
   try {
     scenario::load_text(text, file);
   } catch (const scenario::ScenarioError& e) {
-    return e.what();
+    if (!e.positioned()) return e.what();
+    return e.file() + ": " + (e.pointer().empty() ? "" : e.pointer() + ": ") + e.message();
   }
   return "(no error)";
 }

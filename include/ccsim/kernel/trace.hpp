@@ -27,18 +27,20 @@ enum class TraceKind : std::uint8_t {
 const char* to_string(TraceKind kind);
 
 /// The detail of an event as it is recorded: text the recorder wrote, or a text it can write
-/// later from fields it hashed into `key` (a message's payload, a transition's from-state),
-/// formatted only when someone reads it. The digest reads the key, not the text, so a run
-/// that renders nothing never formats a payload.
+/// later from fields it can also hash into a key (a message's payload, a transition's
+/// from-state). Both are computed only when asked for: the digest reads the key, a renderer or
+/// an expectation the text, and a fuzzing run's fingerprint neither, so a run that renders
+/// nothing never formats a payload.
 class TraceDetail {
  public:
   using Format = void (*)(const void* subject, std::string& out);
+  using Key = std::uint64_t (*)(const void* subject);
 
   TraceDetail() = default;
   explicit TraceDetail(std::string text) : owned_(std::move(text)) {}
   /// `subject` must stay alive while the event is being recorded (observers read it then).
-  TraceDetail(std::uint64_t key, Format format, const void* subject)
-      : format_(format), subject_(subject), key_(key), keyed_(true) {}
+  TraceDetail(Key hash, Format format, const void* subject)
+      : format_(format), key_(hash), subject_(subject) {}
   /// Text that outlives the detail (a kept event's), not copied.
   static TraceDetail borrowed(std::string_view text) {
     TraceDetail d;
@@ -58,16 +60,16 @@ class TraceDetail {
     return borrowing_ ? borrowed_ : std::string_view(owned_);
   }
   /// Whether the text comes from hashed fields (then the digest reads key()).
-  bool keyed() const { return keyed_; }
-  std::uint64_t key() const { return key_; }
+  bool keyed() const { return key_ != nullptr; }
+  /// The fields' hash. Only while the event is being recorded (it reads the subject).
+  std::uint64_t key() const { return key_(subject_); }
 
  private:
   mutable std::string owned_;
   mutable Format format_ = nullptr;
+  Key key_ = nullptr;
   const void* subject_ = nullptr;
   std::string_view borrowed_;
-  std::uint64_t key_ = 0;
-  bool keyed_ = false;
   bool borrowing_ = false;
 };
 
