@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ccsim/kernel/rng.hpp"
 #include "failure_fields.hpp"
 
 namespace ccsim::explore {
@@ -19,7 +20,7 @@ void add_failure_fields(Json& j, const Failure& f) {
   j["signature"] = f.signature;
   j["message"] = f.message;
   j["run"] = f.run;
-  j["seed"] = f.seed;
+  j["seed"] = kernel::seed_text(f.seed);
   j["strategy"] = f.strategy;
   j["tie_window"] = kernel::format_duration(f.tie_window);
   j["decisions"] = f.decisions_size;
@@ -28,8 +29,10 @@ void add_failure_fields(Json& j, const Failure& f) {
 
 namespace {
 
-// 2: scenario_sha256 and runs_fingerprint per scenario.
-constexpr int kFormat = 2;
+// 2: scenario_sha256 and runs_fingerprint per scenario. 3: seeds as decimal strings (format 2
+// reports, with seeds as numbers, are still read).
+constexpr int kFormat = 3;
+constexpr int kOldestReadable = 2;
 
 Json failure_json(const Failure& f) {
   Json j;
@@ -52,7 +55,7 @@ std::string rate(double runs, double seconds) {
 std::string report_json(const CampaignReport& report, bool timing) {
   Json j;
   j["ccsim_fuzz_report"] = kFormat;
-  j["seed"] = report.seed;
+  j["seed"] = kernel::seed_text(report.seed);
   j["runs"] = report.runs;
   j["strategy"] = report.plan;
   j["shards"] = report.shards;
@@ -92,7 +95,7 @@ std::string report_json(const CampaignReport& report, bool timing) {
     if (s.determinism) {
       const DeterminismMismatch& d = *s.determinism;
       sj["determinism_mismatch"] = {{"run", d.run},
-                                    {"seed", d.seed},
+                                    {"seed", kernel::seed_text(d.seed)},
                                     {"event", d.event},
                                     {"first", d.first},
                                     {"second", d.second}};
@@ -125,6 +128,15 @@ struct ReportReader {
   }
   std::uint64_t count(const Json& j, const char* key, const std::string& where) const {
     return count(at(j, key, where), where + "/" + key);
+  }
+  // A seed: its decimal digits in a string, as ccsim writes it, or (format 2) a JSON number.
+  std::uint64_t seed(const Json& j, const char* key, const std::string& where) const {
+    const Json& v = at(j, key, where);
+    if (v.is_string()) {
+      if (const auto s = kernel::parse_seed(v.get<std::string>())) return *s;
+      bad(where + "/" + key + ": expected the decimal digits of a seed, got " + v.dump());
+    }
+    return count(v, where + "/" + key);
   }
   std::string text(const Json& j, const char* key, const std::string& where) const {
     const Json& v = at(j, key, where);
@@ -164,11 +176,14 @@ CampaignReport parse_report(const std::string& text, const std::string& file) {
   const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("ccsim_fuzz_report"))
     in.bad("not a ccsim fuzz report (no \"ccsim_fuzz_report\" key)");
-  if (j["ccsim_fuzz_report"] != kFormat)
-    in.bad("report format " + j["ccsim_fuzz_report"].dump() + ", expected " +
-           std::to_string(kFormat) + " (written by another version of ccsim)");
+  const Json& format = j["ccsim_fuzz_report"];
+  if (!format.is_number_integer() || format.get<std::int64_t>() < kOldestReadable ||
+      format.get<std::int64_t>() > kFormat) {
+    in.bad("report format " + format.dump() + ", expected " + std::to_string(kOldestReadable) +
+           " to " + std::to_string(kFormat) + " (written by another version of ccsim)");
+  }
   CampaignReport r;
-  r.seed = in.count(j, "seed", "");
+  r.seed = in.seed(j, "seed", "");
   r.runs = in.count(j, "runs", "");
   r.plan = in.text(j, "strategy", "");
   r.shards = in.strings(j, "shards", "");
@@ -200,7 +215,7 @@ CampaignReport parse_report(const std::string& text, const std::string& file) {
       f.signature = in.text(fj, "signature", fat);
       f.message = in.text(fj, "message", fat);
       f.run = in.count(fj, "run", fat);
-      f.seed = in.count(fj, "seed", fat);
+      f.seed = in.seed(fj, "seed", fat);
       f.strategy = in.text(fj, "strategy", fat);
       f.count = in.count(fj, "count", fat);
       f.artifact = in.text(fj, "artifact", fat);
@@ -221,7 +236,7 @@ CampaignReport parse_report(const std::string& text, const std::string& file) {
     if (sj.contains("determinism_mismatch")) {
       const Json& d = sj["determinism_mismatch"];
       const std::string dat = at + "/determinism_mismatch";
-      s.determinism = DeterminismMismatch{in.count(d, "run", dat), in.count(d, "seed", dat),
+      s.determinism = DeterminismMismatch{in.count(d, "run", dat), in.seed(d, "seed", dat),
                                           in.count(d, "event", dat), in.text(d, "first", dat),
                                           in.text(d, "second", dat)};
     }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ccsim/kernel/digest.hpp"
+#include "ccsim/kernel/rng.hpp"
 
 namespace ccsim::report {
 
@@ -56,7 +57,7 @@ void write_jsonl(std::ostream& out, const TraceSource& events, const scenario::R
   Json end;
   end["event"] = "end";
   end["t_ns"] = result.end_time.ns();
-  end["seed"] = result.seed;
+  end["seed"] = kernel::seed_text(result.seed);  // a string: jq and Node round numbers > 2^53
   end["digest"] = kernel::format_digest(result.digest());
   out << end.dump() << "\n";
 }

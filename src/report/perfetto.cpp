@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ccsim/kernel/digest.hpp"
+#include "ccsim/kernel/rng.hpp"
 
 namespace ccsim::report {
 
@@ -214,7 +215,7 @@ void write_perfetto(std::ostream& out, const TraceSource& events,
   for (const Span& span : spans)
     emit(complete(span, lane_tid(span.lane)));
   Json other;
-  other["seed"] = std::to_string(result.seed);
+  other["seed"] = kernel::seed_text(result.seed);
   other["digest"] = kernel::format_digest(result.digest());
   out << "\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":" << other.dump() << "}\n";
 }

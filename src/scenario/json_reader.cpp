@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "ccsim/kernel/rng.hpp"
+
 namespace ccsim::scenario::detail {
 
 namespace {
@@ -85,6 +87,14 @@ std::int64_t Node::as_int(std::int64_t min, std::int64_t max) const {
 
 std::uint64_t Node::as_uint64() const {
   if (value_->is_number_unsigned()) return value_->get<std::uint64_t>();
+  if (value_->is_string()) {
+    // Seeds as ccsim writes them: decimal digits in a string (JSON numbers above 2^53 round).
+    if (const auto v = kernel::parse_seed(value_->get<std::string>())) return *v;
+    fail(
+        "expected an integer from 0 to 18446744073709551615 (a number or its decimal digits in "
+        "a string), got \"" +
+        value_->get<std::string>() + "\"");
+  }
   const std::string range = "expected an integer from 0 to 18446744073709551615, got ";
   if (value_->is_number_integer()) fail(range + std::to_string(value_->get<std::int64_t>()));
   if (value_->is_number_float()) fail(range + value_->dump());

@@ -34,7 +34,7 @@ class Node {
 
   std::string as_string() const;
   std::int64_t as_int(std::int64_t min, std::int64_t max) const;
-  /// Any integer from 0 to 2^64 - 1 (seeds).
+  /// Any integer from 0 to 2^64 - 1 (seeds): a JSON number, or its decimal digits in a string.
   std::uint64_t as_uint64() const;
   bool as_bool() const;
   void require_object() const;

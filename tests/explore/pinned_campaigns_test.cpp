@@ -24,14 +24,17 @@ struct Pinned {
                          // (report_json without timing), made by g++ 12 and clang 14 alike
 };
 
-// 400 runs, seed 1, the default portfolio, one job (any number gives the same report).
+// 400 runs, seed 1, the default portfolio, one job (any number gives the same report). Every
+// digest moved once when reports came to write seeds as decimal strings (format 3): the
+// reports were compared field by field before and after, and only the format number and the
+// seeds' spelling differed.
 const std::map<std::string, Pinned> kPinned = {
     // Benign under 2.5: the chaincode's half-close and a keepalive break nothing.
-    {"chaincode_closes_stream.2.5.json", {0, "efddba122b407324"}},
-    {"keepalive_during_transaction.2.5.json", {0, "272c6217b5b48e42"}},
+    {"chaincode_closes_stream.2.5.json", {0, "1d644e833015ffc3"}},
+    {"keepalive_during_transaction.2.5.json", {0, "e12d68396986e94a"}},
     // 1.1's premature execution (one distinct failure); fixed by 1.4's launch queueing.
-    {"cold_start_during_launch.1.1.json", {1, "776af6aa5d9a2d04"}},
-    {"cold_start_during_launch.1.4.json", {0, "a02388eda907c95e"}},
+    {"cold_start_during_launch.1.1.json", {1, "6dd426df19a98522"}},
+    {"cold_start_during_launch.1.4.json", {0, "0423040efa236214"}},
     // 2.5's TRANSACTION before READY, reaching the shim in created and in established (two
     // no_handler_error failures) and the broken expect; fixed in 3.0. READY is sent as a step
     // of its own after REGISTERED since the window between them was modelled (handler.go
@@ -39,8 +42,8 @@ const std::map<std::string, Pinned> kPinned = {
     // select's default came to prefer the stream's end to a notified ERROR. Half-closes take
     // the stream's latency since then (END_STREAM crosses the network): the three campaigns
     // whose streams end that way moved again.
-    {"cold_start_two_proposals.2.5.json", {3, "f4237d78dd0a2ee2"}},
-    {"cold_start_two_proposals.3.0.json", {0, "c5cd03f1c8dbcfc7"}},
+    {"cold_start_two_proposals.2.5.json", {3, "4a1616e831a25df6"}},
+    {"cold_start_two_proposals.3.0.json", {0, "f469b2d5ee7528e9"}},
 };
 
 }  // namespace

@@ -198,13 +198,42 @@ TEST_CASE("report JSON: numbers out of range are refused with their place, never
   // nlohmann's get<uint64_t> would cast 1e30 (undefined behaviour) and wrap -1.
   CHECK(error(with("\"runs\": 300,", "\"runs\": 1e30,")) ==
         "r.json: /runs: expected an integer from 0 to 18446744073709551615, got 1e+30");
-  CHECK(error(with("\"seed\": 1,", "\"seed\": -1,")) ==
+  CHECK(error(with("\"seed\": \"1\",", "\"seed\": -1,")) ==
         "r.json: /seed: expected an integer from 0 to 18446744073709551615, got -1");
+  CHECK(error(with("\"seed\": \"1\",", "\"seed\": \"0x1\",")) ==
+        "r.json: /seed: expected the decimal digits of a seed, got \"0x1\"");
+  CHECK(error(with("\"seed\": \"1\",", "\"seed\": \"18446744073709551616\",")) ==
+        "r.json: /seed: expected the decimal digits of a seed, got \"18446744073709551616\"");
   CHECK(error(with("\"events\": ", "\"events\": 2.5, \"x\": ")) ==
         "r.json: /scenarios/0/events: expected an integer from 0 to 18446744073709551615, got 2.5");
-  CHECK(error(with("\"ccsim_fuzz_report\": 2", "\"ccsim_fuzz_report\": 1")) ==
-        "r.json: report format 1, expected 2 (written by another version of ccsim)");
+  CHECK(error(with("\"ccsim_fuzz_report\": 3", "\"ccsim_fuzz_report\": 1")) ==
+        "r.json: report format 1, expected 2 to 3 (written by another version of ccsim)");
   CHECK(error(with("\"file\": ", "\"fil\": ")) == "r.json: /scenarios/0: missing \"file\"");
+}
+
+TEST_CASE("report JSON: seeds are decimal strings that survive 2^53, and format 2's numbers read") {
+  auto report = failing_report();
+  REQUIRE(!report.scenarios[0].failures.empty());
+  report.seed = 18446744073709551615ULL;                    // 2^64 - 1
+  report.scenarios[0].failures[0].seed = 9007199254740993;  // 2^53 + 1: a double rounds it
+  const std::string text = explore::report_json(report);
+  CHECK(text.find("\"seed\": \"18446744073709551615\",") != std::string::npos);
+  CHECK(text.find("\"seed\": \"9007199254740993\",") != std::string::npos);
+  // Read as any JSON reader would: the string keeps every digit.
+  const auto j = nlohmann::json::parse(text);
+  CHECK(j["seed"] == "18446744073709551615");
+  const auto back = explore::parse_report(text, "r.json");
+  CHECK(back.seed == 18446744073709551615ULL);
+  CHECK(back.scenarios[0].failures[0].seed == 9007199254740993);
+
+  // A format 2 report (before 2026-12) wrote seeds as numbers: it still reads.
+  std::string old = text;
+  old.replace(old.find("\"ccsim_fuzz_report\": 3"), 22, "\"ccsim_fuzz_report\": 2");
+  old.replace(old.find("\"seed\": \"18446744073709551615\""), 30, "\"seed\": 18446744073709551615");
+  old.replace(old.find("\"seed\": \"9007199254740993\""), 26, "\"seed\": 9007199254740993");
+  const auto from_old = explore::parse_report(old, "r.json");
+  CHECK(from_old.seed == 18446744073709551615ULL);
+  CHECK(from_old.scenarios[0].failures[0].seed == 9007199254740993);
 }
 
 TEST_CASE("the summary names every failure with its run, strategy, seed and replay command") {
@@ -263,7 +292,7 @@ TEST_CASE("artifact: the repro scenario loads, names the property, and replays t
   const auto info = nlohmann::json::parse(failure);
   CHECK(info.at("scenario") == s.file);
   CHECK(info.at("property") == "no_handler_error");
-  CHECK(info.at("seed") == f->seed);
+  CHECK(info.at("seed") == std::to_string(f->seed));  // decimal digits in a string
   CHECK(info.at("decisions") == f->decisions.size());
   CHECK(info.at("shrunk") == f->shrunk.size());
   const auto r = scenario::load_text(repro, "repro.json");

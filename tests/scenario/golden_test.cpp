@@ -71,7 +71,7 @@ TEST_CASE("invoke_basic: register, launch and invoke deliver exactly the protoco
   CHECK(outcome["status"] == 200);
   CHECK(outcome["error"].is_null());
   CHECK(last["event"] == "end");
-  CHECK(last["seed"] == 1);
+  CHECK(last["seed"] == "1");  // a string: JSON numbers above 2^53 round in jq and Node
   CHECK(last["digest"].get<std::string>().size() == 16);
   CHECK(r.passed());
   CHECK(r.ledger.at(fabric::StateKey{"ch1", "mycc", "a"}) == "1");

@@ -767,3 +767,16 @@ TEST_CASE("positions: a duplicate key is an error naming both places, however it
                                               { "name": "b", "functions": {} } ],
                            "proposals": [] })") == "(no error)");
 }
+
+TEST_CASE(
+    "a scenario's seed is a number or its decimal digits in a string, as ccsim writes seeds") {
+  const std::string body = R"("chaincodes": [], "proposals": [])";
+  CHECK(scenario::load_text("{ \"seed\": \"18446744073709551615\", " + body + " }", "s.json")
+            .default_seed == 18446744073709551615ULL);
+  CHECK(scenario::load_text("{ \"seed\": 42, " + body + " }", "s.json").default_seed == 42);
+  CHECK(load_error("{ \"seed\": \"42x\", " + body + " }") ==
+        "s.json: /seed: expected an integer from 0 to 18446744073709551615 (a number or its "
+        "decimal digits in a string), got \"42x\"");
+  CHECK(load_error("{ \"seed\": \"18446744073709551616\", " + body + " }")
+            .find("got \"18446744073709551616\"") != std::string::npos);
+}

@@ -4,8 +4,20 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace ccsim::kernel {
+
+/// A seed as JSON outputs spell it: its decimal digits, as a string, because a JSON number
+/// above 2^53 is rounded by jq, JavaScript and most parsers, and a rounded seed replays
+/// another trace.
+inline std::string seed_text(std::uint64_t seed) {
+  return std::to_string(seed);
+}
+/// Decimal digits only, 0 to 2^64 - 1; nullopt otherwise.
+std::optional<std::uint64_t> parse_seed(std::string_view text);
 
 /// splitmix64 step: also a good 64-bit mixer for deriving independent seeds.
 std::uint64_t splitmix64(std::uint64_t& state);
