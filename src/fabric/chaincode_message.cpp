@@ -34,9 +34,54 @@ constexpr std::array<std::pair<MessageType, const char*>, 23> kNames = {{
     {MessageType::PURGE_PRIVATE_DATA, "PURGE_PRIVATE_DATA"},
 }};
 
+// A payload string in a summary, quoted and escaped as Go's strconv.Quote does for ASCII, so
+// that its exact bytes can be read back (strconv.Unquote): `"` and `\` escaped, \a \b \f \n \r
+// \t \v, other control bytes and DEL as \xNN. Other bytes (UTF-8 text) are kept as they are.
 std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  out += s;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (const char c : s) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
+      default:
+        if (byte < 0x20 || byte == 0x7f) {
+          out += "\\x";
+          out += kHex[byte >> 4];
+          out += kHex[byte & 15];
+        } else {
+          out += c;
+        }
+    }
+  }
   out += '"';
   return out;
 }

@@ -130,3 +130,16 @@ TEST_CASE("payload_size: RESPONSE payloads") {
   // channel_id 3a 02 "ch"
   CHECK(payload_size(cc2cc) == 2 + 5 + 3 + 4);
 }
+
+TEST_CASE("summary: payload strings are quoted and escaped as Go's strconv.Quote does for ASCII") {
+  ChaincodeMessage tx;
+  tx.type = MessageType::TRANSACTION;
+  tx.args = {"say \"hi\"", "a\\b", "line\nnext\ttab", std::string("nul\0bell\a", 9), "\x7f", "é"};
+  // Each argument reads back with strconv.Unquote: `"say \"hi\""` is say "hi".
+  CHECK(tx.summary() ==
+        R"(args=["say \"hi\"","a\\b","line\nnext\ttab","nul\x00bell\a","\x7f","é"])");
+  ChaincodeMessage error;
+  error.type = MessageType::ERROR;
+  error.text = "bad \"key\"";
+  CHECK(error.summary() == R"("bad \"key\"")");
+}
