@@ -1,7 +1,8 @@
 // The pending-event set of a run, ordered by (time, sequence). The sequence number is a
 // per-queue counter taken at every push, so events due at the same instant run in the order
-// they were scheduled unless a decision source chooses otherwise. Cancelled events are
-// skipped when they reach the front.
+// they were scheduled unless a decision source chooses otherwise. A cancelled event's work is
+// dropped at once; its key is skipped when it reaches the front, or swept out with the others
+// once cancelled keys are most of the heap.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +47,8 @@ class EventQueue {
   EventQueue& operator=(const EventQueue&) = delete;
 
   EventId push(Time time, Callback&& fn, std::uint64_t chain = 0, std::string&& label = {});
-  /// Cancels a pending event. Cancelling one that already ran or was cancelled is a no-op.
+  /// Cancels a pending event, destroying its work (and what it captured) now. Cancelling one
+  /// that already ran or was cancelled is a no-op.
   void cancel(EventId id);
   bool is_pending(EventId id) const;
 
