@@ -76,7 +76,10 @@ int cmd_run(const std::vector<std::string>& args) {
   } catch (const report::SpoolError& e) {
     throw OutputError(e.what());
   }
-  if (spool) options.observer = &*spool;
+  if (spool) {
+    spool->keep_fields(vm.count("jsonl") != 0);
+    options.observer = &*spool;
+  }
   const StopOnSignals signals;
   options.interrupt = &signals.flag();
   const scenario::RunResult result = scenario::run(scenario, options);

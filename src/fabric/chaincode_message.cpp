@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "ccsim/kernel/digest.hpp"
 
 namespace ccsim::fabric {
@@ -37,7 +39,7 @@ constexpr std::array<std::pair<MessageType, const char*>, 23> kNames = {{
 // A payload string in a summary, quoted and escaped as Go's strconv.Quote does for ASCII, so
 // that its exact bytes can be read back (strconv.Unquote): `"` and `\` escaped, \a \b \f \n \r
 // \t \v, other control bytes and DEL as \xNN. Other bytes (UTF-8 text) are kept as they are.
-std::string quoted(std::string_view s) {
+std::string go_quoted(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size() + 2);
@@ -253,7 +255,110 @@ std::size_t payload_size(const ChaincodeMessage& msg, bool v1_0_payloads) {
 }
 
 std::string ChaincodeMessage::in_collection() const {
-  return collection.empty() ? std::string() : "collection=" + quoted(collection) + " ";
+  return collection.empty() ? std::string() : "collection=" + go_quoted(collection) + " ";
+}
+
+namespace {
+using FieldsJson = nlohmann::ordered_json;
+
+FieldsJson fields_of(const ChaincodeMessage& m);
+
+void add_collection(FieldsJson& j, const ChaincodeMessage& m) {
+  if (!m.collection.empty()) j["collection"] = m.collection;
+}
+
+FieldsJson fields_of(const ChaincodeMessage& m) {
+  FieldsJson j = FieldsJson::object();
+  switch (m.type) {
+    case MessageType::REGISTER:
+      j["name"] = m.chaincode_id;
+      break;
+    case MessageType::INIT:
+    case MessageType::TRANSACTION:
+      j["args"] = m.args;
+      break;
+    case MessageType::GET_STATE:
+    case MessageType::DEL_STATE:
+    case MessageType::GET_PRIVATE_DATA_HASH:
+    case MessageType::PURGE_PRIVATE_DATA:
+    case MessageType::GET_STATE_METADATA:
+    case MessageType::GET_HISTORY_FOR_KEY:
+      add_collection(j, m);
+      j["key"] = m.key;
+      break;
+    case MessageType::PUT_STATE:
+      add_collection(j, m);
+      j["key"] = m.key;
+      j["value"] = m.value;
+      break;
+    case MessageType::PUT_STATE_METADATA:
+      add_collection(j, m);
+      j["key"] = m.key;
+      j["metakey"] = m.metakey;
+      j["value"] = m.value;
+      break;
+    case MessageType::GET_STATE_BY_RANGE:
+      add_collection(j, m);
+      j["start_key"] = m.start_key;
+      j["end_key"] = m.end_key;
+      break;
+    case MessageType::GET_QUERY_RESULT:
+      add_collection(j, m);
+      j["query"] = m.query;
+      break;
+    case MessageType::QUERY_STATE_NEXT:
+    case MessageType::QUERY_STATE_CLOSE:
+      j["id"] = m.iterator_id;
+      break;
+    case MessageType::INVOKE_CHAINCODE:
+      j["chaincode"] = m.nil_chaincode_id ? FieldsJson(nullptr) : FieldsJson(m.target);
+      j["args"] = m.args;
+      break;
+    case MessageType::COMPLETED:
+      j["status"] = m.response.status;
+      j["message"] = m.response.message;
+      j["payload"] = m.response.payload;
+      if (m.event) j["event"] = {{"name", m.event->name}, {"payload", m.event->payload}};
+      break;
+    case MessageType::ERROR:
+      j["message"] = m.text;
+      if (m.event) j["event"] = {{"name", m.event->name}, {"payload", m.event->payload}};
+      break;
+    case MessageType::RESPONSE:
+      if (m.nested) {
+        FieldsJson nested = fields_of(*m.nested);
+        nested["type"] = to_string(m.nested->type);
+        j["nested"] = std::move(nested);
+      } else if (m.is_query_response) {
+        FieldsJson results = FieldsJson::array();
+        for (const QueryResult& r : m.results) {
+          FieldsJson one = {{"key", r.key}, {"value", r.value}};
+          if (!r.txid.empty() || r.is_delete) {
+            one["txid"] = r.txid;
+            one["is_delete"] = r.is_delete;
+          }
+          results.push_back(std::move(one));
+        }
+        j["results"] = std::move(results);
+        j["has_more"] = m.has_more;
+        j["id"] = m.iterator_id;
+      } else if (m.is_metadata_response) {
+        j["metadata"] = m.metadata;
+      } else {
+        j["payload"] = m.text;
+      }
+      break;
+    default:
+      break;
+  }
+  return j;
+}
+}  // namespace
+
+std::string ChaincodeMessage::fields_json() const {
+  const FieldsJson j = fields_of(*this);
+  // Payload bytes that are not UTF-8 become U+FFFD, as in the rest of the JSON-lines trace.
+  return j.empty() ? std::string() : j.dump(-1, ' ', false, FieldsJson::error_handler_t::replace);
 }
 
 std::uint64_t ChaincodeMessage::digest_key() const {
@@ -296,13 +401,13 @@ std::uint64_t ChaincodeMessage::digest_key() const {
 std::string ChaincodeMessage::summary() const {
   switch (type) {
     case MessageType::REGISTER:
-      return "name=" + quoted(chaincode_id);
+      return "name=" + go_quoted(chaincode_id);
     case MessageType::INIT:
     case MessageType::TRANSACTION: {
       std::string s = "args=[";
       for (std::size_t i = 0; i < args.size(); ++i) {
         if (i != 0) s += ',';
-        s += quoted(args[i]);
+        s += go_quoted(args[i]);
       }
       return s + "]";
     }
@@ -312,55 +417,55 @@ std::string ChaincodeMessage::summary() const {
     case MessageType::PURGE_PRIVATE_DATA:
     case MessageType::GET_STATE_METADATA:
     case MessageType::GET_HISTORY_FOR_KEY:
-      return in_collection() + "key=" + quoted(key);
+      return in_collection() + "key=" + go_quoted(key);
     case MessageType::PUT_STATE:
-      return in_collection() + "key=" + quoted(key) + " value=" + quoted(value);
+      return in_collection() + "key=" + go_quoted(key) + " value=" + go_quoted(value);
     case MessageType::PUT_STATE_METADATA:
-      return in_collection() + "key=" + quoted(key) + " metakey=" + quoted(metakey) +
-             " value=" + quoted(value);
+      return in_collection() + "key=" + go_quoted(key) + " metakey=" + go_quoted(metakey) +
+             " value=" + go_quoted(value);
     case MessageType::GET_STATE_BY_RANGE:
-      return in_collection() + "start=" + quoted(start_key) + " end=" + quoted(end_key);
+      return in_collection() + "start=" + go_quoted(start_key) + " end=" + go_quoted(end_key);
     case MessageType::GET_QUERY_RESULT:
-      return in_collection() + "query=" + quoted(query);
+      return in_collection() + "query=" + go_quoted(query);
     case MessageType::QUERY_STATE_NEXT:
     case MessageType::QUERY_STATE_CLOSE:
-      return "id=" + quoted(iterator_id);
+      return "id=" + go_quoted(iterator_id);
     case MessageType::INVOKE_CHAINCODE: {
       std::string s =
-          "chaincode=" + (nil_chaincode_id ? std::string("nil") : quoted(target)) + " args=[";
+          "chaincode=" + (nil_chaincode_id ? std::string("nil") : go_quoted(target)) + " args=[";
       for (std::size_t i = 0; i < args.size(); ++i) {
         if (i != 0) s += ',';
-        s += quoted(args[i]);
+        s += go_quoted(args[i]);
       }
       return s + "]";
     }
     case MessageType::COMPLETED: {
       std::string s = "status=" + std::to_string(response.status);
-      if (!response.payload.empty()) s += " payload=" + quoted(response.payload);
-      if (!response.message.empty()) s += " message=" + quoted(response.message);
-      if (event) s += " event=" + quoted(event->name);
+      if (!response.payload.empty()) s += " payload=" + go_quoted(response.payload);
+      if (!response.message.empty()) s += " message=" + go_quoted(response.message);
+      if (event) s += " event=" + go_quoted(event->name);
       return s;
     }
     case MessageType::ERROR:
-      return quoted(text);
+      return go_quoted(text);
     case MessageType::RESPONSE:
       if (nested)
         return "message=" + std::string(to_string(nested->type)) + " " + nested->summary();
       if (is_query_response) {
         std::string s = "results=" + std::to_string(results.size());
         s += has_more ? " has_more=true" : " has_more=false";
-        return s + " id=" + quoted(iterator_id);
+        return s + " id=" + go_quoted(iterator_id);
       }
       if (is_metadata_response) {
         std::string s = "metadata={";
         bool first = true;
         for (const auto& [k, v] : metadata) {
-          s += (first ? "" : ",") + quoted(k) + ":" + quoted(v);
+          s += (first ? "" : ",") + go_quoted(k) + ":" + go_quoted(v);
           first = false;
         }
         return s + "}";
       }
-      return text.empty() ? std::string() : "payload=" + quoted(text);
+      return text.empty() ? std::string() : "payload=" + go_quoted(text);
     default:
       return {};
   }

@@ -10,6 +10,9 @@ namespace {
 void format_summary(const void* msg, std::string& out) {
   out = static_cast<const ChaincodeMessage*>(msg)->summary();
 }
+void format_fields(const void* msg, std::string& out) {
+  out = static_cast<const ChaincodeMessage*>(msg)->fields_json();
+}
 std::uint64_t message_key(const void* msg) {
   return static_cast<const ChaincodeMessage*>(msg)->digest_key();
 }
@@ -38,7 +41,7 @@ void trace_message(kernel::Simulation& sim, kernel::TraceKind kind, Side actor,
   sim.trace().record(kernel::TraceEventView{
       sim.now(), kind, to_string(actor), state, stream, to_string(from), to_string(msg.type),
       msg.txid, msg.channel_id, kernel::TraceDetail(message_key, format_summary, &msg),
-      std::nullopt, std::nullopt, std::nullopt});
+      std::nullopt, std::nullopt, std::nullopt, kernel::TraceDetail(format_fields, &msg)});
 }
 
 // The detail "from -> to" is formatted only if read; the digest reads the from-state (the

@@ -42,15 +42,27 @@ TraceEvent::TraceEvent(const TraceEventView& v)
       txid(v.txid),
       channel(v.channel),
       detail(v.detail.text()),
-      status(v.status) {
+      status(v.status),
+      fields(v.fields.text()) {
   if (v.error) error.emplace(*v.error);
   if (v.payload) payload.emplace(*v.payload);
 }
 
 TraceEventView TraceEvent::view() const {
-  TraceEventView v{t,      kind,         actor,       state,   stream,
-                   from,   type,         txid,        channel, TraceDetail::borrowed(detail),
-                   status, std::nullopt, std::nullopt};
+  TraceEventView v{t,
+                   kind,
+                   actor,
+                   state,
+                   stream,
+                   from,
+                   type,
+                   txid,
+                   channel,
+                   TraceDetail::borrowed(detail),
+                   status,
+                   std::nullopt,
+                   std::nullopt,
+                   TraceDetail::borrowed(fields)};
   if (error) v.error = *error;
   if (payload) v.payload = *payload;
   return v;
@@ -106,7 +118,7 @@ void Trace::record(const TraceEventView& e) {
     string_bytes_ += kept.actor.size() + kept.state.size() + kept.stream.size() + kept.from.size() +
                      kept.type.size() + kept.txid.size() + kept.channel.size() +
                      kept.detail.size() + (kept.error ? kept.error->size() : 0) +
-                     (kept.payload ? kept.payload->size() : 0);
+                     (kept.payload ? kept.payload->size() : 0) + kept.fields.size();
   }
 }
 

@@ -35,6 +35,10 @@ void write_jsonl(std::ostream& out, const TraceSource& events, const scenario::R
         j["actor"] = e.actor;
         j["state"] = e.state;
         j["detail"] = e.detail.text();
+        if (const std::string_view fields = e.fields.text(); !fields.empty()) {
+          Json parsed = Json::parse(fields, nullptr, /*allow_exceptions=*/false);
+          if (!parsed.is_discarded()) j["fields"] = std::move(parsed);
+        }
         break;
       case kernel::TraceKind::kOutcome:
         j["txid"] = e.txid;

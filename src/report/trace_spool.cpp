@@ -11,8 +11,8 @@ namespace ccsim::report {
 namespace {
 
 // A record: t (8 bytes), kind (1), the eight strings (each a 4-byte length and its bytes),
-// flags (1: status, error, payload present), then those present. Native byte order: the file
-// never leaves this process.
+// flags (1: status, error, payload present), then those present, then the fields' JSON text. Native
+// byte order: the file never leaves this process.
 enum Flag : std::uint8_t { kStatus = 1, kError = 2, kPayload = 4 };
 
 template <typename T>
@@ -70,6 +70,7 @@ void TraceSpool::on_event(const kernel::TraceEventView& e) {
     if (e.status) put(record_, *e.status);
     if (e.error) put_string(record_, *e.error);
     if (e.payload) put_string(record_, *e.payload);
+    put_string(record_, keep_fields_ ? e.fields.text() : std::string_view());
     if (std::fwrite(record_.data(), 1, record_.size(), file_) != record_.size()) {
       error_ = system_error("cannot write the trace's temporary file " + path_);
     } else {
@@ -121,6 +122,7 @@ void TraceSpool::for_each(const std::function<void(const kernel::TraceEventView&
     }
     if ((flags & kError) != 0) get_string(e.error.emplace());
     if ((flags & kPayload) != 0) get_string(e.payload.emplace());
+    get_string(e.fields);
     visit(e.view());
   }
   // Later writes append: the file position goes back to the end.

@@ -143,3 +143,35 @@ TEST_CASE("summary: payload strings are quoted and escaped as Go's strconv.Quote
   error.text = "bad \"key\"";
   CHECK(error.summary() == R"("bad \"key\"")");
 }
+
+TEST_CASE("fields_json: the decoded payload for machines, nested messages as objects") {
+  ChaincodeMessage put;
+  put.type = MessageType::PUT_STATE;
+  put.key = "k";
+  put.value = "say \"hi\"";
+  put.collection = "pdc";
+  CHECK(put.fields_json() == R"({"collection":"pdc","key":"k","value":"say \"hi\""})");
+
+  ChaincodeMessage completed;
+  completed.type = MessageType::COMPLETED;
+  completed.response.status = 500;
+  completed.response.message = "boom";
+  ChaincodeMessage response;  // the RESPONSE to INVOKE_CHAINCODE carries the callee's COMPLETED
+  response.type = MessageType::RESPONSE;
+  response.nested = std::make_shared<const ChaincodeMessage>(completed);
+  CHECK(response.fields_json() ==
+        R"({"nested":{"status":500,"message":"boom","payload":"","type":"COMPLETED"}})");
+
+  ChaincodeMessage range;
+  range.type = MessageType::RESPONSE;
+  range.is_query_response = true;
+  range.results = {QueryResult{"a", "1", "", false}};
+  range.has_more = true;
+  range.iterator_id = "it1";
+  CHECK(range.fields_json() ==
+        R"({"results":[{"key":"a","value":"1"}],"has_more":true,"id":"it1"})");
+
+  ChaincodeMessage keepalive;
+  keepalive.type = MessageType::KEEPALIVE;
+  CHECK(keepalive.fields_json().empty());
+}

@@ -112,6 +112,11 @@ struct ChaincodeMessage {
 
   /// One line for traces: the payload as a person wants to read it.
   std::string summary() const;
+  /// The decoded payload as a JSON object's text, for machines (the JSON-lines trace's
+  /// "fields"): the keys the type carries, by their protobuf names where they have one
+  /// ("key", "value", "args", "status", "message", "payload", ...), a RESPONSE's nested
+  /// message as an object; "" for a type without a payload.
+  std::string fields_json() const;
   /// The payload's fields hashed (kernel::word_hash), in declaration order: what the trace's
   /// digest reads of a message in place of its summary, so a run need not format it.
   std::uint64_t digest_key() const;

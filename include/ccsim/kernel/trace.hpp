@@ -41,6 +41,8 @@ class TraceDetail {
   /// `subject` must stay alive while the event is being recorded (observers read it then).
   TraceDetail(Key hash, Format format, const void* subject)
       : format_(format), key_(hash), subject_(subject) {}
+  /// A text formatted on demand with no key (what the digest does not read).
+  TraceDetail(Format format, const void* subject) : format_(format), subject_(subject) {}
   /// Text that outlives the detail (a kept event's), not copied.
   static TraceDetail borrowed(std::string_view text) {
     TraceDetail d;
@@ -91,6 +93,10 @@ struct TraceEventView {
   std::optional<std::int64_t> status;
   std::optional<std::string_view> error;
   std::optional<std::string_view> payload;
+  /// Message events: the decoded payload as a JSON object's text (keys, values, args, status,
+  /// nested messages), formatted only if an output asks; empty for other events. Not in the
+  /// digest: the detail's key covers the same fields.
+  TraceDetail fields;
 };
 
 /// One trace record, owning its texts: what a trace keeps, what a spool reads back, what an
@@ -114,6 +120,7 @@ struct TraceEvent {
   std::optional<std::int64_t> status;
   std::optional<std::string> error;
   std::optional<std::string> payload;
+  std::string fields;  // JSON object text, or empty
 
   /// A view of this event, valid while it lives (its detail is plain text).
   TraceEventView view() const;

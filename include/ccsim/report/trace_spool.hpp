@@ -32,6 +32,10 @@ class TraceSpool final : public kernel::TraceObserver, public TraceSource {
 
   /// Passes each event on to `next` (not owned), if set, after spooling it.
   void set_next(kernel::TraceObserver* next) { next_ = next; }
+  /// Whether to spool messages' payload fields (TraceEventView::fields; on unless set off),
+  /// which only the JSON-lines trace reads: formatting them costs about as much as the rest of
+  /// the record.
+  void keep_fields(bool on) { keep_fields_ = on; }
 
   void on_event(const kernel::TraceEventView& event) override;
   /// The bytes spooled: they count against the run's kept-bytes limit, as kept events would.
@@ -50,6 +54,7 @@ class TraceSpool final : public kernel::TraceObserver, public TraceSource {
   std::uint64_t bytes_ = 0;  // counted against the run's kept-bytes limit
   std::optional<std::string> error_;
   kernel::TraceObserver* next_ = nullptr;
+  bool keep_fields_ = true;
 };
 
 }  // namespace ccsim::report
