@@ -68,8 +68,9 @@ TraceEventView TraceEvent::view() const {
   return v;
 }
 
-// The fingerprint covers what the digest did before details were keyed: the detail's text
-// when details are formatted, an empty text when they are not.
+// The fingerprint hashes a keyed detail's text only when details are wanted (an expectation
+// reads them), an empty text otherwise: what fuzzing counted as one trace before details were
+// keyed, so campaigns count the same distinct traces.
 void Trace::add_fingerprint(const TraceEventView& e) {
   std::uint64_t h = fingerprint_;
   h = fold(h, static_cast<std::uint64_t>(e.t.ns()));
