@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "ccsim/explore/artifact.hpp"
@@ -44,8 +45,23 @@ const char* signal_name(int sig) {
   }
 }
 
+// "ETA 42s", "ETA 3m05s", "ETA 2h07m".
+std::string eta(double seconds) {
+  const auto s = static_cast<unsigned long long>(seconds + 0.5);
+  char out[64];
+  if (s < 60) {
+    std::snprintf(out, sizeof out, "ETA %llus", s);
+  } else if (s < 3600) {
+    std::snprintf(out, sizeof out, "ETA %llum%02llus", s / 60, s % 60);
+  } else {
+    std::snprintf(out, sizeof out, "ETA %lluh%02llum", s / 3600, (s / 60) % 60);
+  }
+  return out;
+}
+
 // Progress on stderr: a line rewritten in place on a terminal; plain lines, at most one every
-// 10 seconds, under CI.
+// 10 seconds, under CI. A rate and an ETA only once a second has passed (a rate from the first
+// runs says nothing, and 0 runs/s would read as a hang); the last line has the final rate.
 class ProgressLine {
  public:
   ProgressLine(const std::vector<std::string>& files, bool quiet)
@@ -64,12 +80,20 @@ class ProgressLine {
     if (!last && now - shown_ < gap) return;
     shown_ = now;
     const double seconds = std::chrono::duration<double>(now - start_).count();
-    char line[512];
-    std::snprintf(line, sizeof line, "fuzz %s: %llu/%llu runs, %llu distinct failures, %.0f runs/s",
-                  files_[p.scenario].c_str(), static_cast<unsigned long long>(p.done),
-                  static_cast<unsigned long long>(p.total),
-                  static_cast<unsigned long long>(p.failures),
-                  seconds > 0 ? static_cast<double>(p.done) / seconds : 0.0);
+    const auto percent = static_cast<unsigned long long>(
+        p.total == 0 ? 100 : static_cast<double>(p.done) * 100 / static_cast<double>(p.total));
+    std::string line = "fuzz " + files_[p.scenario] + ": " + std::to_string(p.done) + "/" +
+                       std::to_string(p.total) + " runs (" + std::to_string(percent) + "%), " +
+                       std::to_string(p.failures) + " distinct failures";
+    const double rate = seconds > 0 ? static_cast<double>(p.done) / seconds : 0.0;
+    if ((seconds >= 1 || last) && p.done > 0 && rate >= 0.5) {
+      char text[64];
+      std::snprintf(text, sizeof text, ", %.0f runs/s", rate);
+      line += text;
+      if (!last) line += ", " + eta(static_cast<double>(p.total - p.done) / rate);
+    } else if (!last) {
+      line += ", starting";
+    }
     if (tty_) {
       std::cerr << "\r" << line << "\x1b[K" << std::flush;
       open_ = true;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include <doctest/doctest.h>
@@ -160,6 +161,32 @@ TEST_CASE("fuzz: bad flags and bad files exit 2 with a clear message") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("fuzz progress, not a terminal: a percentage, never 0 runs/s, the last line at 100%") {
+  const auto dir = temp_dir("progress");
+  // stderr (a pipe here) with stdout: the progress lines are the ones that begin "fuzz ".
+  const auto r = testing::run_command(
+      ccsim_cmd("fuzz " + kBenign30 + " --runs 300 -j 1 --out " + dir.string()));
+  CHECK(r.exit_code == 0);
+  std::vector<std::string> progress;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("fuzz ", 0) == 0) progress.push_back(line);
+  }
+  REQUIRE(!progress.empty());
+  for (const std::string& line : progress) {
+    CAPTURE(line);
+    CHECK(line.find(" runs (") != std::string::npos);
+    CHECK(line.find(" 0 runs/s") == std::string::npos);
+  }
+  // A short campaign under CI: at most a first line and the last one.
+  CHECK(progress.size() <= 2);
+  CHECK(progress.back().find("300/300 runs (100%), 0 distinct failures, ") != std::string::npos);
+  CHECK(progress.back().find(" runs/s") != std::string::npos);
+  CHECK(progress.back().find("ETA") == std::string::npos);
+  if (progress.size() == 2) CHECK(progress.front().find(", starting") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("fuzz: SIGINT, SIGTERM and SIGHUP stop cleanly, keep the artifacts, write the report") {
   for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
     CAPTURE(sig);
@@ -178,7 +205,7 @@ TEST_CASE("fuzz: SIGINT, SIGTERM and SIGHUP stop cleanly, keep the artifacts, wr
       std::_Exit(127);
     }
     // Wait (without bound on time: tests never time anything) for the first progress line.
-    while (testing::read_file(err).find("runs/s") == std::string::npos) {
+    while (testing::read_file(err).find(" runs (") == std::string::npos) {
       int status = 0;
       REQUIRE(::waitpid(child, &status, WNOHANG) == 0);  // still running
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
