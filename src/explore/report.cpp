@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <set>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -331,46 +333,105 @@ std::string xml(const std::string& s) {
 }
 }  // namespace
 
+namespace {
+// One JUnit test case: its name, and its failure's message and text when it failed.
+struct JunitCase {
+  std::string name;
+  std::optional<std::string> message;
+  std::string body;
+};
+
+// A scenario's test cases: one per distinct failure (named by its property and signature, its
+// message that failure's own), one per property that held, and one each for failures found but
+// not kept and a determinism mismatch.
+std::vector<JunitCase> junit_cases(const ScenarioReport& s) {
+  std::vector<JunitCase> cases;
+  std::set<std::string> failed;
+  for (const Failure& f : s.failures) {
+    failed.insert(f.property);
+    std::string body = "first at run " + std::to_string(f.run) + " (" + f.strategy + ", seed " +
+                       std::to_string(f.seed) + "), " + std::to_string(f.count) +
+                       " failing runs\n" + f.message + "\n";
+    if (!f.replay_command.empty()) body += "replay: " + f.replay_command + "\n";
+    cases.push_back({f.key(), f.property + ": " + f.message, body});
+  }
+  for (const std::string& p : s.properties) {
+    if (failed.count(p) == 0) cases.push_back({p, std::nullopt, ""});
+  }
+  if (s.failures_dropped > 0) {
+    const std::string what = std::to_string(s.failures_dropped) +
+                             " more distinct failures, found but not kept (the report keeps the "
+                             "first ones)";
+    cases.push_back({"more distinct failures", what, what + "\n"});
+  }
+  if (s.determinism) {
+    const DeterminismMismatch& d = *s.determinism;
+    const std::string line = "nondeterministic: run " + std::to_string(d.run) + " (seed " +
+                             std::to_string(d.seed) + ") differs at trace event " +
+                             std::to_string(d.event);
+    cases.push_back({"determinism", line, line + ":\n  " + d.first + "\n  " + d.second + "\n"});
+  }
+  return cases;
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", seconds);
+  return text;
+}
+}  // namespace
+
+// JUnit XML as CI dashboards read it (Jenkins, GitLab, GitHub's test reporters): a test suite
+// per scenario, a test case per distinct failure and per property that held, so two bugs show
+// as two failures, each with its own message and replay command. Properties are checked
+// together in every run, so a test case has no time of its own (time="0"); a suite's time is
+// the campaign's share by runs.
 void write_junit(std::ostream& out, const CampaignReport& report) {
-  std::size_t failures = 0;
+  std::uint64_t all_runs = 0;
   for (const ScenarioReport& s : report.scenarios)
-    failures += s.failed() ? 1 : 0;
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.3f", report.elapsed_seconds);
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"ccsim fuzz\" tests=\"" << report.scenarios.size() << "\" failures=\""
-      << failures << "\" time=\"" << seconds << "\">\n";
-  out << "  <testsuite name=\"ccsim fuzz\" tests=\"" << report.scenarios.size() << "\" failures=\""
-      << failures << "\" errors=\"0\" time=\"" << seconds << "\">\n";
+    all_runs += s.runs;
+  std::vector<std::vector<JunitCase>> suites;
+  std::size_t tests = 0;
+  std::size_t failures = 0;
   for (const ScenarioReport& s : report.scenarios) {
-    out << "    <testcase classname=\"ccsim.fuzz\" name=\"" << xml(s.file) << "\">\n";
-    if (s.failed()) {
-      std::string first;
-      std::string body;
-      for (const Failure& f : s.failures) {
-        const std::string line = f.property + ": " + f.message;
-        if (first.empty()) first = line;
-        body += line + "\n  first at run " + std::to_string(f.run) + " (" + f.strategy + ", seed " +
-                std::to_string(f.seed) + "), " + std::to_string(f.count) + " failing runs\n";
-        if (!f.replay_command.empty()) body += "  replay: " + f.replay_command + "\n";
-      }
-      if (s.determinism) {
-        const std::string line = "nondeterministic run " + std::to_string(s.determinism->run) +
-                                 " at trace event " + std::to_string(s.determinism->event);
-        if (first.empty()) first = line;
-        body += line + ":\n  " + s.determinism->first + "\n  " + s.determinism->second + "\n";
-      }
-      if (first.empty()) first = std::to_string(s.failures_dropped) + " distinct failures";
-      out << "      <failure message=\"" << xml(first) << "\" type=\"property\">" << xml(body)
-          << "</failure>\n";
+    suites.push_back(junit_cases(s));
+    for (const JunitCase& c : suites.back()) {
+      ++tests;
+      failures += c.message ? 1 : 0;
     }
-    out << "      <system-out>"
+  }
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuites name=\"ccsim fuzz\" tests=\"" << tests << "\" failures=\"" << failures
+      << "\" errors=\"0\" time=\"" << seconds_text(report.elapsed_seconds) << "\">\n";
+  for (std::size_t i = 0; i < report.scenarios.size(); ++i) {
+    const ScenarioReport& s = report.scenarios[i];
+    const std::vector<JunitCase>& cases = suites[i];
+    std::size_t failed = 0;
+    for (const JunitCase& c : cases)
+      failed += c.message ? 1 : 0;
+    const double share = all_runs == 0 ? 0.0
+                                       : report.elapsed_seconds * static_cast<double>(s.runs) /
+                                             static_cast<double>(all_runs);
+    out << "  <testsuite name=\"" << xml(s.file) << "\" tests=\"" << cases.size()
+        << "\" failures=\"" << failed << "\" errors=\"0\" time=\"" << seconds_text(share)
+        << "\">\n";
+    for (const JunitCase& c : cases) {
+      out << "    <testcase classname=\"" << xml(s.file) << "\" name=\"" << xml(c.name)
+          << "\" time=\"0\"";
+      if (!c.message) {
+        out << "/>\n";
+        continue;
+      }
+      out << ">\n      <failure message=\"" << xml(*c.message) << "\" type=\"property\">"
+          << xml(c.body) << "</failure>\n    </testcase>\n";
+    }
+    out << "    <system-out>"
         << xml(std::to_string(s.runs) + " runs, " + std::to_string(s.traces.estimate()) +
                " distinct traces")
         << "</system-out>\n";
-    out << "    </testcase>\n";
+    out << "  </testsuite>\n";
   }
-  out << "  </testsuite>\n</testsuites>\n";
+  out << "</testsuites>\n";
 }
 
 }  // namespace ccsim::explore

@@ -1,7 +1,9 @@
 // Reports: JSON that round-trips, the summary, and well-formed JUnit XML.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cctype>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -121,6 +123,15 @@ explore::CampaignReport failing_report() {
 
 }  // namespace
 
+namespace {
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+}  // namespace
+
 TEST_CASE("the XML check itself rejects what is not well-formed") {
   CHECK(XmlCheck("<a x=\"1\"><b/>t&amp;</a>").run() == std::vector<std::string>{"a", "b"});
   for (const char* bad :
@@ -130,16 +141,38 @@ TEST_CASE("the XML check itself rejects what is not well-formed") {
   }
 }
 
-TEST_CASE("JUnit XML: well-formed, a test case per scenario, the replay command in each failure") {
+TEST_CASE(
+    "JUnit XML: a test case per distinct failure and per property that held, each failure "
+    "with its own message and replay command") {
   const auto report = failing_report();
   REQUIRE(report.failed());
+  const explore::ScenarioReport& s = report.scenarios[0];
+  REQUIRE(s.failures.size() >= 2);  // two bugs must read as two failures on a dashboard
+  std::set<std::string> failed_properties;
+  for (const explore::Failure& f : s.failures)
+    failed_properties.insert(f.property);
   std::ostringstream out;
   explore::write_junit(out, report);
   const std::string xml = out.str();
   const auto names = XmlCheck(xml).run();
-  CHECK(std::count(names.begin(), names.end(), "testcase") == 1);
-  CHECK(std::count(names.begin(), names.end(), "failure") == 1);
+  const auto held = s.properties.size() - failed_properties.size();
+  CHECK(std::count(names.begin(), names.end(), "testcase") ==
+        static_cast<std::ptrdiff_t>(s.failures.size() + held));
+  CHECK(std::count(names.begin(), names.end(), "failure") ==
+        static_cast<std::ptrdiff_t>(s.failures.size()));
   CHECK(names.front() == "testsuites");
+  CHECK(std::count(names.begin(), names.end(), "testsuite") == 1);
+  CHECK(xml.find("failures=\"" + std::to_string(s.failures.size()) + "\"") != std::string::npos);
+  // Each failure is its own test case, named by property and signature, its message its own.
+  for (const explore::Failure& f : s.failures) {
+    CAPTURE(f.key());
+    CHECK(xml.find("name=\"" + f.property + ": ") != std::string::npos);
+    CHECK(xml.find("<failure message=\"" + f.property + ": ") != std::string::npos);
+    CHECK(xml.find("first at run " + std::to_string(f.run) + " (") != std::string::npos);
+  }
+  // Every test case has a time (dashboards sum them), the suite the campaign's.
+  CHECK(static_cast<std::ptrdiff_t>(count_of(xml, "<testcase ")) ==
+        static_cast<std::ptrdiff_t>(count_of(xml, "time=\"0\"")));
   CHECK(xml.find("name=\"" +
                  testing::source_path("scenarios/fuzz/cold_start_two_proposals.2.5.json") + "\"") !=
         std::string::npos);
@@ -155,9 +188,15 @@ TEST_CASE("JUnit XML: a passing scenario is a test case without a failure") {
   explore::CampaignOptions o;
   o.runs = 50;
   std::ostringstream out;
-  explore::write_junit(out, explore::run_campaign({&s, &s}, o));
+  const auto report = explore::run_campaign({&s, &s}, o);
+  REQUIRE(!report.failed());
+  explore::write_junit(out, report);
   const auto names = XmlCheck(out.str()).run();
-  CHECK(std::count(names.begin(), names.end(), "testcase") == 2);
+  // A passing test case per property checked, per scenario.
+  CHECK(std::count(names.begin(), names.end(), "testcase") ==
+        static_cast<std::ptrdiff_t>(report.scenarios[0].properties.size() +
+                                    report.scenarios[1].properties.size()));
+  CHECK(std::count(names.begin(), names.end(), "testsuite") == 2);
   CHECK(std::count(names.begin(), names.end(), "failure") == 0);
 }
 
