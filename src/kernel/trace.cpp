@@ -29,6 +29,16 @@ std::uint64_t fold(std::uint64_t h, const std::optional<std::string_view>& s) {
   h = fold(h, static_cast<std::uint64_t>(s.has_value()));
   return s ? fold(h, *s) : h;
 }
+
+// What the digest and the fingerprint both begin a record with: time (ns), kind, and the seven
+// names as texts.
+std::uint64_t fold_head(std::uint64_t h, const TraceEventView& e) {
+  h = fold(h, static_cast<std::uint64_t>(e.t.ns()));
+  h = fold(h, static_cast<std::uint64_t>(e.kind));
+  for (std::string_view s : {e.actor, e.state, e.stream, e.from, e.type, e.txid, e.channel})
+    h = fold(h, s);
+  return h;
+}
 }  // namespace
 
 TraceEvent::TraceEvent(const TraceEventView& v)
@@ -72,11 +82,7 @@ TraceEventView TraceEvent::view() const {
 // reads them), an empty text otherwise: what fuzzing counted as one trace before details were
 // keyed, so campaigns count the same distinct traces.
 void Trace::add_fingerprint(const TraceEventView& e) {
-  std::uint64_t h = fingerprint_;
-  h = fold(h, static_cast<std::uint64_t>(e.t.ns()));
-  h = fold(h, static_cast<std::uint64_t>(e.kind));
-  for (std::string_view s : {e.actor, e.state, e.stream, e.from, e.type, e.txid, e.channel})
-    h = fold(h, s);
+  std::uint64_t h = fold_head(fingerprint_, e);
   h = fold(h, e.detail.keyed() && !details_ ? std::string_view() : e.detail.text());
   h = fold(h, e.status ? static_cast<std::uint64_t>(*e.status) : 0xffffffffffffffffULL);
   h = fold(h, e.error);
@@ -88,11 +94,7 @@ void Trace::add_fingerprint(const TraceEventView& e) {
 // seven names as texts, the detail as 1 and its key or 0 and its text, the status as a presence
 // word and its value, error and payload as a presence word and their texts.
 void Trace::add_digest(const TraceEventView& e) {
-  std::uint64_t h = digest_state_;
-  h = fold(h, static_cast<std::uint64_t>(e.t.ns()));
-  h = fold(h, static_cast<std::uint64_t>(e.kind));
-  for (std::string_view s : {e.actor, e.state, e.stream, e.from, e.type, e.txid, e.channel})
-    h = fold(h, s);
+  std::uint64_t h = fold_head(digest_state_, e);
   if (e.detail.keyed()) {
     h = fold(fold(h, 1), e.detail.key());
   } else {

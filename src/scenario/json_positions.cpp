@@ -1,5 +1,7 @@
 #include "json_positions.hpp"
 
+#include "json_reader.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -13,20 +15,6 @@ constexpr std::string_view kBom = "\xef\xbb\xbf";
 
 std::size_t text_start(std::string_view text) {
   return text.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
-}
-
-// RFC 6901: "~" -> "~0", "/" -> "~1".
-void append_token(std::string& pointer, const std::string& key) {
-  pointer += '/';
-  for (char c : key) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else {
-      pointer += c;
-    }
-  }
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -156,7 +144,8 @@ class Walker {
       const std::size_t key_at = i_;
       const std::string key = string();
       const std::size_t length = pointer.size();
-      append_token(pointer, key);
+      pointer += '/';
+      pointer += escape_token(key);
       if (duplicates_ != nullptr) {
         const auto [it, fresh] = keys.emplace(key, key_at);
         if (!fresh) {

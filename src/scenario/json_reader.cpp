@@ -8,8 +8,6 @@
 
 namespace ccsim::scenario::detail {
 
-namespace {
-// RFC 6901: "~" -> "~0", "/" -> "~1".
 std::string escape_token(const std::string& key) {
   std::string out;
   for (char c : key) {
@@ -23,8 +21,6 @@ std::string escape_token(const std::string& key) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string type_name(const Json& j) {
   switch (j.type()) {

@@ -54,6 +54,9 @@ class Node {
   const std::string* file_;
 };
 
+/// A key as a JSON pointer token (RFC 6901: "~" -> "~0", "/" -> "~1").
+std::string escape_token(const std::string& key);
+
 /// "a string", "a number", ... for messages.
 std::string type_name(const Json& j);
 
