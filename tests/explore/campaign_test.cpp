@@ -40,7 +40,7 @@ const explore::Failure* find(const explore::ScenarioReport& r, const std::string
 
 }  // namespace
 
-// fabric-protocol.md 6.4 #1, 7.8 step 5: the handler is visible from Register, before READY.
+// docs/fabric-sources.md 6.4 #1, 7.8 step 5: the handler is visible from Register, before READY.
 TEST_CASE("proof 6.4 #1: from a benign scenario the fuzzer finds TRANSACTION before READY in 2.5") {
   const auto s = fuzz_scenario("cold_start_two_proposals.2.5");
   // Benign as written: its own run succeeds.
@@ -48,7 +48,7 @@ TEST_CASE("proof 6.4 #1: from a benign scenario the fuzzer finds TRANSACTION bef
   const auto report = fuzz(s, kBudget);
   const explore::ScenarioReport& r = report.scenarios[0];
   CHECK(r.runs == kBudget);
-  // The shim rejects tx2's TRANSACTION (fabric-protocol.md 3.4, 6.4 #7) in both states the
+  // The shim rejects tx2's TRANSACTION (docs/fabric-sources.md 3.4, 6.4 #7) in both states the
   // window spans: created (before REGISTERED) and established (between REGISTERED and READY,
   // two serialSends in HandleRegister, core/chaincode/handler.go 2.5).
   std::uint64_t counted = 0;
@@ -70,7 +70,7 @@ TEST_CASE("proof 6.4 #1: from a benign scenario the fuzzer finds TRANSACTION bef
   CHECK(counted == r.failed_runs_by_property.at("no_handler_error"));
 }
 
-// fabric-protocol.md 4.5: 3.0 uses a registered handler only once it is ready.
+// docs/fabric-sources.md 4.5: 3.0 uses a registered handler only once it is ready.
 TEST_CASE("proof 4.5: the same budget finds nothing in 3.0") {
   const auto s = fuzz_scenario("cold_start_two_proposals.3.0");
   const auto report = fuzz(s, kBudget);
@@ -84,7 +84,7 @@ TEST_CASE("proof 4.5: the same budget finds nothing in 3.0") {
   CHECK(r.properties == explore::all_campaign_properties());
 }
 
-// fabric-protocol.md 4.1, 7.8 (FAB-5391): a Launch while the placeholder waits for REGISTER.
+// docs/fabric-sources.md 4.1, 7.8 (FAB-5391): a Launch while the placeholder waits for REGISTER.
 TEST_CASE("proof 4.1: the fuzzer finds premature execution in 1.1") {
   const auto s = fuzz_scenario("cold_start_during_launch.1.1");
   REQUIRE(scenario::run(s, {.seed = s.default_seed}).failures.empty());
@@ -106,7 +106,7 @@ TEST_CASE("proof 4.1: the fuzzer finds premature execution in 1.1") {
   CHECK(premature);
 }
 
-// fabric-protocol.md 4.4, 7.8: 1.3+ queue callers on the launch state.
+// docs/fabric-sources.md 4.4, 7.8: 1.3+ queue callers on the launch state.
 TEST_CASE("proof 4.4: the same scenario finds nothing in 1.4") {
   const auto s = fuzz_scenario("cold_start_during_launch.1.4");
   REQUIRE(scenario::run(s, {.seed = s.default_seed}).failures.empty());

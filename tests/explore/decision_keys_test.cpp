@@ -51,7 +51,7 @@ TEST_CASE("decision keys: every event a bundled scenario schedules is labelled")
 }
 
 TEST_CASE("decision keys: a shrunk repro still replays after every time in the scenario shifts") {
-  // The 2.5 TRANSACTION-before-READY failure (fabric-protocol.md 6.4 #1), found and shrunk
+  // The 2.5 TRANSACTION-before-READY failure (docs/fabric-sources.md 6.4 #1), found and shrunk
   // under 1ms of latency; then the scenario changes so that every event of interest happens
   // at other instants (3ms of latency, tx2 at 3ms). Keyed by instant, the ties would no
   // longer match; keyed by their events, the same repro fails the same way.

@@ -1,5 +1,5 @@
 // payload_size: len(msg.Payload) of the protobuf encoding each message type's payload has
-// (fabric-protocol.md 1.3), as the 1.x handlers print it in "... with payload size (%d) ...".
+// (docs/fabric-sources.md 1.3), as the 1.x handlers print it in "... with payload size (%d) ...".
 // Every expected size is counted by hand from the wire format: a tag byte per field, a
 // varint length, the bytes; proto3 leaves out fields at their default.
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // Chaincode as a service (2.x): the launcher dials the chaincode's server instead of starting
-// a container (fabric-protocol.md 4.5), the chaincode still speaks first (1.2), each
+// a container (docs/fabric-sources.md 4.5), the chaincode still speaks first (1.2), each
 // connection gets a fresh shim handler that returns from Connect without CloseSend (3.4).
 // [derived] marks what the notes derive from the code rather than observed.
 #include <doctest/doctest.h>
@@ -72,7 +72,7 @@ const std::string kDeadline = kPrefix + "context deadline exceeded";
 
 // §4.5, §1.2: Build, then the dial; the shim's REGISTER is the first message on the stream;
 // no container is started, waited for or stopped.
-TEST_CASE("fabric-protocol 4.5, 1.2: the peer dials the service and the chaincode speaks first") {
+TEST_CASE("fabric-sources 4.5, 1.2: the peer dials the service and the chaincode speaks first") {
   const auto r = run_text(with_service("", R"("proposals": [ )" + proposal("tx1", "1s") + "]"));
   CHECK(outcome(r, "tx1").status == 200);
   CHECK(outcome(r, "tx1").completed == at_ms(1003));
@@ -92,7 +92,7 @@ TEST_CASE("fabric-protocol 4.5, 1.2: the peer dials the service and the chaincod
 // §4.5: a refused dial fails at once through startFailCh: the first caller gets
 // "connection to %s failed: <err>", a caller queued on the launch "chaincode registration
 // failed: ..."; a later launch, once the server listens, connects.
-TEST_CASE("fabric-protocol 4.5: a refused dial fails the launch at once, later it connects") {
+TEST_CASE("fabric-sources 4.5: a refused dial fails the launch at once, later it connects") {
   const auto r = run_text(with_service(
       R"("listening_at": "2s")", R"("proposals": [ )" + proposal("tx1", "1s") + ", " +
                                      proposal("tx2", "1s") + ", " + proposal("tx3", "3s") + "]"));
@@ -113,7 +113,7 @@ TEST_CASE("fabric-protocol 4.5: a refused dial fails the launch at once, later i
 // §4.5: with packets dropped the blocking dial waits out its timeout, connection.json's
 // dial_timeout or, for zero, the external builder's 3s; a dial still waiting when the server
 // starts listening connects then.
-TEST_CASE("fabric-protocol 4.5: a dial to a silent address times out, or connects in time") {
+TEST_CASE("fabric-sources 4.5: a dial to a silent address times out, or connects in time") {
   for (const char* timeout : {R"("dial_timeout": "0",)", ""}) {
     CAPTURE(timeout);
     const auto r = run_text(with_service(
@@ -137,7 +137,7 @@ TEST_CASE("fabric-protocol 4.5: a dial to a silent address times out, or connect
 // §7.7 step 6 with a service: the startup timer ends the launch while the dial still waits;
 // the dial then connects, and the late REGISTER is refused because no launch is under way.
 TEST_CASE(
-    "fabric-protocol 7.7: the startup timeout wins over a longer dial, the late REGISTER "
+    "fabric-sources 7.7: the startup timeout wins over a longer dial, the late REGISTER "
     "is refused") {
   const auto r = run_text(with_service(R"("dial_timeout": "20s", "while_down": "drop",
                                           "listening_at": "8s")",
@@ -159,7 +159,7 @@ TEST_CASE(
 // "connection to %s terminated" is a no-op; the server keeps listening and the next launch
 // dials a new connection with a fresh shim handler.
 TEST_CASE(
-    "fabric-protocol 4.5, 7.6: a broken stream ends the Execute, the next launch dials "
+    "fabric-sources 4.5, 7.6: a broken stream ends the Execute, the next launch dials "
     "again") {
   const auto r = run_text(with_service(
       "",
@@ -178,7 +178,7 @@ TEST_CASE(
 
 // §4.5: a connection that ends before READY notifies the launch "connection to %s
 // terminated": the first caller and its waiters fail with "chaincode registration failed".
-TEST_CASE("fabric-protocol 4.5: a connection that ends before READY fails the launch") {
+TEST_CASE("fabric-sources 4.5: a connection that ends before READY fails the launch") {
   const auto r = run_text(with_service(
       "", R"("proposals": [ )" + proposal("tx1", "0") + ", " + proposal("tx2", "0") + "]",
       R"({ "crash": { "after_messages": 1 } })"));
@@ -240,7 +240,7 @@ TEST_CASE("restart_peer breaks the service's connection, the next launch reconne
 
 // §3.4 server mode: chatWithPeer's error is Connect's return, which gRPC sends as the RPC's
 // status, after the ERROR the shim sent [derived]; the server keeps listening.
-TEST_CASE("fabric-protocol 3.4: the shim's error ends only its connection, as an RPC status") {
+TEST_CASE("fabric-sources 3.4: the shim's error ends only its connection, as an RPC status") {
   const auto r = run_text(with_service(
       "", R"("proposals": [ )" + proposal("tx1", "0") + ", " + proposal("tx2", "2s") + R"( ],
           "faults": [ { "at": "1s", "chaincode": "cc", "action": "inject", "side": "peer",

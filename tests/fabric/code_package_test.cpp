@@ -1,6 +1,6 @@
 // The code-package read of a launch (container.package_failure) under each launcher era:
 // 1.2 reads it before Launching, 1.3/1.4 after Launching with an early return that strands
-// the launch state (fabric-protocol.md 4.4, 6.4 #11), 2.x inside Runtime.Build (4.5).
+// the launch state (docs/fabric-sources.md 4.4, 6.4 #11), 2.x inside Runtime.Build (4.5).
 #include <doctest/doctest.h>
 
 #include <optional>
@@ -63,7 +63,7 @@ bool has_note(const scenario::RunResult& r, const std::string& actor, const std:
 // ChaincodeSupport.Launch as "[channel %s] could not launch chaincode %s: ...". Nothing
 // notifies or deregisters the state: every later caller, at the same instant or 20s later,
 // joins it and waits on Done() forever. The run still drains.
-TEST_CASE("fabric-protocol 4.4, 6.4 #11: 1.4's code-package failure strands the launch state") {
+TEST_CASE("fabric-sources 4.4, 6.4 #11: 1.4's code-package failure strands the launch state") {
   for (const char* profile : {"1.4", "1.4.0"}) {
     CAPTURE(profile);
     const auto r = run_text(scenario_text(profile));
@@ -89,7 +89,7 @@ TEST_CASE("fabric-protocol 4.4, 6.4 #11: 1.4's code-package failure strands the 
 
 // §4.3: 1.2 reads the package before Launching, so each caller fails alone, unwrapped (1.2's
 // ChaincodeSupport.Launch returns the launcher's error as is), and nothing is left behind.
-TEST_CASE("fabric-protocol 4.3: 1.2 fails every caller at once with the package error") {
+TEST_CASE("fabric-sources 4.3: 1.2 fails every caller at once with the package error") {
   const auto r = run_text(scenario_text("1.2"));
   CHECK(r.outcomes.size() == 4);
   for (const char* txid : {"tx1", "tx2", "tx3", "tx4"}) {
@@ -122,7 +122,7 @@ TEST_CASE("package_failure_strands_launch off: 1.4 fails each caller instead of 
 // Then startFailCh, Notify and Deregister run, and the
 // BuildRegistry keeps the failure, so every later launch fails the same way at once. tx2,
 // queued on tx1's launch, gets the waiter's "chaincode registration failed: ..." (7.8).
-TEST_CASE("fabric-protocol 4.5: 2.x's package failure is a build failure, for every caller") {
+TEST_CASE("fabric-sources 4.5: 2.x's package failure is a build failure, for every caller") {
   for (const char* profile : {"2.5", "3.0"}) {
     CAPTURE(profile);
     const auto r = run_text(scenario_text(profile));

@@ -1,4 +1,4 @@
-// Rich queries on a CouchDB state database (fabric-protocol.md 2.2 GET_QUERY_RESULT), over
+// Rich queries on a CouchDB state database (docs/fabric-sources.md 2.2 GET_QUERY_RESULT), over
 // the documented Mango subset. Expected keys are worked out by hand from the documents below.
 #include <doctest/doctest.h>
 
@@ -76,7 +76,7 @@ TEST_CASE("CouchDB errors as Fabric reports them") {
   CHECK(keys_for("not json") == Keys{"error: query is not a JSON object"});
 }
 
-TEST_CASE("fabric-protocol 2.2: GET_QUERY_RESULT through the handlers on CouchDB") {
+TEST_CASE("fabric-sources 2.2: GET_QUERY_RESULT through the handlers on CouchDB") {
   const auto s = scenario::load_text(
       R"({ "config": { "state_database": "CouchDB" }, "chaincodes": [ { "name": "cc", "functions": {
       "w": [ { "put_state": { "key": "a", "value": "{\"color\":\"blue\"}" } },

@@ -1,5 +1,5 @@
 // Container behaviours and injected faults, exercised through small scenarios. Each case
-// names the section of fabric-protocol.md it reproduces; [derived] marks behaviour the
+// names the section of docs/fabric-sources.md it reproduces; [derived] marks behaviour the
 // document derives from the code rather than observed.
 #include <doctest/doctest.h>
 
@@ -64,7 +64,7 @@ constexpr const char* kTransportClosing =
 // §4.5: Runtime.Build's error is wrapped "error building image" by ContainerRuntime and
 // "error building chaincode" by the launcher. The BuildRegistry keeps the result: a later
 // launch fails at once with the same error, without building again.
-TEST_CASE("fabric-protocol 4.5: a build failure fails the launch, and the failed build is kept") {
+TEST_CASE("fabric-sources 4.5: a build failure fails the launch, and the failed build is kept") {
   const auto s = scenario::load_text(R"({
     "chaincodes": [ { "name": "cc", "container": { "build": "2s", "build_failure": "go build failed" },
                       "functions": { "f": [] } } ],
@@ -93,7 +93,7 @@ TEST_CASE("fabric-protocol 4.5: a build failure fails the launch, and the failed
 
 // §4.4/4.5: ContainerRuntime.Start wraps the router's error "error starting container" and
 // the launcher wraps it again, so the text says it twice. The launch fails at once.
-TEST_CASE("fabric-protocol 4.5: a start failure fails the launch at once, prefixed twice") {
+TEST_CASE("fabric-sources 4.5: a start failure fails the launch at once, prefixed twice") {
   const auto s = scenario::load_text(R"({
     "chaincodes": [ { "name": "cc", "container": { "start_failure": "no such image" },
                       "functions": { "f": [] } } ],
@@ -113,7 +113,7 @@ TEST_CASE("fabric-protocol 4.5: a start failure fails the launch at once, prefix
 // returns its code and the launch state is notified "container exited with <code>", which
 // fails the first caller and every queued caller at once, not at the startup timeout.
 TEST_CASE(
-    "fabric-protocol 4.4/7.7: a container that exits before REGISTER fails the launch at once") {
+    "fabric-sources 4.4/7.7: a container that exits before REGISTER fails the launch at once") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc",
@@ -140,7 +140,7 @@ TEST_CASE(
 }
 
 // §7.7: the process runs but never dials; the first caller's startup timer fires.
-TEST_CASE("fabric-protocol 7.7: a container that never registers fails at the startup timeout") {
+TEST_CASE("fabric-sources 7.7: a container that never registers fails at the startup timeout") {
   const auto s = scenario::load_text(R"({
     "config": { "startup_timeout": "5s" },
     "chaincodes": [ { "name": "cc", "container": { "never_registers": true }, "functions": { "f": [] } } ],
@@ -161,7 +161,7 @@ TEST_CASE("fabric-protocol 7.7: a container that never registers fails at the st
 // §7.6 step 5: Runtime.Start of a container that still runs (here: one that never
 // registered, left running by the failed launch) stops the old process first; Wait on the old
 // one returns 137 (docker's kill, [derived]), which the old, finished launch ignores.
-TEST_CASE("fabric-protocol 7.6: starting a running container stops its old process first") {
+TEST_CASE("fabric-sources 7.6: starting a running container stops its old process first") {
   const auto s = scenario::load_text(R"({
     "config": { "startup_timeout": "5s" },
     "chaincodes": [ { "name": "cc", "container": { "never_registers": true }, "functions": { "f": [] } } ],
@@ -184,7 +184,7 @@ TEST_CASE("fabric-protocol 7.6: starting a running container stops its old proce
 // §7.6: the process dies during Execute (a crash at a time after the container started). The
 // peer's Recv fails, ProcessStream returns, streamDone wakes Execute (2.5) at that instant;
 // Wait returns 2, as for a Go panic.
-TEST_CASE("fabric-protocol 7.6: a container crash at a time fails the pending Execute at once") {
+TEST_CASE("fabric-sources 7.6: a container crash at a time fails the pending Execute at once") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc", "container": { "start": "500ms", "crash": { "at": "1s" } },
@@ -208,7 +208,7 @@ TEST_CASE("fabric-protocol 7.6: a container crash at a time fails the pending Ex
 }
 
 // §4.4/7.7 step 7: a crash before the process dialed is an exit before REGISTER.
-TEST_CASE("fabric-protocol 7.7: a crash before REGISTER fails the launch with exit code 2") {
+TEST_CASE("fabric-sources 7.7: a crash before REGISTER fails the launch with exit code 2") {
   const auto s = scenario::load_text(R"({
     "chaincodes": [ { "name": "cc", "container": { "start": "2s", "crash": { "at": "1s" } },
                       "functions": { "f": [] } } ],
@@ -226,7 +226,7 @@ TEST_CASE("fabric-protocol 7.7: a crash before REGISTER fails the launch with ex
 // §7.6: crash after the shim sent or received N messages on its stream (REGISTER sent,
 // REGISTERED, READY, TRANSACTION received, GET_STATE sent = 5). Every process of the
 // container behaves the same: the next launch's process crashes at the same point.
-TEST_CASE("fabric-protocol 7.6: a crash after N shim messages, in every process of the container") {
+TEST_CASE("fabric-sources 7.6: a crash after N shim messages, in every process of the container") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc",
@@ -258,7 +258,7 @@ TEST_CASE("fabric-protocol 7.6: a crash after N shim messages, in every process 
 // §4.4 (Wait → "container exited with %d"): when the shim's loop ends (here: the peer
 // half-closes right after REGISTER, so the shim gets EOF), main() returns and Wait returns
 // the container's configured exit code, which reaches the launcher before READY.
-TEST_CASE("fabric-protocol 4.4: Wait returns the container's exit code when the shim's loop ends") {
+TEST_CASE("fabric-sources 4.4: Wait returns the container's exit code when the shim's loop ends") {
   const auto s = scenario::load_text(R"({
     "network": { "peer_to_shim": { "latency": "0" }, "shim_to_peer": { "latency": "1ms" } },
     "chaincodes": [ { "name": "cc", "container": { "start": "500ms", "exit_code": 3 }, "functions": { "f": [] } } ],
@@ -287,7 +287,7 @@ TEST_CASE("fabric-protocol 4.4: Wait returns the container's exit code when the 
 // §7.6 (1.4.4+/2.x): the stream terminates mid-execute; ProcessStream returns, streamDone
 // wakes Execute with "chaincode stream terminated" at the instant of the fault, and the
 // handler deregisters. The shim's loop fails too and the process exits.
-TEST_CASE("fabric-protocol 7.6: a terminated stream fails the pending Execute at once (2.5)") {
+TEST_CASE("fabric-sources 7.6: a terminated stream fails the pending Execute at once (2.5)") {
   const auto s = scenario::load_text(R"({
     "profile": "2.5",
     "network": { "latency": "1ms" },
@@ -318,7 +318,7 @@ TEST_CASE("fabric-protocol 7.6: a terminated stream fails the pending Execute at
 
 // §7.6 (1.0-1.4.3) and §6.4 #3: without FAB-16610 nothing wakes the pending Execute when the
 // stream ends; it waits for the execute timeout although the handler is gone.
-TEST_CASE("fabric-protocol 7.6/6.4: before 1.4.4 a terminated stream leaves Execute to time out") {
+TEST_CASE("fabric-sources 7.6/6.4: before 1.4.4 a terminated stream leaves Execute to time out") {
   auto s = scenario::load_text(R"({
     "config": { "execute_timeout": "5s" },
     "network": { "latency": "1ms" },
@@ -339,7 +339,7 @@ TEST_CASE("fabric-protocol 7.6/6.4: before 1.4.4 a terminated stream leaves Exec
 
 // §7.6 with a message trigger: the stream breaks right after the peer sends TRANSACTION,
 // which is lost in flight.
-TEST_CASE("fabric-protocol 7.6: terminate_stream right after TRANSACTION loses the message") {
+TEST_CASE("fabric-sources 7.6: terminate_stream right after TRANSACTION loses the message") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc", "container": { "start": "500ms" }, "functions": { "f": [] } } ],
@@ -358,7 +358,7 @@ TEST_CASE("fabric-protocol 7.6: terminate_stream right after TRANSACTION loses t
 }
 
 // "count" picks the Nth matching message: the second RESPONSE the peer sends.
-TEST_CASE("fabric-protocol 7.3/7.6: an after-message fault fires after the Nth matching message") {
+TEST_CASE("fabric-sources 7.3/7.6: an after-message fault fires after the Nth matching message") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc", "functions": { "f": [
@@ -378,7 +378,7 @@ TEST_CASE("fabric-protocol 7.3/7.6: an after-message fault fires after the Nth m
 
 // §3.4/§2.7: the shim half-closes: the peer's Recv gets EOF (returned as is), Execute wakes
 // through streamDone, the peer's RPC ends and the shim gets EOF too, then exits.
-TEST_CASE("fabric-protocol 2.7/3.4: a half-close from the shim ends both loops") {
+TEST_CASE("fabric-sources 2.7/3.4: a half-close from the shim ends both loops") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc", "container": { "start": "500ms" }, "functions": { "f": [ { "sleep": "1s" } ] } } ],
@@ -400,7 +400,7 @@ TEST_CASE("fabric-protocol 2.7/3.4: a half-close from the shim ends both loops")
 
 // §3.5/§2.7: the peer half-closes: the shim's loop ends on EOF and the process exits; the
 // peer then sees EOF and ends in turn.
-TEST_CASE("fabric-protocol 3.5/2.7: a half-close from the peer makes the shim exit first") {
+TEST_CASE("fabric-sources 3.5/2.7: a half-close from the peer makes the shim exit first") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc", "container": { "start": "500ms" }, "functions": { "f": [ { "sleep": "1s" } ] } } ],
@@ -428,7 +428,7 @@ TEST_CASE("fabric-protocol 3.5/2.7: a half-close from the peer makes the shim ex
 // while sending message ...". Both select cases are ready at once; Go picks at random, and real
 // 2.5 runs take the stream's end about 19 times in 20: the default answer gives "chaincode
 // stream terminated", the other answer of the same decision the ERROR.
-TEST_CASE("fabric-protocol 2.3/2.7: a failed TRANSACTION send notifies ERROR and ends the stream") {
+TEST_CASE("fabric-sources 2.3/2.7: a failed TRANSACTION send notifies ERROR and ends the stream") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc", "container": { "start": "500ms" }, "functions": { "f": [] } } ],
@@ -467,7 +467,7 @@ TEST_CASE("fabric-protocol 2.3/2.7: a failed TRANSACTION send notifies ERROR and
 
 // §3.4: the shim's synchronous stub send fails: the stub call returns the error, and the
 // chaincode answers shim.Error (status 500), as fabric-chaincode-go's handleGetState does.
-TEST_CASE("fabric-protocol 3.4: a failed GET_STATE send fails the stub call, not the stream") {
+TEST_CASE("fabric-sources 3.4: a failed GET_STATE send fails the stub call, not the stream") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc", "container": { "start": "500ms" }, "functions": { "f": [ { "get_state": "k" } ] } } ],
@@ -485,7 +485,7 @@ TEST_CASE("fabric-protocol 3.4: a failed GET_STATE send fails the stub call, not
 
 // §7.6: crash_container kills the process as the `crash` behaviour does, with the fault's
 // exit code.
-TEST_CASE("fabric-protocol 7.6: crash_container breaks the stream as a process death does") {
+TEST_CASE("fabric-sources 7.6: crash_container breaks the stream as a process death does") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc", "container": { "start": "500ms" }, "functions": { "f": [ { "sleep": "2s" } ] } } ],
@@ -511,7 +511,7 @@ TEST_CASE("fabric-protocol 7.6: crash_container breaks the stream as a process d
 // handler's Deregister (keyed by name, and its name was set by the refused REGISTER) deletes
 // the new launch's state; the new process is refused too and the launch times out.
 TEST_CASE(
-    "fabric-protocol 7.7/2.7: a restarted container is refused, and its stale handler breaks the "
+    "fabric-sources 7.7/2.7: a restarted container is refused, and its stale handler breaks the "
     "next launch [derived]") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },

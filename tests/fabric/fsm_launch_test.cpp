@@ -1,4 +1,4 @@
-// The 1.0/1.1 launch (FsmChaincodeSupport, fabric-protocol.md 4.1, 4.2, 7.1', 7.7, 7.8),
+// The 1.0/1.1 launch (FsmChaincodeSupport, docs/fabric-sources.md 4.1, 4.2, 7.1', 7.7, 7.8),
 // exercised through small scenarios under profiles "1.0" (1.0.0), "1.0" with
 // launch_started_flag (1.0.1) and "1.1": each launch error text, and the window in which it
 // happens. Expected times follow from the scenario's delays (1ms per message, the container's
@@ -79,7 +79,7 @@ constexpr const char* k1_0_1 = R"("overrides": { "launch_started_flag": true },)
 // §4.1, §7.8 step 3: the placeholder goes in just before StartContainer (t=0 here, the image
 // being built already) and is replaced when the peer processes REGISTER (2.001s). A Launch
 // in between is refused at once.
-TEST_CASE("fabric-protocol 4.1: 1.0.0 refuses a Launch while the placeholder is in the map") {
+TEST_CASE("fabric-sources 4.1: 1.0.0 refuses a Launch while the placeholder is in the map") {
   const auto r =
       run("1.0", R"({ "start": "2s" })", proposal("tx1", "0") + "," + proposal("tx2", "1s"));
   CHECK(outcome(r, "tx2").error == "premature execution - chaincode (mycc:1.0) is being launched");
@@ -95,7 +95,7 @@ TEST_CASE("fabric-protocol 4.1: 1.0.0 refuses a Launch while the placeholder is 
 // build (0-1s) launchStarted is set and there is no map entry yet; from the placeholder (1s,
 // just before StartContainer) until REGISTER is processed (2.001s) the placeholder answers.
 TEST_CASE(
-    "fabric-protocol 4.1: with FAB-5391 the build phase says 'is being launched' and the "
+    "fabric-sources 4.1: with FAB-5391 the build phase says 'is being launched' and the "
     "placeholder 'launched and waiting for registration'") {
   for (const auto& [name, extra] : {std::pair{"1.0", k1_0_1}, std::pair{"1.1", ""}}) {
     const char* profile = name;  // CAPTURE's lambda cannot capture a binding (clang 14)
@@ -121,7 +121,7 @@ TEST_CASE(
 // launchStarted (here: two proposals at the same instant, each running its LSCC lookup before
 // launchAndWaitForRegister) is refused there.
 TEST_CASE(
-    "fabric-protocol 7.8: a Launch that slips past the check: 'chaincode is already "
+    "fabric-sources 7.8: a Launch that slips past the check: 'chaincode is already "
     "launching'") {
   const std::string both = proposal("tx1", "0") + "," + proposal("tx2", "0");
   const auto r101 = run("1.0", R"({ "build": "1s", "start": "1s" })", both, k1_0_1);
@@ -139,7 +139,7 @@ TEST_CASE(
 // The map entry appears between a Launch's check and its launchAndWaitForRegister: with the
 // image built by an earlier launch (tx0; that process crashes at 1s and deregisters), tx1's
 // Start inserts the placeholder at once, and tx2, proposed at the same instant, finds it.
-TEST_CASE("fabric-protocol 4.1: launchAndWaitForRegister finds the entry another launch made") {
+TEST_CASE("fabric-sources 4.1: launchAndWaitForRegister finds the entry another launch made") {
   const std::string container = R"({ "start": "100ms", "crash": { "at": "1s" } })";
   const std::string props =
       proposal("tx0", "0") + "," + proposal("tx1", "2s") + "," + proposal("tx2", "2s");
@@ -169,7 +169,7 @@ TEST_CASE("fabric-protocol 4.1: launchAndWaitForRegister finds the entry another
 // fires, so tx1 times out 5s after its VMCProcess returned (6s, 1.0's timer) and its Stop kills
 // the container that serves tx2 and deletes the map entry: the stream breaks and deregister
 // finds nothing.
-TEST_CASE("fabric-protocol 7.8: 1.0.0's unguarded build phase starts the container twice") {
+TEST_CASE("fabric-sources 7.8: 1.0.0's unguarded build phase starts the container twice") {
   const auto r = run("1.0", R"({ "build": "1s", "start": "500ms" })",
                      proposal("tx1", "0") + "," + proposal("tx2", "500ms"),
                      R"("config": { "startup_timeout": "5s" },)");
@@ -193,7 +193,7 @@ TEST_CASE("fabric-protocol 7.8: 1.0.0's unguarded build phase starts the contain
 // §4.1: a VMCProcess error (the image build fails) deletes the entry and returns "Error
 // starting container: %s" with docker's text, after the build time. 1.1: the launch
 // goroutine's error reaches the wait through errChan (4.2): "error starting container: <err>".
-TEST_CASE("fabric-protocol 4.1, 4.2: a failed image build: 'Error starting container'") {
+TEST_CASE("fabric-sources 4.1, 4.2: a failed image build: 'Error starting container'") {
   const std::string container = R"({ "build": "2s", "build_failure": "go build failed" })";
   const auto r10 = run("1.0", container, proposal("tx1", "0"));
   CHECK(outcome(r10, "tx1").error == "Error starting container: go build failed");
@@ -209,7 +209,7 @@ TEST_CASE("fabric-protocol 4.1, 4.2: a failed image build: 'Error starting conta
 
 // StartContainer fails after the placeholder went in: until the error, the placeholder
 // refuses other Launches; afterwards the entry is gone and the next proposal launches again.
-TEST_CASE("fabric-protocol 4.1: StartContainer fails after the placeholder went in") {
+TEST_CASE("fabric-sources 4.1: StartContainer fails after the placeholder went in") {
   const auto r = run("1.0", R"({ "build": "1s", "start_failure": "port in use" })",
                      proposal("tx1", "0") + "," + proposal("tx2", "2s"));
   CHECK(outcome(r, "tx1").error == "Error starting container: port in use");
@@ -221,7 +221,7 @@ TEST_CASE("fabric-protocol 4.1: StartContainer fails after the placeholder went 
 // §4.2, §5 "Startup timer", FAB-5591: 1.0 starts the startup timer once VMCProcess returned
 // (after the 2s build), 1.1 before the launch goroutine, so the build counts against it.
 // Then Stop and the timeout text with network and peer IDs.
-TEST_CASE("fabric-protocol 4.2: the startup timer covers the image build from 1.1 (FAB-5591)") {
+TEST_CASE("fabric-sources 4.2: the startup timer covers the image build from 1.1 (FAB-5591)") {
   const std::string container = R"({ "build": "2s", "never_registers": true })";
   const std::string config = R"("config": { "startup_timeout": "5s" },)";
   const auto r10 = run("1.0", container, proposal("tx1", "0"), config);
@@ -241,7 +241,7 @@ TEST_CASE("fabric-protocol 4.2: the startup timer covers the image build from 1.
 // 1.1 [derived]: the timer fires during the build (5s of 10s); Stop's VM request waits for the
 // container lock, which the Start holds until the container is up (10s). Only then is the
 // container stopped, the placeholder deleted and the error returned.
-TEST_CASE("fabric-protocol 4.2: a 1.1 startup timeout during the build returns after the Start") {
+TEST_CASE("fabric-sources 4.2: a 1.1 startup timeout during the build returns after the Start") {
   const auto r = run("1.1", R"({ "build": "10s", "start": "1s" })", proposal("tx1", "0"),
                      R"("config": { "startup_timeout": "5s" },)");
   CHECK(outcome(r, "tx1").error ==
@@ -254,7 +254,7 @@ TEST_CASE("fabric-protocol 4.2: a 1.1 startup timeout during the build returns a
 // §2.1 beforeRegisterEvent: the REGISTERED send fails after the handler took over the
 // placeholder: the event is cancelled, readyNotify gets false ("registration failed for ..."),
 // the stream ends, and the registered handler deregisters; the launch's Stop finds no entry.
-TEST_CASE("fabric-protocol 2.1, 4.1: REGISTERED cannot be sent: 'registration failed for'") {
+TEST_CASE("fabric-sources 2.1, 4.1: REGISTERED cannot be sent: 'registration failed for'") {
   const std::string fault =
       R"("faults": [ { "after": { "type": "REGISTER", "from": "shim" }, "chaincode": "mycc",
                       "action": "fail_next_send", "side": "peer", "error": "broken pipe" } ],)";
@@ -283,7 +283,7 @@ TEST_CASE("fabric-protocol 2.1, 4.1: REGISTERED cannot be sent: 'registration fa
 // "Failed to init chaincode(Timeout expired while executing send init message)" (4.1
 // sendReady). Replaying the other choice, the launcher's READY goes first and the launch
 // succeeds, but the chaincode's READY still ends the stream before Execute runs.
-TEST_CASE("fabric-protocol 2.1: the stream loop's select decides between two READYs") {
+TEST_CASE("fabric-sources 2.1: the stream loop's select decides between two READYs") {
   const auto s = scenario::load_text(R"({ "profile": "1.0",
     "config": { "startup_timeout": "5s" }, "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "mycc", "container": { "start": "500ms" }, "functions": { "f": [] } } ],
@@ -333,7 +333,7 @@ TEST_CASE("fabric-protocol 2.1: the stream loop's select decides between two REA
 // TRANSACTION is handed to the loop before the launcher's READY, FSM established cannot take it,
 // and the stream ends. The launcher stays blocked handing READY to a loop that has returned: tx1
 // never gets an outcome. tx2 waits for its execute timeout.
-TEST_CASE("fabric-protocol 6.4 #1: P-fsm: a TRANSACTION before READY ends the stream") {
+TEST_CASE("fabric-sources 6.4 #1: P-fsm: a TRANSACTION before READY ends the stream") {
   const std::string props = proposal("tx1", "0") + "," + proposal("tx2", "502500us");
   const std::string config = R"("config": { "processing": "1ms" },)";
   const auto r10 = run("1.0", R"({ "start": "500ms" })", props, config);
@@ -367,7 +367,7 @@ TEST_CASE("fabric-protocol 6.4 #1: P-fsm: a TRANSACTION before READY ends the st
 // (1.0: keyed by txid); when the launcher's READY is taken, FSM ready cannot handle it and the
 // stream ends, while the launcher finds the ERROR: "Error initializing container %s: %s",
 // wrapped "Failed to init chaincode(%s)", then Stop.
-TEST_CASE("fabric-protocol 4.1: sendReady finds an ERROR: 'Error initializing container'") {
+TEST_CASE("fabric-sources 4.1: sendReady finds an ERROR: 'Error initializing container'") {
   const auto r = scenario::run(scenario::load_text(R"({ "profile": "1.0",
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "mycc", "container": { "start": "500ms" }, "functions": { "f": [] } } ],
@@ -394,7 +394,7 @@ TEST_CASE("fabric-protocol 4.1: sendReady finds an ERROR: 'Error initializing co
 // 10s), the wait is over, and Stop waits for the container lock; the build then fails: nobody
 // receives the error (the goroutine blocks forever), the map entry is left to Stop, and the
 // launch fails with the timeout when Stop returns (10s).
-TEST_CASE("fabric-protocol 4.2: FAB-8844: a launch error after the wait ended is not received") {
+TEST_CASE("fabric-sources 4.2: FAB-8844: a launch error after the wait ended is not received") {
   const auto r = run("1.1", R"({ "build": "10s", "build_failure": "go build failed" })",
                      proposal("tx1", "0"), R"("config": { "startup_timeout": "5s" },)");
   CHECK(outcome(r, "tx1").error ==

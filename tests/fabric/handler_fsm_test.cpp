@@ -1,4 +1,4 @@
-// The 1.0/1.1 peer handler (P-fsm, fabric-protocol.md 2.1) and 1.0/1.1's Execute, exercised
+// The 1.0/1.1 peer handler (P-fsm, docs/fabric-sources.md 2.1) and 1.0/1.1's Execute, exercised
 // through small scenarios: txid-only correlation (1.0) versus channel + txid (1.1, FAB-5921),
 // 1.0's and 1.1's spellings, the idle keepalive timer, cc2cc with its hard-coded timeout, and
 // the peer's own ERROR replies passing handleMessage's fast path. Only the peer side is
@@ -43,7 +43,7 @@ scenario::RunResult run_text(const std::string& text) {
 
 // §2.1 ready(), §1.2: READY carries the launching txid in 1.0/1.1, and channel_id from 1.1
 // (FAB-5921); INIT/TRANSACTION carry channel_id only from 1.1 (createCCMessage).
-TEST_CASE("fabric-protocol 2.1, 1.2: READY carries the launch's txid, channel_id only from 1.1") {
+TEST_CASE("fabric-sources 2.1, 1.2: READY carries the launch's txid, channel_id only from 1.1") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     const auto r = run_text(R"({ "profile": ")" + std::string(profile) + R"(",
@@ -73,7 +73,7 @@ TEST_CASE("fabric-protocol 2.1, 1.2: READY carries the launch's txid, channel_id
 // §4.2, §2.1 sendExecuteMessage: 1.0 keys transaction contexts by txid alone, so the same txid
 // on two channels collides on one handler ("txid:%s exists", wrapped "Error sending %s: %s"
 // and "Failed to execute transaction (%s)"); 1.1 keys by channel + txid and runs both.
-TEST_CASE("fabric-protocol 4.2: the same txid on two channels: 1.0 collides, 1.1 does not") {
+TEST_CASE("fabric-sources 4.2: the same txid on two channels: 1.0 collides, 1.1 does not") {
   const std::string body = R"(
       "network": { "latency": "1ms" },
       "chaincodes": [ { "name": "mycc", "functions": { "f": [ { "sleep": "1s" } ] } } ],
@@ -103,7 +103,7 @@ TEST_CASE("fabric-protocol 4.2: the same txid on two channels: 1.0 collides, 1.1
 
 // §2.1 notify, §4.2: a COMPLETED for tx1 on another channel (injected by a misbehaving shim)
 // finds tx1's context in 1.0, keyed by txid alone, and ends its Execute; 1.1 drops it.
-TEST_CASE("fabric-protocol 2.1: notify matches by txid alone in 1.0, by channel + txid in 1.1") {
+TEST_CASE("fabric-sources 2.1: notify matches by txid alone in 1.0, by channel + txid in 1.1") {
   const std::string body = R"(
       "network": { "latency": "1ms" },
       "chaincodes": [ { "name": "mycc", "functions": { "f": [ { "sleep": "1s" } ] } } ],
@@ -126,7 +126,7 @@ TEST_CASE("fabric-protocol 2.1: notify matches by txid alone in 1.0, by channel 
 // wrapped by exectransaction); the chaincode's next GET_STATE gets 1.0's ERROR "[%s]No ledger
 // context for GetState. Sending ERROR" (shorttxid of "tx1" is "tx1"); its late COMPLETED is
 // dropped by notify. The stream stays up.
-TEST_CASE("fabric-protocol 7.5: 1.0/1.1 execute timeout, no ledger context, late COMPLETED") {
+TEST_CASE("fabric-sources 7.5: 1.0/1.1 execute timeout, no ledger context, late COMPLETED") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     const bool v1_0 = std::string(profile) == "1.0";
@@ -154,7 +154,7 @@ TEST_CASE("fabric-protocol 7.5: 1.0/1.1 execute timeout, no ledger context, late
 
 // exectransaction.Execute: an ERROR message (Init with status 500) becomes "Transaction
 // returned with failure: %s" (1.1 lower case); a COMPLETED below 500 is the response.
-TEST_CASE("fabric-protocol 4.1 exectransaction: 'Transaction returned with failure'") {
+TEST_CASE("fabric-sources 4.1 exectransaction: 'Transaction returned with failure'") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     const auto r = run_text(R"({ "profile": ")" + std::string(profile) + R"(",
@@ -171,7 +171,7 @@ TEST_CASE("fabric-protocol 4.1 exectransaction: 'Transaction returned with failu
 // loop's last activity before the sleep is the TRANSACTION's send result (0.001s): KEEPALIVE
 // at 10.001s; its echo (10.003s) restarts the timer: KEEPALIVE at 20.003s; the echo at
 // 20.005s, then COMPLETED at 25.003s; the stream ends at 30s, before the next one (35.003s).
-TEST_CASE("fabric-protocol 2.6: the 1.0/1.1 keepalive is an idle timer") {
+TEST_CASE("fabric-sources 2.6: the 1.0/1.1 keepalive is an idle timer") {
   const auto r = run_text(R"({ "profile": "1.0",
     "config": { "keepalive": "10s", "execute_timeout": "60s" }, "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "mycc", "functions": { "f": [ { "sleep": "25s" } ] } } ],
@@ -190,7 +190,7 @@ TEST_CASE("fabric-protocol 2.6: the 1.0/1.1 keepalive is an idle timer") {
 // handed to b's loop the callee's Execute gives up, and enterBusyState's ERROR reply passes the
 // loop's handleMessage, whose fast path notifies it to a's own context [derived]: a's Execute fails
 // at that instant with the callee's timeout, whatever a's chaincode does with the ERROR.
-TEST_CASE("fabric-protocol 2.5: P-fsm cc2cc: 30s callee timeout, and the ERROR fails the caller") {
+TEST_CASE("fabric-sources 2.5: P-fsm cc2cc: 30s callee timeout, and the ERROR fails the caller") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     const bool v1_0 = std::string(profile) == "1.0";
@@ -221,7 +221,7 @@ TEST_CASE("fabric-protocol 2.5: P-fsm cc2cc: 30s callee timeout, and the ERROR f
 // are keyed by txid, so the callee's createTxContext finds the caller's: "Error sending
 // TRANSACTION: txid:tx1 exists", back as ERROR, which (fast path) also fails tx1 [derived].
 // 1.1 keys by channel + txid and the call works.
-TEST_CASE("fabric-protocol 2.5: 1.0 cannot cc2cc into the same chaincode on another channel") {
+TEST_CASE("fabric-sources 2.5: 1.0 cannot cc2cc into the same chaincode on another channel") {
   const std::string body = R"(
       "network": { "latency": "1ms" },
       "chaincodes": [ { "name": "a", "functions": {
@@ -238,7 +238,7 @@ TEST_CASE("fabric-protocol 2.5: 1.0 cannot cc2cc into the same chaincode on anot
 
 // §2.1 registerHandler: a chaincode whose stream ended has no map entry; a new process of it
 // (restarted) registers unasked and is refused, and the stream ends with the cancel text.
-TEST_CASE("fabric-protocol 2.1: an unsolicited REGISTER: 'peer will not accepting ...'") {
+TEST_CASE("fabric-sources 2.1: an unsolicited REGISTER: 'peer will not accepting ...'") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     const bool v1_0 = std::string(profile) == "1.0";

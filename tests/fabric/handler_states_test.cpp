@@ -1,4 +1,4 @@
-// Table-driven tests of the peer-side Handler's handleMessage (fabric-protocol.md 2.2, 2.6,
+// Table-driven tests of the peer-side Handler's handleMessage (docs/fabric-sources.md 2.2, 2.6,
 // 2.7): a real fabric::Handler at End::kA, a recording fake shim at End::kB. The handler is
 // driven into each P-sw state, then every ChaincodeMessage.Type (all 23, UNDEFINED included)
 // is injected once and Fabric's reaction checked: what the peer sends back, whether the
@@ -61,13 +61,13 @@ struct Row {
   MessageType type;
   Expect expect;
   const char* text;     // the stream-end detail, the ERROR payload, or the note
-  const char* section;  // of fabric-protocol.md
+  const char* section;  // of docs/fabric-sources.md
 };
 
 std::string describe(PeerState state, const Row& row) {
   std::ostringstream out;
   out << "peer in " << fabric::to_string(state) << " receives " << fabric::to_string(row.type)
-      << ": expect " << to_string(row.expect) << " \"" << row.text << "\" (fabric-protocol "
+      << ": expect " << to_string(row.expect) << " \"" << row.text << "\" (fabric-sources "
       << row.section << ")";
   return out.str();
 }
@@ -242,7 +242,7 @@ void run_table(PeerState state, const std::vector<Row>& rows) {
 
 }  // namespace
 
-TEST_CASE("fabric-protocol 2.2: peer in created state, every message type") {
+TEST_CASE("fabric-sources 2.2: peer in created state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kEndsStream,
        "error handling message, ending stream: [" CCSIM_TEST_TXID
@@ -336,7 +336,7 @@ TEST_CASE("fabric-protocol 2.2: peer in created state, every message type") {
 
 // Established is reachable in P-sw only when the READY send fails (section 2.2, sendReady);
 // the handler then stays established, and every later message but KEEPALIVE is an error.
-TEST_CASE("fabric-protocol 2.2: peer in established state, every message type") {
+TEST_CASE("fabric-sources 2.2: peer in established state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kEndsStream,
        "error handling message, ending stream: handle message: invalid state established for "
@@ -434,7 +434,7 @@ TEST_CASE("fabric-protocol 2.2: peer in established state, every message type") 
 // No transaction context exists (no Execute is pending): requests get ERROR "... no ledger
 // context" (INVOKE_CHAINCODE with a channel: "could not get valid transaction"), and a
 // COMPLETED/ERROR is dropped by Notify.
-TEST_CASE("fabric-protocol 2.2: peer in ready state, every message type") {
+TEST_CASE("fabric-sources 2.2: peer in ready state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kEndsStream,
        "error handling message, ending stream: [" CCSIM_TEST_TXID
@@ -517,13 +517,13 @@ TEST_CASE("fabric-protocol 2.2: peer in ready state, every message type") {
   run_table(PeerState::kReady, rows);
 }
 
-// --- P-fsm (1.0/1.1): the looplab-FSM handler (fabric-protocol.md 2.1) ---------------------
+// --- P-fsm (1.0/1.1): the looplab-FSM handler (docs/fabric-sources.md 2.1) ---------------------
 //
 // The same injection, into 1.0's and 1.1's peer handler. Registration goes through 1.0's
 // chaincodeMap: a launch placeholder is in place, so REGISTER takes it over and notifies the
 // launch; READY comes only from the launcher's ready(), driven here by hand. Each row gives
 // 1.0's and 1.1's texts. Payload sizes are those of the injected message's protobuf payload
-// (key "k", args ["f"], target "other", ChaincodeID "cc:1.0"; fabric-protocol.md 1.3):
+// (key "k", args ["f"], target "other", ChaincodeID "cc:1.0"; docs/fabric-sources.md 1.3):
 // ChaincodeInput{["f"]} 3 bytes; Response{status 200} 3; ChaincodeID{name "cc:1.0"} 8;
 // GET_STATE/DEL_STATE 1.0 raw key 1, 1.1 GetState/DelState{key "k"} 3; PutState{key "k"} 3;
 // ChaincodeSpec{ChaincodeID{"other"}, ChaincodeInput{["f"]}} 9 + 5 = 14; GetHistoryForKey,
@@ -688,7 +688,7 @@ std::string describe_fsm(const std::string& profile, PeerState state, const FsmR
   std::ostringstream out;
   out << profile << " peer (P-fsm) in " << fabric::to_string(state) << " receives "
       << fabric::to_string(row.type) << ": expect " << to_string(row.expect) << " \""
-      << (profile == "1.0" ? row.text_1_0 : row.text_1_1) << "\" (fabric-protocol " << row.section
+      << (profile == "1.0" ? row.text_1_0 : row.text_1_1) << "\" (fabric-sources " << row.section
       << ")";
   return out.str();
 }
@@ -789,7 +789,7 @@ void run_fsm_table(PeerState state, const std::vector<FsmRow>& rows) {
 
 }  // namespace
 
-TEST_CASE("fabric-protocol 2.1: 1.0/1.1 peer (P-fsm) in created state, every message type") {
+TEST_CASE("fabric-sources 2.1: 1.0/1.1 peer (P-fsm) in created state, every message type") {
   const std::vector<FsmRow> rows = {
       cannot(MessageType::UNDEFINED, "UNDEFINED", 0, 0, "created"),
       same(MessageType::REGISTER, FsmExpect::kRegisters, "", "2.1 beforeRegisterEvent, 7.1'"),
@@ -820,7 +820,7 @@ TEST_CASE("fabric-protocol 2.1: 1.0/1.1 peer (P-fsm) in created state, every mes
 
 // Registered, REGISTERED sent, the launch notified, READY not yet handed over by the launcher:
 // only READY can move the FSM. COMPLETED/ERROR take no fast path outside ready.
-TEST_CASE("fabric-protocol 2.1: 1.0/1.1 peer (P-fsm) in established state, every message type") {
+TEST_CASE("fabric-sources 2.1: 1.0/1.1 peer (P-fsm) in established state, every message type") {
   const std::vector<FsmRow> rows = {
       cannot(MessageType::UNDEFINED, "UNDEFINED", 0, 0, "established"),
       cannot(MessageType::REGISTER, "REGISTER", 8, 8, "established"),
@@ -854,8 +854,8 @@ TEST_CASE("fabric-protocol 2.1: 1.0/1.1 peer (P-fsm) in established state, every
 
 // No transaction context exists. Requests get 1.0/1.1's "No ledger context" ERRORs; 1.1's
 // enterBusyState garbles its text (getTxContextForMessage passes its arguments as one slice,
-// fabric-protocol.md 7.5 step 4).
-TEST_CASE("fabric-protocol 2.1: 1.0/1.1 peer (P-fsm) in ready state, every message type") {
+// docs/fabric-sources.md 7.5 step 4).
+TEST_CASE("fabric-sources 2.1: 1.0/1.1 peer (P-fsm) in ready state, every message type") {
   const std::vector<FsmRow> rows = {
       cannot(MessageType::UNDEFINED, "UNDEFINED", 0, 0, "ready"),
       cannot(MessageType::REGISTER, "REGISTER", 8, 8, "ready"),
@@ -917,7 +917,7 @@ TEST_CASE("fabric-protocol 2.1: 1.0/1.1 peer (P-fsm) in ready state, every messa
 // §2.1 notifyDuringStartup, §4.6, §6.4 #12: in dev mode (chaincode.mode "dev") a chaincode may
 // register without a launch; with no placeholder's readyNotify to tell, the handler sends READY
 // itself, through `go triggerNextState(READY)`: asynchronously, with no txid.
-TEST_CASE("fabric-protocol 4.6: a P-fsm handler in dev mode sends READY by itself") {
+TEST_CASE("fabric-sources 4.6: a P-fsm handler in dev mode sends READY by itself") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     FsmHarness h(profile, /*dev_mode=*/true);
@@ -942,7 +942,7 @@ TEST_CASE("fabric-protocol 4.6: a P-fsm handler in dev mode sends READY by itsel
 // "Duplicate chaincodeID error: %s" with the ChaincodeID's proto text (1.1 lower case). The
 // event is cancelled and the stream ends; the duplicate was never registered, so its
 // deregister leaves the first handler's entry alone (2.7: P-fsm avoids P-sw's hazard).
-TEST_CASE("fabric-protocol 2.1, 2.7: a duplicate REGISTER ends only the second stream") {
+TEST_CASE("fabric-sources 2.1, 2.7: a duplicate REGISTER ends only the second stream") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     FsmHarness h(profile);
@@ -982,7 +982,7 @@ TEST_CASE("fabric-protocol 2.1, 2.7: a duplicate REGISTER ends only the second s
 // §2.1 sendExecuteMessage / createTxContext: a handler that never registered has no txCtxs:
 // "cannot create notifier for txid:%s" (1.1 "cannot create notifier for txid: %s"), returned
 // before anything is handed to the loop.
-TEST_CASE("fabric-protocol 2.1: Execute on an unregistered handler: cannot create notifier") {
+TEST_CASE("fabric-sources 2.1: Execute on an unregistered handler: cannot create notifier") {
   for (const char* profile : {"1.0", "1.1"}) {
     CAPTURE(profile);
     FsmHarness h(profile);

@@ -1,5 +1,5 @@
 // Peer and shim handler behaviour, exercised through small scenarios. Each case names the
-// section of fabric-protocol.md it reproduces.
+// section of docs/fabric-sources.md it reproduces.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -24,7 +24,7 @@ bool has_note(const scenario::RunResult& r, const std::string& text) {
 // GET_STATE gets "no ledger context"; its late COMPLETED is dropped by Notify; the stream
 // stays up and the handler stays ready.
 TEST_CASE(
-    "fabric-protocol 7.5: execute timeout, then no ledger context and a late COMPLETED dropped") {
+    "fabric-sources 7.5: execute timeout, then no ledger context and a late COMPLETED dropped") {
   const auto s = scenario::load_text(R"({
     "config": { "execute_timeout": "2s" },
     "network": { "latency": "1ms" },
@@ -58,7 +58,7 @@ TEST_CASE(
 
 // §2.2 Notify: Fabric 1.2 spells the dropped-response debug line "handleing"; 1.3+ and 2.x
 // "handling" (the notify_log_says_handleing switch).
-TEST_CASE("fabric-protocol 2.2: 1.2's Notify debug line says handleing, later ones handling") {
+TEST_CASE("fabric-sources 2.2: 1.2's Notify debug line says handleing, later ones handling") {
   const auto run_under = [](const std::string& profile) {
     return scenario::run(scenario::load_text(R"({ "profile": ")" + profile + R"(",
       "config": { "execute_timeout": "2s" },
@@ -84,7 +84,7 @@ TEST_CASE("fabric-protocol 2.2: 1.2's Notify debug line says handleing, later on
 
 // §2.2 Execute step 2: a second Execute for the same channel+txid fails before anything is
 // sent, with "txid: %s(%s) exists".
-TEST_CASE("fabric-protocol 2.2: a duplicate channel+txid is rejected before anything is sent") {
+TEST_CASE("fabric-sources 2.2: a duplicate channel+txid is rejected before anything is sent") {
   const auto s = scenario::load_text(R"({
     "network": { "latency": "1ms" },
     "chaincodes": [ { "name": "cc", "functions": { "f": [ { "sleep": "1s" } ] } } ],
@@ -111,8 +111,7 @@ TEST_CASE("fabric-protocol 2.2: a duplicate channel+txid is rejected before anyt
 }
 
 // §3.1: Invoke returns COMPLETED whatever the status; the endorser commits only below 400.
-TEST_CASE(
-    "fabric-protocol 3.1: a failing Invoke is COMPLETED with status 500 and commits nothing") {
+TEST_CASE("fabric-sources 3.1: a failing Invoke is COMPLETED with status 500 and commits nothing") {
   const auto s = scenario::load_text(R"({
     "chaincodes": [ { "name": "cc", "functions": { "f": [
       { "put_state": { "key": "k", "value": "v" } }, { "fail": "bad input" } ] } } ],
@@ -131,7 +130,7 @@ TEST_CASE(
 // "transaction returned with failure: <message>", not wrapped in "failed to execute
 // transaction" (processChaincodeExecutionResult wraps only errors from Invoke).
 TEST_CASE(
-    "fabric-protocol 3.1/7.2: Init with status 500 gives ERROR and 'transaction returned with "
+    "fabric-sources 3.1/7.2: Init with status 500 gives ERROR and 'transaction returned with "
     "failure'") {
   const auto s = scenario::load_text(R"({
     "chaincodes": [ { "name": "cc", "init": [ { "fail": "init refused" } ], "functions": {} } ],
@@ -146,7 +145,7 @@ TEST_CASE(
 }
 
 // §7.7: nothing registers within the startup timeout.
-TEST_CASE("fabric-protocol 7.7: a launch that outlives the startup timeout fails the proposal") {
+TEST_CASE("fabric-sources 7.7: a launch that outlives the startup timeout fails the proposal") {
   const auto s = scenario::load_text(R"({
     "config": { "startup_timeout": "5s" },
     "chaincodes": [ { "name": "cc", "container": { "start": "6s" }, "functions": { "f": [] } } ],
@@ -163,7 +162,7 @@ TEST_CASE("fabric-protocol 7.7: a launch that outlives the startup timeout fails
 
 // §7.8 (1.3+ queued launches): a second proposal during the launch waits on the launch
 // state and succeeds once the first launch completes.
-TEST_CASE("fabric-protocol 7.8: proposals during a launch queue behind it (2.5)") {
+TEST_CASE("fabric-sources 7.8: proposals during a launch queue behind it (2.5)") {
   const auto s = scenario::load_text(R"({
     "chaincodes": [ { "name": "cc", "container": { "start": "1s" }, "functions": { "f": [] } } ],
     "proposals": [

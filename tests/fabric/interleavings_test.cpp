@@ -1,5 +1,5 @@
 // Two concurrent transactions on one chaincode under a random delay model
-// (fabric-protocol.md 6.1, 6.2): across seeds the two txids' messages interleave in more than
+// (docs/fabric-sources.md 6.1, 6.2): across seeds the two txids' messages interleave in more than
 // one way, yet each txid's own delivered sequence is always the legal one, because the shim
 // sends a request synchronously and waits for its answer before the next step (6.2 facts 1
 // and 2), and every direction of the stream is FIFO (6.1).
@@ -71,7 +71,7 @@ std::string interleaving(const scenario::RunResult& r) {
 }  // namespace
 
 TEST_CASE(
-    "fabric-protocol 6.2: two concurrent transactions interleave across seeds, each txid's own "
+    "fabric-sources 6.2: two concurrent transactions interleave across seeds, each txid's own "
     "sequence is always TRANSACTION, request/RESPONSE pairs in step order, COMPLETED") {
   const auto s = scenario::load_text(kScenario, "interleavings.json");
   std::set<std::uint64_t> digests;

@@ -1,5 +1,5 @@
 // Table-driven tests of the chaincode-side ShimHandler's handleMessage for each shim a
-// profile can select (fabric-protocol.md 3.1-3.5, 6.4): S-go (fabric-chaincode-go, 2.x),
+// profile can select (docs/fabric-sources.md 3.1-3.5, 6.4): S-go (fabric-chaincode-go, 2.x),
 // S-sw (the 1.2-1.4 in-tree shim) and S-fsm (1.0/1.1's looplab FSM). A real
 // fabric::ShimHandler at End::kB, a recording fake peer at End::kA. The shim is driven into
 // each state, then every ChaincodeMessage.Type (all 23, UNDEFINED included) is injected once
@@ -96,14 +96,14 @@ struct Row {
   MessageType type;
   Expect expect;
   std::string text;     // the ERROR payload the shim sends, or kIgnored's log note
-  const char* section;  // of fabric-protocol.md
+  const char* section;  // of docs/fabric-sources.md
 };
 
 std::string describe(const Variant& v, ShimState state, const Row& row) {
   std::ostringstream out;
   out << "profile " << v.profile << ": shim in " << fabric::to_string(state) << " receives "
       << fabric::to_string(row.type) << ": expect " << to_string(row.expect) << " \"" << row.text
-      << "\" (fabric-protocol " << row.section << ")";
+      << "\" (fabric-sources " << row.section << ")";
   return out.str();
 }
 
@@ -347,7 +347,7 @@ std::vector<Row> in_tree_rows(const Variant& v, ShimState state, std::vector<Row
 
 // --- S-go ---------------------------------------------------------------------------------
 
-TEST_CASE("fabric-protocol 3.4: shim in created state, every message type") {
+TEST_CASE("fabric-sources 3.4: shim in created state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kErrorThenExit,
        "[" CCSIM_TEST_TXID
@@ -434,7 +434,7 @@ TEST_CASE("fabric-protocol 3.4: shim in created state, every message type") {
   run_table(kGo, ShimState::kCreated, rows);
 }
 
-TEST_CASE("fabric-protocol 3.4: shim in established state, every message type") {
+TEST_CASE("fabric-sources 3.4: shim in established state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kErrorThenExit,
        "[" CCSIM_TEST_TXID
@@ -527,7 +527,7 @@ TEST_CASE("fabric-protocol 3.4: shim in established state, every message type") 
 
 // No stub call is waiting, so a RESPONSE or ERROR finds no response channel: fatal in S-go
 // for both (FAB-14770 merged the paths; section 6.4 #6).
-TEST_CASE("fabric-protocol 3.4: shim in ready state, every message type") {
+TEST_CASE("fabric-sources 3.4: shim in ready state, every message type") {
   const std::vector<Row> rows = {
       {MessageType::UNDEFINED, Expect::kErrorThenExit,
        "[" CCSIM_TEST_TXID "] Chaincode h cannot handle message (UNDEFINED) while in state: ready",
@@ -606,7 +606,7 @@ TEST_CASE("fabric-protocol 3.4: shim in ready state, every message type") {
 
 // --- S-sw (1.2-1.4) and S-fsm (1.0, 1.1): the same three tables ------------------------
 
-TEST_CASE("fabric-protocol 3.3, 3.2: in-tree shims in created state, every message type") {
+TEST_CASE("fabric-sources 3.3, 3.2: in-tree shims in created state, every message type") {
   for (const Variant* v : {&kSw, &kFsm11, &kFsm10}) {
     run_table(*v, ShimState::kCreated,
               in_tree_rows(*v, ShimState::kCreated,
@@ -615,7 +615,7 @@ TEST_CASE("fabric-protocol 3.3, 3.2: in-tree shims in created state, every messa
   }
 }
 
-TEST_CASE("fabric-protocol 3.3, 3.2: in-tree shims in established state, every message type") {
+TEST_CASE("fabric-sources 3.3, 3.2: in-tree shims in established state, every message type") {
   for (const Variant* v : {&kSw, &kFsm11, &kFsm10}) {
     run_table(*v, ShimState::kEstablished,
               in_tree_rows(*v, ShimState::kEstablished,
@@ -627,7 +627,7 @@ TEST_CASE("fabric-protocol 3.3, 3.2: in-tree shims in established state, every m
 // No stub call is waiting, so a RESPONSE or ERROR finds no response channel (6.4 #6): S-sw
 // fails on the RESPONSE and only logs the ERROR; S-fsm logs the RESPONSE, ignores the ERROR
 // silently, and its FSM also takes a COMPLETED in ready (the event for its own results).
-TEST_CASE("fabric-protocol 3.3: S-sw in ready state, every message type") {
+TEST_CASE("fabric-sources 3.3: S-sw in ready state, every message type") {
   run_table(
       kSw, ShimState::kReady,
       in_tree_rows(
@@ -643,7 +643,7 @@ TEST_CASE("fabric-protocol 3.3: S-sw in ready state, every message type") {
            {MessageType::KEEPALIVE, Expect::kEchoed, "", "3.3 KEEPALIVE"}}));
 }
 
-TEST_CASE("fabric-protocol 3.2: S-fsm in ready state, every message type") {
+TEST_CASE("fabric-sources 3.2: S-fsm in ready state, every message type") {
   for (const Variant* v : {&kFsm11, &kFsm10}) {
     run_table(*v, ShimState::kReady,
               in_tree_rows(
@@ -696,7 +696,7 @@ struct WaitingForGetState {
 };
 }  // namespace
 
-TEST_CASE("fabric-protocol 6.4 #6: a stray RESPONSE is fatal in S-go and S-sw, logged in S-fsm") {
+TEST_CASE("fabric-sources 6.4 #6: a stray RESPONSE is fatal in S-go and S-sw, logged in S-fsm") {
   for (const Variant* v : {&kGo, &kSw, &kFsm11}) {
     CAPTURE(v->profile);
     WaitingForGetState w(*v);
@@ -720,7 +720,7 @@ TEST_CASE("fabric-protocol 6.4 #6: a stray RESPONSE is fatal in S-go and S-sw, l
   }
 }
 
-TEST_CASE("fabric-protocol 6.4 #6: a stray ERROR is fatal in S-go only") {
+TEST_CASE("fabric-sources 6.4 #6: a stray ERROR is fatal in S-go only") {
   for (const Variant* v : {&kGo, &kSw, &kFsm11, &kFsm10}) {
     CAPTURE(v->profile);
     WaitingForGetState w(*v);
@@ -743,7 +743,7 @@ TEST_CASE("fabric-protocol 6.4 #6: a stray ERROR is fatal in S-go only") {
 // --- KEEPALIVE (2.6, 3.2-3.4) -----------------------------------------------------------
 
 TEST_CASE(
-    "fabric-protocol 3.3, 3.4: a failed KEEPALIVE echo ends S-go's loop, in-tree shims ignore it") {
+    "fabric-sources 3.3, 3.4: a failed KEEPALIVE echo ends S-go's loop, in-tree shims ignore it") {
   for (const Variant* v : {&kGo, &kSw, &kFsm11, &kFsm10}) {
     CAPTURE(v->profile);
     ShimHarness h(*v);
@@ -765,7 +765,7 @@ TEST_CASE(
 
 // --- 1.0: response channels keyed by txid alone, no channel_id anywhere (1.2, 3.1) -------
 
-TEST_CASE("fabric-protocol 1.2, 3.1: the 1.0 shim keys its response channels by txid alone") {
+TEST_CASE("fabric-sources 1.2, 3.1: the 1.0 shim keys its response channels by txid alone") {
   // A reply on another channel reaches the waiting stub call under 1.0 and is stray in 1.1.
   for (const Variant* v : {&kFsm10, &kFsm11}) {
     CAPTURE(v->profile);
@@ -786,7 +786,7 @@ TEST_CASE("fabric-protocol 1.2, 3.1: the 1.0 shim keys its response channels by 
   }
 }
 
-TEST_CASE("fabric-protocol 3.1: the same txid on two channels collides in 1.0 only") {
+TEST_CASE("fabric-sources 3.1: the same txid on two channels collides in 1.0 only") {
   // Two transactions with one txid on two channels, each calling GetState: under 1.0 the
   // second finds the first's response channel ("[%s]Channel exists", createChannel's error
   // as it is); from 1.1 the keys differ and both wait for their replies.
@@ -818,7 +818,7 @@ TEST_CASE("fabric-protocol 3.1: the same txid on two channels collides in 1.0 on
 
 // --- Texts of each version --------------------------------------------------------------
 
-TEST_CASE("fabric-protocol 3.1: a stub call whose request cannot be sent, per shim and call") {
+TEST_CASE("fabric-sources 3.1: a stub call whose request cannot be sent, per shim and call") {
   // The shim's next send (the request) fails with "boom"; the chaincode returns shim.Error
   // with the stub's error, so COMPLETED carries it (v1.0.0-v1.4.12 and fabric-chaincode-go
   // shim/handler.go: the texts below are their format strings filled in).
@@ -871,7 +871,7 @@ TEST_CASE("fabric-protocol 3.1: a stub call whose request cannot be sent, per sh
   }
 }
 
-TEST_CASE("fabric-protocol 3.1: a busy response channel, per shim and call") {
+TEST_CASE("fabric-sources 3.1: a busy response channel, per shim and call") {
   // Two transactions with the same channel and txid: the second's stub call finds the
   // first's channel. The key is "ch" + txid, so its first 8 characters are "ch012345". From
   // 1.1, GET_STATE wraps createChannel's error (callPeerWithChaincodeMsg); GetHistoryForKey
@@ -911,7 +911,7 @@ TEST_CASE("fabric-protocol 3.1: a busy response channel, per shim and call") {
   }
 }
 
-TEST_CASE("fabric-protocol 3.2-3.4: how each shim's loop reports the end of its stream") {
+TEST_CASE("fabric-sources 3.2-3.4: how each shim's loop reports the end of its stream") {
   struct Case {
     const char* profile;
     bool eof;  // else the stream breaks with "rpc error: x"
@@ -948,7 +948,7 @@ TEST_CASE("fabric-protocol 3.2-3.4: how each shim's loop reports the end of its 
   }
 }
 
-TEST_CASE("fabric-protocol 3.1: REGISTER that cannot be sent, and SetEvent's own check") {
+TEST_CASE("fabric-sources 3.1: REGISTER that cannot be sent, and SetEvent's own check") {
   for (const auto& [name, text] : std::vector<std::pair<const char*, const char*>>{
            {"2.5", "error sending chaincode REGISTER: boom"},
            {"1.4", "error sending chaincode REGISTER: boom"},
@@ -980,7 +980,7 @@ TEST_CASE("fabric-protocol 3.1: REGISTER that cannot be sent, and SetEvent's own
 
 // --- Sending results: S-go and S-sw from the goroutine, S-fsm through the loop -----------
 
-TEST_CASE("fabric-protocol 3.2, 3.3: a result that cannot be sent") {
+TEST_CASE("fabric-sources 3.2, 3.3: a result that cannot be sent") {
   // S-go and S-sw: errc ends the loop, "error sending: boom". S-fsm: the loop's errc case
   // formats in.Type of a nil `in` and the chaincode panics (exit code 2). [derived]
   for (const Variant* v : {&kGo, &kSw, &kFsm11, &kFsm10}) {
@@ -1004,7 +1004,7 @@ TEST_CASE("fabric-protocol 3.2, 3.3: a result that cannot be sent") {
   }
 }
 
-TEST_CASE("fabric-protocol 3.2: S-fsm's select between an inbound message and a result") {
+TEST_CASE("fabric-sources 3.2: S-fsm's select between an inbound message and a result") {
   // TRANSACTION and KEEPALIVE arrive together. The user code's COMPLETED reaches nextState
   // while KEEPALIVE waits in msgAvail: both cases are ready, a decision. The fixed rule takes
   // msgAvail (declared first) and echoes KEEPALIVE first; the other answer sends COMPLETED
@@ -1027,7 +1027,7 @@ TEST_CASE("fabric-protocol 3.2: S-fsm's select between an inbound message and a 
   }
 }
 
-TEST_CASE("fabric-protocol 3.2: S-fsm's EOF read after another case reads as a nil message") {
+TEST_CASE("fabric-sources 3.2: S-fsm's EOF read after another case reads as a nil message") {
   // TRANSACTION, then EOF at the same instant. With msgAvail chosen first the loop returns
   // the EOF and the result never leaves (the goroutine stays blocked on nextState). With
   // nextState chosen first, the loop's top clears the err it shares with the Recv goroutine,

@@ -1,4 +1,4 @@
-// Every stub call of the 2.5 era through both handlers (fabric-protocol.md 1.3, 2.2, 2.5,
+// Every stub call of the 2.5 era through both handlers (docs/fabric-sources.md 1.3, 2.2, 2.5,
 // 3.1, 3.4): what goes on the wire, what the peer answers, and what reaches the ledger.
 #include <doctest/doctest.h>
 
@@ -47,7 +47,7 @@ std::string scenario_with(const std::string& functions, int keys, const std::str
 
 // §1.3 and §2.2: batches of at most 100 with has_more; QUERY_STATE_NEXT fetches the next;
 // an exhausted iterator is gone, and Close is still sent by the shim (deferred Close).
-TEST_CASE("fabric-protocol 2.2: a range of 250 keys comes in batches of 100, 100 and 50") {
+TEST_CASE("fabric-sources 2.2: a range of 250 keys comes in batches of 100, 100 and 50") {
   const auto s = scenario::load_text(
       scenario_with(R"("f": [ { "get_state_by_range": { "start": "k", "end": "l" } } ])", 250),
       "r.json");
@@ -65,7 +65,7 @@ TEST_CASE("fabric-protocol 2.2: a range of 250 keys comes in batches of 100, 100
   CHECK(r.outcomes.back().status == 200);
 }
 
-TEST_CASE("fabric-protocol 2.2: exactly 100 results fit one batch with has_more=false") {
+TEST_CASE("fabric-sources 2.2: exactly 100 results fit one batch with has_more=false") {
   const auto s = scenario::load_text(
       scenario_with(R"("f": [ { "get_state_by_range": { "start": "", "end": "" } } ])", 100),
       "r.json");
@@ -75,7 +75,7 @@ TEST_CASE("fabric-protocol 2.2: exactly 100 results fit one batch with has_more=
 }
 
 TEST_CASE(
-    "fabric-protocol 2.2: a NEXT on an iterator the peer already closed gets 'query iterator not "
+    "fabric-sources 2.2: a NEXT on an iterator the peer already closed gets 'query iterator not "
     "found'") {
   // limit 150 of 120: the first batch (100, has_more) then NEXT (20, has_more=false) closes
   // it on the peer; no third NEXT is sent because has_more is false.
@@ -89,7 +89,7 @@ TEST_CASE(
         std::vector<std::string>{"GET_STATE_BY_RANGE", "QUERY_STATE_NEXT", "COMPLETED"});
 }
 
-TEST_CASE("fabric-protocol 2.2: GetHistoryForKey lists committed writes, newest first") {
+TEST_CASE("fabric-sources 2.2: GetHistoryForKey lists committed writes, newest first") {
   const auto s = scenario::load_text(R"({ "chaincodes": [ { "name": "cc", "functions": {
       "w1": [ { "put_state": { "key": "a", "value": "1" } } ],
       "w2": [ { "put_state": { "key": "a", "value": "2" } } ],
@@ -108,7 +108,7 @@ TEST_CASE("fabric-protocol 2.2: GetHistoryForKey lists committed writes, newest 
   CHECK(r.ledger.empty());
 }
 
-TEST_CASE("fabric-protocol 2.2: rich queries fail on the default LevelDB state database") {
+TEST_CASE("fabric-sources 2.2: rich queries fail on the default LevelDB state database") {
   const auto s = scenario::load_text(
       scenario_with(R"("f": [ { "get_query_result": { "query": "{\"selector\":{}}" } } ])", 1),
       "q.json");
@@ -119,7 +119,7 @@ TEST_CASE("fabric-protocol 2.2: rich queries fail on the default LevelDB state d
   CHECK(r.outcomes.back().status == 500);
 }
 
-TEST_CASE("fabric-protocol 2.2: private data in Init is refused, purge needs a collection") {
+TEST_CASE("fabric-sources 2.2: private data in Init is refused, purge needs a collection") {
   const auto s = scenario::load_text(R"({ "chaincodes": [ { "name": "cc",
       "init": [ { "get_state": { "key": "p", "collection": "col" } } ],
       "functions": { "f": [ { "purge_private_data": { "collection": "", "key": "p" } } ] } } ],
@@ -138,7 +138,7 @@ TEST_CASE("fabric-protocol 2.2: private data in Init is refused, purge needs a c
         "are not allowed in chaincode Init()");
 }
 
-TEST_CASE("fabric-protocol 1.3: private data hash, purge, metadata and events") {
+TEST_CASE("fabric-sources 1.3: private data hash, purge, metadata and events") {
   const auto s = scenario::load_text(R"({ "chaincodes": [ { "name": "cc", "functions": {
       "w": [ { "put_state": { "key": "p", "value": "secret", "collection": "col" } },
              { "put_state_metadata": { "key": "p", "collection": "col", "metakey": "VALIDATION_PARAMETER", "value": "ep" } } ],
@@ -172,7 +172,7 @@ TEST_CASE("sha256 matches the FIPS 180-2 test vectors") {
 
 // §2.5 / §7.4: the callee runs under the same txid with a fresh execute timeout; its whole
 // COMPLETED comes back inside the caller's RESPONSE; same-channel writes join the caller's.
-TEST_CASE("fabric-protocol 7.4: cc2cc on the same channel shares the caller's simulator") {
+TEST_CASE("fabric-sources 7.4: cc2cc on the same channel shares the caller's simulator") {
   const auto s = scenario::load_text(R"({ "network": { "latency": "1ms" }, "chaincodes": [
       { "name": "a", "functions": { "f": [ { "invoke_chaincode": { "chaincode": "b", "function": "g", "args": ["x"] } },
                                            { "return": { "status": 200, "payload": "a-done" } } ] } },
@@ -193,7 +193,7 @@ TEST_CASE("fabric-protocol 7.4: cc2cc on the same channel shares the caller's si
         std::vector<std::string>{"chaincode=\"b\" args=[\"g\",\"x\"]"});
 }
 
-TEST_CASE("fabric-protocol 2.5: cc2cc on another channel discards the callee's writes") {
+TEST_CASE("fabric-sources 2.5: cc2cc on another channel discards the callee's writes") {
   const auto s = scenario::load_text(R"({ "chaincodes": [
       { "name": "a", "functions": { "f": [ { "invoke_chaincode": { "chaincode": "b", "function": "g", "channel": "other" } } ] } },
       { "name": "b", "functions": { "g": [ { "put_state": { "key": "kb", "value": "vb" } } ] } } ],
@@ -207,7 +207,7 @@ TEST_CASE("fabric-protocol 2.5: cc2cc on another channel discards the callee's w
 }
 
 TEST_CASE(
-    "fabric-protocol 2.5 step 8: cc2cc re-entering the same handler and channel fails with 'txid "
+    "fabric-sources 2.5 step 8: cc2cc re-entering the same handler and channel fails with 'txid "
     "exists'") {
   const auto s = scenario::load_text(R"({ "chaincodes": [
       { "name": "a", "functions": { "f": [ { "invoke_chaincode": { "chaincode": "a", "function": "g" } } ],
@@ -227,7 +227,7 @@ TEST_CASE(
 
 // §5 cc2cc: the caller's timer keeps running; the outer Execute times out first, the inner
 // one carries on and the caller's later calls find no ledger context.
-TEST_CASE("fabric-protocol 5: the outer execute times out while the callee carries on") {
+TEST_CASE("fabric-sources 5: the outer execute times out while the callee carries on") {
   const auto s = scenario::load_text(
       R"({ "config": { "execute_timeout": "2s" }, "network": { "latency": "1ms" }, "chaincodes": [
       { "name": "a", "functions": { "f": [ { "sleep": "1500ms" }, { "invoke_chaincode": { "chaincode": "b", "function": "g" } },
@@ -311,7 +311,7 @@ TEST_CASE("limits.max_call_depth is enforced at run time with a message") {
 // txParams.TXSimulator.Done()); a same-channel callee still running after the outer timeout
 // shares that simulator, and queryExecutor.checkDone fails its next call.
 TEST_CASE(
-    "fabric-protocol 5: a callee's stub call after the outer timeout finds the simulator Done") {
+    "fabric-sources 5: a callee's stub call after the outer timeout finds the simulator Done") {
   const auto s = scenario::load_text(
       R"({ "config": { "execute_timeout": "2s" }, "network": { "latency": "1ms" }, "chaincodes": [
       { "name": "a", "functions": { "f": [ { "sleep": "1500ms" },

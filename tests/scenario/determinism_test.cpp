@@ -1,5 +1,5 @@
-// The determinism contract (design.md): a run is a pure function of (scenario, seed,
-// replayed decisions).
+// The determinism contract (docs/architecture.md, "Kernel"): a run is a pure function of (scenario,
+// seed, replayed decisions).
 #include <thread>
 
 #include <doctest/doctest.h>

@@ -192,7 +192,7 @@ TEST_CASE("answer bound: startup timeout + execute timeout, doubled launch and b
   s.config.execute_timeout = kernel::Duration::milliseconds(500);  // under 1s: the peer uses 30s
   CHECK(scenario::answer_bound(s, p) == kernel::Duration::seconds(330));
   // 1.0: Launch waits for REGISTER and then for READY's answer, each up to the startup
-  // timeout, and the timer starts after the image build (fabric-protocol.md 4.1, 4.2).
+  // timeout, and the timer starts after the image build (docs/fabric-sources.md 4.1, 4.2).
   s.profile = *fabric::profile_by_name("1.0");
   s.chaincodes[0].container.build_delay = kernel::Duration::seconds(7);
   CHECK(scenario::answer_bound(s, p) == kernel::Duration::seconds(300 + 300 + 7 + 30));

@@ -49,7 +49,7 @@ TEST_CASE("invoke_basic: the Perfetto trace matches the golden file") {
                               "tests/scenario/golden/invoke_basic.perfetto.json")));
 }
 
-// The meaning, independent of the golden bytes (fabric-protocol.md 7.1 and 7.3).
+// The meaning, independent of the golden bytes (docs/fabric-sources.md 7.1 and 7.3).
 TEST_CASE("invoke_basic: register, launch and invoke deliver exactly the protocol's messages") {
   const auto s = scenario::load_file(testing::source_path("scenarios/invoke_basic.json"));
   const auto r = scenario::run(s, {.seed = 1});

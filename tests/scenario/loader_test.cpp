@@ -22,7 +22,7 @@ std::string with(const std::string& rest) {
 }
 }  // namespace
 
-TEST_CASE("a minimal scenario loads with Fabric's defaults (fabric-protocol.md 5)") {
+TEST_CASE("a minimal scenario loads with Fabric's defaults (docs/fabric-sources.md 5)") {
   const auto s = scenario::load_text(
       with(R"("proposals": [ { "chaincode": "mycc", "function": "f" } ])"), "s.json");
   CHECK(s.profile.name == "2.5");
@@ -419,7 +419,7 @@ TEST_CASE("call chains: up to limits.max_call_depth nested calls load, one more 
             .chaincodes.size() == 2000);
 }
 
-// fabric-protocol 2.5 step 8: re-entering a chaincode that runs the transaction on the same
+// fabric-sources 2.5 step 8: re-entering a chaincode that runs the transaction on the same
 // channel fails at once with "txid: %s(%s) exists", so a cycle ends there instead of looping.
 TEST_CASE("call chains: a cycle is not an error, Fabric stops it at the re-entry") {
   CHECK(scenario::load_text(R"({"chaincodes": [

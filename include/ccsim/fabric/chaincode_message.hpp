@@ -1,4 +1,4 @@
-// ChaincodeMessage as it crosses the peer<->chaincode stream (fabric-protocol.md section 1).
+// ChaincodeMessage as it crosses the peer<->chaincode stream (docs/fabric-sources.md section 1).
 // Types and numbers are the protobuf enum's. The payload is kept decoded: each type's
 // protobuf payload (section 1.3) becomes the typed fields below, so the trace can show it.
 #pragma once
@@ -83,7 +83,7 @@ struct ChaincodeMessage {
   std::string txid;
   std::string channel_id;
 
-  // Decoded payload; which fields apply depends on the type (fabric-protocol.md 1.3).
+  // Decoded payload; which fields apply depends on the type (docs/fabric-sources.md 1.3).
   std::string chaincode_id;       // REGISTER: ChaincodeID.name
   std::vector<std::string> args;  // INIT / TRANSACTION / INVOKE_CHAINCODE: ChaincodeInput.args
   std::string key;                // GET_STATE, PUT_STATE, DEL_STATE, history, metadata, hash
@@ -158,7 +158,7 @@ inline std::string short_txid(std::string_view txid) {
 }
 
 /// The correlation key of a transaction on a handler: channel_id + txid, concatenated as
-/// Fabric does from 1.1 (fabric-protocol.md 1.2).
+/// Fabric does from 1.1 (docs/fabric-sources.md 1.2).
 inline std::string tx_key(std::string_view channel_id, std::string_view txid) {
   std::string k(channel_id);
   k += txid;

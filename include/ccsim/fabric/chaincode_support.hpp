@@ -1,4 +1,4 @@
-// ChaincodeSupport (2.x, fabric-protocol.md 4.5 and 2.2): accepts chaincode streams, and
+// ChaincodeSupport (2.x, docs/fabric-sources.md 4.5 and 2.2): accepts chaincode streams, and
 // runs a proposal's chaincode call as Launch -> Execute -> processChaincodeExecutionResult,
 // with Fabric's error wrapping at each layer.
 #pragma once

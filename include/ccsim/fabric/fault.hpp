@@ -1,8 +1,8 @@
 // A fault: something done to a chaincode's stream or container, or to the whole peer, at a
 // virtual time or right after the Nth message of a type is sent on a chaincode's stream.
 // Faults act on the stream's life (terminate, half-close, send failure) and on processes,
-// never by reordering inside a stream (design.md). Data only: the scenario layer reads them,
-// the FaultInjector executes them.
+// never by reordering inside a stream (docs/architecture.md, "Kernel"). Data only: the scenario
+// layer reads them, the FaultInjector executes them.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// FsmChaincodeSupport: ChaincodeSupport as Fabric 1.0/1.1 has it (fabric-protocol.md 4.1, 4.2,
+// FsmChaincodeSupport: ChaincodeSupport as Fabric 1.0/1.1 has it (docs/fabric-sources.md 4.1, 4.2,
 // 7.1', 7.7, 7.8), used when Profile::peer_fsm is set. Launch checks the chaincodeMap under its
 // lock (a placeholder means "premature execution"; a registered handler counts as running even
 // before READY), then launchAndWaitForRegister runs the docker VM's Start (the placeholder goes
@@ -21,7 +21,7 @@
 namespace ccsim::fabric {
 
 /// enterBusyState's Execute of a cc2cc callee: "timeout := time.Duration(30000) *
-/// time.Millisecond // TODO: Need to handle timeout correctly" (fabric-protocol.md 2.5, 5).
+/// time.Millisecond // TODO: Need to handle timeout correctly" (docs/fabric-sources.md 2.5, 5).
 inline constexpr kernel::Duration kFsmCc2ccTimeout = kernel::Duration::seconds(30);
 
 class FsmChaincodeSupport {

@@ -1,4 +1,4 @@
-// LaunchState (1.3+ form, fabric-protocol.md 4.4): the outcome of one chaincode launch,
+// LaunchState (1.3+ form, docs/fabric-sources.md 4.4): the outcome of one chaincode launch,
 // shared by the first launcher and every caller queued behind it. Notify is idempotent: the
 // first call wins and releases every waiter.
 #pragma once

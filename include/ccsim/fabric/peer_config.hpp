@@ -1,4 +1,4 @@
-// The peer's chaincode settings (core.yaml `chaincode.*`, fabric-protocol.md section 5) and
+// The peer's chaincode settings (core.yaml `chaincode.*`, docs/fabric-sources.md section 5) and
 // the simulator's own timing knobs. Defaults are Fabric's sampleconfig defaults.
 #pragma once
 

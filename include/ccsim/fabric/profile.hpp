@@ -1,6 +1,7 @@
 // Fabric version profiles: behaviour that changed between releases, as named switches
-// (design.md, "Version profiles"). A scenario names a profile and may override switches;
-// handlers consult switches, never version numbers, so there is one code path.
+// (docs/architecture.md, "Fabric": behaviour that differs between releases is a switch). A scenario
+// names a profile and may override switches; handlers consult switches, never version numbers, so
+// there is one code path.
 #pragma once
 
 #include <optional>
@@ -14,7 +15,7 @@ namespace ccsim::fabric {
 struct Profile {
   std::string name;  // "1.0", "2.5", "3.0", ...
 
-  // --- 1.0 / 1.1: the looplab-FSM era (fabric-protocol.md 2.1, 3.2, 4.1, 4.2) --------------
+  // --- 1.0 / 1.1: the looplab-FSM era (docs/fabric-sources.md 2.1, 3.2, 4.1, 4.2) --------------
   /// The peer handler is 1.0/1.1's looplab FSM (created/established/ready): READY goes
   /// through the stream loop from the launcher's sendReady, COMPLETED/ERROR take a fast path
   /// in ready, a message the FSM cannot take ends the stream, and a registered handler counts
@@ -69,14 +70,14 @@ struct Profile {
   /// pending Execute at once with "chaincode stream terminated" (FAB-16610: 1.4.4, 2.0).
   bool stream_done_wakes_execute = true;
   /// ChaincodeSupport.Launch returns a registered handler only once it is Ready; before
-  /// that the caller joins the launch (PR #4932, v3.0.0; fabric-protocol.md 4.5, 6.4 #1).
+  /// that the caller joins the launch (PR #4932, v3.0.0; docs/fabric-sources.md 4.5, 6.4 #1).
   bool launch_requires_ready = false;
   /// P-sw 1.3+: a failed async send notifies the txid's Execute and ends the stream
-  /// (FAB-11487, fabric-protocol.md 2.3).
+  /// (FAB-11487, docs/fabric-sources.md 2.3).
   bool send_failure_ends_stream = true;
   /// 1.3+: callers during a launch queue on its LaunchState and share its outcome
   /// (FAB-10804); 1.2 fails them with "failed to register %s as launching: chaincode %s has
-  /// already been launched" (fabric-protocol.md 4.3, 4.4, 7.8).
+  /// already been launched" (docs/fabric-sources.md 4.3, 4.4, 7.8).
   bool queue_concurrent_launches = true;
   /// 1.4.1+/2.0: Runtime.Wait notifies the launch "container exited with %d", so a
   /// container that dies before REGISTER fails the launch at once (FAB-13238, 4.4).
@@ -96,16 +97,16 @@ struct Profile {
   /// 1.3+ ends with "for transaction" (4.3, 4.4).
   bool startup_timeout_names_txid = false;
   /// 2.x: a Recv error ends the peer's stream with "receive from chaincode support stream
-  /// failed: <err>"; 1.2-1.4 say "receive failed: <err>" (fabric-protocol.md 2.7).
+  /// failed: <err>"; 1.2-1.4 say "receive failed: <err>" (docs/fabric-sources.md 2.7).
   bool receive_error_names_stream = true;
   /// 1.2: Notify's debug line for a COMPLETED/ERROR nobody waits for spells "handleing":
   /// "notifier Txid:%s, channelID:%s does not exist for handleing message %s"; 1.3+ say
-  /// "handling" (fabric-protocol.md 2.2 Notify).
+  /// "handling" (docs/fabric-sources.md 2.2 Notify).
   bool notify_log_says_handleing = false;
   /// 1.3/1.4: the first launcher reads the code package after Launching created the launch
   /// state and, when the read fails, returns "failed to get chaincode package: <err>" without
   /// Notify or Deregister: the state stays in the launching map un-notified and every later
-  /// launch of the chaincode waits on it forever (fabric-protocol.md 4.4, 6.4 #11). 1.2 reads
+  /// launch of the chaincode waits on it forever (docs/fabric-sources.md 4.4, 6.4 #11). 1.2 reads
   /// the package before Launching; 2.0 reads it inside Runtime.Build (FAB-16158, 21c9cf0c4).
   bool package_failure_strands_launch = false;
   /// 2.0+: a chaincode's definition comes from the lifecycle, asked by the endorser and by
@@ -132,7 +133,7 @@ struct Profile {
   bool serialize_container_requests = false;
   /// 2.0+: Runtime.Build may return a chaincode server's connection info (an external
   /// builder's connection.json), and the launcher dials the chaincode instead of starting it
-  /// (chaincode as a service, FAB-16937, 1b8be065d; fabric-protocol.md 4.5).
+  /// (chaincode as a service, FAB-16937, 1b8be065d; docs/fabric-sources.md 4.5).
   bool chaincode_as_a_service = true;
   /// 1.1+: the shim's gRPC client has keepalive parameters (Time 1m, Timeout 20s,
   /// PermitWithoutStream; fabric-chaincode-go internal/client.go, 1.x core/comm): it PINGs

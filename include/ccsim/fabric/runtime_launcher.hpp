@@ -1,4 +1,4 @@
-// RuntimeLauncher.Launch, 2.x form (fabric-protocol.md 4.4, 4.5, 7.7): the first caller for
+// RuntimeLauncher.Launch, 2.x form (docs/fabric-sources.md 4.4, 4.5, 7.7): the first caller for
 // a chaincode creates the launch state, starts the startup timer and the build/start/wait
 // goroutine; later callers queue on the launch state with no timer of their own. The first
 // caller deregisters on failure; 2.x does not stop the container. Before 2.0 the launcher

@@ -1,5 +1,5 @@
 // The chaincode-side shim Handler with the scripted user code it runs, in the three forms a
-// profile can select (fabric-protocol.md 3.1-3.5):
+// profile can select (docs/fabric-sources.md 3.1-3.5):
 //  - S-go, fabric-chaincode-go for Fabric 2.x (3.4): stub calls are synchronous sends;
 //  - S-sw, the 1.2-1.4 in-tree shim (3.3, profile switch in_tree_shim): stub calls send in
 //    their own goroutine (the async sendReceive), a stray ERROR is ignored, a stray RESPONSE

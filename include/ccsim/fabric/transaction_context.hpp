@@ -1,4 +1,4 @@
-// TransactionContext and TransactionContexts (fabric-protocol.md 2.2, "Execute"): the
+// TransactionContext and TransactionContexts (docs/fabric-sources.md 2.2, "Execute"): the
 // peer handler's record of a transaction it is executing, keyed by channel_id + txid. A
 // context lives exactly as long as the Execute call that created it.
 #pragma once
