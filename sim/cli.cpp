@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "ccsim/fabric/profile.hpp"
+
 namespace ccsim::cli {
 
 ParsedCommand parse_command(const std::vector<std::string>& args,
@@ -44,6 +46,19 @@ std::uint64_t at_least_one(const po::variables_map& vm, const char* name, std::u
     throw UsageError(std::string("--") + name + " must be at least 1, got " + std::to_string(v));
   }
   return static_cast<std::uint64_t>(v);
+}
+
+scenario::LoadOptions load_options_of(const po::variables_map& vm) {
+  scenario::LoadOptions options;
+  if (vm.count("profile") == 0) return options;
+  options.profile = vm["profile"].as<std::string>();
+  if (!fabric::profile_by_name(options.profile)) {
+    std::string known;
+    for (const std::string& name : fabric::profile_names())
+      known += " " + name;
+    throw UsageError("--profile: unknown profile \"" + options.profile + "\"; known:" + known);
+  }
+  return options;
 }
 
 std::string shell_word(const std::string& s) {

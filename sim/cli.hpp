@@ -9,6 +9,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "ccsim/scenario/loader.hpp"
+
 namespace ccsim::cli {
 
 namespace po = boost::program_options;
@@ -45,6 +47,14 @@ std::uint64_t seed_of(const po::variables_map& vm);
 
 /// --NAME, a long long option, at least 1 (or `fallback` when absent). Throws UsageError.
 std::uint64_t at_least_one(const po::variables_map& vm, const char* name, std::uint64_t fallback);
+
+/// --profile's help, the same for every command that reads scenarios.
+inline constexpr const char* kProfileHelp =
+    "read the scenarios under this Fabric release instead of their \"profile\": 1.0, 1.1, 1.2, "
+    "1.4.0, 1.4, 2.5 or 3.0";
+
+/// The load options the command line sets (--profile, checked here). Throws UsageError.
+scenario::LoadOptions load_options_of(const po::variables_map& vm);
 
 /// `s` quoted for a POSIX shell command line when it needs it.
 std::string shell_word(const std::string& s);

@@ -117,6 +117,51 @@ class ProgressLine {
   std::chrono::steady_clock::time_point shown_{};
 };
 
+// The runs/s chart of the HTML report: (seconds, runs done) at most every 0.2 s, at most
+// kMax samples (past that every other one is dropped and the spacing doubles).
+class RateSamples {
+ public:
+  void update(const explore::Progress& p) {
+    const auto now = std::chrono::steady_clock::now();
+    if (samples_.empty()) {
+      start_ = now;
+      samples_.push_back({0.0, 0});
+    }
+    if (done_.size() <= p.scenario) done_.resize(p.scenario + 1, 0);
+    done_[p.scenario] = p.done;
+    const double t = std::chrono::duration<double>(now - start_).count();
+    if (t - samples_.back().seconds < spacing_) return;
+    std::uint64_t runs = 0;
+    for (std::uint64_t d : done_)
+      runs += d;
+    samples_.push_back({t, runs});
+    if (samples_.size() > kMax) {
+      std::vector<explore::ProgressSample> kept;
+      for (std::size_t i = 0; i < samples_.size(); i += 2)
+        kept.push_back(samples_[i]);
+      samples_ = std::move(kept);
+      spacing_ *= 2;
+    }
+  }
+
+  /// The samples, ending with the campaign's last state at `elapsed` seconds.
+  std::vector<explore::ProgressSample> samples(double elapsed) const {
+    std::vector<explore::ProgressSample> out = samples_;
+    std::uint64_t runs = 0;
+    for (std::uint64_t d : done_)
+      runs += d;
+    if (!out.empty() && elapsed > out.back().seconds) out.push_back({elapsed, runs});
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kMax = 1000;
+  double spacing_ = 0.2;
+  std::chrono::steady_clock::time_point start_{};
+  std::vector<std::uint64_t> done_;
+  std::vector<explore::ProgressSample> samples_;
+};
+
 void write_reports(const explore::CampaignReport& report, const std::string& report_path,
                    const std::string& junit_path) {
   if (!report_path.empty()) {
@@ -159,6 +204,7 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
       "runs", po::value<long long>(), "runs per scenario, over all shards (default 10000)")(
       "seed", po::value<std::string>(),
       "campaign seed: run i uses a seed derived from it and i (default 1)")(
+      "profile", po::value<std::string>(), kProfileHelp)(
       "jobs,j", po::value<long long>(),
       "worker threads (default and most: the machine's hardware threads)")(
       "oversubscribe", "let --jobs exceed the hardware threads, up to 256")(
@@ -171,6 +217,12 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
       "directory for artifacts and report.json (default ccsim-fuzz)")(
       "report", po::value<std::string>(), "write the JSON report here (default OUT/report.json)")(
       "junit", po::value<std::string>(), "also write JUnit XML here")(
+      "html", po::value<std::string>(),
+      "also write a self-contained HTML report here (failures with their replay commands, "
+      "coverage tables, runs/s over time)")(
+      "save-failures", po::value<std::string>(),
+      "also copy each new failure's repro.json into this directory of regression scenarios "
+      "(kept, never overwritten), for ccsim run or ccsim_add_scenario_test to replay")(
       "no-shrink", "keep failing decision lists as found")(
       "check-determinism", po::value<long long>()->implicit_value(64),
       "rerun this many runs per scenario twice and compare their traces (default 64)")(
@@ -207,12 +259,15 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
   const std::string report_path =
       vm.count("report") != 0 ? vm["report"].as<std::string>() : out_dir + "/report.json";
   const std::string junit_path = optional_path(vm, "junit");
+  const std::string save_dir = optional_path(vm, "save-failures");
+  const std::string html_path = optional_path(vm, "html");
 
   // Every file is checked before anything runs.
   std::vector<std::unique_ptr<scenario::Scenario>> loaded;
   std::vector<const scenario::Scenario*> scenarios;
+  const scenario::LoadOptions load = load_options_of(vm);
   for (const std::string& file : parsed.files) {
-    loaded.push_back(std::make_unique<scenario::Scenario>(scenario::load_file(file)));
+    loaded.push_back(std::make_unique<scenario::Scenario>(scenario::load_file(file, load)));
     scenarios.push_back(loaded.back().get());
   }
   std::error_code ec;
@@ -221,9 +276,17 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
     throw OutputError(out_dir + ": cannot create directory: " +
                       (ec ? ec.message() : std::string("a file of that name exists")));
   }
+  if (!save_dir.empty()) {
+    std::filesystem::create_directories(save_dir, ec);
+    if (ec || !std::filesystem::is_directory(save_dir)) {
+      throw OutputError(save_dir + ": cannot create directory: " +
+                        (ec ? ec.message() : std::string("a file of that name exists")));
+    }
+  }
   OutputPaths outputs;
   outputs.add("--report", report_path);
   if (!junit_path.empty()) outputs.add("--junit", junit_path);
+  if (!html_path.empty()) outputs.add("--html", html_path);
   // Same-named scenarios get folders of their own, so no repro runs another scenario.
   const std::vector<std::string> folders = explore::artifact_folders(scenarios);
   std::map<const scenario::Scenario*, std::string> folder_of;
@@ -235,9 +298,14 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
 
   StopOnSignals signals;
   std::optional<std::string> write_error;  // the first artifact that could not be written
+  std::vector<std::string> saved;          // --save-failures: the scenarios written
   ProgressLine progress(parsed.files, vm.count("quiet") != 0);
   options.stop = &signals.flag();
-  options.on_progress = [&](const explore::Progress& p) { progress.update(p); };
+  RateSamples rates;
+  options.on_progress = [&](const explore::Progress& p) {
+    progress.update(p);
+    rates.update(p);
+  };
   options.on_failure = [&](const scenario::Scenario& s, explore::Failure& f) {
     if (write_error) return;
     const explore::Artifact a = explore::make_artifact(s, f, folder_of.at(&s));
@@ -252,6 +320,26 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
     }
     f.artifact = dir;
     f.replay_command = shell_word(self) + " run " + shell_word(dir + "/repro.json");
+    if (!save_dir.empty()) {
+      // Like Go's fuzzer keeping its crashers: a scenario per failure, named by scenario,
+      // property and failure. One saved by an earlier campaign is kept as it is (the user
+      // may have edited it); this campaign's own is rewritten when the failure is found again
+      // at a smaller run index, so that it matches the artifact.
+      std::string name = a.folder;
+      std::replace(name.begin(), name.end(), '/', '.');
+      const std::string path = save_dir + "/" + name + ".json";
+      const bool ours = std::find(saved.begin(), saved.end(), path) != saved.end();
+      if (!ours && std::filesystem::exists(path)) return;
+      const std::string& repro = a.files.back().second;  // make_artifact puts repro.json last
+      try {
+        write_output(path, [&](std::ostream& out) { out << repro; });
+      } catch (const OutputError& e) {
+        write_error = e.what();
+        signals.request_stop();
+        return;
+      }
+      if (!ours) saved.push_back(path);
+    }
   };
 
   const auto start = std::chrono::steady_clock::now();
@@ -267,11 +355,19 @@ int cmd_fuzz(const std::vector<std::string>& args, const std::string& self) {
   std::optional<std::string> report_error;
   try {
     write_reports(report, report_path, junit_path);
+    if (!html_path.empty()) {
+      write_output(html_path, [&](std::ostream& out) {
+        explore::write_campaign_html(out, report, rates.samples(report.elapsed_seconds));
+      });
+    }
   } catch (const OutputError& e) {
     report_error = e.what();
   }
   explore::write_summary(std::cout, report);
   if (!report_error) std::cout << "report: " << report_path << "\n";
+  std::sort(saved.begin(), saved.end());  // found in an order the threads chose
+  for (const std::string& path : saved)
+    std::cout << "saved: " << path << "\n";
   std::cout.flush();
   if (write_error || report_error) {
     if (write_error) std::cerr << "ccsim: fuzz stopped: " << *write_error << "\n";

@@ -12,6 +12,7 @@
 #include "ccsim/scenario/errors.hpp"
 #include "cli.hpp"
 #include "output_file.hpp"
+#include "version.hpp"
 
 namespace {
 
@@ -29,7 +30,8 @@ const char* kUsage =
     "exit codes: 0 all expectations (fuzz: properties) held, 1 one failed, 2 bad input or\n"
     "            usage, 3 internal error, 128+N stopped by signal N (SIGINT 130, SIGTERM 143)\n"
     "\n"
-    "'ccsim <command> --help' describes a command's options.\n";
+    "'ccsim <command> --help' describes a command's options; 'ccsim --version' prints the\n"
+    "version; 'man ccsim' (when installed) has it all.\n";
 
 }  // namespace
 
@@ -43,6 +45,12 @@ int main(int argc, char** argv) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
       std::cout << kUsage;
       return args.empty() ? kExitBadInput : kExitPassed;
+    }
+    if (args[0] == "--version" || args[0] == "-V" || args[0] == "version") {
+      std::cout << "ccsim " << kVersion;
+      if (*kCommit != '\0') std::cout << " (commit " << kCommit << ")";
+      std::cout << "\n";
+      return kExitPassed;
     }
     const std::string command = args[0];
     args.erase(args.begin());

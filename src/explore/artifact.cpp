@@ -84,6 +84,8 @@ std::string repro_scenario(const scenario::Scenario& scenario, const Failure& fa
                        ", seed " + std::to_string(failure.seed) +
                        "); the decisions below replay it with no randomness. " + failure.message;
   doc.erase("$schema");
+  // Run under --profile: the repro names the release it failed under.
+  if (!scenario.profile_flag.empty()) doc["profile"] = scenario.profile_flag;
   // A property a scenario can name goes into expect.properties, so ccsim run checks it.
   if (scenario::find_property(failure.property) != nullptr) {
     Json& props = doc["expect"]["properties"];

@@ -103,7 +103,10 @@ class ScenarioCampaign {
       const std::int64_t w = st.tie_window().ns();
       if (probes_.count(w) == 0) probes_[w] = probe(s_, st.tie_window(), runner_, o_.stop);
     }
-    report_.scenario_sha256 = fabric::sha256_hex(s_.source);
+    // The campaign's identity (shards merge only with their own): the text, and the release
+    // --profile put it under.
+    report_.scenario_sha256 = fabric::sha256_hex(
+        s_.profile_flag.empty() ? s_.source : s_.source + "\n--profile " + s_.profile_flag);
     report_.runs_fingerprint = identity_fingerprint();
     if (stopped()) return std::move(report_);
     total_ = o_.shard.size(o_.runs);

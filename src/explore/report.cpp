@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ccsim/kernel/rng.hpp"
+#include "ccsim/report/html.hpp"
 #include "failure_fields.hpp"
 
 namespace ccsim::explore {
@@ -432,6 +434,21 @@ void write_junit(std::ostream& out, const CampaignReport& report) {
     out << "  </testsuite>\n";
   }
   out << "</testsuites>\n";
+}
+
+void write_campaign_html(std::ostream& out, const CampaignReport& report,
+                         const std::vector<ProgressSample>& progress) {
+  report::write_html_page(out,
+                          "ccsim fuzz: " + std::to_string(report.runs) + " runs, seed " +
+                              kernel::seed_text(report.seed),
+                          "campaign", [&](const std::function<void(std::string)>& put) {
+                            put("{\"kind\":\"campaign\",\"report\":");
+                            put(report_json(report, /*timing=*/true));
+                            Json samples = Json::array();
+                            for (const ProgressSample& p : progress)
+                              samples.push_back(Json::array({p.seconds, p.runs}));
+                            put(",\"progress\":" + samples.dump() + "}");
+                          });
 }
 
 }  // namespace ccsim::explore

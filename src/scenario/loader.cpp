@@ -41,6 +41,13 @@ constexpr DurationUnit kDurationUnits[] = {{"ns", 1},          {"us", 1000},
                                            {"ms", 1000000},    {"s", 1000000000},
                                            {"m", 60000000000}, {"h", 3600000000000}};
 
+std::string known_profiles() {
+  std::string known;
+  for (const std::string& name : fabric::profile_names())
+    known += " \"" + name + "\"";
+  return known;
+}
+
 }  // namespace
 
 Duration parse_duration(const std::string& text, const std::string& file,
@@ -475,7 +482,7 @@ ReplaySpec read_replay(const Node& n) {
   return spec;
 }
 
-Scenario read_scenario(const Node& root) {
+Scenario read_scenario(const Node& root, const LoadOptions& options) {
   root.require_keys({"$schema", "name", "description", "profile", "overrides", "seed", "config",
                      "network", "chaincodes", "ledger", "proposals", "faults", "expect", "limits",
                      "replay"});
@@ -484,15 +491,19 @@ Scenario read_scenario(const Node& root) {
   if (auto v = root.get("name")) s.name = v->as_string();
   if (auto v = root.get("description")) s.description = v->as_string();
   if (auto v = root.get("$schema")) v->as_string();  // for editors; ccsim ignores it
-  const std::string profile = root.get("profile") ? root.child("profile").as_string() : "2.5";
+  const std::string file_profile = root.get("profile") ? root.child("profile").as_string() : "2.5";
+  const std::string& profile = options.profile.empty() ? file_profile : options.profile;
   auto p = fabric::profile_by_name(profile);
   if (!p) {
-    std::string known;
-    for (const std::string& name : fabric::profile_names())
-      known += " \"" + name + "\"";
-    root.child("profile").fail("unknown profile \"" + profile + "\"; known:" + known);
+    if (!options.profile.empty()) {
+      throw ScenarioError(
+          root.file(), "",
+          "unknown profile \"" + profile + "\" (--profile); known:" + known_profiles());
+    }
+    root.child("profile").fail("unknown profile \"" + profile + "\"; known:" + known_profiles());
   }
   s.profile = *p;
+  s.profile_flag = options.profile;
   if (auto v = root.get("overrides")) read_overrides(*v, s);
   if (auto v = root.get("seed")) s.default_seed = v->as_uint64();
   if (auto v = root.get("config")) {
@@ -702,7 +713,7 @@ ScenarioError at_offset(const ScenarioError& e, const std::string& text, std::si
 
 }  // namespace
 
-Scenario load_text(const std::string& text, const std::string& file) {
+Scenario load_text(const std::string& text, const std::string& file, const LoadOptions& options) {
   if (text.size() > kMaxFileBytes) {
     throw ScenarioError(
         file, "",
@@ -761,7 +772,7 @@ Scenario load_text(const std::string& text, const std::string& file) {
       throw ScenarioError(
           file, "/", "expected the scenario to be a JSON object, got " + detail::type_name(doc));
     }
-    Scenario s = read_scenario(Node(doc, "", file));
+    Scenario s = read_scenario(Node(doc, "", file), options);
     s.source = text;
     return s;
   } catch (const ScenarioError& e) {
@@ -773,7 +784,7 @@ Scenario load_text(const std::string& text, const std::string& file) {
   }
 }
 
-Scenario load_file(const std::string& path) {
+Scenario load_file(const std::string& path, const LoadOptions& options) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw ScenarioError(path, "", "no such file");
   if (S_ISDIR(st.st_mode)) throw ScenarioError(path, "", "is a directory, not a scenario file");
@@ -790,7 +801,7 @@ Scenario load_file(const std::string& path) {
         path, "",
         "larger than the largest scenario file (" + std::to_string(kMaxFileBytes) + " bytes)");
   }
-  return load_text(text, path);
+  return load_text(text, path, options);
 }
 
 namespace detail {

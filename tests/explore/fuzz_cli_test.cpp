@@ -2,6 +2,7 @@
 // replays, reports, JUnit, sharded campaigns, and bad flags.
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -28,6 +29,10 @@ std::filesystem::path temp_dir(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
 }
 
 const std::string kBenign25 =
@@ -396,5 +401,87 @@ TEST_CASE("shrink: a repro with its whole decision log shrinks to the artifact's
   const auto none = testing::run_command(ccsim_cmd("shrink " + kBenign30));
   CHECK(none.exit_code == 2);
   CHECK(none.output.find("has no \"replay\" section to shrink") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz --save-failures: each new repro saved once, an existing file kept, both replay") {
+  const auto dir = temp_dir("save");
+  const auto saved_dir = dir / "regressions";
+  const std::string cmd = "fuzz " + kBenign25 + " --runs 300 -j 2 -q --out " +
+                          (dir / "out").string() + " --save-failures " + saved_dir.string();
+  const auto first = testing::run_command(ccsim_cmd(cmd));
+  CHECK(first.exit_code == 1);
+  // 2.5's TRANSACTION before READY, in created and in established, and the broken expect
+  // (tests/explore/pinned_campaigns_test.cpp reads the same campaign at 400 runs).
+  std::vector<std::filesystem::path> saved;
+  for (const auto& e : std::filesystem::directory_iterator(saved_dir))
+    saved.push_back(e.path());
+  std::sort(saved.begin(), saved.end());
+  REQUIRE(saved.size() >= 2);
+  for (const auto& path : saved) {
+    const std::string name = path.filename().string();
+    INFO(name);
+    // <scenario folder>.<property>-<8 hex>.json, the artifact folder's name flattened.
+    CHECK(std::regex_match(
+        name, std::regex(R"(cold_start_two_proposals\.2\.5\.[a-z_]+-[0-9a-f]{8}\.json)")));
+    CHECK(first.output.find("saved: " + path.string() + "\n") != std::string::npos);
+    // The same bytes as the artifact's repro.json.
+    std::string folder = name.substr(std::string("cold_start_two_proposals.2.5.").size());
+    folder.erase(folder.size() - 5);
+    CHECK(testing::read_file(path.string()) ==
+          testing::read_file(
+              (dir / "out" / "cold_start_two_proposals.2.5" / folder / "repro.json").string()));
+    // Replayed, it fails as the campaign's run did.
+    const auto replay = testing::run_command(ccsim_cmd("run -q " + path.string()));
+    CHECK(replay.exit_code == 1);
+    CHECK(replay.output.find("FAILED expect") != std::string::npos);
+  }
+  // A second campaign finds the same failures: it keeps the files (one edited by the user
+  // here) and lists none as saved.
+  write_file(saved.front().string(), testing::read_file(saved.front().string()) + "\n");
+  const std::string edited = testing::read_file(saved.front().string());
+  const auto second = testing::run_command(ccsim_cmd(cmd));
+  CHECK(second.exit_code == 1);
+  CHECK(second.output.find("saved: ") == std::string::npos);
+  CHECK(testing::read_file(saved.front().string()) == edited);
+  std::size_t after = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(saved_dir))
+    ++after;
+  CHECK(after == saved.size());
+  // A file where the directory should be: exit 2 before anything runs.
+  const auto blocked = testing::run_command(ccsim_cmd("fuzz " + kBenign25 + " --runs 10 -q --out " +
+                                                      (dir / "o2").string() + " --save-failures " +
+                                                      saved.front().string()));
+  CHECK(blocked.exit_code == 2);
+  CHECK(blocked.output.find(saved.front().string() + ": cannot create directory") !=
+        std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fuzz --profile: a repro names the release it failed under, and replays under it") {
+  const auto dir = temp_dir("profile");
+  // 1.4 queues a proposal that arrives during the launch; 1.1 refuses it (premature execution).
+  const std::string file = testing::source_path("scenarios/fuzz/cold_start_during_launch.1.4.json");
+  const auto own = testing::run_command(
+      ccsim_cmd("fuzz " + file + " --runs 200 -j 1 -q --out " + (dir / "a").string()));
+  CHECK(own.exit_code == 0);
+  const auto v11 = testing::run_command(ccsim_cmd(
+      "fuzz " + file + " --profile 1.1 --runs 200 -j 1 -q --out " + (dir / "b").string()));
+  CHECK(v11.exit_code == 1);
+  std::smatch m;
+  REQUIRE(std::regex_search(v11.output, m, std::regex("replay: (.*)\n")));
+  const std::string repro = m[1].str().substr(m[1].str().rfind(' ') + 1);
+  CHECK(testing::read_file(repro).find("\"profile\": \"1.1\"") != std::string::npos);
+  const auto replay = testing::run_command(ccsim_cmd("run -q " + repro));
+  CHECK(replay.exit_code == 1);
+  CHECK(replay.output.find("premature execution") != std::string::npos);
+  // Two campaigns of one file under two releases are not shards of one campaign.
+  const std::string a = testing::read_file((dir / "a" / "report.json").string());
+  const std::string b = testing::read_file((dir / "b" / "report.json").string());
+  const std::regex sha("\"scenario_sha256\": \"([0-9a-f]{64})\"");
+  std::smatch ma, mb;
+  REQUIRE(std::regex_search(a, ma, sha));
+  REQUIRE(std::regex_search(b, mb, sha));
+  CHECK(ma[1].str() != mb[1].str());
   std::filesystem::remove_all(dir);
 }

@@ -1,6 +1,8 @@
 // The ccsim program as a user meets it: exit codes, one-line errors, byte-identical replays.
 #include <sys/stat.h>
 #include <filesystem>
+#include <regex>
+#include <sstream>
 
 #include <doctest/doctest.h>
 
@@ -241,4 +243,96 @@ TEST_CASE("check validates without running") {
       ccsim_cmd("check " + testing::source_path("scenarios/invoke_basic.json")));
   CHECK(r.exit_code == 0);
   CHECK(r.output.find(": ok") != std::string::npos);
+}
+
+namespace {
+// The long options of `ccsim COMMAND --help`, e.g. {"--seed", "--quiet"}.
+std::vector<std::string> long_options_of(const std::string& command) {
+  const auto help = testing::run_command(ccsim_cmd(command + " --help"));
+  REQUIRE(help.exit_code == 0);
+  std::vector<std::string> out;
+  std::istringstream lines(help.output);
+  for (std::string line; std::getline(lines, line);) {
+    const auto dash = line.find("--");
+    // Option lines start "  --name" or "  -h [ --help ]" (program_options' layout).
+    if (dash == std::string::npos || line.find_first_not_of(' ') != line.find('-')) continue;
+    const auto end = line.find_first_of(" ]=", dash);
+    out.push_back(line.substr(dash, end - dash));
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("--version prints the CMake project version, and the commit when built from git") {
+  const auto r = testing::run_command(ccsim_cmd("--version"));
+  CHECK(r.exit_code == 0);
+  const std::regex shape(R"(ccsim [0-9]+\.[0-9]+\.[0-9]+( \(commit [0-9a-f]{12}(-dirty)?\))?\n)");
+  CHECK_MESSAGE(std::regex_match(r.output, shape), r.output);
+  // The version CMakeLists.txt declares, read from it, not from the program.
+  const std::string cmake = testing::read_file(testing::source_path("CMakeLists.txt"));
+  std::smatch m;
+  REQUIRE(std::regex_search(cmake, m, std::regex(R"(project\(ccsim VERSION ([0-9.]+))")));
+  CHECK(r.output.rfind("ccsim " + m[1].str(), 0) == 0);
+  // The man page's header names the same version.
+  const std::string man = testing::read_file(testing::source_path("docs/ccsim.1"));
+  CHECK(man.find(".TH CCSIM 1 \"") != std::string::npos);
+  CHECK(man.find("\"ccsim " + m[1].str() + "\"") != std::string::npos);
+}
+
+TEST_CASE("the man page and the bash and zsh completions name every option of every command") {
+  const std::string man = testing::read_file(testing::source_path("docs/ccsim.1"));
+  const std::string bash = testing::read_file(testing::source_path("sim/completions/ccsim.bash"));
+  const std::string zsh = testing::read_file(testing::source_path("sim/completions/_ccsim"));
+  std::size_t options = 0;
+  for (const char* command : {"run", "check", "fuzz", "merge", "shrink"}) {
+    const std::vector<std::string> names = long_options_of(command);
+    CHECK_MESSAGE(names.size() >= 2, command);  // --help and at least one more
+    for (const std::string& name : names) {
+      ++options;
+      // roff writes a dash as \-.
+      std::string roff;
+      for (char c : name)
+        roff += c == '-' ? std::string("\\-") : std::string(1, c);
+      CHECK_MESSAGE(man.find(roff) != std::string::npos, command << " " << name << " in ccsim.1");
+      CHECK_MESSAGE(bash.find(name) != std::string::npos, command << " " << name << " in bash");
+      const bool in_zsh = zsh.find("'" + name) != std::string::npos ||
+                          zsh.find("\"" + name) != std::string::npos ||
+                          zsh.find("," + name) != std::string::npos;
+      CHECK_MESSAGE(in_zsh, command << " " << name << " in zsh");
+    }
+  }
+  CHECK(options >= 33);  // run 9, check 2, fuzz 16, merge 3, shrink 3 today
+}
+
+// Fabric 1.0's Launch refuses a proposal that arrives while its chaincode registers with
+// "premature execution" (core/chaincode/chaincode_support.go, v1.0.0); 1.4 queues it on the
+// launch (docs/protocol.md 4.4). --profile reads the same file under another release.
+TEST_CASE("run --profile reads the scenario under another Fabric release") {
+  const std::string file = testing::source_path("scenarios/fuzz/cold_start_during_launch.1.4.json");
+  const auto own = testing::run_command(ccsim_cmd("run --quiet " + file));
+  CHECK(own.exit_code == 0);
+  CHECK(own.output.find("premature execution") == std::string::npos);
+  // The file's latencies are random (1-5ms): seed 1 (unlike the file's seed 2) has tx2 reach
+  // the peer before the container's REGISTER, so 1.1 refuses it.
+  const auto v11 = testing::run_command(ccsim_cmd("run --quiet --profile 1.1 --seed 1 " + file));
+  const auto v14 = testing::run_command(ccsim_cmd("run --quiet --seed 1 " + file));
+  CHECK(v14.exit_code == 0);
+  INFO(v11.output);
+  CHECK(v11.exit_code == 1);
+  CHECK(v11.output.find("error=\"premature execution - chaincode (mycc:1.0) launched and "
+                        "waiting for registration\"") != std::string::npos);
+  const auto bad = testing::run_command(ccsim_cmd("run --quiet --profile 2.0 " + file));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("ccsim: --profile: unknown profile \"2.0\"; known: 1.0 1.1 1.2 1.4.0 "
+                        "1.4 2.5 3.0\n") == 0);
+  // check takes it too, and refuses what the release cannot run: 1.0's shim has no private
+  // data API (it came in 1.2).
+  const std::string calls = testing::source_path("scenarios/handlers/all_state_calls.json");
+  CHECK(testing::run_command(ccsim_cmd("check " + calls)).exit_code == 0);
+  const auto check = testing::run_command(ccsim_cmd("check --profile 1.0 " + calls));
+  CHECK(check.exit_code == 2);
+  CHECK(check.output.find("all_state_calls.json:73:38: /chaincodes/0/functions/forget/0/"
+                          "del_state/collection: the shim's private data API") !=
+        std::string::npos);
+  CHECK(check.output.find("profile \"1.0\" does not have it") != std::string::npos);
 }

@@ -26,4 +26,16 @@ void write_summary(std::ostream& out, const CampaignReport& report);
 /// their replay commands.
 void write_junit(std::ostream& out, const CampaignReport& report);
 
+/// A campaign's progress as the caller sampled it: wall-clock seconds since the start, and
+/// runs done by then (all scenarios). For the HTML report's runs/s chart.
+struct ProgressSample {
+  double seconds = 0;
+  std::uint64_t runs = 0;
+};
+
+/// The campaign as one self-contained HTML page (report/html.hpp): the report, its failures
+/// with their replay commands, coverage tables, and runs/s over `progress`.
+void write_campaign_html(std::ostream& out, const CampaignReport& report,
+                         const std::vector<ProgressSample>& progress);
+
 }  // namespace ccsim::explore

@@ -146,6 +146,9 @@ struct Scenario {
   std::string name;
   std::string description;
   fabric::Profile profile;
+  /// The profile the command line chose over the file's (LoadOptions::profile), or empty;
+  /// a derived scenario (a fuzzing repro) is written with it.
+  std::string profile_flag;
   /// "overrides": the profile switches the scenario sets, by name (already applied to
   /// `profile`; kept so a derived scenario can be written back).
   std::map<std::string, bool> overrides;
