@@ -65,5 +65,6 @@ int cmd_check(const std::vector<std::string>& args);
 int cmd_fuzz(const std::vector<std::string>& args, const std::string& self);
 int cmd_merge(const std::vector<std::string>& args);
 int cmd_shrink(const std::vector<std::string>& args);
+int cmd_import(const std::vector<std::string>& args);
 
 }  // namespace ccsim::cli

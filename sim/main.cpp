@@ -26,6 +26,7 @@ const char* kUsage =
     "                  run; write a replayable artifact for each distinct failure\n"
     "  merge REPORT... combine the reports of a sharded fuzz campaign\n"
     "  shrink FILE     shrink a scenario's \"replay\" decisions again, keeping its failure\n"
+    "  import LOG...   write a scenario that replays what Fabric peer logs show\n"
     "\n"
     "exit codes: 0 all expectations (fuzz: properties) held, 1 one failed, 2 bad input or\n"
     "            usage, 3 internal error, 128+N stopped by signal N (SIGINT 130, SIGTERM 143)\n"
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
     if (command == "fuzz") return cmd_fuzz(args, argv[0]);
     if (command == "merge") return cmd_merge(args);
     if (command == "shrink") return cmd_shrink(args);
+    if (command == "import") return cmd_import(args);
     throw UsageError("unknown command \"" + command + "\"");
   } catch (const ccsim::scenario::ScenarioError& e) {
     std::cerr << e.what() << "\n";

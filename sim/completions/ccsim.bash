@@ -9,7 +9,7 @@ _ccsim() {
     words=("${COMP_WORDS[@]}")
     cword=$COMP_CWORD
   }
-  local commands="run check fuzz merge shrink help --help --version"
+  local commands="run check fuzz merge shrink import help --help --version"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands" -- "$cur"))
     return
@@ -18,7 +18,12 @@ _ccsim() {
   case $prev in
     --profile) COMPREPLY=($(compgen -W "$profiles" -- "$cur")); return ;;
     --strategy) COMPREPLY=($(compgen -W "portfolio random pct pct: tie-window tie-window:" -- "$cur")); return ;;
-    --out|-o|--save-failures) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --out|-o|--save-failures)
+      [[ ${words[1]} == import || ${words[1]} == shrink ]] && COMPREPLY=($(compgen -f -- "$cur")) \
+        || COMPREPLY=($(compgen -d -- "$cur"))
+      return ;;
+    --chaincode-log) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --peer) return ;;
     --jsonl|--mermaid|--perfetto|--html|--report|--junit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --seed|--runs|--jobs|-j|--shard|--check-determinism|--property) return ;;
   esac
@@ -30,10 +35,13 @@ _ccsim() {
                 --report --junit --html --save-failures --no-shrink --check-determinism --quiet" ;;
     merge) opts="--help --report --junit" ;;
     shrink) opts="--help --property --out" ;;
+    import) opts="--help --out --chaincode-log --profile --peer --explain" ;;
     *) return ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  elif [[ ${words[1]} == import ]]; then  # logs: any file
+    COMPREPLY=($(compgen -f -- "$cur"))
   else  # scenarios (merge: reports), all JSON files, and directories to descend into
     COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
   fi

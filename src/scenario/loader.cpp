@@ -537,6 +537,16 @@ Scenario read_scenario(const Node& root, const LoadOptions& options) {
   }
   detail::check_invoke_targets(ccs, s);
   detail::check_steps_in_profile(ccs, s);
+  for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
+    // Package IDs came with 2.0's _lifecycle; 1.x names a chaincode "name:version".
+    if (!s.chaincodes[i].package_id.empty() && s.profile.name.rfind("1.", 0) == 0) {
+      ccs.element(i)
+          .child("package_id")
+          .fail("profile \"" + s.profile.name +
+                "\" has no package IDs (they came with Fabric "
+                "2.0's _lifecycle): its chaincode ID is name:version");
+    }
+  }
   detail::check_containers(ccs, s);
   for (std::size_t i = 0; i < s.chaincodes.size(); ++i) {
     const fabric::ChaincodeDefinition& def = s.chaincodes[i];

@@ -409,12 +409,21 @@ fabric::ChaincodeFunction read_function(const Node& n) {
 }  // namespace
 
 fabric::ChaincodeDefinition read_chaincode(const Node& n) {
-  n.require_keys({"name", "version", "channels", "launch_at", "user_starts", "container", "service",
-                  "init", "functions"});
+  n.require_keys({"name", "version", "package_id", "channels", "launch_at", "user_starts",
+                  "container", "service", "init", "functions"});
   fabric::ChaincodeDefinition cc;
   cc.name = n.require("name").as_string();
   if (cc.name.empty()) n.child("name").fail("a chaincode name cannot be empty");
   cc.version = n.get("version") ? n.child("version").as_string() : "1.0";
+  if (auto p = n.get("package_id")) {
+    cc.package_id = p->as_string();
+    // _lifecycle's package ID is "<label>:<hash>" (core/chaincode/persistence, 2.x).
+    const auto colon = cc.package_id.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == cc.package_id.size()) {
+      p->fail("a package ID is \"<label>:<hash>\", e.g. \"basic_1.0:ee1376e0...\", got \"" +
+              cc.package_id + "\"");
+    }
+  }
   if (auto chs = n.get("channels")) {
     for (const Node& ch : chs->elements()) {
       const std::string name = ch.as_string();

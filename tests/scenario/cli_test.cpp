@@ -284,7 +284,7 @@ TEST_CASE("the man page and the bash and zsh completions name every option of ev
   const std::string bash = testing::read_file(testing::source_path("sim/completions/ccsim.bash"));
   const std::string zsh = testing::read_file(testing::source_path("sim/completions/_ccsim"));
   std::size_t options = 0;
-  for (const char* command : {"run", "check", "fuzz", "merge", "shrink"}) {
+  for (const std::string command : {"run", "check", "fuzz", "merge", "shrink", "import"}) {
     const std::vector<std::string> names = long_options_of(command);
     CHECK_MESSAGE(names.size() >= 2, command);  // --help and at least one more
     for (const std::string& name : names) {
@@ -297,11 +297,12 @@ TEST_CASE("the man page and the bash and zsh completions name every option of ev
       CHECK_MESSAGE(bash.find(name) != std::string::npos, command << " " << name << " in bash");
       const bool in_zsh = zsh.find("'" + name) != std::string::npos ||
                           zsh.find("\"" + name) != std::string::npos ||
-                          zsh.find("," + name) != std::string::npos;
+                          zsh.find("," + name) != std::string::npos ||
+                          zsh.find("'*" + name) != std::string::npos;  // a repeatable one
       CHECK_MESSAGE(in_zsh, command << " " << name << " in zsh");
     }
   }
-  CHECK(options >= 33);  // run 9, check 2, fuzz 16, merge 3, shrink 3 today
+  CHECK(options >= 39);  // run 9, check 2, fuzz 16, merge 3, shrink 3, import 6 today
 }
 
 // Fabric 1.0's Launch refuses a proposal that arrives while its chaincode registers with

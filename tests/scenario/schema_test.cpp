@@ -417,8 +417,8 @@ TEST_CASE("bad corpus: the schema rejects every structural error, the rest need 
       "private_data_before_its_release", "message_window_at_and_by",
       "outcomes_per_submission_count", "query_too_deep", "repeat_past_time",
       "step_before_its_release", "service_before_2_0", "service_with_container_start",
-      "unknown_chaincode", "unknown_expect_txid", "unknown_function", "unknown_ledger_chaincode",
-      "unknown_ledger_channel",
+      "package_id_before_2x", "unknown_chaincode", "unknown_expect_txid", "unknown_function",
+      "unknown_ledger_chaincode", "unknown_ledger_channel",
       // Gone once parsed: a parser keeps the last of two
       // equal keys, so a schema never sees the first.
       "duplicate_key"};

@@ -201,9 +201,13 @@ struct ChaincodeDefinition {
   /// Set for a chaincode run as a service; its container's Start/Wait are then never used.
   std::optional<ServiceBehaviour> service;
 
-  /// The chaincode ID the peer registers it under: "name:version" (legacy lifecycle form;
-  /// in 2.x the new lifecycle's package ID "label:hash" plays the same role).
-  std::string ccid() const { return name + ":" + version; }
+  /// 2.x: the _lifecycle package ID ("label:hash") the peer launches and registers the
+  /// chaincode under, as its logs and errors show it; empty: "name:version".
+  std::string package_id;
+
+  /// The chaincode ID the peer registers it under: the package ID when set, else
+  /// "name:version" (the legacy lifecycle's form, which ccsim uses for every release).
+  std::string ccid() const { return package_id.empty() ? name + ":" + version : package_id; }
 };
 
 }  // namespace ccsim::fabric

@@ -1,0 +1,970 @@
+#include "ccsim/import/importer.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "ccsim/import/log_line.hpp"
+
+namespace ccsim::import {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Bounds that keep an import's memory flat whatever the log: a line past kMaxLine bytes is
+// read only that far; a record keeps at most kMaxContinuation lines of its stack trace.
+constexpr std::size_t kMaxLine = 64 * 1024;
+constexpr std::size_t kMaxContinuation = 400;
+constexpr std::size_t kMaxTransactions = 100'000;
+constexpr std::size_t kMaxExplained = 10'000;
+
+re2::RE2::Options latin1() {
+  re2::RE2::Options o;
+  o.set_encoding(re2::RE2::Options::EncodingLatin1);
+  o.set_log_errors(false);
+  return o;
+}
+
+// One log record: a Fabric line and the lines after it that are not Fabric lines (a stack
+// trace, the wrapped messages of a %+v error, a config dump).
+struct Record {
+  const std::string* file = nullptr;
+  LogLine line;
+  std::vector<std::string> more;
+};
+
+// Reads a file line by line in blocks: no line, however long, is held past kMaxLine.
+class LineSource {
+ public:
+  explicit LineSource(const std::string& path) : path_(path), in_(path, std::ios::binary) {
+    if (!in_) throw ImportError(path + ": cannot be read");
+  }
+
+  // The next line (without "\n" and "\r"); false at the end.
+  bool next(std::string& line) {
+    line.clear();
+    bool any = false;
+    for (;;) {
+      if (pos_ == len_) {
+        in_.read(buf_, sizeof buf_);
+        len_ = static_cast<std::size_t>(in_.gcount());
+        pos_ = 0;
+        if (in_.bad()) throw ImportError(path_ + ": read error");
+        if (len_ == 0) return any;
+        if (first_block_) {
+          first_block_ = false;
+          check_text();
+        }
+      }
+      any = true;
+      const char* start = buf_ + pos_;
+      const void* nl = std::memchr(start, '\n', len_ - pos_);
+      const std::size_t n = nl != nullptr
+                                ? static_cast<std::size_t>(static_cast<const char*>(nl) - start)
+                                : len_ - pos_;
+      if (line.size() < kMaxLine) line.append(start, std::min(n, kMaxLine - line.size()));
+      pos_ += n;
+      if (nl != nullptr) {
+        ++pos_;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return true;
+      }
+    }
+  }
+
+ private:
+  // A NUL byte in the first block, or a compressed file's magic: not a text log.
+  void check_text() const {
+    if (len_ >= 2 && static_cast<unsigned char>(buf_[0]) == 0x1f &&
+        static_cast<unsigned char>(buf_[1]) == 0x8b) {
+      throw ImportError(path_ + ": gzip-compressed: decompress it first (gunzip -k " + path_ + ")");
+    }
+    if (const void* nul = std::memchr(buf_, '\0', len_)) {
+      throw ImportError(path_ + ": binary data (a NUL byte at offset " +
+                        std::to_string(static_cast<const char*>(nul) - buf_) + "), not a log");
+    }
+  }
+
+  std::string path_;
+  std::ifstream in_;
+  char buf_[1 << 16];
+  std::size_t pos_ = 0;
+  std::size_t len_ = 0;
+  bool first_block_ = true;
+};
+
+// What a %+v of a pkg/errors error prints: the innermost message first, each wrapper's message
+// on a line of its own after the stack of what it wraps. The error's text is the messages from
+// the outermost in, joined with ": ".
+std::string error_text(const std::string& first, const std::vector<std::string>& more) {
+  std::vector<std::string> messages{first};
+  for (std::size_t i = 0; i < more.size(); ++i) {
+    const std::string& l = more[i];
+    if (l.empty() || l[0] == '\t' || l[0] == ' ') continue;  // a frame's file:line
+    if (i + 1 < more.size() && !more[i + 1].empty() && more[i + 1][0] == '\t') continue;  // a frame
+    messages.push_back(l);
+  }
+  std::string out;
+  for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
+    if (!out.empty()) out += ": ";
+    out += *it;
+  }
+  return out;
+}
+
+// The peer's own system chaincodes: endorsement, validation and lifecycle run through the
+// endorser's lines too, but are not user chaincodes a scenario launches.
+bool system_chaincode(const std::string& name) {
+  static constexpr const char* kSystem[] = {"escc", "vscc", "lscc", "qscc", "cscc", "_lifecycle"};
+  return std::any_of(std::begin(kSystem), std::end(kSystem),
+                     [&](const char* s) { return name == s; });
+}
+
+// Prefixes the endorser or the gRPC layer adds around the chaincode layer's error, which is
+// what ccsim's outcome holds: 1.0's "Error executing chaincode: " and 1.1's "error executing
+// chaincode: " (chaincodeexec.go), 2.x's "error in simulation: " (endorser.go).
+std::string chaincode_layer(std::string text) {
+  static constexpr const char* kPrefixes[] = {
+      "Error executing chaincode: ", "error executing chaincode: ", "error in simulation: "};
+  for (const char* p : kPrefixes) {
+    if (text.rfind(p, 0) == 0) text.erase(0, std::strlen(p));
+  }
+  return text;
+}
+
+std::string seconds_text(std::int64_t ms) {
+  if (ms <= 0) return "0";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+// A configured timeout: "30s", "5m", "300000ms" as Go's time.ParseDuration writes them.
+std::optional<std::string> duration_of(const std::string& text) {
+  static const char* kUnits[] = {"ms", "s", "m", "h"};
+  for (const char* u : kUnits) {
+    const std::size_t n = std::strlen(u);
+    if (text.size() > n && text.compare(text.size() - n, n, u) == 0 &&
+        std::all_of(text.begin(), text.end() - static_cast<std::ptrdiff_t>(n),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
+      return text;
+    }
+  }
+  return std::nullopt;
+}
+
+struct Tx {
+  std::string id;  // the full txid when a line shows it, else the 8 characters of shorttxid
+  std::string channel;
+  std::string chaincode;
+  std::optional<std::int64_t> arrived;
+  std::optional<std::int64_t> answered;
+  std::optional<std::string> error;            // the chaincode layer's error, as ccsim reports it
+  std::optional<std::int64_t> late_completed;  // a COMPLETED after the peer gave up
+  std::size_t order = 0;
+};
+
+struct Chaincode {
+  std::string name;
+  std::string version;
+  std::string package_id;  // 2.x
+  std::optional<std::int64_t> launch_started;
+  std::optional<std::int64_t> registered;
+  std::optional<std::int64_t> ready;
+  std::optional<int> exit_code;
+  std::optional<std::int64_t> failed_at;
+  bool startup_timeout = false;
+  std::optional<std::int64_t> stream_ended;
+  bool seen_running = false;  // answered with no launch in the log: running before it
+  bool launching = false;     // an error shows a launch under way
+  bool service = false;       // chaincode as a service (2.x): the peer dials it
+  std::string address;
+  std::optional<std::string> dial_failure;  // "refuse" or "drop"
+  std::optional<std::int64_t> dial_failed_at;
+  std::optional<std::int64_t> dial_timeout_ms;
+};
+
+struct Release {
+  std::string profile;
+  std::string reason;
+  int strength = 0;  // a version line beats wording, which beats the line layout
+};
+
+class Importer {
+ public:
+  explicit Importer(const ImportOptions& options) : options_(options) {}
+
+  ImportResult run() {
+    if (options_.peer_logs.empty()) throw ImportError("ccsim import: no peer log given");
+    for (const std::string& f : options_.peer_logs)
+      read(f, /*chaincode_log=*/false);
+    for (const std::string& f : options_.chaincode_logs)
+      read(f, /*chaincode_log=*/true);
+    if (txs_.empty() && chaincodes_.empty()) {
+      throw ImportError(options_.peer_logs.front() +
+                        ": no chaincode or endorser lines (modules chaincode, endorser, "
+                        "dockercontroller): nothing to import");
+    }
+    return write();
+  }
+
+ private:
+  // --- reading ----------------------------------------------------------------------------
+
+  void read(const std::string& path, bool chaincode_log) {
+    files_.push_back(std::make_unique<std::string>(path));
+    const std::string* file = files_.back().get();
+    LineSource source(path);
+    std::string raw;
+    std::optional<Record> record;
+    std::size_t number = 0;
+    std::uint64_t fabric_lines = 0;
+    while (source.next(raw)) {
+      ++number;
+      ++result_.lines;
+      if (chaincode_log) {
+        chaincode_line(*file, number, reader_.undecorated(raw));
+        continue;
+      }
+      if (auto line = reader_.parse(raw, number)) {
+        ++fabric_lines;
+        if (record) handle(*record);
+        record = Record{file, std::move(*line), {}};
+      } else if (record && record->more.size() < kMaxContinuation) {
+        record->more.push_back(reader_.undecorated(raw));
+      }
+    }
+    if (record) handle(*record);
+    if (number == 0) throw ImportError(path + ": empty");
+    if (!chaincode_log && fabric_lines == 0) {
+      throw ImportError(path +
+                        ": no Fabric log lines (expected lines such as \"2021-06-14 "
+                        "10:41:05.233 UTC [endorser] callChaincode -> INFO 51a ...\")");
+    }
+  }
+
+  void chaincode_line(const std::string& file, std::size_t number, const std::string& text) {
+    std::string code;
+    if (re2::RE2::PartialMatch(text, re_.panic)) {
+      chaincode_panicked_ = true;
+      use(file, number, text,
+          "the chaincode process panicked (exit code 2 if the peer shows none)");
+    } else if (re2::RE2::PartialMatch(text, re_.exit_status, &code)) {
+      use(file, number, text, "the chaincode process exited with " + code);
+    }
+  }
+
+  void use(const std::string& file, std::size_t number, const std::string& text,
+           const std::string& became) {
+    ++result_.used;
+    if (!options_.explain || result_.explained.size() >= kMaxExplained) return;
+    result_.explained.push_back({file, number, text.substr(0, 200), became});
+  }
+  void use(const Record& r, const std::string& became) {
+    use(*r.file, r.line.number, r.line.message, became);
+  }
+
+  std::int64_t time_of(const Record& r) {
+    if (r.line.time_ms) {
+      if (!t0_) t0_ = *r.line.time_ms;
+      last_time_ = *r.line.time_ms;
+      return *r.line.time_ms;
+    }
+    // No timestamps: a record is 1ms after the one before (an assumption, listed).
+    untimed_ = true;
+    last_time_ = last_time_ ? *last_time_ + 1 : 0;
+    if (!t0_) t0_ = *last_time_;
+    return *last_time_;
+  }
+
+  void release(const std::string& profile, const std::string& reason, int strength) {
+    if (strength > release_.strength) release_ = {profile, reason, strength};
+  }
+
+  static std::string profile_of_version(int major, int minor, int patch) {
+    if (major == 1 && minor == 0) return "1.0";
+    if (major == 1 && minor == 1) return "1.1";
+    if (major == 1 && minor == 2) return "1.2";
+    if (major == 1 && (minor == 3 || (minor == 4 && patch == 0))) return "1.4.0";
+    if (major == 1) return "1.4";
+    if (major == 2) return "2.5";
+    return "3.0";
+  }
+
+  Tx& tx(const std::string& id) {
+    // A short id (shorttxid: 8 characters) and the full one are the same transaction.
+    const std::string key = id.substr(0, 8);
+    auto it = txs_.find(key);
+    if (it == txs_.end()) {
+      if (txs_.size() >= kMaxTransactions) {
+        throw ImportError("ccsim import: more than " + std::to_string(kMaxTransactions) +
+                          " transactions: import an excerpt");
+      }
+      it = txs_.emplace(key, Tx{}).first;
+      it->second.id = id;
+      it->second.order = txs_.size();
+    }
+    if (id.size() > it->second.id.size()) it->second.id = id;
+    return it->second;
+  }
+
+  Chaincode& chaincode(const std::string& name) {
+    auto [it, added] = chaincodes_.try_emplace(name);
+    if (added) it->second.name = name;
+    return it->second;
+  }
+
+  // "mycc:1.0" (1.x), "basic_1.0:ee13..." (a 2.x package ID), or a bare name.
+  Chaincode& chaincode_of_id(const std::string& ccid) {
+    const auto colon = ccid.find(':');
+    if (colon == std::string::npos) return chaincode(ccid);
+    const std::string head = ccid.substr(0, colon);
+    const std::string tail = ccid.substr(colon + 1);
+    const auto hex = [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); };
+    if (tail.size() == 64 && std::all_of(tail.begin(), tail.end(), hex)) {
+      // A package ID: its label is usually "<name>_<version>".
+      const auto us = head.rfind('_');
+      Chaincode& c = chaincode(us != std::string::npos ? head.substr(0, us) : head);
+      c.package_id = ccid;
+      if (us != std::string::npos && c.version.empty()) c.version = head.substr(us + 1);
+      return c;
+    }
+    Chaincode& c = chaincode(head);
+    if (c.version.empty()) c.version = tail;
+    return c;
+  }
+
+  bool other_peer(const Record& r) {
+    const std::string peer = r.line.source.empty() ? *r.file : r.line.source;
+    if (!options_.peer.empty()) {
+      if (peer != options_.peer && r.line.source != options_.peer) {
+        ++other_peer_lines_[peer];
+        return true;
+      }
+      return false;
+    }
+    const bool relevant = r.line.module == "chaincode" || r.line.module == "endorser" ||
+                          r.line.module == "dockercontroller" || r.line.module == "extcc";
+    if (!peer_ && relevant) peer_ = peer;
+    if (peer_ && peer != *peer_) {
+      ++other_peer_lines_[peer];
+      return true;
+    }
+    return false;
+  }
+
+  void handle(const Record& r) {
+    const LogLine& l = r.line;
+    // The release, from any peer's lines.
+    if (l.format == LineFormat::kLevelFirst) {
+      release("2.5",
+              "the line layout \"<time> <id> <LEVEL> [module] func -> message\" is "
+              "Fabric 2.4's and later's (common/flogging/global.go)",
+              1);
+    }
+    if (l.message.rfind("Starting peer", 0) == 0) {
+      for (const std::string& m : r.more) {
+        int major = 0, minor = 0, patch = 0;
+        if (re2::RE2::PartialMatch(m, re_.version, &major, &minor, &patch)) {
+          release(profile_of_version(major, minor, patch),
+                  "the peer's version line \"" + m.substr(m.find_first_not_of(' ')) + "\"", 3);
+          use(r, "release " + std::to_string(major) + "." + std::to_string(minor) + "." +
+                     std::to_string(patch));
+        }
+      }
+    }
+    if (other_peer(r)) return;
+    const std::int64_t t = time_of(r);
+    for (const std::string& m : r.more)
+      config_line(r, m);
+    std::string a, b, c, d;
+    int n = 0;
+    const std::string& msg = l.message;
+    if (l.module == "endorser") {
+      // 1.x at DEBUG: endorsement (escc) starts once the chaincode has answered.
+      if (l.function == "endorseProposal" && (re2::RE2::PartialMatch(msg, re_.tx_prefix, &a, &b) ||
+                                              re2::RE2::PartialMatch(msg, re_.entry_10, &b, &a))) {
+        Tx& x = tx(b);
+        if (!x.answered) {
+          x.answered = t;
+          use(r, "proposal " + b.substr(0, 8) + " answered by its chaincode (endorsement starts)");
+        }
+        return;
+      }
+      if (re2::RE2::PartialMatch(msg, re_.entry_1x, &a, &b, &c)) {
+        if (l.level == "INFO" && l.function == "callChaincode") {
+          release("1.4",
+                  "\"Entry chaincode\" logged at INFO by callChaincode (1.4; 2.x logs "
+                  "\"finished chaincode\")",
+                  1);
+        }
+        arrive(r, b, a, c, t);
+      } else if (re2::RE2::PartialMatch(msg, re_.entry_10, &b, &a)) {
+        arrive(r, b, a, "", t);
+      } else if (re2::RE2::PartialMatch(msg, re_.exit_1x, &a, &b, &n)) {
+        answer(r, b, t, n);
+      } else if (re2::RE2::PartialMatch(msg, re_.finished_2x, &c, &n, &a, &b)) {
+        Tx& x = tx(b);
+        x.channel = a;
+        x.chaincode = c;
+        chaincode(c);
+        if (!x.arrived) x.arrived = t - n;
+        answer(r, b, t, n);
+      } else if (re2::RE2::PartialMatch(msg, re_.failed_invoke_2x, &a, &c, &d)) {
+        // 2.x ProcessProposal's WARN, the client's text as a logfmt value: the only error
+        // line of a proposal whose simulateProposal ERRO was cut from the log.
+        std::string text;
+        for (std::size_t i = 0; i < d.size(); ++i) {
+          if (d[i] == '\\' && i + 1 < d.size()) ++i;
+          text += d[i];
+        }
+        std::string id;
+        if (re2::RE2::PartialMatch(text, re_.failed_to_execute, &id) && !tx(id).error) {
+          Tx& x = tx(id);
+          x.channel = a;
+          failed(r, "name:\"" + c + "\"", chaincode_layer(text), t);
+        }
+      } else if (re2::RE2::PartialMatch(msg, re_.failed_invoke, &c, &d)) {
+        failed(r, c, d, t);
+      } else if (re2::RE2::PartialMatch(msg, re_.processing, &b)) {
+        Tx& x = tx(b);
+        if (!x.arrived) x.arrived = t;
+      }
+      return;
+    }
+    if (l.module == "chaincode" || l.module == "dockercontroller" || l.module == "container" ||
+        l.module == "extcc") {
+      chaincode_record(r, t);
+      return;
+    }
+    ++skipped_[l.module.empty() ? "(no module)" : l.module];
+  }
+
+  void config_line(const Record& r, const std::string& m) {
+    std::string v;
+    if (re2::RE2::FullMatch(m, re_.execute_timeout, &v) && duration_of(v)) {
+      if (!execute_timeout_) use(r, "config.execute_timeout " + v + " (the peer's config)");
+      execute_timeout_ = v;
+      execute_timeout_from_config_ = true;
+    } else if (re2::RE2::FullMatch(m, re_.startup_timeout, &v) && duration_of(v)) {
+      if (!startup_timeout_) use(r, "config.startup_timeout " + v + " (the peer's config)");
+      startup_timeout_ = v;
+      startup_timeout_from_config_ = true;
+    }
+  }
+
+  void arrive(const Record& r, const std::string& id, const std::string& channel,
+              const std::string& cc, std::int64_t t) {
+    Tx& x = tx(id);
+    if (!channel.empty()) x.channel = channel;
+    if (!cc.empty() && !system_chaincode(cc)) {
+      x.chaincode = cc;
+      chaincode(cc);
+    }
+    if (system_chaincode(cc)) return;  // endorsement (escc) of a proposal already arrived
+    if (!x.arrived) {
+      x.arrived = t;
+      use(r, "proposal " + id.substr(0, 8) + " reaches the peer");
+    }
+  }
+
+  void answer(const Record& r, const std::string& id, std::int64_t t, int duration_ms) {
+    Tx& x = tx(id);
+    if (!x.answered) {
+      x.answered = t;
+      if (!x.arrived) x.arrived = t - duration_ms;
+      use(r,
+          "proposal " + id.substr(0, 8) + " answered after " + std::to_string(duration_ms) + "ms");
+    }
+  }
+
+  void failed(const Record& r, const std::string& who, const std::string& first, std::int64_t t) {
+    const std::string text = chaincode_layer(error_text(first, r.more));
+    std::string id, channel, cc;
+    re2::RE2::PartialMatch(r.line.message, re_.tx_prefix, &channel, &id);
+    std::string full;
+    if (re2::RE2::PartialMatch(text, re_.failed_to_execute, &full)) id = full;
+    std::string on_transaction;
+    if (re2::RE2::PartialMatch(r.line.message, re_.on_transaction, &on_transaction))
+      id = on_transaction;
+    if (id.empty()) return;
+    if (!re2::RE2::PartialMatch(who, re_.quoted_name, &cc)) cc = who;
+    Tx& x = tx(id);
+    if (!channel.empty()) x.channel = channel;
+    if (!cc.empty() && x.chaincode.empty() && !system_chaincode(cc)) {
+      x.chaincode = cc;
+      chaincode(cc);
+    }
+    x.error = text;
+    if (!x.answered) x.answered = t;
+    if (!x.arrived) {
+      x.arrived = t;
+      assume("tx " + id.substr(0, 8) +
+             ": when it reached the peer is not in the log: taken as "
+             "when it failed");
+    }
+    use(r, "proposal " + id.substr(0, 8) + " fails: " + text);
+    // What the error tells of the launch.
+    Chaincode* c = x.chaincode.empty() ? nullptr : &chaincode(x.chaincode);
+    std::string code;
+    std::string address;
+    if (c != nullptr && re2::RE2::PartialMatch(text, re_.dial_address_full, &address)) {
+      c->service = true;
+      c->address = address;
+      const bool refused = text.find("connection refused") != std::string::npos;
+      if (!c->dial_failure) {
+        c->dial_failure = refused ? "refuse" : "drop";
+        c->dial_failed_at = t;
+      } else if (*c->dial_failure != (refused ? "refuse" : "drop")) {
+        assume("chaincode " + c->name +
+               ": its dials failed both by refusal and by timeout; a "
+               "scenario's service does one (" +
+               *c->dial_failure + ", the first)");
+      }
+      if (!refused && x.arrived) c->dial_timeout_ms = t - *x.arrived;
+    }
+    if (c != nullptr && re2::RE2::PartialMatch(text, re_.container_exited, &code)) {
+      c->exit_code = std::stoi(code);
+      if (!c->failed_at) c->failed_at = t;
+    }
+    if (c != nullptr &&
+        text.find("timeout expired while starting chaincode") != std::string::npos) {
+      c->startup_timeout = true;
+      if (!c->failed_at) c->failed_at = t;
+    }
+    if (c != nullptr && text.find("chaincode stream terminated") != std::string::npos &&
+        !c->stream_ended) {
+      c->stream_ended = t;
+    }
+    if (c != nullptr && (text.find("premature execution") != std::string::npos ||
+                         text.find("has already been launched") != std::string::npos ||
+                         text.find("could not launch chaincode") != std::string::npos)) {
+      c->launching = true;  // refused or failed while a launch was under way
+    }
+    if (text.find("could not launch chaincode") != std::string::npos &&
+        text.find("[channel ") != std::string::npos) {
+      release("1.4",
+              "the error wrapping \"[channel <ch>] could not launch chaincode\" (1.3 and "
+              "1.4)",
+              2);
+    }
+    if (text.find("premature execution") != std::string::npos) {
+      release(
+          text.find("launched and waiting for registration") != std::string::npos ? "1.1" : "1.0",
+          "the error text \"premature execution - ...\" (1.0 and 1.1 only)", 2);
+    }
+    if (text.find("has already been launched") != std::string::npos) {
+      release("1.2", "the error text \"... has already been launched\" (1.2 only)", 2);
+    }
+  }
+
+  void chaincode_record(const Record& r, std::int64_t t) {
+    const std::string& msg = r.line.message;
+    std::string a, b;
+    if (re2::RE2::PartialMatch(msg, re_.external, &a)) {
+      Chaincode& c = chaincode_of_id(a);
+      c.service = true;
+      if (!c.launch_started) c.launch_started = t;
+      use(r, c.name + " runs as a service: the peer dials it");
+    } else if (re2::RE2::PartialMatch(msg, re_.start_container, &a)) {
+      Chaincode& c = chaincode_of_id(a);
+      if (!c.launch_started) c.launch_started = t;
+      use(r, "launch of " + c.name + " starts");
+    } else if (re2::RE2::PartialMatch(msg, re_.got_register, &a)) {
+      Chaincode& c = chaincode_of_id(a);
+      if (!c.registered) c.registered = register_handled_at_.value_or(t);
+      use(r, c.name + " sends REGISTER");
+    } else if (re2::RE2::PartialMatch(msg, re_.state_ready, &a)) {
+      Chaincode& c = chaincode_of_id(a);
+      if (!c.ready) c.ready = t;
+      use(r, c.name + " is ready");
+    } else if (re2::RE2::PartialMatch(msg, re_.getting_data, &b, &a)) {
+      // 2.x: the first thing the peer logs of a proposal, with its short txid.
+      std::string channel;
+      re2::RE2::PartialMatch(msg, re_.on_channel, &channel);
+      arrive(r, b, channel, a, t);
+    } else if (re2::RE2::PartialMatch(msg, re_.launch_timeout, &a)) {
+      Chaincode& c = chaincode_of_id(a);
+      c.startup_timeout = true;
+      if (!c.failed_at) c.failed_at = t;
+      use(r, "the startup timeout of " + c.name + " fires");
+    } else if (re2::RE2::PartialMatch(msg, re_.notifier_missing, &a, &b) && b == "COMPLETED") {
+      Tx& x = tx(a);
+      if (!x.late_completed) x.late_completed = t;
+      use(r, "a late COMPLETED for " + a.substr(0, 8) + " (the peer gave up on it)");
+    } else if (msg.find("handling chaincode support stream") != std::string::npos) {
+      stream_error_at_ = t;
+      use(r, "a chaincode stream breaks");
+    } else if (re2::RE2::PartialMatch(msg, re_.handling_type, &a)) {
+      ++handled_[a];
+      // The REGISTER's chaincode is named only on the lines after this one.
+      if (a == "REGISTER") register_handled_at_ = t;
+    }
+  }
+
+  // --- writing ----------------------------------------------------------------------------
+
+  void assume(std::string text) {
+    if (std::find(result_.assumptions.begin(), result_.assumptions.end(), text) ==
+        result_.assumptions.end()) {
+      result_.assumptions.push_back(std::move(text));
+    }
+  }
+
+  ImportResult write() {
+    if (!options_.profile.empty()) {
+      result_.profile = options_.profile;
+      result_.profile_reason = "--profile " + options_.profile;
+    } else if (release_.strength > 0) {
+      result_.profile = release_.profile;
+      result_.profile_reason = release_.reason;
+    } else {
+      result_.profile = "1.4";
+      result_.profile_reason = "nothing in the logs names the release";
+      assume("release not in the logs: profile 1.4 assumed (pass --profile)");
+    }
+    if (untimed_) assume("no timestamps in the log: each record taken as 1ms after the one before");
+
+    // A proposal whose chaincode no line names, in a log of one chaincode: that one.
+    if (chaincodes_.size() == 1) {
+      for (auto& [key, x] : txs_) {
+        if (x.chaincode.empty() && (x.arrived || x.answered)) {
+          x.chaincode = chaincodes_.begin()->first;
+          assume("tx " + x.id.substr(0, 8) + ": its chaincode is not named in the log: " +
+                 x.chaincode + ", the only one there");
+        }
+      }
+    }
+    std::vector<const Tx*> order;
+    for (const auto& [key, x] : txs_)
+      if (x.arrived || x.answered) order.push_back(&x);
+    std::sort(order.begin(), order.end(), [](const Tx* p, const Tx* q) {
+      return std::pair(*p->arrived, p->order) < std::pair(*q->arrived, q->order);
+    });
+    std::int64_t start = t0_.value_or(0);
+    for (const Tx* x : order)
+      start = std::min(start, *x->arrived);
+    for (const auto& [name, c] : chaincodes_)
+      if (c.launch_started) start = std::min(start, *c.launch_started);
+    // A chaincode that answered before any launch line was running already: the scenario
+    // launches it first, and everything else comes after that handshake.
+    std::int64_t lead = 0;
+    for (auto& [name, c] : chaincodes_) {
+      if (!c.launch_started && !c.registered && !c.failed_at && !c.launching && !c.service) {
+        c.seen_running = true;
+        lead = 1000;
+      }
+    }
+    const auto at = [&](std::int64_t t) { return seconds_text(t - start + lead); };
+
+    Json s;
+    s["name"] = "imported";
+    s["profile"] = result_.profile;
+    Json config = Json::object();
+    if (execute_timeout_) {
+      config["execute_timeout"] = *execute_timeout_;
+    }
+    // An execute timeout seen firing: its value is when it fired, from the TRANSACTION.
+    if (!execute_timeout_) {
+      for (const Tx* x : order) {
+        if (x->error &&
+            x->error->find("timeout expired while executing transaction") != std::string::npos &&
+            x->answered) {
+          const std::int64_t waited = *x->answered - *x->arrived;
+          const std::int64_t rounded = std::max<std::int64_t>(1, (waited + 500) / 1000) * 1000;
+          execute_timeout_ = seconds_text(rounded);
+          assume("config.execute_timeout " + *execute_timeout_ + ": inferred from when tx " +
+                 x->id.substr(0, 8) + " timed out (" + std::to_string(waited) +
+                 "ms after it arrived), not from a config line");
+          config["execute_timeout"] = *execute_timeout_;
+          break;
+        }
+      }
+    }
+    if (startup_timeout_) {
+      config["startup_timeout"] = *startup_timeout_;
+    } else {
+      for (const auto& [name, c] : chaincodes_) {
+        if (c.startup_timeout && c.failed_at) {
+          const std::int64_t from = c.launch_started.value_or(first_arrival(name).value_or(start));
+          const std::int64_t waited = *c.failed_at - from;
+          const std::int64_t rounded = std::max<std::int64_t>(1, (waited + 500) / 1000) * 1000;
+          startup_timeout_ = seconds_text(rounded);
+          config["startup_timeout"] = *startup_timeout_;
+          assume("config.startup_timeout " + *startup_timeout_ +
+                 ": inferred from when the launch of " + name +
+                 " timed out, not from a config line");
+          break;
+        }
+      }
+    }
+    if (!config.empty()) s["config"] = config;
+    s["network"] = {{"latency", "1ms"}};
+    assume("network latency 1ms each way: message latencies are not in a peer log");
+
+    Json ccs = Json::array();
+    for (const auto& [name, c] : chaincodes_) {
+      Json cj;
+      cj["name"] = name;
+      cj["version"] = c.version.empty() ? "1.0" : c.version;
+      if (c.version.empty()) assume("chaincode " + name + ": version not in the log: 1.0 assumed");
+      if (!c.package_id.empty()) cj["package_id"] = c.package_id;
+      Json container = Json::object();
+      // When its handler is ready: a proposal's chaincode runs from then on.
+      std::optional<std::int64_t> ready_at = c.ready ? c.ready : c.registered;
+      const std::int64_t launched = c.launch_started.value_or(first_arrival(name).value_or(start));
+      if (c.service) {
+        Json service;
+        service["address"] = c.address.empty() ? "chaincode:9999" : c.address;
+        if (c.address.empty())
+          assume("chaincode " + name +
+                 ": its service address is not in "
+                 "the log: chaincode:9999");
+        if (c.dial_failure) {
+          // Nothing listened while the dials failed: from after the last failure on, if a
+          // later proposal succeeded, else never within the run.
+          std::optional<std::int64_t> ok_after;
+          for (const auto& [key, x] : txs_) {
+            if (x.chaincode == name && !x.error && x.arrived && *x.arrived > *c.dial_failed_at &&
+                (!ok_after || *x.arrived < *ok_after))
+              ok_after = x.arrived;
+          }
+          service["listening_at"] = ok_after ? at(*ok_after - 1) : at(*last_time_ + 3'600'000);
+          service["while_down"] = *c.dial_failure;
+          if (c.dial_timeout_ms) {
+            service["dial_timeout"] =
+                seconds_text(std::max<std::int64_t>(1, (*c.dial_timeout_ms + 500) / 1000) * 1000);
+          }
+          assume("chaincode " + name + ": its server taken as not listening until " +
+                 std::string(service["listening_at"]));
+        }
+        cj["service"] = service;
+      } else if (c.seen_running) {
+        cj["launch_at"] = "0";
+        assume("chaincode " + name +
+               " was running before the log starts: launched at 0, and "
+               "every time moved 1s later");
+      } else if (c.exit_code && !c.registered) {
+        const std::int64_t after = c.failed_at ? *c.failed_at - launched : 0;
+        container["exit_before_register"] = {{"after", seconds_text(after)},
+                                             {"code", *c.exit_code}};
+      } else if (c.startup_timeout && !c.registered) {
+        container["never_registers"] = true;
+      } else if (c.registered) {
+        // REGISTER is sent a latency (1ms) before the peer handles it.
+        container["start"] = seconds_text(std::max<std::int64_t>(0, *c.registered - launched - 1));
+      } else if (c.launching) {
+        // The launch is not logged (INFO, or a 1.x peer's DEBUG without the chaincode
+        // module): the first proposal that succeeded was answered just after REGISTER.
+        std::optional<std::int64_t> first_ok;
+        for (const auto& [key, x] : txs_) {
+          if (x.chaincode == name && !x.error && x.answered &&
+              (!first_ok || *x.answered < *first_ok))
+            first_ok = x.answered;
+        }
+        if (first_ok) {
+          const std::int64_t start_ms = std::max<std::int64_t>(0, *first_ok - launched - 3);
+          container["start"] = seconds_text(start_ms);
+          ready_at = launched + start_ms + 2;
+          assume("chaincode " + name +
+                 ": its launch is not in the log: REGISTER taken 3ms "
+                 "before its first proposal succeeded");
+        }
+      } else if (chaincode_panicked_ && c.failed_at) {
+        container["exit_before_register"] = {{"after", seconds_text(*c.failed_at - launched)},
+                                             {"code", 2}};
+      }
+      if (!c.seen_running)
+        assume("chaincode " + name + ": no image build in the log: build time 0");
+      if (!container.empty()) cj["container"] = container;
+      Json functions = Json::object();
+      for (const Tx* x : order) {
+        if (x->chaincode != name) continue;
+        const std::int64_t runs_from = std::max(*x->arrived, ready_at.value_or(*x->arrived));
+        std::optional<std::int64_t> runs_for;
+        if (x->late_completed) {
+          runs_for = *x->late_completed - runs_from;
+        } else if (x->error &&
+                   x->error->find("timeout expired while executing") != std::string::npos) {
+          runs_for = *x->answered - runs_from + 1000;
+          assume("tx " + x->id.substr(0, 8) +
+                 ": no late COMPLETED in the log: the chaincode "
+                 "taken to run 1s past the timeout");
+        } else if (x->error && x->error->find("stream terminated") != std::string::npos) {
+          runs_for = *x->answered - runs_from + 1000;
+        } else if (!x->error && x->answered) {
+          runs_for = std::max<std::int64_t>(0, *x->answered - runs_from - 2);
+        }
+        Json steps = Json::array();
+        if (runs_for && *runs_for > 0) steps.push_back({{"sleep", seconds_text(*runs_for)}});
+        functions[function_of(*x)] = steps;
+      }
+      cj["functions"] = functions;
+      ccs.push_back(cj);
+    }
+    s["chaincodes"] = ccs;
+
+    Json proposals = Json::array();
+    Json outcomes = Json::object();
+    for (const Tx* x : order) {
+      if (x->chaincode.empty()) {
+        assume("tx " + x->id.substr(0, 8) + ": its chaincode is not in the log: left out");
+        continue;
+      }
+      Json p;
+      p["at"] = at(*x->arrived);
+      p["txid"] = x->id;
+      p["channel"] = x->channel.empty() ? "mychannel" : x->channel;
+      if (x->channel.empty())
+        assume("tx " + x->id.substr(0, 8) + ": channel not in the log: mychannel");
+      p["chaincode"] = x->chaincode;
+      p["function"] = function_of(*x);
+      proposals.push_back(p);
+      if (x->error) {
+        outcomes[x->id] = {{"error", *x->error}};
+      } else if (x->answered) {
+        outcomes[x->id] = {{"error", nullptr}};
+        assume("tx " + x->id.substr(0, 8) +
+               ": answered without an error in the log: expected "
+               "to succeed (the status itself is not logged)");
+      } else {
+        assume("tx " + x->id.substr(0, 8) + ": outcome not in the log: no expectation");
+      }
+    }
+    s["proposals"] = proposals;
+    Json faults = Json::array();
+    for (const auto& [name, c] : chaincodes_) {
+      if (c.stream_ended) {
+        const std::int64_t when = stream_error_at_.value_or(*c.stream_ended);
+        faults.push_back({{"at", at(when)}, {"chaincode", name}, {"action", "terminate_stream"}});
+        assume("chaincode " + name + "'s stream ends at " + at(when) +
+               ": modelled as a terminate_stream fault (the log does not say why it ended)");
+      }
+    }
+    if (!faults.empty()) s["faults"] = faults;
+    if (!outcomes.empty()) s["expect"] = {{"outcomes", outcomes}};
+    for (const auto& [module, count] : skipped_)
+      result_.skipped.push_back(module + ": " + std::to_string(count) + " lines");
+    for (const auto& [peer, count] : other_peer_lines_)
+      result_.skipped.push_back("another peer, " + peer + ": " + std::to_string(count) +
+                                " lines (ccsim models one peer; --peer " + peer + " imports it)");
+
+    std::string files;
+    for (const auto& f : files_)
+      files += (files.empty() ? "" : ", ") + *f;
+    std::string description = "Imported by ccsim import from " + files + ". Profile " +
+                              result_.profile + ": " + result_.profile_reason + ".";
+    if (!result_.assumptions.empty()) {
+      description += " Assumed:";
+      for (const std::string& a : result_.assumptions)
+        description += " " + a + ";";
+      description.back() = '.';
+    }
+    Json out;
+    out["name"] = s["name"];
+    out["description"] = description;
+    for (auto it = s.begin(); it != s.end(); ++it)
+      if (it.key() != "name") out[it.key()] = it.value();
+    result_.scenario = out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+    return std::move(result_);
+  }
+
+  std::optional<std::int64_t> first_arrival(const std::string& chaincode) const {
+    std::optional<std::int64_t> first;
+    for (const auto& [key, x] : txs_)
+      if (x.chaincode == chaincode && x.arrived && (!first || *x.arrived < *first))
+        first = x.arrived;
+    return first;
+  }
+
+  static std::string function_of(const Tx& x) { return "tx_" + x.id.substr(0, 8); }
+
+  struct Patterns {
+    re2::RE2 version{R"re(^\s*Version: v?(\d+)\.(\d+)\.(\d+))re", latin1()};
+    re2::RE2 execute_timeout{R"re(\s+executetimeout: (\S+))re", latin1()};
+    re2::RE2 startup_timeout{R"re(\s+startuptimeout: (\S+))re", latin1()};
+    // endorser.go, 1.2-1.4: "[ch][txid] Entry chaincode: name:"mycc" "
+    re2::RE2 entry_1x{R"re(^\[([^\]]*)\]\[([0-9a-f]{8,64})\] Entry chaincode: name:"([^"]+)")re",
+                      latin1()};
+    // endorser.go, 1.0/1.1: "Entry - txid: <txid> channel id: <ch>"
+    re2::RE2 entry_10{R"re(^Entry - txid: ([0-9a-f]{8,64}) channel id: (\S+))re", latin1()};
+    re2::RE2 exit_1x{R"re(^\[([^\]]*)\]\[([0-9a-f]{8,64})\] Exit chaincode: .*\((\d+)ms\)\s*$)re",
+                     latin1()};
+    // endorser.go, 2.x: "finished chaincode: basic duration: 822ms channel=mychannel
+    // txID=ab98d973"
+    re2::RE2 finished_2x{
+        R"re(^finished chaincode: (\S+) duration: (\d+)ms channel=(\S+) txID=([0-9a-f]+))re",
+        latin1()};
+    re2::RE2 failed_invoke{
+        R"re(failed to invoke chaincode (.*?)(?: on transaction [0-9a-f]+)?, error: (.*)$)re",
+        latin1()};
+    re2::RE2 failed_invoke_2x{
+        R"re(^Failed to invoke chaincode channel=(\S+) chaincode=(\S+) error="((?:[^"\\]|\\.)*)")re",
+        latin1()};
+    re2::RE2 external{R"re(^Starting external chaincode connection: (\S+))re", latin1()};
+    re2::RE2 dial_address{R"re(error creating grpc connection to (\S+?)(?::|$))re", latin1()};
+    re2::RE2 dial_address_full{R"re(error creating grpc connection to ([^\s:]+:\d+))re", latin1()};
+    re2::RE2 processing{R"re(processing txid: ([0-9a-f]{8,64}))re", latin1()};
+    re2::RE2 tx_prefix{R"re(^\[([^\]]*)\]\[([0-9a-f]{8,64})\])re", latin1()};
+    re2::RE2 on_transaction{R"re( on transaction ([0-9a-f]{8,64}))re", latin1()};
+    re2::RE2 failed_to_execute{R"re(failed to execute transaction ([0-9a-f]{8,64}))re", latin1()};
+    re2::RE2 quoted_name{R"re(name:"([^"]+)")re", latin1()};
+    re2::RE2 container_exited{R"re(container exited with (\d+))re", latin1()};
+    re2::RE2 start_container{R"re(^start container: (\S+))re", latin1()};
+    re2::RE2 got_register{R"re(^Got REGISTER for chaincodeID = (?:name:")?([^", ]+))re", latin1()};
+    re2::RE2 state_ready{R"re(^Changed to state ready for chaincode (?:name:")?([^", ]+))re",
+                         latin1()};
+    re2::RE2 getting_data{R"re(^\[([0-9a-f]{8})\] getting chaincode data for (\S+) on channel)re",
+                          latin1()};
+    re2::RE2 on_channel{R"re( on channel (\S+))re", latin1()};
+    re2::RE2 launch_timeout{R"re(timeout expired while starting chaincode (\S+) for transaction)re",
+                            latin1()};
+    re2::RE2 notifier_missing{
+        R"re(^notifier Txid:([0-9a-f]+), channelID:\S* does not exist for handling message (\w+))re",
+        latin1()};
+    re2::RE2 handling_type{R"re(Fabric side handling ChaincodeMessage of type: (\w+))re", latin1()};
+    re2::RE2 panic{R"re(^panic: )re", latin1()};
+    re2::RE2 exit_status{R"re(exit status (\d+))re", latin1()};
+  };
+
+  const ImportOptions& options_;
+  LogLineReader reader_;
+  Patterns re_;
+  ImportResult result_;
+  std::vector<std::unique_ptr<std::string>> files_;
+  std::map<std::string, Tx> txs_;  // by the first 8 characters of the txid
+  std::map<std::string, Chaincode> chaincodes_;
+  std::map<std::string, std::uint64_t> skipped_;
+  std::map<std::string, std::uint64_t> other_peer_lines_;
+  std::map<std::string, std::uint64_t> handled_;
+  std::optional<std::string> peer_;
+  Release release_;
+  std::optional<std::int64_t> t0_;
+  std::optional<std::int64_t> last_time_;
+  std::optional<std::int64_t> stream_error_at_;
+  std::optional<std::int64_t> register_handled_at_;
+  std::optional<std::string> execute_timeout_;
+  std::optional<std::string> startup_timeout_;
+  bool execute_timeout_from_config_ = false;
+  bool startup_timeout_from_config_ = false;
+  bool untimed_ = false;
+  bool chaincode_panicked_ = false;
+};
+
+}  // namespace
+
+ImportResult import_logs(const ImportOptions& options) {
+  return Importer(options).run();
+}
+
+}  // namespace ccsim::import

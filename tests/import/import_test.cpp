@@ -1,0 +1,308 @@
+// ccsim import over the corpus of tests/import/logs: peer logs written from Fabric's own
+// formats and messages per release (tests/import/README.md cites the source lines). Each case
+// imports, loads the scenario, runs it, and checks that the run shows the errors the log shows
+// (the chaincode layer's text, which ccsim's outcome holds: <case>.expected.json's
+// "ccsim_error", else its "error") and that what succeeded in the log succeeds.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "../scenario/test_support.hpp"
+#include "ccsim/import/importer.hpp"
+#include "ccsim/scenario/loader.hpp"
+
+using namespace ccsim;
+using Json = nlohmann::json;
+
+namespace {
+
+std::string corpus(const std::string& name) {
+  return testing::source_path("tests/import/logs/" + name);
+}
+
+struct Imported {
+  import::ImportResult result;
+  scenario::RunResult run;
+};
+
+Imported import_case(const std::string& name) {
+  import::ImportOptions o;
+  o.peer_logs = {corpus(name + ".peer.log")};
+  if (std::filesystem::exists(corpus(name + ".chaincode.log")))
+    o.chaincode_logs = {corpus(name + ".chaincode.log")};
+  o.explain = true;
+  import::ImportResult result = import::import_logs(o);
+  const auto s = scenario::load_text(result.scenario, name + ".json");
+  scenario::RunResult run = scenario::run(s, {.seed = 1});
+  return Imported{std::move(result), std::move(run)};
+}
+
+const fabric::ProposalOutcome* outcome_of(const scenario::RunResult& r, const std::string& txid) {
+  for (const auto& o : r.outcomes)
+    if (o.txid == txid || (txid.size() >= 8 && o.txid.rfind(txid.substr(0, 8), 0) == 0)) return &o;
+  return nullptr;
+}
+
+// Checks every transaction of <name>.expected.json with an outcome, except those listed in
+// `unmodelled` (short txid -> why), and the release.
+void check_case(const std::string& name, const std::set<std::string>& unmodelled = {}) {
+  const Json expected = Json::parse(testing::read_file(corpus(name + ".expected.json")));
+  const Imported imported = import_case(name);
+  INFO(name);
+  INFO(imported.result.scenario);
+  CHECK(imported.result.profile == expected["release"].get<std::string>());
+  CHECK(!imported.result.assumptions.empty());
+  std::size_t checked = 0;
+  std::set<std::string> seen;
+  for (const Json& t : expected["txids"]) {
+    const std::string shown = t["shown_as"];
+    if (!t.contains("outcome") || t["outcome"].is_null() || unmodelled.count(shown.substr(0, 8)))
+      continue;
+    if (!seen.insert(shown.substr(0, 8)).second) continue;  // another peer's copy
+    const fabric::ProposalOutcome* o = outcome_of(imported.run, t["txid"]);
+    REQUIRE_MESSAGE(o != nullptr, shown);
+    if (t["outcome"].contains("error")) {
+      const std::string want = t.contains("ccsim_error") ? t["ccsim_error"] : t["outcome"]["error"];
+      CHECK_MESSAGE(o->error.value_or("(none)") == want, shown);
+    } else {
+      CHECK_MESSAGE(!o->error.has_value(), shown);
+      CHECK_MESSAGE(o->status.value_or(0) == 200, shown);
+    }
+    ++checked;
+  }
+  CHECK(checked >= 1);
+  // The scenario's own expectations (the outcomes the log shows) hold, unless the log shows
+  // what the model cannot do (then its expectation says so, failing).
+  if (unmodelled.empty()) {
+    const std::string first = imported.run.failures.empty() ? "" : imported.run.failures[0];
+    CHECK_MESSAGE(imported.run.passed(), first);
+  }
+}
+
+std::string import_error(const std::vector<std::string>& files) {
+  import::ImportOptions o;
+  o.peer_logs = files;
+  try {
+    import::import_logs(o);
+  } catch (const import::ImportError& e) {
+    return e.what();
+  }
+  return "(imported)";
+}
+
+}  // namespace
+
+// Fabric 2.5 at DEBUG (common/flogging/global.go's 2.4+ layout, colours on): a launch on the
+// first invoke and its success.
+TEST_CASE("import: a happy 2.5 invoke at DEBUG, with its launch") {
+  check_case("happy_invoke_debug.2.5");
+  const Imported i = import_case("happy_invoke_debug.2.5");
+  const Json s = Json::parse(i.result.scenario);
+  CHECK(s["chaincodes"][0]["package_id"] ==
+        "basic_1.0:ee1376e0b63f362a250b7651079967d4ae2b18236b88dd3884e3ee322c47fef8");
+  // "start container" at 07.314, REGISTER handled at 08.126: sent 1ms (the latency) before,
+  // so the container took 811ms to its REGISTER.
+  CHECK(s["chaincodes"][0]["container"]["start"] == "811ms");
+  CHECK(!i.result.explained.empty());
+}
+
+// core/chaincode/handler.go (2.5) Execute's timer: 'timeout expired while executing
+// transaction', and the late COMPLETED Notify drops ("notifier ... does not exist").
+TEST_CASE("import: an execute timeout with a late COMPLETED under 2.5, timeout from the config") {
+  check_case("execute_timeout_late_completed.2.5");
+  const Json s = Json::parse(import_case("execute_timeout_late_completed.2.5").result.scenario);
+  CHECK(s["config"]["execute_timeout"] == "30s");
+}
+
+TEST_CASE("import: a startup timeout under 1.4, its value inferred from when it fired") {
+  check_case("startup_timeout.1.4");
+  const Imported i = import_case("startup_timeout.1.4");
+  const Json s = Json::parse(i.result.scenario);
+  CHECK(s["config"]["startup_timeout"] == "300s");
+  CHECK(s["chaincodes"][0]["container"]["never_registers"] == true);
+}
+
+// runtime_launcher.go from 1.4.1 (FAB-13238): 'container exited with 2'.
+TEST_CASE("import: a container that exits before REGISTER under 1.4") {
+  check_case("container_exit_before_register.1.4");
+  const Json s = Json::parse(import_case("container_exit_before_register.1.4").result.scenario);
+  CHECK(s["chaincodes"][0]["container"]["exit_before_register"]["code"] == 2);
+}
+
+// chaincode_support.go Launch (1.0.x, 1.1): a proposal during a launch is refused.
+TEST_CASE("import: premature execution under 1.0 and 1.1") {
+  check_case("premature_execution.1.0");
+  check_case("premature_execution.1.1");
+}
+
+// handler_registry.go Launching (1.2): 'chaincode mycc:1.0 has already been launched'.
+TEST_CASE("import: has already been launched under 1.2") {
+  check_case("already_launched.1.2");
+}
+
+TEST_CASE("import: a stream terminated under load in 1.4, as a terminate_stream fault") {
+  check_case("stream_terminated_under_load.1.4");
+  const Json s = Json::parse(import_case("stream_terminated_under_load.1.4").result.scenario);
+  REQUIRE(s.contains("faults"));
+  CHECK(s["faults"][0]["action"] == "terminate_stream");
+}
+
+// extcc (2.5): the peer dials a chaincode server. The log shows a refused dial, then one that
+// times out; a scenario's service either refuses or drops while down, so the second is not
+// modelled (the importer says so).
+TEST_CASE("import: chaincode-as-a-service dial failures under 2.5") {
+  check_case("ccaas_dial_failure.2.5", {"f1795518"});
+  const Imported i = import_case("ccaas_dial_failure.2.5");
+  const Json s = Json::parse(i.result.scenario);
+  CHECK(s["chaincodes"][0]["service"]["address"] == "172.18.0.9:9999");
+  bool said = false;
+  for (const std::string& a : i.result.assumptions)
+    said = said || a.find("failed both by refusal and by timeout") != std::string::npos;
+  CHECK(said);
+}
+
+TEST_CASE("import: a log without timestamps, and interleaved peers (compose and kubectl)") {
+  check_case("no_timestamps.2.5");
+  const Imported untimed = import_case("no_timestamps.2.5");
+  bool said = false;
+  for (const std::string& a : untimed.result.assumptions)
+    said = said || a.find("no timestamps") != std::string::npos;
+  CHECK(said);
+  // The first peer with a chaincode line is modelled; the other is listed, and --peer takes it.
+  const std::pair<const char*, const char*> logs[] = {
+      {"interleaved_peers.2.5", "peer0.org2.example.com"},
+      {"interleaved_peers_kubectl.2.5", "peer0-org2-5f8b9c6d7-m4xtw"}};
+  for (const auto& [name, other_peer] : logs) {
+    check_case(name);
+    const Imported i = import_case(name);
+    bool listed = false;
+    for (const std::string& s : i.result.skipped)
+      listed = listed || s.rfind(std::string("another peer, ") + other_peer + ":", 0) == 0;
+    CHECK_MESSAGE(listed, name);
+    import::ImportOptions o;
+    o.peer_logs = {corpus(std::string(name) + ".peer.log")};
+    o.peer = other_peer;
+    const Json s = Json::parse(import::import_logs(o).scenario);
+    // That peer took 1216ms over 1a907438 (the first one 6ms): its chaincode ran that long
+    // less the two 1ms hops of TRANSACTION and COMPLETED.
+    CHECK_MESSAGE(s["chaincodes"][0]["functions"]["tx_1a907438"][0]["sleep"] == "1214ms", name);
+  }
+}
+
+// A log cut at both ends: the first record's header is gone, so its error's innermost text
+// is not in the log; what is left still imports, and the rest runs.
+TEST_CASE("import: a truncated log imports what it shows and says what it could not") {
+  const Imported i = import_case("truncated.2.5");
+  CHECK(i.result.profile == "2.5");
+  CHECK(outcome_of(i.run, "41423673") != nullptr);
+  bool said = false;
+  for (const std::string& a : i.result.assumptions)
+    said = said || a.find("41423673: outcome not in the log") != std::string::npos;
+  CHECK(said);
+}
+
+TEST_CASE("import: bad input gets one line naming the file, never a crash") {
+  const std::string bad = testing::source_path("tests/import/bad/");
+  CHECK(import_error({bad + "binary.peer.log.gz"}).find("binary.peer.log.gz: gzip-compressed") !=
+        std::string::npos);
+  CHECK(import_error({bad + "empty.peer.log"}) == bad + "empty.peer.log: empty");
+  CHECK(import_error({bad + "no_chaincode_lines.2.5.peer.log"})
+            .find("no_chaincode_lines.2.5.peer.log: no chaincode or endorser lines") !=
+        std::string::npos);
+  CHECK(import_error({bad + "missing.log"}) == bad + "missing.log: cannot be read");
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ccsim-import-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir / "nul.log", std::ios::binary) << std::string("abc\0def\n", 8); }
+  CHECK(import_error({(dir / "nul.log").string()}).find("binary data (a NUL byte at offset 3)") !=
+        std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// The peak resident size of `command` alone (wait4 reports that child's own).
+long peak_kib(const std::string& command) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", (command + " >/dev/null 2>&1").c_str(), nullptr);
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  return usage.ru_maxrss;
+}
+
+// A large log: 64 MB of lines outside the protocol and one line of 16 MB with no newline
+// before a proposal's line. The import reads them in bounded memory: its peak resident size
+// is that of a small log's import plus far less than the log, and it still finds the proposal.
+TEST_CASE("import: memory stays flat in the log's size") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ccsim-import-big-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string proposal =
+      "2025-04-02 09:14:11.000 UTC 1d67 INFO [endorser] callChaincode -> finished "
+      "chaincode: basic duration: 5ms channel=mychannel txID=ab98d973\n";
+  const auto small = dir / "small.peer.log";
+  const auto big = dir / "big.peer.log";
+  std::ofstream(small, std::ios::binary) << proposal;
+  {
+    std::ofstream out(big, std::ios::binary);
+    const std::string gossip =
+        "2025-04-02 09:14:10.177 UTC 1d65 INFO [gossip.privdata] StoreBlock -> Received block "
+        "[7] from buffer channel=mychannel\n";
+    for (std::size_t n = 0; n < (64u << 20) / gossip.size(); ++n)
+      out << gossip;
+    out << "2025-04-02 09:14:10.178 UTC 1d66 INFO [gossip] x -> " << std::string(16u << 20, 'x')
+        << "\n"
+        << proposal;
+  }
+  const std::string ccsim = std::string(CCSIM_BINARY) + " import ";
+  const long base = peak_kib(ccsim + small.string() + " --out " + (dir / "s.json").string());
+  const long large = peak_kib(ccsim + big.string() + " --out " + (dir / "b.json").string());
+  MESSAGE("peak resident: " << base << " KiB for a one-line log, " << large
+                            << " KiB for an 80 MB one");
+  CHECK(large - base < 16 * 1024);
+  CHECK(testing::read_file((dir / "b.json").string()).find("\"txid\": \"ab98d973\"") !=
+        std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("ccsim import: writes the scenario, lists assumptions, --explain, and it replays") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ccsim-import-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string out = (dir / "s.json").string();
+  const std::string cmd =
+      std::string(CCSIM_BINARY) + " import " +
+      corpus("container_exit_before_register.1.4.peer.log") + " --chaincode-log " +
+      corpus("container_exit_before_register.1.4.chaincode.log") + " --out " + out + " --explain";
+  const auto r = testing::run_command(cmd);
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("ccsim import: " + out + ": profile 1.4") != std::string::npos);
+  CHECK(r.output.find("  assumed: ") != std::string::npos);
+  CHECK(r.output.find("container_exit_before_register.1.4.peer.log:1: [mychannel][9006fd25] "
+                      "Entry chaincode") != std::string::npos);
+  CHECK(r.output.find("    -> proposal 9006fd25 reaches the peer") != std::string::npos);
+  const auto run = testing::run_command(std::string(CCSIM_BINARY) + " run -q " + out);
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find("chaincode registration failed: container exited with 2") !=
+        std::string::npos);
+  // Bad input: exit 2, one line; no output file.
+  const auto bad = testing::run_command(std::string(CCSIM_BINARY) + " import " +
+                                        testing::source_path("tests/import/bad/empty.peer.log") +
+                                        " --out " + (dir / "b.json").string());
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output == testing::source_path("tests/import/bad/empty.peer.log") + ": empty\n");
+  CHECK(!std::filesystem::exists(dir / "b.json"));
+  std::filesystem::remove_all(dir);
+}
