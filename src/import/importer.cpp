@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +29,7 @@ constexpr std::size_t kMaxLine = 64 * 1024;
 constexpr std::size_t kMaxContinuation = 400;
 constexpr std::size_t kMaxTransactions = 100'000;
 constexpr std::size_t kMaxExplained = 10'000;
+constexpr std::int64_t kMaxSpanMs = 30LL * 24 * 3600 * 1000;
 
 re2::RE2::Options latin1() {
   re2::RE2::Options o;
@@ -276,6 +278,14 @@ class Importer {
 
   std::int64_t time_of(const Record& r) {
     if (r.line.time_ms) {
+      // One incident spans minutes or days, not years: a time that far from the first one
+      // (a corrupted line, two logs of different months) would make durations no scenario
+      // can hold.
+      if (t0_ && std::llabs(*r.line.time_ms - *t0_) > kMaxSpanMs) {
+        throw ImportError(*r.file + ":" + std::to_string(r.line.number) +
+                          ": a time more than 30 days from the log's first (" +
+                          r.line.message.substr(0, 60) + "...): import one incident's excerpt");
+      }
       if (!t0_) t0_ = *r.line.time_ms;
       last_time_ = *r.line.time_ms;
       return *r.line.time_ms;
@@ -534,7 +544,11 @@ class Importer {
       if (!refused && x.arrived) c->dial_timeout_ms = t - *x.arrived;
     }
     if (c != nullptr && re2::RE2::PartialMatch(text, re_.container_exited, &code)) {
-      c->exit_code = std::stoi(code);
+      int exit_code = 0;
+      const auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), exit_code);
+      // An exit code is 0-255; anything else is not one (a cut or garbled line).
+      if (ec == std::errc() && end == code.data() + code.size() && exit_code <= 255)
+        c->exit_code = exit_code;
       if (!c->failed_at) c->failed_at = t;
     }
     if (c != nullptr &&
@@ -718,7 +732,15 @@ class Importer {
       cj["name"] = name;
       cj["version"] = c.version.empty() ? "1.0" : c.version;
       if (c.version.empty()) assume("chaincode " + name + ": version not in the log: 1.0 assumed");
-      if (!c.package_id.empty()) cj["package_id"] = c.package_id;
+      if (!c.package_id.empty()) {
+        // Package IDs are 2.x's (_lifecycle); a 1.x profile names the chaincode name:version.
+        if (result_.profile.rfind("1.", 0) != 0) {
+          cj["package_id"] = c.package_id;
+        } else {
+          assume("chaincode " + name + ": package ID " + c.package_id.substr(0, 40) +
+                 "... left out: profile " + result_.profile + " has none");
+        }
+      }
       Json container = Json::object();
       // When its handler is ready: a proposal's chaincode runs from then on.
       std::optional<std::int64_t> ready_at = c.ready ? c.ready : c.registered;
