@@ -306,3 +306,34 @@ TEST_CASE("ccsim import: writes the scenario, lists assumptions, --explain, and 
   CHECK(!std::filesystem::exists(dir / "b.json"));
   std::filesystem::remove_all(dir);
 }
+
+// Found by ccsim_import_fuzzer: times years apart made durations no scenario can hold, and a
+// 2.x package ID in a log read under a 1.x profile made a scenario 1.x refuses.
+TEST_CASE("import: times far apart are refused, a package ID under 1.x is left out") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ccsim-import-found-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto far = dir / "far.peer.log";
+  std::ofstream(far, std::ios::binary)
+      << "2025-04-02 09:14:11.000 UTC 1d67 INFO [endorser] callChaincode -> finished chaincode: "
+         "basic duration: 5ms channel=mychannel txID=ab98d973\n"
+      << "2025-05-12 09:14:11.000 UTC 1d68 INFO [endorser] callChaincode -> finished chaincode: "
+         "basic duration: 5ms channel=mychannel txID=cd98d973\n";
+  // The message quotes the line's first 60 bytes.
+  CHECK(import_error({far.string()}) ==
+        far.string() +
+            ":2: a time more than 30 days from the log's first (finished chaincode: "
+            "basic duration: 5ms channel=mychannel tx...): import one "
+            "incident's excerpt");
+  import::ImportOptions o;
+  o.peer_logs = {corpus("happy_invoke_debug.2.5.peer.log")};
+  o.profile = "1.4";
+  const import::ImportResult r = import::import_logs(o);
+  CHECK(r.scenario.find("package_id") == std::string::npos);
+  CHECK(scenario::load_text(r.scenario, "s.json").profile.name == "1.4");
+  bool said = false;
+  for (const std::string& a : r.assumptions)
+    said = said || a.find("left out: profile 1.4 has none") != std::string::npos;
+  CHECK(said);
+  std::filesystem::remove_all(dir);
+}
