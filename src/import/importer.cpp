@@ -465,11 +465,9 @@ class Importer {
     if (re2::RE2::FullMatch(m, re_.execute_timeout, &v) && duration_of(v)) {
       if (!execute_timeout_) use(r, "config.execute_timeout " + v + " (the peer's config)");
       execute_timeout_ = v;
-      execute_timeout_from_config_ = true;
     } else if (re2::RE2::FullMatch(m, re_.startup_timeout, &v) && duration_of(v)) {
       if (!startup_timeout_) use(r, "config.startup_timeout " + v + " (the peer's config)");
       startup_timeout_ = v;
-      startup_timeout_from_config_ = true;
     }
   }
 
@@ -620,7 +618,6 @@ class Importer {
       stream_error_at_ = t;
       use(r, "a chaincode stream breaks");
     } else if (re2::RE2::PartialMatch(msg, re_.handling_type, &a)) {
-      ++handled_[a];
       // The REGISTER's chaincode is named only on the lines after this one.
       if (a == "REGISTER") register_handled_at_ = t;
     }
@@ -968,7 +965,6 @@ class Importer {
   std::map<std::string, Chaincode> chaincodes_;
   std::map<std::string, std::uint64_t> skipped_;
   std::map<std::string, std::uint64_t> other_peer_lines_;
-  std::map<std::string, std::uint64_t> handled_;
   std::optional<std::string> peer_;
   Release release_;
   std::optional<std::int64_t> t0_;
@@ -977,8 +973,6 @@ class Importer {
   std::optional<std::int64_t> register_handled_at_;
   std::optional<std::string> execute_timeout_;
   std::optional<std::string> startup_timeout_;
-  bool execute_timeout_from_config_ = false;
-  bool startup_timeout_from_config_ = false;
   bool untimed_ = false;
   bool chaincode_panicked_ = false;
 };
