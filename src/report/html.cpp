@@ -21,7 +21,9 @@ Json optional_text(const std::optional<std::string>& s) {
   return s ? Json(*s) : Json(nullptr);
 }
 
-std::string html_text(const std::string& s) {
+}  // namespace
+
+std::string markup_escaped(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -37,13 +39,20 @@ std::string html_text(const std::string& s) {
       case '"':
         out += "&quot;";
         break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
-        out += c;
+        // XML 1.0 allows no control characters but tab, newline and carriage return.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += '?';
+        } else {
+          out += c;
+        }
     }
   }
   return out;
 }
-}  // namespace
 
 std::string script_safe_json(std::string text) {
   // "<" appears in JSON text only inside strings, where \u003c means the same character.
@@ -63,8 +72,8 @@ void write_html_page(
     const std::function<void(const std::function<void(std::string)>&)>& write_data) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"generator\" content=\"ccsim\">\n"
-      << "<title>" << html_text(title) << "</title>\n<style>\n"
-      << detail::kHtmlStyle << "</style>\n</head>\n<body data-kind=\"" << html_text(kind)
+      << "<title>" << markup_escaped(title) << "</title>\n<style>\n"
+      << detail::kHtmlStyle << "</style>\n</head>\n<body data-kind=\"" << markup_escaped(kind)
       << "\">\n<noscript>This page draws its content with JavaScript.</noscript>\n"
       << "<main id=\"app\"></main>\n<script type=\"application/json\" id=\"ccsim-data\">";
   write_data([&out](std::string piece) { out << script_safe_json(std::move(piece)); });

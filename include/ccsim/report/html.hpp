@@ -11,6 +11,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ccsim/report/trace_source.hpp"
@@ -26,6 +27,11 @@ inline constexpr std::uint64_t kHtmlMaxEvents = 200'000;
 /// The page of one run of `scenario`, reading its events from `events` (once).
 void write_run_html(std::ostream& out, const TraceSource& events, const scenario::RunResult& result,
                     const scenario::Scenario& scenario);
+
+/// `s` as text or an attribute value of HTML or XML: & < > " ' as entities, and the control
+/// characters XML 1.0 forbids (all below 0x20 but tab, newline and carriage return) as "?".
+/// The HTML pages and the JUnit XML share it.
+std::string markup_escaped(std::string_view s);
 
 /// `text` as the inside of a <script type="application/json"> element: JSON text in which
 /// no "<" can end the element or open a comment (each is written as \u003c).
