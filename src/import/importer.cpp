@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ccsim/import/log_line.hpp"
+#include "re2_options.hpp"
 
 namespace ccsim::import {
 
@@ -31,12 +32,7 @@ constexpr std::size_t kMaxTransactions = 100'000;
 constexpr std::size_t kMaxExplained = 10'000;
 constexpr std::int64_t kMaxSpanMs = 30LL * 24 * 3600 * 1000;
 
-re2::RE2::Options latin1() {
-  re2::RE2::Options o;
-  o.set_encoding(re2::RE2::Options::EncodingLatin1);
-  o.set_log_errors(false);
-  return o;
-}
+using detail::latin1;
 
 // One log record: a Fabric line and the lines after it that are not Fabric lines (a stack
 // trace, the wrapped messages of a %+v error, a config dump).

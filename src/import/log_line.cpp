@@ -1,4 +1,5 @@
 #include "ccsim/import/log_line.hpp"
+#include "re2_options.hpp"
 
 #include <re2/re2.h>
 
@@ -9,13 +10,7 @@ namespace ccsim::import {
 
 namespace {
 
-// Bytes, not UTF-8: a log with invalid UTF-8 (a cut multi-byte character) still matches.
-re2::RE2::Options latin1() {
-  re2::RE2::Options o;
-  o.set_encoding(re2::RE2::Options::EncodingLatin1);
-  o.set_log_errors(false);
-  return o;
-}
+using detail::latin1;
 
 }  // namespace
 
