@@ -186,6 +186,7 @@ struct Chaincode {
   bool seen_running = false;  // answered with no launch in the log: running before it
   bool launching = false;     // an error shows a launch under way
   bool service = false;       // chaincode as a service (2.x): the peer dials it
+  std::string service_seen;   // "<file>:<line>", where the log first showed it
   std::string address;
   std::optional<std::string> dial_failure;  // "refuse" or "drop"
   std::optional<std::int64_t> dial_failed_at;
@@ -295,6 +296,14 @@ class Importer {
 
   void release(const std::string& profile, const std::string& reason, int strength) {
     if (strength > release_.strength) release_ = {profile, reason, strength};
+  }
+
+  // Chaincode as a service came with Fabric 2.0 (core/container/externalbuilder, 2.0.0):
+  // the peer dialling a chaincode is as sure a sign of 2.x as its error texts are of 1.x.
+  void as_service(Chaincode& c, const Record& r) {
+    if (!c.service) c.service_seen = *r.file + ":" + std::to_string(r.line.number);
+    c.service = true;
+    release("2.5", "chaincode " + c.name + " runs as a service (Fabric 2.0 and later)", 2);
   }
 
   static std::string profile_of_version(int major, int minor, int patch) {
@@ -523,7 +532,7 @@ class Importer {
     std::string code;
     std::string address;
     if (c != nullptr && re2::RE2::PartialMatch(text, re_.dial_address_full, &address)) {
-      c->service = true;
+      as_service(*c, r);
       c->address = address;
       const bool refused = text.find("connection refused") != std::string::npos;
       if (!c->dial_failure) {
@@ -581,7 +590,7 @@ class Importer {
     std::string a, b;
     if (re2::RE2::PartialMatch(msg, re_.external, &a)) {
       Chaincode& c = chaincode_of_id(a);
-      c.service = true;
+      as_service(c, r);
       if (!c.launch_started) c.launch_started = t;
       use(r, c.name + " runs as a service: the peer dials it");
     } else if (re2::RE2::PartialMatch(msg, re_.start_container, &a)) {
@@ -639,6 +648,19 @@ class Importer {
       result_.profile = "1.4";
       result_.profile_reason = "nothing in the logs names the release";
       assume("release not in the logs: profile 1.4 assumed (pass --profile)");
+    }
+    // A 1.x peer cannot dial a chaincode: the logs (or --profile) contradict themselves, and no
+    // scenario can say both.
+    if (result_.profile.rfind("1.", 0) == 0) {
+      for (const auto& [name, c] : chaincodes_) {
+        if (c.service) {
+          throw ImportError(c.service_seen + ": chaincode " + name +
+                            " runs as a service (the peer dials it), which came with Fabric "
+                            "2.0, but the profile is " +
+                            result_.profile + " (" + result_.profile_reason +
+                            "): pass --profile 2.x if the peer is 2.x");
+        }
+      }
     }
     if (untimed_) assume("no timestamps in the log: each record taken as 1ms after the one before");
 

@@ -235,6 +235,42 @@ TEST_CASE("import: bad input gets one line naming the file, never a crash") {
   std::filesystem::remove_all(dir);
 }
 
+// Chaincode as a service came with Fabric 2.0 (core/chaincode/extcc, 2.0.0): a log that shows
+// the peer dialling a chaincode cannot be a 1.x peer's, whether --profile or the log itself
+// says 1.x. The libFuzzer target found the second: a 1.x version line spliced into a 2.x log.
+TEST_CASE("import: chaincode as a service under a 1.x profile is refused, naming where") {
+  const std::string log = testing::source_path("tests/import/logs/ccaas_dial_failure.2.5.peer.log");
+  import::ImportOptions o;
+  o.peer_logs = {log};
+  o.profile = "1.4";
+  std::string said;
+  try {
+    import::import_logs(o);
+  } catch (const import::ImportError& e) {
+    said = e.what();
+  }
+  CHECK(said.rfind(log + ":1: chaincode basic runs as a service", 0) == 0);
+  CHECK(said.find("the profile is 1.4 (--profile 1.4)") != std::string::npos);
+
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ccsim-import-1x-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir / "spliced.log", std::ios::binary);
+    out << "2025-05-12 08:31:40.000 UTC 0001 INFO [nodeCmd] serve -> Starting peer:\n"
+           " Version: 1.4.12\n"
+        << std::ifstream(log, std::ios::binary).rdbuf();
+  }
+  const std::string spliced = import_error({(dir / "spliced.log").string()});
+  CHECK(spliced.rfind((dir / "spliced.log").string() + ":3: chaincode basic runs as a service",
+                      0) == 0);
+  CHECK(spliced.find("the profile is 1.4 (the peer's version line \"Version: 1.4.12\")") !=
+        std::string::npos);
+  std::filesystem::remove_all(dir);
+  // Without the contradiction the same log imports, as 2.5.
+  CHECK(import_error({log}) == "(imported)");
+}
+
 // The peak resident size of `command` alone (wait4 reports that child's own).
 long peak_kib(const std::string& command) {
   const pid_t pid = ::fork();
