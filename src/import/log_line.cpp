@@ -14,35 +14,45 @@ using detail::latin1;
 
 }  // namespace
 
-// Each pattern is matched against a whole line (FullMatch), in time linear in its length.
+// Each pattern is a prefix, consumed from the start of what is left of a line (RE2::Consume):
+// its cost is that of the header it reads, never of the message after it, and its captures
+// are views into the line (no copies until a field is kept).
 struct LogLineReader::Patterns {
   // docker-compose: "peer0.org1.example.com  | <line>" (the name padded to the longest).
-  re2::RE2 compose{R"(([A-Za-z0-9][A-Za-z0-9_.-]*) +\| ?(.*))", latin1()};
+  re2::RE2 compose{R"(([A-Za-z0-9][A-Za-z0-9_.-]*) +\| ?)", latin1()};
   // kubectl logs --prefix: "[pod/peer0-org1-5d8c/peer] <line>".
-  re2::RE2 kubectl{R"(\[pod/([^/\] ]+)(?:/[^\] ]+)?\] (.*))", latin1()};
+  re2::RE2 kubectl{R"(\[pod/([^/\] ]+)(?:/[^\] ]+)?\] )", latin1()};
   // docker logs -t, kubectl --timestamps: RFC 3339 before the line.
   re2::RE2 rfc3339{
-      R"((\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?:Z|[+-]\d\d:?\d\d) (.*))",
+      R"((\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?:Z|[+-]\d\d:?\d\d) )",
       latin1()};
   // Fabric's %{time:2006-01-02 15:04:05.000 MST}.
-  re2::RE2 fabric_time{R"((\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) \S+ (.*))", latin1()};
+  re2::RE2 fabric_time{R"((\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) \S+ )", latin1()};
   // Through 2.3: "[module] func -> LEVL id message".
-  re2::RE2 module_first{R"(\[([^\]]+)\] (\S+) -> ([A-Z]{4}) ([0-9a-f]+) ?(.*))", latin1()};
+  re2::RE2 module_first{R"(\[([^\]]+)\] (\S+) -> ([A-Z]{4}) [0-9a-f]+ ?)", latin1()};
   // 2.4 on: "id LEVL [module] func -> message".
-  re2::RE2 level_first{R"(([0-9a-f]{3,}) ([A-Z]{4}) \[([^\]]+)\] (\S+) -> ?(.*))", latin1()};
+  re2::RE2 level_first{R"([0-9a-f]{3,} ([A-Z]{4}) \[([^\]]+)\] (\S+) -> ?)", latin1()};
+
+  // Takes a compose or kubectl prefix off `line` (a view into a line without colours).
+  void strip_prefix(re2::StringPiece& line, std::string* source) const {
+    re2::StringPiece name;
+    if (re2::RE2::Consume(&line, compose, &name) || re2::RE2::Consume(&line, kubectl, &name)) {
+      if (source != nullptr) source->assign(name.data(), name.size());
+    }
+  }
 };
 
 namespace {
 
-bool known_level(const std::string& level) {
+bool known_level(re2::StringPiece level) {
   static constexpr std::array<std::string_view, 7> kLevels = {"DEBU", "INFO", "WARN", "ERRO",
                                                               "CRIT", "PANI", "FATA"};
   for (std::string_view l : kLevels)
-    if (level == l) return true;
+    if (level == re2::StringPiece(l.data(), l.size())) return true;
   return false;
 }
 
-int number(const std::string& digits) {
+int number(re2::StringPiece digits) {
   int v = 0;
   std::from_chars(digits.data(), digits.data() + digits.size(), v);
   return v;
@@ -59,18 +69,20 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-std::int64_t to_ms(const std::string& y, const std::string& mo, const std::string& d,
-                   const std::string& h, const std::string& mi, const std::string& s,
-                   const std::string& fraction) {
+std::int64_t to_ms(re2::StringPiece y, re2::StringPiece mo, re2::StringPiece d, re2::StringPiece h,
+                   re2::StringPiece mi, re2::StringPiece s, re2::StringPiece fraction) {
   const std::int64_t days = days_from_civil(number(y), static_cast<unsigned>(number(mo)),
                                             static_cast<unsigned>(number(d)));
-  std::string ms = fraction.substr(0, 3);
+  std::string ms(fraction.substr(0, 3));
   while (ms.size() < 3)
     ms += '0';
   return ((days * 24 + number(h)) * 60 + number(mi)) * 60000 + number(s) * 1000 + number(ms);
 }
 
 std::string without_colours(std::string_view raw) {
+  // Most lines have neither: copy them whole.
+  if (raw.find('\x1b') == std::string_view::npos && raw.find('\r') == std::string_view::npos)
+    return std::string(raw);
   std::string out;
   out.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -96,45 +108,40 @@ LogLineReader::LogLineReader() : patterns_(std::make_unique<const Patterns>()) {
 LogLineReader::~LogLineReader() = default;
 
 std::string LogLineReader::undecorated(std::string_view raw, std::string* source) const {
-  const Patterns& p = *patterns_;
-  std::string line = without_colours(raw);
-  std::string name, rest;
-  if (re2::RE2::FullMatch(line, p.compose, &name, &rest) ||
-      re2::RE2::FullMatch(line, p.kubectl, &name, &rest)) {
-    if (source != nullptr) *source = name;
-    line = rest;
-  }
-  return line;
+  const std::string line = without_colours(raw);
+  re2::StringPiece rest(line);
+  patterns_->strip_prefix(rest, source);
+  return std::string(rest.data(), rest.size());
 }
 
 std::optional<LogLine> LogLineReader::parse(std::string_view raw, std::size_t line_number) const {
   const Patterns& p = *patterns_;
   LogLine out;
   out.number = line_number;
-  std::string line = undecorated(raw, &out.source);
-  std::string y, mo, d, h, mi, s, frac, rest;
+  const std::string line = without_colours(raw);
+  re2::StringPiece rest(line);
+  p.strip_prefix(rest, &out.source);
+  re2::StringPiece y, mo, d, h, mi, s, frac;
   // A shipper's timestamp, then Fabric's own: Fabric's wins when both are there.
-  if (re2::RE2::FullMatch(line, p.rfc3339, &y, &mo, &d, &h, &mi, &s, &frac, &rest)) {
+  if (re2::RE2::Consume(&rest, p.rfc3339, &y, &mo, &d, &h, &mi, &s, &frac))
     out.time_ms = to_ms(y, mo, d, h, mi, s, frac);
-    line = rest;
-  }
-  if (re2::RE2::FullMatch(line, p.fabric_time, &y, &mo, &d, &h, &mi, &s, &frac, &rest)) {
+  if (re2::RE2::Consume(&rest, p.fabric_time, &y, &mo, &d, &h, &mi, &s, &frac))
     out.time_ms = to_ms(y, mo, d, h, mi, s, frac);
-    line = rest;
-  }
-  std::string id;
-  if (re2::RE2::FullMatch(line, p.module_first, &out.module, &out.function, &out.level, &id,
-                          &out.message) &&
-      known_level(out.level)) {
-    out.format = LineFormat::kModuleFirst;
+  re2::StringPiece level, module, function;
+  const auto keep = [&](LineFormat format) {
+    out.format = format;
+    out.level.assign(level.data(), level.size());
+    out.module.assign(module.data(), module.size());
+    out.function.assign(function.data(), function.size());
+    out.message.assign(rest.data(), rest.size());
     return out;
-  }
-  if (re2::RE2::FullMatch(line, p.level_first, &id, &out.level, &out.module, &out.function,
-                          &out.message) &&
-      known_level(out.level)) {
-    out.format = LineFormat::kLevelFirst;
-    return out;
-  }
+  };
+  re2::StringPiece header = rest;
+  if (re2::RE2::Consume(&rest, p.module_first, &module, &function, &level) && known_level(level))
+    return keep(LineFormat::kModuleFirst);
+  rest = header;
+  if (re2::RE2::Consume(&rest, p.level_first, &level, &module, &function) && known_level(level))
+    return keep(LineFormat::kLevelFirst);
   return std::nullopt;
 }
 
