@@ -520,7 +520,10 @@ void ContainerRuntime::stream(const std::string& ccid, ErrDone done) {
   const std::string failed = "error cannot create connection for " + ccid +
                              ": error creating grpc connection to " + service.address +
                              ": failed to create new connection: ";
-  if (service.while_down == ServiceBehaviour::WhileDown::kRefuse) {
+  // A dial takes the behaviour of the phase it starts in (gRPC's blocking dial retries a
+  // dropped connection until its context ends; a phase change during it is not modelled).
+  const kernel::Duration since_start = sim_->now() - kernel::Time::zero();
+  if (service.while_down_at(since_start) == ServiceBehaviour::WhileDown::kRefuse) {
     // A refused connection is not a temporary error: the blocking dial fails at once.
     const std::string err = failed +
                             "connection error: desc = \"transport: error while dialing: dial tcp " +

@@ -30,6 +30,7 @@ constexpr std::size_t kMaxLine = 64 * 1024;
 constexpr std::size_t kMaxContinuation = 400;
 constexpr std::size_t kMaxTransactions = 100'000;
 constexpr std::size_t kMaxExplained = 10'000;
+constexpr std::size_t kMaxSkippedModules = 1'000;
 constexpr std::int64_t kMaxSpanMs = 30LL * 24 * 3600 * 1000;
 
 using detail::latin1;
@@ -105,12 +106,24 @@ class LineSource {
 // What a %+v of a pkg/errors error prints: the innermost message first, each wrapper's message
 // on a line of its own after the stack of what it wraps. The error's text is the messages from
 // the outermost in, joined with ": ".
+// A frame's function line: a Go symbol, "github.com/hyperledger/fabric/core/chaincode.
+// (*RuntimeLauncher).Launch.func1" or "runtime.goexit"; a message has spaces.
+bool go_symbol(const std::string& l) {
+  return l.find(' ') == std::string::npos && l.find('.') != std::string::npos &&
+         (l.find('/') != std::string::npos || l.rfind("runtime.", 0) == 0 ||
+          l.rfind("main.", 0) == 0);
+}
+
 std::string error_text(const std::string& first, const std::vector<std::string>& more) {
   std::vector<std::string> messages{first};
+  const auto indented = [](const std::string& l) {
+    return !l.empty() && (l[0] == '\t' || l[0] == ' ');
+  };
   for (std::size_t i = 0; i < more.size(); ++i) {
     const std::string& l = more[i];
-    if (l.empty() || l[0] == '\t' || l[0] == ' ') continue;  // a frame's file:line
-    if (i + 1 < more.size() && !more[i + 1].empty() && more[i + 1][0] == '\t') continue;  // a frame
+    if (l.empty() || indented(l)) continue;  // a frame's file:line (a tab, or spaces if copied)
+    if (i + 1 < more.size() && indented(more[i + 1])) continue;  // a frame's function
+    if (go_symbol(l)) continue;  // a frame's function, its file line cut from the log
     messages.push_back(l);
   }
   std::string out;
@@ -139,6 +152,41 @@ std::string chaincode_layer(std::string text) {
     if (text.rfind(p, 0) == 0) text.erase(0, std::strlen(p));
   }
   return text;
+}
+
+// Go's time.Duration.String(): "5m0.003947359s", "1.2s", "340.5ms", "104.781µs".
+std::optional<std::int64_t> go_duration_ms(const std::string& text) {
+  static constexpr std::pair<const char*, double> kUnits[] = {
+      {"h", 3.6e6}, {"ms", 1}, {"m", 6e4}, {"s", 1e3}, {"µs", 1e-3}, {"us", 1e-3}, {"ns", 1e-6}};
+  double ms = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t start = i;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.'))
+      ++i;
+    if (i == start || i - start > 20) return std::nullopt;
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data() + start, text.data() + i, value);
+    if (ec != std::errc() || end != text.data() + i) return std::nullopt;
+    bool matched = false;
+    for (const auto& [unit, factor] : kUnits) {
+      const std::size_t n = std::strlen(unit);
+      if (text.compare(i, n, unit) == 0) {
+        ms += value * factor;
+        i += n;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return std::nullopt;
+  }
+  if (text.empty() || ms > 1e12) return std::nullopt;
+  return static_cast<std::int64_t>(ms + 0.5);
+}
+
+// A configured timeout written as duration_of accepts it ("30s", "5m", "300000ms"), in ms.
+std::int64_t ms_of(const std::string& text) {
+  return go_duration_ms(text).value_or(0);
 }
 
 std::string seconds_text(std::int64_t ms) {
@@ -170,6 +218,10 @@ struct Tx {
   std::optional<std::string> error;            // the chaincode layer's error, as ccsim reports it
   std::optional<std::int64_t> late_completed;  // a COMPLETED after the peer gave up
   std::size_t order = 0;
+  std::string arrival_assumption;  // how `arrived` was guessed, when no line showed it
+  bool error_cut = false;          // `error` lacks its outer layers (a cut %+v record)
+  bool init = false;               // a 1.x instantiate: lscc launched the chaincode for Init
+  std::string system;              // the system chaincode it was sent to, if one
 };
 
 struct Chaincode {
@@ -188,7 +240,12 @@ struct Chaincode {
   bool service = false;       // chaincode as a service (2.x): the peer dials it
   std::string service_seen;   // "<file>:<line>", where the log first showed it
   std::string address;
-  std::optional<std::string> dial_failure;  // "refuse" or "drop"
+  std::optional<std::string> dial_failure;  // "refuse" or "drop", the first failed dial's
+  struct Dial {
+    std::int64_t started;
+    std::string as;  // "refuse" or "drop"
+  };
+  std::vector<Dial> dials;  // every failed dial, in log order
   std::optional<std::int64_t> dial_failed_at;
   std::optional<std::int64_t> dial_timeout_ms;
 };
@@ -210,6 +267,15 @@ class Importer {
     for (const std::string& f : options_.chaincode_logs)
       read(f, /*chaincode_log=*/true);
     if (txs_.empty() && chaincodes_.empty()) {
+      std::uint64_t unread = 0;
+      for (const char* m : {"chaincode", "endorser", "dockercontroller", "container", "extcc"})
+        unread += protocol_lines_[m];
+      if (unread > 0) {
+        throw ImportError(options_.peer_logs.front() + ": " + std::to_string(unread) +
+                          " lines of the chaincode protocol's modules (chaincode, endorser, "
+                          "dockercontroller, container, extcc), none in a form ccsim import "
+                          "knows (docs/import.md lists them): nothing to import");
+      }
       throw ImportError(options_.peer_logs.front() +
                         ": no chaincode or endorser lines (modules chaincode, endorser, "
                         "dockercontroller): nothing to import");
@@ -298,12 +364,14 @@ class Importer {
     if (strength > release_.strength) release_ = {profile, reason, strength};
   }
 
-  // Chaincode as a service came with Fabric 2.0 (core/container/externalbuilder, 2.0.0):
-  // the peer dialling a chaincode is as sure a sign of 2.x as its error texts are of 1.x.
+  // Chaincode as a service came with Fabric 2.0 (core/container/externalbuilder, 2.0.0): a
+  // 1.x profile with it is refused (write()).
   void as_service(Chaincode& c, const Record& r) {
     if (!c.service) c.service_seen = *r.file + ":" + std::to_string(r.line.number);
     c.service = true;
-    release("2.5", "chaincode " + c.name + " runs as a service (Fabric 2.0 and later)", 2);
+    // "2.0 or later" only: as weak as the line layout, so a stack frame or a version line
+    // still tells 2.x from 3.x.
+    release("2.5", "chaincode " + c.name + " runs as a service (Fabric 2.0 and later)", 1);
   }
 
   static std::string profile_of_version(int major, int minor, int patch) {
@@ -339,23 +407,43 @@ class Importer {
     return it->second;
   }
 
+  // 1.0 and 1.1 print a chaincode ID with the peer after it: "mycc:1.0(networkid:dev,peerid:
+  // peer0.org1.example.com)" (core/chaincode/chaincode_support.go, v1.1.0).
+  static std::string version_part(const std::string& tail) {
+    return tail.substr(0, tail.find('('));
+  }
+
+  static bool package_hash(const std::string& tail) {
+    const auto hex = [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); };
+    return tail.size() == 64 && std::all_of(tail.begin(), tail.end(), hex);
+  }
+
+  // What a chaincode ID tells of a chaincode already known by name: its package ID, or its
+  // version.
+  void learn_ccid(Chaincode& c, const std::string& ccid) {
+    const auto colon = ccid.find(':');
+    if (colon == std::string::npos) return;
+    const std::string head = ccid.substr(0, colon);
+    const std::string tail = version_part(ccid.substr(colon + 1));
+    if (package_hash(tail)) {
+      if (c.package_id.empty()) c.package_id = ccid;
+      const auto us = head.rfind('_');
+      if (us != std::string::npos && c.version.empty()) c.version = head.substr(us + 1);
+    } else if (c.version.empty()) {
+      c.version = tail;
+    }
+  }
+
   // "mycc:1.0" (1.x), "basic_1.0:ee13..." (a 2.x package ID), or a bare name.
   Chaincode& chaincode_of_id(const std::string& ccid) {
     const auto colon = ccid.find(':');
     if (colon == std::string::npos) return chaincode(ccid);
     const std::string head = ccid.substr(0, colon);
-    const std::string tail = ccid.substr(colon + 1);
-    const auto hex = [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); };
-    if (tail.size() == 64 && std::all_of(tail.begin(), tail.end(), hex)) {
-      // A package ID: its label is usually "<name>_<version>".
-      const auto us = head.rfind('_');
-      Chaincode& c = chaincode(us != std::string::npos ? head.substr(0, us) : head);
-      c.package_id = ccid;
-      if (us != std::string::npos && c.version.empty()) c.version = head.substr(us + 1);
-      return c;
-    }
-    Chaincode& c = chaincode(head);
-    if (c.version.empty()) c.version = tail;
+    // A package ID's label is usually "<name>_<version>".
+    const auto us = head.rfind('_');
+    const bool package = package_hash(version_part(ccid.substr(colon + 1)));
+    Chaincode& c = chaincode(package && us != std::string::npos ? head.substr(0, us) : head);
+    learn_ccid(c, ccid);
     return c;
   }
 
@@ -399,9 +487,14 @@ class Importer {
       }
     }
     if (other_peer(r)) return;
+    if (l.module == "chaincode" || l.module == "endorser" || l.module == "dockercontroller" ||
+        l.module == "container" || l.module == "extcc")
+      ++protocol_lines_[l.module];
     const std::int64_t t = time_of(r);
-    for (const std::string& m : r.more)
+    for (const std::string& m : r.more) {
       config_line(r, m);
+      stack_frame(m);
+    }
     std::string a, b, c, d;
     int n = 0;
     const std::string& msg = l.message;
@@ -416,7 +509,17 @@ class Importer {
         }
         return;
       }
-      if (re2::RE2::PartialMatch(msg, re_.entry_1x, &a, &b, &c)) {
+      if (re2::RE2::PartialMatch(msg, re_.entry_1x, &a, &b, &c, &d)) {
+        // 1.1-1.3 at DEBUG: a system chaincode's version is the peer's own
+        // (endorser.go simulateProposal: util.GetSysCCVersion(), v1.1.0).
+        int major = 0, minor = 0, patch = 0;
+        if (system_chaincode(c) &&
+            re2::RE2::FullMatch(d, re_.plain_version, &major, &minor, &patch)) {
+          release(profile_of_version(major, minor, patch),
+                  "the version of system chaincode " + c + " (" + d +
+                      "), which is the peer's (endorser.go, util.GetSysCCVersion)",
+                  3);
+        }
         if (l.level == "INFO" && l.function == "callChaincode") {
           release("1.4",
                   "\"Entry chaincode\" logged at INFO by callChaincode (1.4; 2.x logs "
@@ -427,8 +530,15 @@ class Importer {
       } else if (re2::RE2::PartialMatch(msg, re_.entry_10, &b, &a)) {
         arrive(r, b, a, "", t);
       } else if (re2::RE2::PartialMatch(msg, re_.exit_1x, &a, &b, &n)) {
+        if (re2::RE2::PartialMatch(msg, re_.quoted_name, &c)) sent_to_system(tx(b), c);
         answer(r, b, t, n);
       } else if (re2::RE2::PartialMatch(msg, re_.finished_2x, &c, &n, &a, &b)) {
+        release("2.5",
+                "\"finished chaincode: <name> duration: <n>ms\" (core/endorser/endorser.go "
+                "callChaincode, 2.0 and later)",
+                1);
+        if (system_chaincode(c)) return;  // _lifecycle, cscc, qscc: not a chaincode to launch
+        last_finished_[c] = {b, t};
         Tx& x = tx(b);
         x.channel = a;
         x.chaincode = c;
@@ -462,7 +572,48 @@ class Importer {
       chaincode_record(r, t);
       return;
     }
-    ++skipped_[l.module.empty() ? "(no module)" : l.module];
+    if (l.module == "comm.grpc.server" && re2::RE2::PartialMatch(msg, re_.call_duration, &a) &&
+        last_answered_ && t - last_answered_->second <= 100) {
+      // common/grpclogging/server.go: the Endorser's ProcessProposal, logged as it returns
+      // with how long it took: when the proposal arrived, if no other line showed it.
+      Tx& x = tx(last_answered_->first);
+      const std::optional<std::int64_t> took = go_duration_ms(a);
+      if (took && !x.arrival_assumption.empty()) {
+        x.arrived = t - *took;
+        result_.assumptions.erase(std::remove(result_.assumptions.begin(),
+                                              result_.assumptions.end(), x.arrival_assumption),
+                                  result_.assumptions.end());
+        x.arrival_assumption.clear();
+        use(r, "proposal " + x.id.substr(0, 8) + " took " + a + " in ProcessProposal: arrived " +
+                   std::to_string(*took) + "ms before");
+      }
+      ++skipped_[l.module];
+      return;
+    }
+    // Counted per module, up to a bound: a damaged log can name a new "module" per line.
+    const std::string& module = l.module.empty() ? std::string("(no module)") : l.module;
+    if (skipped_.size() < kMaxSkippedModules || skipped_.count(module) > 0) {
+      ++skipped_[module];
+    } else {
+      ++skipped_["(other modules)"];
+    }
+  }
+
+  // A %+v error's stack names the packages the peer was built with. The gRPC handlers come
+  // from fabric-protos-go-apiv2 from 3.0 on (go.mod, v3.0.0) and from fabric-protos-go in 2.x;
+  // 1.x generated them in-tree (github.com/hyperledger/fabric/protos).
+  void stack_frame(const std::string& m) {
+    if (m.find("github.com/hyperledger/fabric-protos-go-apiv2/") != std::string::npos) {
+      release("3.0",
+              "stack frames in github.com/hyperledger/fabric-protos-go-apiv2 (Fabric 3.0 and "
+              "later; 2.x vendors fabric-protos-go)",
+              2);
+    } else if (m.find("github.com/hyperledger/fabric-protos-go/") != std::string::npos) {
+      release("2.5",
+              "stack frames in github.com/hyperledger/fabric-protos-go (Fabric 2.x; 3.0 moved "
+              "to fabric-protos-go-apiv2)",
+              2);
+    }
   }
 
   void config_line(const Record& r, const std::string& m) {
@@ -484,6 +635,7 @@ class Importer {
       x.chaincode = cc;
       chaincode(cc);
     }
+    sent_to_system(x, cc);
     if (system_chaincode(cc)) return;  // endorsement (escc) of a proposal already arrived
     if (!x.arrived) {
       x.arrived = t;
@@ -491,8 +643,14 @@ class Importer {
     }
   }
 
+  // A proposal to lscc, cscc or qscc (escc and vscc run for every user proposal: not those).
+  static void sent_to_system(Tx& x, const std::string& cc) {
+    if (x.chaincode.empty() && system_chaincode(cc) && cc != "escc" && cc != "vscc") x.system = cc;
+  }
+
   void answer(const Record& r, const std::string& id, std::int64_t t, int duration_ms) {
     Tx& x = tx(id);
+    last_answered_ = {id.substr(0, 8), t};
     if (!x.answered) {
       x.answered = t;
       if (!x.arrived) x.arrived = t - duration_ms;
@@ -510,25 +668,83 @@ class Importer {
     std::string on_transaction;
     if (re2::RE2::PartialMatch(r.line.message, re_.on_transaction, &on_transaction))
       id = on_transaction;
-    if (id.empty()) return;
     if (!re2::RE2::PartialMatch(who, re_.quoted_name, &cc)) cc = who;
+    if (id.empty()) {
+      // 2.0-2.3's "failed to invoke chaincode <name>, error: ..." names no transaction (a cut
+      // %+v loses its "failed to execute transaction <txid>"): the proposal of that chaincode
+      // that callChaincode finished just before (endorser.go logs that first).
+      auto it = last_finished_.find(cc);
+      if (it == last_finished_.end() || t - it->second.second > 1000) return;
+      id = it->second.first;
+      tx(id).error_cut = true;
+      assume("tx " + id.substr(0, 8) + ": its error line names no transaction: taken as the one " +
+             cc + " finished just before it");
+    }
     Tx& x = tx(id);
     if (!channel.empty()) x.channel = channel;
     if (!cc.empty() && x.chaincode.empty() && !system_chaincode(cc)) {
       x.chaincode = cc;
       chaincode(cc);
     }
+    sent_to_system(x, cc);
     x.error = text;
+    // 1.x instantiate: lscc's deploy launches the new chaincode and runs its Init
+    // (core/chaincode/chaincode_support.go ExecuteLegacyInit, v1.4.12); a launch error is that
+    // chaincode's. The scenario sends it an init proposal; lscc's own layers are not modelled.
+    if (cc == "lscc" && x.chaincode.empty() && launch_error(text)) {
+      std::string ccid;
+      if (re2::RE2::PartialMatch(text, re_.launch_timeout, &ccid) ||
+          re2::RE2::PartialMatch(text, re_.could_not_launch, &ccid)) {
+        x.chaincode = chaincode_of_id(ccid).name;
+      } else {
+        x.chaincode = "instantiated";
+        chaincode(x.chaincode);
+        assume("tx " + id.substr(0, 8) +
+               ": an instantiate (lscc) whose chaincode the log does not name: taken as "
+               "chaincode \"instantiated\"");
+      }
+      x.init = true;
+      x.error_cut = true;
+      use(r, "proposal " + id.substr(0, 8) + " instantiates " + x.chaincode +
+                 " (lscc): an init proposal whose launch fails");
+    }
     if (!x.answered) x.answered = t;
     if (!x.arrived) {
-      x.arrived = t;
-      assume("tx " + id.substr(0, 8) +
-             ": when it reached the peer is not in the log: taken as "
-             "when it failed");
+      // A timeout fired: the proposal came that long before (the configured value, else
+      // Fabric's default); any other error: at once.
+      std::int64_t before = 0;
+      std::string why = "when it failed";
+      if (text.find("timeout expired while starting chaincode") != std::string::npos) {
+        before = ms_of(startup_timeout_.value_or("300s"));
+        why = seconds_text(before) + " before it failed (the startup timeout" +
+              (startup_timeout_ ? "" : ", Fabric's default") + ")";
+      } else if (text.find("timeout expired while executing transaction") != std::string::npos) {
+        before = ms_of(execute_timeout_.value_or("30s"));
+        why = seconds_text(before) + " before it failed (the execute timeout" +
+              (execute_timeout_ ? "" : ", Fabric's default") + ")";
+      }
+      x.arrived = t - before;
+      x.arrival_assumption =
+          "tx " + id.substr(0, 8) + ": when it reached the peer is not in the log: taken as " + why;
+      assume(x.arrival_assumption);
     }
+    last_answered_ = {id.substr(0, 8), t};
     use(r, "proposal " + id.substr(0, 8) + " fails: " + text);
     // What the error tells of the launch.
     Chaincode* c = x.chaincode.empty() ? nullptr : &chaincode(x.chaincode);
+    // The launch's chaincode ID: "basic_1.0:<hash>" (2.x, a package ID the scenario must
+    // carry for ccsim's errors to name it) or "mycc:1.0" (1.x).
+    std::string ccid;
+    if (re2::RE2::PartialMatch(text, re_.could_not_launch, &ccid) ||
+        re2::RE2::PartialMatch(text, re_.already_launched, &ccid) ||
+        re2::RE2::PartialMatch(text, re_.launch_timeout, &ccid)) {
+      if (c == nullptr) {
+        c = &chaincode_of_id(ccid);
+        if (!system_chaincode(c->name)) x.chaincode = c->name;
+      } else {
+        learn_ccid(*c, ccid);
+      }
+    }
     std::string code;
     std::string address;
     if (c != nullptr && re2::RE2::PartialMatch(text, re_.dial_address_full, &address)) {
@@ -538,12 +754,9 @@ class Importer {
       if (!c->dial_failure) {
         c->dial_failure = refused ? "refuse" : "drop";
         c->dial_failed_at = t;
-      } else if (*c->dial_failure != (refused ? "refuse" : "drop")) {
-        assume("chaincode " + c->name +
-               ": its dials failed both by refusal and by timeout; a "
-               "scenario's service does one (" +
-               *c->dial_failure + ", the first)");
       }
+      // When this dial started (its proposal's arrival, which its launch follows at once).
+      c->dials.push_back({x.arrived.value_or(t), refused ? "refuse" : "drop"});
       if (!refused && x.arrived) c->dial_timeout_ms = t - *x.arrived;
     }
     if (c != nullptr && re2::RE2::PartialMatch(text, re_.container_exited, &code)) {
@@ -610,6 +823,35 @@ class Importer {
       std::string channel;
       re2::RE2::PartialMatch(msg, re_.on_channel, &channel);
       arrive(r, b, channel, a, t);
+    } else if (std::string network, peer, id;
+               re2::RE2::PartialMatch(msg, re_.launch_timeout_11, &a, &network, &peer, &id)) {
+      // 1.0/1.1 (chaincode_support.go launchAndWaitForRegister): the chaincode ID with the
+      // peer's network and peer IDs and the transaction.
+      Chaincode& c = chaincode_of_id(a);
+      c.startup_timeout = true;
+      if (!c.failed_at) c.failed_at = t;
+      if (!network.empty() && !peer.empty() && network.size() <= 255 && peer.size() <= 255) {
+        network_id_ = network;
+        peer_id_ = peer;
+      }
+      Tx& x = tx(id);
+      if (x.chaincode.empty()) x.chaincode = c.name;
+      if (!x.arrived) {
+        x.arrived = t - ms_of(startup_timeout_.value_or("300s"));
+        x.arrival_assumption = "tx " + id.substr(0, 8) +
+                               ": when it reached the peer is not in the log: taken as the "
+                               "startup timeout before the launch gave up";
+        assume(x.arrival_assumption);
+      }
+      if (!x.error) {
+        // The launch's error is the proposal's (wrapped by the endorser's own text).
+        std::string text;
+        re2::RE2::PartialMatch(msg, re_.launch_timeout_11_text, &text);
+        x.error = text;
+        x.error_cut = true;
+      }
+      release("1.1", "the launch error's \"(networkid:...,peerid:...,tx:...)\" (1.0 and 1.1)", 2);
+      use(r, "the startup timeout of " + c.name + " fires for tx " + id.substr(0, 8));
     } else if (re2::RE2::PartialMatch(msg, re_.launch_timeout, &a)) {
       Chaincode& c = chaincode_of_id(a);
       c.startup_timeout = true;
@@ -629,6 +871,36 @@ class Importer {
   }
 
   // --- writing ----------------------------------------------------------------------------
+
+  // How the service's address answered while down: one behaviour, or phases when its dials
+  // failed both ways (refused, then timed out: a closed port, then a host that stopped
+  // answering), each phase from the start of the first dial that failed its way.
+  template <typename At>
+  Json while_down(const Chaincode& c, const At& at) {
+    std::vector<Chaincode::Dial> dials = c.dials;
+    std::stable_sort(dials.begin(), dials.end(),
+                     [](const auto& p, const auto& q) { return p.started < q.started; });
+    Json phases = Json::array();
+    std::string current;
+    std::int64_t current_from = 0;
+    for (const Chaincode::Dial& d : dials) {
+      if (d.as == current) continue;
+      if (!current.empty() && d.started == current_from) {
+        assume("chaincode " + c.name + ": dials started at " + at(d.started) +
+               " failed both ways; the scenario's phase there is the first's (" + current + ")");
+        continue;
+      }
+      phases.push_back({{"from", phases.empty() ? "0" : at(d.started)}, {"as", d.as}});
+      current = d.as;
+      current_from = d.started;
+    }
+    if (phases.size() <= 1) return phases.empty() ? Json("refuse") : phases[0]["as"];
+    assume("chaincode " + c.name +
+           ": its dials failed both by refusal and by timeout: service.while_down changes "
+           "at each dial that failed the other way (when the address changed between them is "
+           "not in the log)");
+    return phases;
+  }
 
   void assume(std::string text) {
     if (std::find(result_.assumptions.begin(), result_.assumptions.end(), text) ==
@@ -667,7 +939,7 @@ class Importer {
     // A proposal whose chaincode no line names, in a log of one chaincode: that one.
     if (chaincodes_.size() == 1) {
       for (auto& [key, x] : txs_) {
-        if (x.chaincode.empty() && (x.arrived || x.answered)) {
+        if (x.chaincode.empty() && x.system.empty() && (x.arrived || x.answered)) {
           x.chaincode = chaincodes_.begin()->first;
           assume("tx " + x.id.substr(0, 8) + ": its chaincode is not named in the log: " +
                  x.chaincode + ", the only one there");
@@ -737,6 +1009,10 @@ class Importer {
         }
       }
     }
+    if (peer_id_) {
+      config["peer_id"] = *peer_id_;
+      config["network_id"] = *network_id_;
+    }
     if (!config.empty()) s["config"] = config;
     s["network"] = {{"latency", "1ms"}};
     assume("network latency 1ms each way: message latencies are not in a peer log");
@@ -777,7 +1053,7 @@ class Importer {
               ok_after = x.arrived;
           }
           service["listening_at"] = ok_after ? at(*ok_after - 1) : at(*last_time_ + 3'600'000);
-          service["while_down"] = *c.dial_failure;
+          service["while_down"] = while_down(c, at);
           if (c.dial_timeout_ms) {
             service["dial_timeout"] =
                 seconds_text(std::max<std::int64_t>(1, (*c.dial_timeout_ms + 500) / 1000) * 1000);
@@ -816,6 +1092,14 @@ class Importer {
           assume("chaincode " + name +
                  ": its launch is not in the log: REGISTER taken 3ms "
                  "before its first proposal succeeded");
+        } else if (std::optional<std::int64_t> refused = first_refused(name)) {
+          // Nothing succeeded: the launch the refusal names was started by something the log
+          // does not show. The peer starts it 1ms before, and it is still starting then.
+          cj["launch_at"] = at(*refused - 1);
+          container["start"] = "1s";
+          assume("chaincode " + name + ": the launch under way when a proposal was refused is " +
+                 "not in the log: the peer starts it at " + at(*refused - 1) +
+                 ", 1ms before, and it registers 1s later");
         }
       } else if (chaincode_panicked_ && c.failed_at) {
         container["exit_before_register"] = {{"after", seconds_text(*c.failed_at - launched)},
@@ -855,7 +1139,10 @@ class Importer {
     Json outcomes = Json::object();
     for (const Tx* x : order) {
       if (x->chaincode.empty()) {
-        assume("tx " + x->id.substr(0, 8) + ": its chaincode is not in the log: left out");
+        assume("tx " + x->id.substr(0, 8) +
+               (x->system.empty() ? ": its chaincode is not in the log: left out"
+                                  : ": a proposal to system chaincode " + x->system +
+                                        ", which runs inside the peer: left out"));
         continue;
       }
       Json p;
@@ -866,8 +1153,22 @@ class Importer {
         assume("tx " + x->id.substr(0, 8) + ": channel not in the log: mychannel");
       p["chaincode"] = x->chaincode;
       p["function"] = function_of(*x);
+      if (x->init) p["init"] = true;
       proposals.push_back(p);
-      if (x->error) {
+      // From 1.2 on the chaincode layer wraps every Execute error in "failed to execute
+      // transaction <txid>" (core/chaincode/chaincode_support.go): a text without it is the
+      // inside of a record cut short.
+      const bool wrapped = result_.profile != "1.0" && result_.profile != "1.1";
+      const bool cut =
+          x->error &&
+          (x->error_cut || (wrapped && x->error->rfind("failed to execute transaction", 0) != 0));
+      if (cut) {
+        // The log shows the error's inner layers only: the run's must contain them.
+        outcomes[x->id] = {{"error_contains", *x->error}};
+        assume("tx " + x->id.substr(0, 8) +
+               ": the log shows only part of its error (the outer wrapping is cut): expected "
+               "to contain it");
+      } else if (x->error) {
         outcomes[x->id] = {{"error", *x->error}};
       } else if (x->answered) {
         outcomes[x->id] = {{"error", nullptr}};
@@ -924,6 +1225,30 @@ class Importer {
     return first;
   }
 
+  // When the first proposal to `name` refused for a launch under way arrived (1.0-1.2's
+  // "premature execution", "has already been launched").
+  std::optional<std::int64_t> first_refused(const std::string& name) const {
+    std::optional<std::int64_t> first;
+    for (const auto& [key, x] : txs_) {
+      if (x.chaincode != name || !x.error || !x.arrived) continue;
+      if (x.error->find("premature execution") == std::string::npos &&
+          x.error->find("has already been launched") == std::string::npos)
+        continue;
+      if (!first || *x.arrived < *first) first = x.arrived;
+    }
+    return first;
+  }
+
+  // An error of the launch: the chaincode container or its registration, not the chaincode.
+  static bool launch_error(const std::string& text) {
+    for (const char* s : {"timeout expired while starting chaincode", "container exited with",
+                          "chaincode registration failed", "could not launch chaincode",
+                          "error starting container"}) {
+      if (text.find(s) != std::string::npos) return true;
+    }
+    return false;
+  }
+
   static std::string function_of(const Tx& x) { return "tx_" + x.id.substr(0, 8); }
 
   struct Patterns {
@@ -931,8 +1256,9 @@ class Importer {
     re2::RE2 execute_timeout{R"re(\s+executetimeout: (\S+))re", latin1()};
     re2::RE2 startup_timeout{R"re(\s+startuptimeout: (\S+))re", latin1()};
     // endorser.go, 1.2-1.4: "[ch][txid] Entry chaincode: name:"mycc" "
-    re2::RE2 entry_1x{R"re(^\[([^\]]*)\]\[([0-9a-f]{8,64})\] Entry chaincode: name:"([^"]+)")re",
-                      latin1()};
+    re2::RE2 entry_1x{
+        R"re(^\[([^\]]*)\]\[([0-9a-f]{8,64})\] Entry chaincode: name:"([^"]+)"(?:.*? version: (\S+))?)re",
+        latin1()};
     // endorser.go, 1.0/1.1: "Entry - txid: <txid> channel id: <ch>"
     re2::RE2 entry_10{R"re(^Entry - txid: ([0-9a-f]{8,64}) channel id: (\S+))re", latin1()};
     re2::RE2 exit_1x{R"re(^\[([^\]]*)\]\[([0-9a-f]{8,64})\] Exit chaincode: .*\((\d+)ms\)\s*$)re",
@@ -940,7 +1266,7 @@ class Importer {
     // endorser.go, 2.x: "finished chaincode: basic duration: 822ms channel=mychannel
     // txID=ab98d973"
     re2::RE2 finished_2x{
-        R"re(^finished chaincode: (\S+) duration: (\d+)ms channel=(\S+) txID=([0-9a-f]+))re",
+        R"re(^finished chaincode: (\S+) duration: (\d+)ms channel=(\S*) txID=([0-9a-f]+))re",
         latin1()};
     re2::RE2 failed_invoke{
         R"re(failed to invoke chaincode (.*?)(?: on transaction [0-9a-f]+)?, error: (.*)$)re",
@@ -956,6 +1282,14 @@ class Importer {
     re2::RE2 on_transaction{R"re( on transaction ([0-9a-f]{8,64}))re", latin1()};
     re2::RE2 failed_to_execute{R"re(failed to execute transaction ([0-9a-f]{8,64}))re", latin1()};
     re2::RE2 quoted_name{R"re(name:"([^"]+)")re", latin1()};
+    // chaincode_support.go Launch: "could not launch chaincode <ccid>: ..." (1.3 on; 2.x
+    // quotes it in lifecycle's custodian: 'could not launch chaincode '<ccid>'').
+    re2::RE2 could_not_launch{R"re(could not launch chaincode '?([^\s:']+:[^\s:']+))re", latin1()};
+    re2::RE2 plain_version{R"re(v?(\d+)\.(\d+)\.(\d+)(?:-\S*)?)re", latin1()};
+    re2::RE2 call_duration{R"re(grpc\.method=ProcessProposal .*grpc\.call_duration=(\S+))re",
+                           latin1()};
+    re2::RE2 already_launched{R"re(chaincode ([^\s:]+:[^\s:]+) has already been launched)re",
+                              latin1()};
     re2::RE2 container_exited{R"re(container exited with (\d+))re", latin1()};
     re2::RE2 start_container{R"re(^start container: (\S+))re", latin1()};
     re2::RE2 got_register{R"re(^Got REGISTER for chaincodeID = (?:name:")?([^", ]+))re", latin1()};
@@ -964,6 +1298,12 @@ class Importer {
     re2::RE2 getting_data{R"re(^\[([0-9a-f]{8})\] getting chaincode data for (\S+) on channel)re",
                           latin1()};
     re2::RE2 on_channel{R"re( on channel (\S+))re", latin1()};
+    re2::RE2 launch_timeout_11{
+        R"re(timeout expired while starting chaincode ([^\s(]+)\(networkid:([^,]*),peerid:([^,]*),tx:([0-9a-f]+)\))re",
+        latin1()};
+    re2::RE2 launch_timeout_11_text{
+        R"re((timeout expired while starting chaincode [^\s(]+\(networkid:[^,]*,peerid:[^,]*,tx:[0-9a-f]+\)))re",
+        latin1()};
     re2::RE2 launch_timeout{R"re(timeout expired while starting chaincode (\S+) for transaction)re",
                             latin1()};
     re2::RE2 notifier_missing{
@@ -982,7 +1322,13 @@ class Importer {
   std::map<std::string, Tx> txs_;  // by the first 8 characters of the txid
   std::map<std::string, Chaincode> chaincodes_;
   std::map<std::string, std::uint64_t> skipped_;
+  std::map<std::string, std::uint64_t> protocol_lines_;  // records of the protocol's modules
   std::map<std::string, std::uint64_t> other_peer_lines_;
+  // The last proposal answered or failed (short txid, when): the one a gRPC "unary call
+  // completed" line just after it is about.
+  std::optional<std::pair<std::string, std::int64_t>> last_answered_;
+  // Per chaincode, the last proposal "finished chaincode" named (txid, when).
+  std::map<std::string, std::pair<std::string, std::int64_t>> last_finished_;
   std::optional<std::string> peer_;
   Release release_;
   std::optional<std::int64_t> t0_;
@@ -991,6 +1337,8 @@ class Importer {
   std::optional<std::int64_t> register_handled_at_;
   std::optional<std::string> execute_timeout_;
   std::optional<std::string> startup_timeout_;
+  std::optional<std::string> network_id_;  // 1.0/1.1's launch errors name them
+  std::optional<std::string> peer_id_;
   bool untimed_ = false;
   bool chaincode_panicked_ = false;
 };

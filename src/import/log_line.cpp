@@ -18,8 +18,16 @@ using detail::latin1;
 // its cost is that of the header it reads, never of the message after it, and its captures
 // are views into the line (no copies until a field is kept).
 struct LogLineReader::Patterns {
-  // docker-compose: "peer0.org1.example.com  | <line>" (the name padded to the longest).
-  re2::RE2 compose{R"(([A-Za-z0-9][A-Za-z0-9_.-]*) +\| ?)", latin1()};
+  // docker-compose: "peer0.org1.example.com  | <line>" (the name padded to the longest); the
+  // IBM Blockchain Platform VS Code extension's output panel: "[8/10/2020 2:53:34 am] [INFO]
+  // 1org_peer0.org1.example.com|<line>".
+  re2::RE2 compose{R"((?:\[[0-9/.-]+ [0-9:]+(?: [AaPp][Mm])?\] \[[A-Z]+\] )?)"
+                   R"(([A-Za-z0-9][A-Za-z0-9_.-]*) *\| ?)",
+                   latin1()};
+  // microfab's "[ org1peer] <line>": taken off only before a timestamp (a 1.x line without
+  // one starts "[module] ").
+  re2::RE2 bracketed{R"(\[ *([A-Za-z0-9][A-Za-z0-9_.-]*)\] )", latin1()};
+  re2::RE2 date{R"(\d{4}-\d\d-\d\d)", latin1()};
   // kubectl logs --prefix: "[pod/peer0-org1-5d8c/peer] <line>".
   re2::RE2 kubectl{R"(\[pod/([^/\] ]+)(?:/[^\] ]+)?\] )", latin1()};
   // docker logs -t, kubectl --timestamps: RFC 3339 before the line.
@@ -36,9 +44,15 @@ struct LogLineReader::Patterns {
   // Takes a compose or kubectl prefix off `line` (a view into a line without colours).
   void strip_prefix(re2::StringPiece& line, std::string* source) const {
     re2::StringPiece name;
-    if (re2::RE2::Consume(&line, compose, &name) || re2::RE2::Consume(&line, kubectl, &name)) {
-      if (source != nullptr) source->assign(name.data(), name.size());
+    const re2::StringPiece whole = line;
+    bool prefixed =
+        re2::RE2::Consume(&line, compose, &name) || re2::RE2::Consume(&line, kubectl, &name);
+    if (!prefixed && re2::RE2::Consume(&line, bracketed, &name)) {
+      re2::StringPiece rest = line;
+      prefixed = re2::RE2::Consume(&rest, date);
+      if (!prefixed) line = whole;
     }
+    if (prefixed && source != nullptr) source->assign(name.data(), name.size());
   }
 };
 

@@ -192,8 +192,16 @@ fabric::DelayModel read_network(const Node& n) {
 
 fabric::PeerConfig read_config(const Node& n) {
   n.require_keys({"execute_timeout", "startup_timeout", "keepalive", "processing", "query_read",
-                  "state_database", "endorser_concurrency", "dev_mode"});
+                  "state_database", "endorser_concurrency", "dev_mode", "peer_id", "network_id"});
   fabric::PeerConfig c;
+  // peer.id and peer.networkId: 1.0 and 1.1 name them in launch errors and container names.
+  for (const auto& [key, field] :
+       {std::pair{"peer_id", &c.peer_id}, {"network_id", &c.network_id}}) {
+    if (auto v = n.get(key)) {
+      *field = v->as_string();
+      if (field->empty() || field->size() > 255) v->fail("expected 1 to 255 characters");
+    }
+  }
   if (auto v = n.get("dev_mode")) c.dev_mode = v->as_bool();
   if (auto v = n.get("execute_timeout")) c.execute_timeout = duration_of(*v);
   if (auto v = n.get("startup_timeout")) c.startup_timeout = duration_of(*v);

@@ -7,6 +7,9 @@ namespace ccsim::scenario::detail {
 
 namespace {
 
+// A service's while_down phases: a timeline of an address's states, not a run's events.
+constexpr std::size_t kMaxWhileDownPhases = 1000;
+
 int exit_code_of(const Node& n) {
   return static_cast<int>(n.as_int(0, 255));
 }
@@ -189,15 +192,30 @@ fabric::ServiceBehaviour read_service(const Node& n) {
       }
     }
   }
-  if (auto w = n.get("while_down")) {
-    const std::string v = w->as_string();
-    if (v == "refuse") {
-      svc.while_down = fabric::ServiceBehaviour::WhileDown::kRefuse;
-    } else if (v == "drop") {
-      svc.while_down = fabric::ServiceBehaviour::WhileDown::kDrop;
-    } else {
-      w->fail("expected \"refuse\" or \"drop\", got \"" + v + "\"");
+  const auto behaviour = [](const Node& w) -> fabric::ServiceBehaviour::WhileDown {
+    const std::string v = w.as_string();
+    if (v == "refuse") return fabric::ServiceBehaviour::WhileDown::kRefuse;
+    if (v == "drop") return fabric::ServiceBehaviour::WhileDown::kDrop;
+    w.fail("expected \"refuse\" or \"drop\", got \"" + v + "\"");
+  };
+  if (auto w = n.get("while_down"); w && w->json().is_array()) {
+    // Phases: [{"from": "0", "as": "refuse"}, {"from": "90s", "as": "drop"}].
+    const std::vector<Node> phases = w->elements();
+    if (phases.empty()) w->fail("expected at least one phase {\"from\", \"as\"}");
+    if (phases.size() > kMaxWhileDownPhases) {
+      w->fail("more than " + std::to_string(kMaxWhileDownPhases) + " phases");
     }
+    for (const Node& phase : phases) {
+      phase.require_keys({"from", "as"});
+      const Node from = phase.require("from");
+      const fabric::ServiceBehaviour::Phase p{duration_of(from), behaviour(phase.require("as"))};
+      if (!svc.while_down_phases.empty() && p.from <= svc.while_down_phases.back().from) {
+        from.fail("phases must start in order, each later than the one before");
+      }
+      svc.while_down_phases.push_back(p);
+    }
+  } else if (w) {
+    svc.while_down = behaviour(*w);
   }
   return svc;
 }

@@ -134,6 +134,36 @@ TEST_CASE("fabric-sources 4.5: a dial to a silent address times out, or connects
   CHECK(outcome(r, "tx1").error->find(kDeadline) != std::string::npos);
 }
 
+// A service whose dials failed both ways in one incident (a user's log: refused while the
+// port was closed, then timed out once the host stopped answering): while_down's phases give
+// each dial the behaviour of the time it starts at.
+TEST_CASE("fabric-sources 4.5: while_down phases: a dial refused, a later one times out") {
+  const auto r = run_text(with_service(
+      R"("listening_at": "20s", "while_down": [ { "from": "0", "as": "refuse" },
+                                                { "from": "5s", "as": "drop" } ])",
+      R"("proposals": [ )" + proposal("tx1", "1s") + ", " + proposal("tx2", "6s") + ", " +
+          proposal("tx3", "18s") + "]"));
+  CHECK(outcome(r, "tx1").error ==
+        "failed to execute transaction tx1: could not launch chaincode cc:1.0: connection to "
+        "cc:1.0 failed: " +
+            kRefused);
+  CHECK(outcome(r, "tx1").completed == at_ms(1000));
+  CHECK(outcome(r, "tx2").error ==
+        "failed to execute transaction tx2: could not launch chaincode cc:1.0: connection to "
+        "cc:1.0 failed: " +
+            kDeadline);
+  CHECK(outcome(r, "tx2").completed == at_ms(9000));
+  // Dropped from 5s on: tx3's dial at 18s waits, and connects when the server listens at 20s.
+  CHECK(outcome(r, "tx3").status == 200);
+  CHECK(outcome(r, "tx3").completed == at_ms(20003));
+  // Before the first phase, the default: refuse.
+  const auto late = run_text(
+      with_service(R"("listening_at": "20s", "while_down": [ { "from": "5s", "as": "drop" } ])",
+                   R"("proposals": [ )" + proposal("tx1", "1s") + "]"));
+  CHECK(outcome(late, "tx1").completed == at_ms(1000));
+  CHECK(outcome(late, "tx1").error->find(kRefused) != std::string::npos);
+}
+
 // §7.7 step 6 with a service: the startup timer ends the launch while the dial still waits;
 // the dial then connects, and the late REGISTER is refused because no launch is under way.
 TEST_CASE(
@@ -334,6 +364,27 @@ TEST_CASE("a service is refused before 2.0, and so are container keys it cannot 
   CHECK(load_error(R"({ "chaincodes": [ { "name": "a", "service": { "address": "a:1",
                         "while_down": "hang" } } ], "proposals": [] })") ==
         "s.json: /chaincodes/0/service/while_down: expected \"refuse\" or \"drop\", got \"hang\"");
+  const auto phases = [](const std::string& list) {
+    return load_error(R"({ "chaincodes": [ { "name": "a", "service": { "address": "a:1",
+                        "while_down": )" +
+                      list + " } } ], \"proposals\": [] }");
+  };
+  CHECK(phases("[]") ==
+        "s.json: /chaincodes/0/service/while_down: expected at least one phase {\"from\", "
+        "\"as\"}");
+  CHECK(phases(R"([ { "from": "2s", "as": "drop" }, { "from": "2s", "as": "refuse" } ])") ==
+        "s.json: /chaincodes/0/service/while_down/1/from: phases must start in order, each "
+        "later than the one before");
+  CHECK(phases(R"([ { "from": "2s", "as": "hang" } ])") ==
+        "s.json: /chaincodes/0/service/while_down/0/as: expected \"refuse\" or \"drop\", got "
+        "\"hang\"");
+  CHECK(phases(R"([ { "as": "drop" } ])") ==
+        "s.json: /chaincodes/0/service/while_down/0: missing required key \"from\"");
+  std::string many = "[";
+  for (int i = 0; i <= 1000; ++i)
+    many +=
+        std::string(i ? ", " : "") + R"({ "from": ")" + std::to_string(i) + R"(s", "as": "drop" })";
+  CHECK(phases(many + "]") == "s.json: /chaincodes/0/service/while_down: more than 1000 phases");
   CHECK(load_error(R"({ "chaincodes": [ { "name": "a", "service": {} } ], "proposals": [] })") ==
         "s.json: /chaincodes/0/service: missing required key \"address\"");
   // The switch opens it on a 1.x profile.

@@ -160,18 +160,34 @@ TEST_CASE("import: a stream terminated under load in 1.4, as a terminate_stream 
   CHECK(s["faults"][0]["action"] == "terminate_stream");
 }
 
-// extcc (2.5): the peer dials a chaincode server. The log shows a refused dial, then one that
-// times out; a scenario's service either refuses or drops while down, so the second is not
-// modelled (the importer says so).
+// extcc (2.5): the peer dials a chaincode server. The log shows a refused dial, then, 95s
+// later, one that times out: service.while_down gets a phase for each, and both replay.
 TEST_CASE("import: chaincode-as-a-service dial failures under 2.5") {
-  check_case("ccaas_dial_failure.2.5", {"f1795518"});
+  check_case("ccaas_dial_failure.2.5");
   const Imported i = import_case("ccaas_dial_failure.2.5");
   const Json s = Json::parse(i.result.scenario);
-  CHECK(s["chaincodes"][0]["service"]["address"] == "172.18.0.9:9999");
+  const Json& service = s["chaincodes"][0]["service"];
+  CHECK(service["address"] == "172.18.0.9:9999");
+  REQUIRE(service["while_down"].is_array());
+  REQUIRE(service["while_down"].size() == 2);
+  CHECK(service["while_down"][0] == Json({{"from", "0"}, {"as", "refuse"}}));
+  CHECK(service["while_down"][1]["as"] == "drop");
+  CHECK(service["dial_timeout"] == "3s");
   bool said = false;
   for (const std::string& a : i.result.assumptions)
     said = said || a.find("failed both by refusal and by timeout") != std::string::npos;
   CHECK(said);
+}
+
+// 3.1.4, an excerpt at INFO with no version block: only the stack frames
+// (fabric-protos-go-apiv2, Fabric 3.0 on) tell it from 2.5. Two launches each fail with the
+// container exiting before REGISTER.
+TEST_CASE("import: a 3.1 excerpt is known by its stack frames") {
+  check_case("container_exit_excerpt.3.1");
+  const Imported i = import_case("container_exit_excerpt.3.1");
+  CHECK(i.result.profile_reason.find("fabric-protos-go-apiv2") != std::string::npos);
+  const Json s = Json::parse(i.result.scenario);
+  CHECK(s["chaincodes"][0]["container"]["exit_before_register"]["code"] == 1);
 }
 
 TEST_CASE("import: a log without timestamps, and interleaved peers (compose and kubectl)") {

@@ -271,6 +271,10 @@ const char* kFull = R"({
     { "name": "c", "container": { "build": "1s" },
       "service": { "address": "10.0.0.1:9999", "dial_timeout": "1s", "listening_at": "2s",
                    "while_down": "drop" },
+      "functions": { "h": [] } },
+    { "name": "d",
+      "service": { "address": "10.0.0.2:9999",
+                   "while_down": [ { "from": "0", "as": "refuse" }, { "from": "1s", "as": "drop" } ] },
       "functions": { "h": [] } } ],
   "proposals": [
     { "at": "0", "txid": "tx1", "channel": "ch1", "chaincode": "a", "function": "f",
@@ -592,6 +596,8 @@ TEST_CASE("the schema's defaults are the loader's") {
         s.config.execute_timeout.ns());
   CHECK(dur(top.at("config").at("properties").at("startup_timeout").at("default")) ==
         s.config.startup_timeout.ns());
+  CHECK(top.at("config").at("properties").at("peer_id").at("default") == s.config.peer_id);
+  CHECK(top.at("config").at("properties").at("network_id").at("default") == s.config.network_id);
   CHECK(dur(top.at("config").at("properties").at("keepalive").at("default")) ==
         s.config.keepalive.ns());
   CHECK(dur(top.at("config").at("properties").at("processing").at("default")) ==

@@ -164,6 +164,23 @@ struct ServiceBehaviour {
   kernel::Duration dial_timeout = kDefaultDialTimeout;  // connection.json "dial_timeout"
   kernel::Duration listening_at;  // when the server starts listening, from the run's start
   WhileDown while_down = WhileDown::kRefuse;
+  /// What a dial gets while down can change over the run (a port closed, then the host gone):
+  /// from each phase's time on, its behaviour; before the first, `while_down`. Sorted by
+  /// time, each later than the one before.
+  struct Phase {
+    kernel::Duration from;
+    WhileDown as;
+  };
+  std::vector<Phase> while_down_phases;
+  /// What a dial started at `since_start` gets while nothing listens.
+  WhileDown while_down_at(kernel::Duration since_start) const {
+    WhileDown now = while_down;
+    for (const Phase& phase : while_down_phases) {
+      if (phase.from > since_start) break;
+      now = phase.as;
+    }
+    return now;
+  }
   /// ChaincodeServer.KaOpts (fabric-chaincode-go shim/internal/server.go): the server PINGs a
   /// connection it has received nothing on for `keepalive_time`, and closes it when no ACK
   /// comes within `keepalive_timeout`. Defaults: Time 1m, Timeout 20s.
