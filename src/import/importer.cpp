@@ -306,7 +306,10 @@ class Importer {
         if (record) handle(*record);
         record = Record{file, std::move(*line), {}};
       } else if (record && record->more.size() < kMaxContinuation) {
-        record->more.push_back(reader_.undecorated(raw));
+        std::string text = reader_.undecorated(raw);
+        const std::string& prefix = record->line.bracket_prefix;
+        if (!prefix.empty() && text.rfind(prefix, 0) == 0) text.erase(0, prefix.size());
+        record->more.push_back(std::move(text));
       }
     }
     if (record) handle(*record);
@@ -674,7 +677,12 @@ class Importer {
       // %+v loses its "failed to execute transaction <txid>"): the proposal of that chaincode
       // that callChaincode finished just before (endorser.go logs that first).
       auto it = last_finished_.find(cc);
-      if (it == last_finished_.end() || t - it->second.second > 1000) return;
+      if (it == last_finished_.end() || t - it->second.second > 1000) {
+        assume(*r.file + ":" + std::to_string(r.line.number) +
+               ": an error that names no transaction, and no proposal of " + cc +
+               " finished just before it: not used");
+        return;
+      }
       id = it->second.first;
       tx(id).error_cut = true;
       assume("tx " + id.substr(0, 8) + ": its error line names no transaction: taken as the one " +

@@ -42,7 +42,8 @@ struct LogLineReader::Patterns {
   re2::RE2 level_first{R"([0-9a-f]{3,} ([A-Z]{4}) \[([^\]]+)\] (\S+) -> ?)", latin1()};
 
   // Takes a compose or kubectl prefix off `line` (a view into a line without colours).
-  void strip_prefix(re2::StringPiece& line, std::string* source) const {
+  void strip_prefix(re2::StringPiece& line, std::string* source,
+                    std::string* bracket_prefix = nullptr) const {
     re2::StringPiece name;
     const re2::StringPiece whole = line;
     bool prefixed =
@@ -50,7 +51,11 @@ struct LogLineReader::Patterns {
     if (!prefixed && re2::RE2::Consume(&line, bracketed, &name)) {
       re2::StringPiece rest = line;
       prefixed = re2::RE2::Consume(&rest, date);
-      if (!prefixed) line = whole;
+      if (!prefixed) {
+        line = whole;
+      } else if (bracket_prefix != nullptr) {
+        bracket_prefix->assign(whole.data(), static_cast<std::size_t>(line.data() - whole.data()));
+      }
     }
     if (prefixed && source != nullptr) source->assign(name.data(), name.size());
   }
@@ -134,7 +139,7 @@ std::optional<LogLine> LogLineReader::parse(std::string_view raw, std::size_t li
   out.number = line_number;
   const std::string line = without_colours(raw);
   re2::StringPiece rest(line);
-  p.strip_prefix(rest, &out.source);
+  p.strip_prefix(rest, &out.source, &out.bracket_prefix);
   re2::StringPiece y, mo, d, h, mi, s, frac;
   // A shipper's timestamp, then Fabric's own: Fabric's wins when both are there.
   if (re2::RE2::Consume(&rest, p.rfc3339, &y, &mo, &d, &h, &mi, &s, &frac))

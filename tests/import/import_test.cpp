@@ -22,6 +22,7 @@
 
 #include "../scenario/test_support.hpp"
 #include "ccsim/import/importer.hpp"
+#include "ccsim/import/log_line.hpp"
 #include "ccsim/scenario/loader.hpp"
 
 using namespace ccsim;
@@ -101,6 +102,34 @@ std::string import_error(const std::vector<std::string>& files) {
     return e.what();
   }
   return "(imported)";
+}
+
+// Imports `log` (written to a file of its own), loads the scenario and runs it.
+struct FromText {
+  import::ImportResult result;
+  Json scenario;
+  scenario::RunResult run;
+};
+FromText import_text(const std::string& log, const std::string& name) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ccsim-import-text-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / (name + ".peer.log");
+  std::ofstream(file, std::ios::binary) << log;
+  import::ImportOptions o;
+  o.peer_logs = {file.string()};
+  import::ImportResult result = import::import_logs(o);
+  std::filesystem::remove_all(dir);
+  const auto s = scenario::load_text(result.scenario, name + ".json");
+  scenario::RunResult run = scenario::run(s, {.seed = 1});
+  Json scenario = Json::parse(result.scenario);
+  return FromText{std::move(result), std::move(scenario), std::move(run)};
+}
+
+bool assumed(const import::ImportResult& r, const std::string& text) {
+  for (const std::string& a : r.assumptions)
+    if (a.find(text) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace
@@ -231,6 +260,123 @@ TEST_CASE("import: a truncated log imports what it shows and says what it could 
   for (const std::string& a : i.result.assumptions)
     said = said || a.find("41423673: outcome not in the log") != std::string::npos;
   CHECK(said);
+}
+
+// The shapes of logs as users post them in issues (each written here from Fabric's formats and
+// messages at the release named; docs/import.md lists them). A 1.4 instantiate copied from the
+// IBM Blockchain Platform VS Code extension's output panel: lscc's deploy launched the new
+// chaincode, and its startup timeout is the proposal's error (endorser.go simulateProposal,
+// chaincode_support.go Launch, v1.4.12). The excerpt lacks lscc's Exit line: the
+// ProcessProposal gRPC line after the error gives when the proposal arrived
+// (common/grpclogging/server.go, grpc.call_duration).
+TEST_CASE("import: a 1.4 instantiate (lscc) from the VS Code output panel") {
+  const std::string p = "[8/10/2020 2:58:33 am] [INFO] 1org_peer0.org1.example.com|";
+  const std::string log =
+      p +
+      "2020-10-07 21:22:53.473 UTC [endorser] callChaincode -> INFO 0c3 [mychannel][ed0ce65e] "
+      "Entry chaincode: name:\"lscc\" \n" +
+      p +
+      "2020-10-07 21:28:33.159 UTC [endorser] SimulateProposal -> ERRO 0c7 "
+      "[mychannel][ed0ce65e] failed to invoke chaincode name:\"lscc\" , error: timeout "
+      "expired while starting chaincode yup:0.0.1 for transaction\n" +
+      p + "github.com/hyperledger/fabric/core/chaincode.(*RuntimeLauncher).Launch\n" + p +
+      "\t/opt/gopath/src/github.com/hyperledger/fabric/core/chaincode/runtime_launcher.go:75\n" +
+      p +
+      "2020-10-07 21:28:33.160 UTC [comm.grpc.server] 1 -> INFO 0c8 unary call completed "
+      "grpc.service=protos.Endorser grpc.method=ProcessProposal "
+      "grpc.peer_address=172.19.0.1:46704 grpc.code=OK grpc.call_duration=5m39.687201s\n";
+  const FromText i = import_text(log, "vscode");
+  REQUIRE(i.scenario["proposals"].size() == 1);
+  const Json& proposal = i.scenario["proposals"][0];
+  CHECK(proposal["init"] == true);
+  CHECK(proposal["chaincode"] == "yup");
+  CHECK(i.scenario["chaincodes"][0]["version"] == "0.0.1");
+  // Arrived 5m39.687s before the gRPC line: 21:22:53.473, as the Entry line shows.
+  CHECK(proposal["at"] == "0");
+  CHECK(i.scenario["expect"]["outcomes"]["ed0ce65e"]["error_contains"] ==
+        "timeout expired while starting chaincode yup:0.0.1 for transaction");
+  CHECK(i.run.passed());
+}
+
+// microfab prefixes "[ org1peer] " before each line; a 1.x line without a timestamp starts
+// "[module] " and keeps it. 2.0-2.3 (the module-first layout) name no transaction in the
+// error line, and a %+v copied from a web page indents its frames with spaces; the excerpt
+// ends before the "failed to execute transaction" layer.
+TEST_CASE("import: a 2.2 launch failure from microfab, its record cut") {
+  const std::string p = "[ org1peer] ";
+  const std::string hash = std::string(64, 'a');
+  const std::string log =
+      p +
+      "2020-10-26 09:44:02.047 UTC [endorser] callChaincode -> INFO 099 finished chaincode: "
+      "emissions duration: 2420ms channel=utilities txID=d6c2483d\n" +
+      p +
+      "2020-10-26 09:44:02.048 UTC [endorser] SimulateProposal -> ERRO 09a failed to invoke "
+      "chaincode emissions, error: container exited with 1\n" +
+      p + "github.com/hyperledger/fabric/core/chaincode.(*RuntimeLauncher).Launch.func1\n" + p +
+      "        /go/src/github.com/hyperledger/fabric/core/chaincode/runtime_launcher.go:118\n" + p +
+      "runtime.goexit\n" + p + "        /usr/local/go/src/runtime/asm_amd64.s:1373\n" + p +
+      "chaincode registration failed\n" + p + "could not launch chaincode emissions_1.0:" + hash +
+      "\n" + p + "github.com/hyperledger/fabric/core/chaincode.(*ChaincodeSupport).Launch\n";
+  const FromText i = import_text(log, "microfab");
+  CHECK(i.result.profile == "2.5");
+  const Json& cc = i.scenario["chaincodes"][0];
+  CHECK(cc["package_id"] == "emissions_1.0:" + hash);
+  CHECK(cc["version"] == "1.0");
+  CHECK(cc["container"]["exit_before_register"]["code"] == 1);
+  CHECK(i.scenario["proposals"][0]["txid"] == "d6c2483d");
+  CHECK(i.scenario["expect"]["outcomes"]["d6c2483d"]["error_contains"] ==
+        "could not launch chaincode emissions_1.0:" + hash +
+            ": chaincode registration failed: container exited with 1");
+  CHECK(assumed(i.result, "d6c2483d: its error line names no transaction"));
+  CHECK(i.run.passed());
+
+  import::LogLineReader reader;
+  const auto line = reader.parse(p + "2021-01-25 08:02:05.741 UTC [chaincode] x -> ERRO 17d m", 1);
+  REQUIRE(line.has_value());
+  CHECK(line->source == "org1peer");
+  const auto bare = reader.parse("[endorser] callChaincode -> INFO 4c1 message", 1);
+  REQUIRE(bare.has_value());
+  CHECK(bare->module == "endorser");
+  CHECK(bare->source.empty());
+}
+
+// 1.1's launch timeout names the chaincode with the peer's network and peer IDs and the
+// transaction (chaincode_support.go launchAndWaitForRegister, v1.1.0): the scenario takes
+// them into config, so the run's error has the log's text.
+TEST_CASE("import: a 1.1 launch timeout, its peer named in the error") {
+  const std::string text =
+      "timeout expired while starting chaincode certs:0.0.1(networkid:dev,peerid:peer0.org1."
+      "example.com,tx:202f18c582cad272d1487cb4648bcdc984429751793bed46fac288f981c9d629)";
+  const FromText i = import_text(
+      "2018-04-22 14:18:26.646 UTC [chaincode] "
+      "launchAndWaitForRegister -> DEBU 4b4 stopping due to error "
+      "while launching: " +
+          text + "\n",
+      "v11");
+  CHECK(i.result.profile == "1.1");
+  CHECK(i.scenario["config"]["peer_id"] == "peer0.org1.example.com");
+  CHECK(i.scenario["chaincodes"][0]["version"] == "0.0.1");
+  REQUIRE(i.run.outcomes.size() == 1);
+  CHECK(i.run.outcomes[0].error.value_or("").find(text) != std::string::npos);
+  CHECK(i.run.passed());
+}
+
+// 1.2's "has already been launched" with the launch that was under way not in the log: the
+// scenario starts one just before, so the run refuses the proposal the same way.
+TEST_CASE("import: has already been launched, the other launch not in the log") {
+  const FromText i = import_text(
+      "2020-06-17 10:20:17.851 UTC [endorser] SimulateProposal -> ERRO 2398 "
+      "[mychannel][2efe9dbc] failed to invoke chaincode name:\"simple\" , error: chaincode "
+      "simple:v0 has already been launched\n"
+      "github.com/hyperledger/fabric/core/chaincode.(*HandlerRegistry).Launching\n",
+      "v12");
+  CHECK(i.result.profile == "1.2");
+  CHECK(i.scenario["chaincodes"][0]["version"] == "v0");
+  CHECK(i.scenario["chaincodes"][0].contains("launch_at"));
+  REQUIRE(i.run.outcomes.size() == 1);
+  CHECK(i.run.outcomes[0].error.value_or("").find(
+            "chaincode simple:v0 has already been launched") != std::string::npos);
+  CHECK(i.run.passed());
 }
 
 TEST_CASE("import: bad input gets one line naming the file, never a crash") {

@@ -27,6 +27,9 @@ struct LogLine {
   /// The container or pod a compose or kubectl prefix names ("peer0.org1.example.com"), or
   /// empty.
   std::string source;
+  /// A microfab-style "[ org1peer] " prefix, as written, when the line had one: the lines of a
+  /// multi-line record after it carry it too (and no timestamp to recognise it by).
+  std::string bracket_prefix;
   /// Milliseconds since 1970-01-01 of Fabric's timestamp (its zone is taken as written,
   /// the same for every line), else of a `docker logs -t` timestamp; nullopt without either.
   std::optional<std::int64_t> time_ms;
