@@ -31,6 +31,7 @@ constexpr std::size_t kMaxContinuation = 400;
 constexpr std::size_t kMaxTransactions = 100'000;
 constexpr std::size_t kMaxExplained = 10'000;
 constexpr std::size_t kMaxSkippedModules = 1'000;
+constexpr std::size_t kMaxSent = 1'000;  // messages kept per proposal
 constexpr std::int64_t kMaxSpanMs = 30LL * 24 * 3600 * 1000;
 
 using detail::latin1;
@@ -221,7 +222,15 @@ struct Tx {
   std::string arrival_assumption;  // how `arrived` was guessed, when no line showed it
   bool error_cut = false;          // `error` lacks its outer layers (a cut %+v record)
   bool init = false;               // a 1.x instantiate: lscc launched the chaincode for Init
-  std::string system;              // the system chaincode it was sent to, if one
+  // At DEBUG the peer's handler logs each message the chaincode sent it for this proposal:
+  // its type, when the peer handled it, and the key where the line names one.
+  struct Sent {
+    std::string type;
+    std::int64_t at;
+    std::string key;
+  };
+  std::vector<Sent> sent;
+  std::string system;  // the system chaincode it was sent to, if one
 };
 
 struct Chaincode {
@@ -872,6 +881,27 @@ class Importer {
     } else if (msg.find("handling chaincode support stream") != std::string::npos) {
       stream_error_at_ = t;
       use(r, "a chaincode stream breaks");
+    } else if (re2::RE2::PartialMatch(msg, re_.handling_for_tx, &b, &a)) {
+      // handler.go handleMessage: "[<shorttxid>] Fabric side handling ChaincodeMessage of
+      // type: <TYPE> in state ready" (1.0-1.2: "Handling", no space after the txid).
+      // The peer's own (1.0-1.2's FSM logs what it sends too) and the end of the transaction
+      // are not the chaincode's calls.
+      static constexpr const char* kNotCalls[] = {"COMPLETED",   "ERROR",    "KEEPALIVE",
+                                                  "TRANSACTION", "INIT",     "RESPONSE",
+                                                  "READY",       "REGISTER", "REGISTERED"};
+      const bool call = std::none_of(std::begin(kNotCalls), std::end(kNotCalls),
+                                     [&](const char* type) { return a == type; });
+      if (msg.find("Fabric side Handling") != std::string::npos) {
+        release("1.1", "\"Fabric side Handling ChaincodeMessage\" (1.0 and 1.1's FSM handler)", 1);
+      }
+      Tx& x = tx(b);
+      if (call && x.sent.size() < kMaxSent) {
+        x.sent.push_back({a, t, ""});
+        use(r, "proposal " + b + "'s chaincode sends " + a);
+      }
+    } else if (re2::RE2::PartialMatch(msg, re_.getting_state, &b, &a) && !tx(b).sent.empty() &&
+               tx(b).sent.back().type == "GET_STATE") {
+      tx(b).sent.back().key = a;  // HandleGetState (2.x): "getting state for chaincode ..., key"
     } else if (re2::RE2::PartialMatch(msg, re_.handling_type, &a)) {
       // The REGISTER's chaincode is named only on the lines after this one.
       if (a == "REGISTER") register_handled_at_ = t;
@@ -944,6 +974,24 @@ class Importer {
     }
     if (untimed_) assume("no timestamps in the log: each record taken as 1ms after the one before");
 
+    // A proposal seen only by the messages its chaincode sent (a DEBUG excerpt without the
+    // endorser's lines): it reached the peer just before the first.
+    for (auto& [key, x] : txs_) {
+      if (!x.arrived && !x.answered && !x.sent.empty()) {
+        x.arrived = x.sent.front().at - 3;
+        x.arrival_assumption = "tx " + x.id.substr(0, 8) +
+                               ": only its chaincode's messages are in the log: taken to "
+                               "reach the peer 3ms before the first";
+        assume(x.arrival_assumption);
+      }
+    }
+    // ... and if no line names any chaincode (1.0-1.2's handler lines do not), a placeholder.
+    if (chaincodes_.empty() && std::any_of(txs_.begin(), txs_.end(), [](const auto& kv) {
+          return !kv.second.sent.empty() && kv.second.chaincode.empty() && kv.second.system.empty();
+        })) {
+      chaincode("unnamed");
+      assume("no line names the chaincode: taken as chaincode \"unnamed\"");
+    }
     // A proposal whose chaincode no line names, in a log of one chaincode: that one.
     if (chaincodes_.size() == 1) {
       for (auto& [key, x] : txs_) {
@@ -1134,9 +1182,7 @@ class Importer {
         } else if (!x->error && x->answered) {
           runs_for = std::max<std::int64_t>(0, *x->answered - runs_from - 2);
         }
-        Json steps = Json::array();
-        if (runs_for && *runs_for > 0) steps.push_back({{"sleep", seconds_text(*runs_for)}});
-        functions[function_of(*x)] = steps;
+        functions[function_of(*x)] = steps_of(*x, runs_from, runs_for);
       }
       cj["functions"] = functions;
       ccs.push_back(cj);
@@ -1233,6 +1279,44 @@ class Importer {
     return first;
   }
 
+  // A proposal's chaincode function: the messages the peer logged it sending, each at its
+  // time (a message takes 1ms each way), with sleeps between; or one sleep as long as it ran.
+  Json steps_of(const Tx& x, std::int64_t runs_from, std::optional<std::int64_t> runs_for) {
+    Json steps = Json::array();
+    const auto sleep = [&](std::int64_t ms) {
+      if (ms > 0) steps.push_back({{"sleep", seconds_text(ms)}});
+    };
+    const bool replayable =
+        !x.sent.empty() && std::all_of(x.sent.begin(), x.sent.end(), [](const Tx::Sent& m) {
+          return m.type == "GET_STATE" || m.type == "PUT_STATE" || m.type == "DEL_STATE";
+        });
+    if (!replayable) {
+      if (!x.sent.empty()) {
+        assume("tx " + x.id.substr(0, 8) + ": its chaincode sent " + x.sent.front().type +
+               " and more the import does not turn into steps: its function only sleeps");
+      }
+      if (runs_for) sleep(*runs_for);
+      return steps;
+    }
+    std::int64_t cursor = runs_from + 1;  // TRANSACTION reaches the chaincode
+    bool unnamed = false;
+    for (const Tx::Sent& m : x.sent) {
+      sleep(m.at - 1 - cursor);
+      const std::string key = m.key.empty() ? "key" : m.key;
+      unnamed = unnamed || m.key.empty();
+      if (m.type == "GET_STATE") steps.push_back({{"get_state", key}});
+      if (m.type == "PUT_STATE") steps.push_back({{"put_state", {{"key", key}, {"value", "v"}}}});
+      if (m.type == "DEL_STATE") steps.push_back({{"del_state", key}});
+      cursor = std::max(cursor, m.at + 1);  // its RESPONSE reaches the chaincode
+    }
+    if (runs_for) sleep(runs_from + 1 + *runs_for - cursor);
+    assume("tx " + x.id.substr(0, 8) + ": its function is the " + std::to_string(x.sent.size()) +
+           " messages the peer logged its chaincode sending" +
+           (unnamed ? " (keys the log does not name: \"key\"; values: \"v\")"
+                    : " (values not in the log: \"v\")"));
+    return steps;
+  }
+
   // When the first proposal to `name` refused for a launch under way arrived (1.0-1.2's
   // "premature execution", "has already been launched").
   std::optional<std::int64_t> first_refused(const std::string& name) const {
@@ -1316,6 +1400,12 @@ class Importer {
                             latin1()};
     re2::RE2 notifier_missing{
         R"re(^notifier Txid:([0-9a-f]+), channelID:\S* does not exist for handling message (\w+))re",
+        latin1()};
+    re2::RE2 handling_for_tx{
+        R"re(^\[([0-9a-f]{8})\] ?Fabric side [Hh]andling ChaincodeMessage of type: (\w+))re",
+        latin1()};
+    re2::RE2 getting_state{
+        R"re(^\[([0-9a-f]{8})\] getting state for chaincode \S+, key (.*), channel \S*$)re",
         latin1()};
     re2::RE2 handling_type{R"re(Fabric side handling ChaincodeMessage of type: (\w+))re", latin1()};
     re2::RE2 panic{R"re(^panic: )re", latin1()};

@@ -146,6 +146,21 @@ TEST_CASE("import: a happy 2.5 invoke at DEBUG, with its launch") {
   // so the container took 811ms to its REGISTER.
   CHECK(s["chaincodes"][0]["container"]["start"] == "811ms");
   CHECK(!i.result.explained.empty());
+  // The handler's DEBUG lines: the chaincode sent GET_STATE (key asset6, HandleGetState's line)
+  // and PUT_STATE (its key is not logged), handled at 08.130 and 08.132, then COMPLETED at
+  // 08.134. The function sends them in that order, and the peer gets each 2ms apart as in
+  // the log.
+  const Json& steps = s["chaincodes"][0]["functions"]["tx_ab98d973"];
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[1] == Json({{"get_state", "asset6"}}));
+  CHECK(steps[2]["put_state"]["key"] == "key");
+  std::vector<std::int64_t> delivered;
+  for (const auto* e : testing::events_of(i.run, kernel::TraceKind::kDeliver, "peer"))
+    if (e->type == "GET_STATE" || e->type == "PUT_STATE" || e->type == "COMPLETED")
+      delivered.push_back(e->t.ns());
+  REQUIRE(delivered.size() == 3);
+  CHECK(delivered[1] - delivered[0] == 2'000'000);
+  CHECK(delivered[2] - delivered[1] == 2'000'000);
 }
 
 // core/chaincode/handler.go (2.5) Execute's timer: 'timeout expired while executing
