@@ -247,7 +247,18 @@ struct Chaincode {
   bool seen_running = false;  // answered with no launch in the log: running before it
   bool launching = false;     // an error shows a launch under way
   bool service = false;       // chaincode as a service (2.x): the peer dials it
-  std::string service_seen;   // "<file>:<line>", where the log first showed it
+  // 2.x lifecycle's custodian launched it by itself (after install or commit) and logged the
+  // launch's failure: when, and the text.
+  std::optional<std::int64_t> custodian_at;
+  // A process the user started registered without a launch, outside dev mode, and was refused.
+  std::optional<std::int64_t> user_started_at;
+
+  // The chaincode ID the peer prints: the package ID, else name:version.
+  std::string ccid_shown() const {
+    return package_id.empty() ? name + ":" + (version.empty() ? "1.0" : version) : package_id;
+  }
+  std::string custodian_error;
+  std::string service_seen;  // "<file>:<line>", where the log first showed it
   std::string address;
   std::optional<std::string> dial_failure;  // "refuse" or "drop", the first failed dial's
   struct Dial {
@@ -584,6 +595,25 @@ class Importer {
       chaincode_record(r, t);
       return;
     }
+    if (l.module == "lifecycle" && re2::RE2::PartialMatch(msg, re_.custodian_failed, &a, &b)) {
+      // core/chaincode/lifecycle/custodian.go Work (2.0 on): the chaincode launched after its
+      // install or commit, with no proposal, failed.
+      Chaincode& cc = chaincode_of_id(a);
+      if (!cc.custodian_at) {
+        cc.custodian_at = t;
+        cc.custodian_error = "could not launch chaincode " + a + ": " + b;
+        if (!cc.launch_started) cc.launch_started = t;
+        if (!cc.failed_at) cc.failed_at = t;
+        if (re2::RE2::PartialMatch(b, re_.container_exited, &d)) {
+          int code = 0;
+          const auto [end, ec] = std::from_chars(d.data(), d.data() + d.size(), code);
+          if (ec == std::errc() && end == d.data() + d.size() && code <= 255) cc.exit_code = code;
+        }
+      }
+      release("2.5", "lifecycle's custodian launching a chaincode (2.0 and later)", 1);
+      use(r, "the peer's launch of " + cc.name + " after install or commit fails: " + b);
+      return;
+    }
     if (l.module == "comm.grpc.server" && re2::RE2::PartialMatch(msg, re_.call_duration, &a) &&
         last_answered_ && t - last_answered_->second <= 100) {
       // common/grpclogging/server.go: the Endorser's ProcessProposal, logged as it returns
@@ -869,6 +899,14 @@ class Importer {
       }
       release("1.1", "the launch error's \"(networkid:...,peerid:...,tx:...)\" (1.0 and 1.1)", 2);
       use(r, "the startup timeout of " + c.name + " fires for tx " + id.substr(0, 8));
+    } else if (re2::RE2::PartialMatch(msg, re_.refused_external, &a)) {
+      // handler.go notifyRegistry (2.x): a REGISTER with no launch under way, outside dev
+      // mode: a process the user started by hand.
+      Chaincode& c = chaincode_of_id(a);
+      if (!c.user_started_at) c.user_started_at = t;
+      release("2.5", "\"failed to start <ccid> -- ...\" (handler.go notifyRegistry, 2.0 and later)",
+              1);
+      use(r, "a process of " + c.name + " the user started registers and is refused");
     } else if (re2::RE2::PartialMatch(msg, re_.launch_timeout, &a)) {
       Chaincode& c = chaincode_of_id(a);
       c.startup_timeout = true;
@@ -1017,7 +1055,8 @@ class Importer {
     // launches it first, and everything else comes after that handshake.
     std::int64_t lead = 0;
     for (auto& [name, c] : chaincodes_) {
-      if (!c.launch_started && !c.registered && !c.failed_at && !c.launching && !c.service) {
+      if (!c.launch_started && !c.registered && !c.failed_at && !c.launching && !c.service &&
+          !c.user_started_at) {
         c.seen_running = true;
         lead = 1000;
       }
@@ -1074,6 +1113,7 @@ class Importer {
     assume("network latency 1ms each way: message latencies are not in a peer log");
 
     Json ccs = Json::array();
+    Json notes = Json::array();  // expect.notes: launch errors no proposal carries
     for (const auto& [name, c] : chaincodes_) {
       Json cj;
       cj["name"] = name;
@@ -1164,6 +1204,23 @@ class Importer {
       if (!c.seen_running)
         assume("chaincode " + name + ": no image build in the log: build time 0");
       if (!container.empty()) cj["container"] = container;
+      if (c.user_started_at) {
+        // Its REGISTER was sent a latency (1ms) before the peer handled it.
+        cj["user_starts"] = Json::array({at(*c.user_started_at - 1)});
+        notes.push_back({{"actor", "peer"},
+                         {"contains", "peer will not accept external chaincode connection " +
+                                          c.ccid_shown() + " (except in dev mode)"}});
+        assume("chaincode " + name +
+               ": a process started by hand (user_starts) registered outside dev mode");
+      }
+      if (c.custodian_at && !cj.contains("launch_at")) {
+        cj["launch_at"] = at(*c.custodian_at);
+        notes.push_back({{"actor", "endorser"}, {"contains", c.custodian_error}});
+        assume("chaincode " + name +
+               ": the peer launched it after its install or commit; when that launch began is "
+               "not in the log: at " +
+               at(*c.custodian_at) + ", when it failed");
+      }
       Json functions = Json::object();
       for (const Tx* x : order) {
         if (x->chaincode != name) continue;
@@ -1244,7 +1301,8 @@ class Importer {
       }
     }
     if (!faults.empty()) s["faults"] = faults;
-    if (!outcomes.empty()) s["expect"] = {{"outcomes", outcomes}};
+    if (!outcomes.empty()) s["expect"]["outcomes"] = outcomes;
+    if (!notes.empty()) s["expect"]["notes"] = notes;
     for (const auto& [module, count] : skipped_)
       result_.skipped.push_back(module + ": " + std::to_string(count) + " lines");
     for (const auto& [peer, count] : other_peer_lines_)
@@ -1378,6 +1436,10 @@ class Importer {
     // quotes it in lifecycle's custodian: 'could not launch chaincode '<ccid>'').
     re2::RE2 could_not_launch{R"re(could not launch chaincode '?([^\s:']+:[^\s:']+))re", latin1()};
     re2::RE2 plain_version{R"re(v?(\d+)\.(\d+)\.(\d+)(?:-\S*)?)re", latin1()};
+    re2::RE2 refused_external{
+        R"re(failed to start (\S+) -- peer will not accept external chaincode connection)re",
+        latin1()};
+    re2::RE2 custodian_failed{R"re(^could not launch chaincode '([^']+)': (.*)$)re", latin1()};
     re2::RE2 call_duration{R"re(grpc\.method=ProcessProposal .*grpc\.call_duration=(\S+))re",
                            latin1()};
     re2::RE2 already_launched{R"re(chaincode ([^\s:]+:[^\s:]+) has already been launched)re",

@@ -28,6 +28,8 @@ struct LogLineReader::Patterns {
   // one starts "[module] ").
   re2::RE2 bracketed{R"(\[ *([A-Za-z0-9][A-Za-z0-9_.-]*)\] )", latin1()};
   re2::RE2 date{R"(\d{4}-\d\d-\d\d)", latin1()};
+  // A log quoted in a GitHub comment or an e-mail reply: "> " before each line.
+  re2::RE2 quote{R"((?:> ?)+)", latin1()};
   // kubectl logs --prefix: "[pod/peer0-org1-5d8c/peer] <line>".
   re2::RE2 kubectl{R"(\[pod/([^/\] ]+)(?:/[^\] ]+)?\] )", latin1()};
   // docker logs -t, kubectl --timestamps: RFC 3339 before the line.
@@ -44,6 +46,7 @@ struct LogLineReader::Patterns {
   // Takes a compose or kubectl prefix off `line` (a view into a line without colours).
   void strip_prefix(re2::StringPiece& line, std::string* source,
                     std::string* bracket_prefix = nullptr) const {
+    re2::RE2::Consume(&line, quote);
     re2::StringPiece name;
     const re2::StringPiece whole = line;
     bool prefixed =

@@ -394,6 +394,39 @@ TEST_CASE("import: has already been launched, the other launch not in the log") 
   CHECK(i.run.passed());
 }
 
+// 2.x launches a chaincode after its install or commit with no proposal
+// (core/chaincode/lifecycle/custodian.go Work, v2.5.12) and logs a failure as a WARN; a process
+// the user started registers outside dev mode and is refused (handler.go notifyRegistry).
+// Neither has an outcome: the scenario expects the notes, and the run has them. The log is
+// quoted as in a GitHub comment ("> ").
+TEST_CASE("import: launches with no proposal: lifecycle's, and a process started by hand") {
+  const std::string hash(64, 'd');
+  const FromText i = import_text(
+      "> 2020-12-22 17:23:20.155 CST [lifecycle] Work -> WARN 089 could not launch chaincode "
+      "'supermap:" +
+          hash +
+          "': chaincode registration failed: container exited with 0\n"
+          "> 2020-12-22 17:23:25.741 CST [chaincode] notifyRegistry -> ERRO 17d failed to start "
+          "bk:0.0.4 -- peer will not accept external chaincode connection bk:0.0.4 (except in "
+          "dev mode)\n",
+      "nolaunch");
+  CHECK(i.result.profile == "2.5");
+  const Json& ccs = i.scenario["chaincodes"];
+  REQUIRE(ccs.size() == 2);
+  CHECK(ccs[0]["name"] == "bk");
+  CHECK(ccs[0]["user_starts"] == Json::array({"5585ms"}));
+  CHECK(ccs[1]["name"] == "supermap");
+  CHECK(ccs[1]["package_id"] == "supermap:" + hash);
+  CHECK(ccs[1]["container"]["exit_before_register"]["code"] == 0);
+  const Json& notes = i.scenario["expect"]["notes"];
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0]["contains"] ==
+        "peer will not accept external chaincode connection bk:0.0.4 (except in dev mode)");
+  CHECK(notes[1]["contains"] == "could not launch chaincode supermap:" + hash +
+                                    ": chaincode registration failed: container exited with 0");
+  CHECK(i.run.passed());
+}
+
 TEST_CASE("import: bad input gets one line naming the file, never a crash") {
   const std::string bad = testing::source_path("tests/import/bad/");
   CHECK(import_error({bad + "binary.peer.log.gz"}).find("binary.peer.log.gz: gzip-compressed") !=
