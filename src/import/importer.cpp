@@ -181,7 +181,8 @@ std::optional<std::int64_t> go_duration_ms(const std::string& text) {
     }
     if (!matched) return std::nullopt;
   }
-  if (text.empty() || ms > 1e12) return std::nullopt;
+  // Any duration in a log of one incident is shorter than the span it may cover.
+  if (text.empty() || ms > static_cast<double>(kMaxSpanMs)) return std::nullopt;
   return static_cast<std::int64_t>(ms + 0.5);
 }
 
@@ -204,6 +205,9 @@ std::optional<std::string> duration_of(const std::string& text) {
     if (text.size() > n && text.compare(text.size() - n, n, u) == 0 &&
         std::all_of(text.begin(), text.end() - static_cast<std::ptrdiff_t>(n),
                     [](char c) { return c >= '0' && c <= '9'; })) {
+      // A timeout of more than the longest incident is not one a scenario can use.
+      const std::optional<std::int64_t> ms = go_duration_ms(text);
+      if (!ms) return std::nullopt;
       return text;
     }
   }
@@ -691,6 +695,7 @@ class Importer {
   }
 
   void answer(const Record& r, const std::string& id, std::int64_t t, int duration_ms) {
+    if (duration_ms < 0 || duration_ms > kMaxSpanMs) duration_ms = 0;  // a garbled line
     Tx& x = tx(id);
     last_answered_ = {id.substr(0, 8), t};
     if (!x.answered) {
