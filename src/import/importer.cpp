@@ -316,6 +316,7 @@ class Importer {
     LineSource source(path);
     std::string raw;
     std::optional<Record> record;
+    std::vector<std::string> headless;  // lines before the first Fabric line: a cut record
     std::size_t number = 0;
     std::uint64_t fabric_lines = 0;
     while (source.next(raw)) {
@@ -328,7 +329,13 @@ class Importer {
       if (auto line = reader_.parse(raw, number)) {
         ++fabric_lines;
         if (record) handle(*record);
+        if (!headless.empty()) {
+          headless_record(*file, headless, *line);
+          headless.clear();
+        }
         record = Record{file, std::move(*line), {}};
+      } else if (!record && fabric_lines == 0 && headless.size() < kMaxContinuation) {
+        headless.push_back(reader_.undecorated(raw));
       } else if (record && record->more.size() < kMaxContinuation) {
         std::string text = reader_.undecorated(raw);
         const std::string& prefix = record->line.bracket_prefix;
@@ -343,6 +350,29 @@ class Importer {
                         ": no Fabric log lines (expected lines such as \"2021-06-14 "
                         "10:41:05.233 UTC [endorser] callChaincode -> INFO 51a ...\")");
     }
+  }
+
+  // A log that starts inside a %+v record: its header line (and the innermost error) is gone,
+  // the outer layers are left. "failed to execute transaction <txid>" among them names the
+  // proposal: it failed with an error containing them, by the time of the first whole line.
+  void headless_record(const std::string& file, const std::vector<std::string>& lines,
+                       const LogLine& next) {
+    if (next.module != "endorser" && next.module != "chaincode") return;
+    const std::string text = error_text("", lines);
+    std::string id;
+    if (!re2::RE2::PartialMatch(text, re_.failed_to_execute, &id)) return;
+    // error_text ends with the innermost message, here the empty one.
+    const std::string layers = text.size() >= 2 ? text.substr(0, text.size() - 2) : text;
+    Tx& x = tx(id);
+    if (x.error) return;
+    x.error = chaincode_layer(layers);
+    x.error_cut = true;
+    if (next.time_ms && !x.answered) x.answered = *next.time_ms;
+    assume("tx " + id.substr(0, 8) +
+           ": the log starts inside its error's record: its outcome is expected to contain "
+           "what is left (" +
+           layers.substr(0, 80) + ")");
+    use(file, 1, layers.substr(0, 200), "proposal " + id.substr(0, 8) + " fails (record cut)");
   }
 
   void chaincode_line(const std::string& file, std::size_t number, const std::string& text) {
@@ -1017,6 +1047,28 @@ class Importer {
     }
     if (untimed_) assume("no timestamps in the log: each record taken as 1ms after the one before");
 
+    // Every proposal the scenario sends has an arrival. One whose Execute failed ("error
+    // sending", chaincode_support.go Invoke) while its chaincode was still at work (a late
+    // COMPLETED) timed out: it arrived the execute timeout before. Else: when it failed.
+    for (auto& [key, x] : txs_) {
+      if (x.answered && !x.arrived && x.late_completed && x.error &&
+          x.error->find("error sending") != std::string::npos) {
+        const std::int64_t timeout = ms_of(execute_timeout_.value_or("30s"));
+        x.arrived = *x.answered - timeout;
+        x.arrival_assumption = "tx " + x.id.substr(0, 8) +
+                               ": it failed in Execute with its chaincode still at work (a late "
+                               "COMPLETED): taken to have timed out, arriving " +
+                               seconds_text(timeout) + " before";
+        assume(x.arrival_assumption);
+      }
+      if (x.answered && !x.arrived) {
+        x.arrived = x.answered;
+        x.arrival_assumption = "tx " + x.id.substr(0, 8) +
+                               ": when it reached the peer is not in the log: taken as when it "
+                               "was answered";
+        assume(x.arrival_assumption);
+      }
+    }
     // A proposal seen only by the messages its chaincode sent (a DEBUG excerpt without the
     // endorser's lines): it reached the peer just before the first.
     for (auto& [key, x] : txs_) {
