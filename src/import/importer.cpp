@@ -104,9 +104,6 @@ class LineSource {
   bool first_block_ = true;
 };
 
-// What a %+v of a pkg/errors error prints: the innermost message first, each wrapper's message
-// on a line of its own after the stack of what it wraps. The error's text is the messages from
-// the outermost in, joined with ": ".
 // A frame's function line: a Go symbol, "github.com/hyperledger/fabric/core/chaincode.
 // (*RuntimeLauncher).Launch.func1" or "runtime.goexit"; a message has spaces.
 bool go_symbol(const std::string& l) {
@@ -114,6 +111,10 @@ bool go_symbol(const std::string& l) {
          (l.find('/') != std::string::npos || l.rfind("runtime.", 0) == 0 ||
           l.rfind("main.", 0) == 0);
 }
+
+// What a %+v of a pkg/errors error prints: the innermost message first, each wrapper's message
+// on a line of its own after the stack of what it wraps. The error's text is the messages from
+// the outermost in, joined with ": ".
 
 std::string error_text(const std::string& first, const std::vector<std::string>& more) {
   std::vector<std::string> messages{first};
@@ -254,14 +255,9 @@ struct Chaincode {
   // 2.x lifecycle's custodian launched it by itself (after install or commit) and logged the
   // launch's failure: when, and the text.
   std::optional<std::int64_t> custodian_at;
+  std::string custodian_error;
   // A process the user started registered without a launch, outside dev mode, and was refused.
   std::optional<std::int64_t> user_started_at;
-
-  // The chaincode ID the peer prints: the package ID, else name:version.
-  std::string ccid_shown() const {
-    return package_id.empty() ? name + ":" + (version.empty() ? "1.0" : version) : package_id;
-  }
-  std::string custodian_error;
   std::string service_seen;  // "<file>:<line>", where the log first showed it
   std::string address;
   std::optional<std::string> dial_failure;  // "refuse" or "drop", the first failed dial's
@@ -272,6 +268,11 @@ struct Chaincode {
   std::vector<Dial> dials;  // every failed dial, in log order
   std::optional<std::int64_t> dial_failed_at;
   std::optional<std::int64_t> dial_timeout_ms;
+
+  // The chaincode ID the peer prints: the package ID, else name:version.
+  std::string ccid_shown() const {
+    return package_id.empty() ? name + ":" + (version.empty() ? "1.0" : version) : package_id;
+  }
 };
 
 struct Release {

@@ -43,7 +43,8 @@ struct LogLineReader::Patterns {
   // 2.4 on: "id LEVL [module] func -> message".
   re2::RE2 level_first{R"([0-9a-f]{3,} ([A-Z]{4}) \[([^\]]+)\] (\S+) -> ?)", latin1()};
 
-  // Takes a compose or kubectl prefix off `line` (a view into a line without colours).
+  // Takes a quote, then a compose, VS Code, kubectl or microfab prefix off `line` (a view into
+  // a line without colours).
   void strip_prefix(re2::StringPiece& line, std::string* source,
                     std::string* bracket_prefix = nullptr) const {
     re2::RE2::Consume(&line, quote);
