@@ -259,6 +259,7 @@ struct Chaincode {
   // A process the user started registered without a launch, outside dev mode, and was refused.
   std::optional<std::int64_t> user_started_at;
   std::string service_seen;  // "<file>:<line>", where the log first showed it
+  bool build_seen = false;   // 1.x: its image build is in the log
   std::string address;
   std::optional<std::string> dial_failure;  // "refuse" or "drop", the first failed dial's
   struct Dial {
@@ -630,6 +631,23 @@ class Importer {
       chaincode_record(r, t);
       return;
     }
+    if ((l.module == "chaincode.platform.golang" || l.module == "golang-platform") &&
+        msg.rfind("building chaincode with", 0) == 0 && last_arrived_) {
+      // 1.1-1.4 build the image in the launch (platforms/golang/platform.go
+      // GenerateDockerBuild): the proposal that arrived last, with no answer yet, caused it.
+      Tx& x = tx(*last_arrived_);
+      if (!x.answered && !x.chaincode.empty()) {
+        Chaincode& cc = chaincode(x.chaincode);
+        // The launch began with the proposal (the build line is a step into it).
+        if (!cc.launch_started) cc.launch_started = x.arrived.value_or(t);
+        cc.build_seen = true;
+        cc.launching = true;
+        use(r, "the image of " + cc.name + " is built (its launch, for proposal " +
+                   x.id.substr(0, 8) + ")");
+      }
+      ++skipped_[l.module];
+      return;
+    }
     if (l.module == "lifecycle" && re2::RE2::PartialMatch(msg, re_.custodian_failed, &a, &b)) {
       // core/chaincode/lifecycle/custodian.go Work (2.0 on): the chaincode launched after its
       // install or commit, with no proposal, failed.
@@ -716,6 +734,7 @@ class Importer {
     if (system_chaincode(cc)) return;  // endorsement (escc) of a proposal already arrived
     if (!x.arrived) {
       x.arrived = t;
+      last_arrived_ = id.substr(0, 8);
       use(r, "proposal " + id.substr(0, 8) + " reaches the peer");
     }
   }
@@ -1239,7 +1258,18 @@ class Importer {
               (!first_ok || *x.answered < *first_ok))
             first_ok = x.answered;
         }
-        if (first_ok) {
+        if (first_ok && c.build_seen) {
+          // 1.x builds the image in the launch: from the build line to REGISTER, taken 3ms
+          // before the first proposal succeeded, is the build (and the start, not logged).
+          const std::int64_t build_ms = std::max<std::int64_t>(0, *first_ok - launched - 3);
+          container["build"] = seconds_text(build_ms);
+          ready_at = launched + build_ms + 2;
+          assume("chaincode " + name + ": its launch (an image build, as the log shows) began at " +
+                 at(launched) +
+                 " with the proposal; REGISTER taken 3ms before its first proposal succeeded, "
+                 "the build taking all of that (its end and the container's start are not "
+                 "logged at INFO)");
+        } else if (first_ok) {
           const std::int64_t start_ms = std::max<std::int64_t>(0, *first_ok - launched - 3);
           container["start"] = seconds_text(start_ms);
           ready_at = launched + start_ms + 2;
@@ -1259,7 +1289,7 @@ class Importer {
         container["exit_before_register"] = {{"after", seconds_text(*c.failed_at - launched)},
                                              {"code", 2}};
       }
-      if (!c.seen_running)
+      if (!c.seen_running && !c.build_seen)
         assume("chaincode " + name + ": no image build in the log: build time 0");
       if (!container.empty()) cj["container"] = container;
       if (c.user_started_at) {
@@ -1550,6 +1580,7 @@ class Importer {
   // The last proposal answered or failed (short txid, when): the one a gRPC "unary call
   // completed" line just after it is about.
   std::optional<std::pair<std::string, std::int64_t>> last_answered_;
+  std::optional<std::string> last_arrived_;  // the short txid of the last proposal to arrive
   // Per chaincode, the last proposal "finished chaincode" named (txid, when).
   std::map<std::string, std::pair<std::string, std::int64_t>> last_finished_;
   std::optional<std::string> peer_;

@@ -432,6 +432,36 @@ TEST_CASE("import: launches with no proposal: lifecycle's, and a process started
   CHECK(i.run.passed());
 }
 
+// 1.4 at INFO: the first invoke launches the chaincode, and the launch builds its image
+// (platforms/golang/platform.go GenerateDockerBuild logs "building chaincode with ldflagsOpt"
+// at INFO, v1.4.12); nothing else of the launch is logged. The build is the launch's time, not
+// the chaincode's: the first proposal is answered when the log says, the second 2ms after it
+// arrives.
+TEST_CASE("import: a 1.4 launch whose image build is in the log") {
+  const FromText i = import_text(
+      "2019-08-01 23:48:58.203 UTC [endorser] callChaincode -> INFO 065 [mychannel][0182fe24] "
+      "Entry chaincode: name:\"mycc\" \n"
+      "2019-08-01 23:48:58.213 UTC [chaincode.platform.golang] GenerateDockerBuild -> INFO 066 "
+      "building chaincode with ldflagsOpt: '-ldflags \"-linkmode external -extldflags "
+      "'-static'\"'\n"
+      "2019-08-01 23:49:15.836 UTC [endorser] callChaincode -> INFO 067 [mychannel][0182fe24] "
+      "Exit chaincode: name:\"mycc\"  (17633ms)\n"
+      "2019-08-01 23:49:15.948 UTC [endorser] callChaincode -> INFO 069 [mychannel][6735edc9] "
+      "Entry chaincode: name:\"mycc\" \n"
+      "2019-08-01 23:49:15.950 UTC [endorser] callChaincode -> INFO 06a [mychannel][6735edc9] "
+      "Exit chaincode: name:\"mycc\"  (2ms)\n",
+      "build");
+  const Json& cc = i.scenario["chaincodes"][0];
+  CHECK(cc["container"]["build"] == "17630ms");
+  CHECK(cc["functions"]["tx_0182fe24"].empty());
+  REQUIRE(i.run.outcomes.size() == 2);
+  // Times from the log's first line (58.203).
+  CHECK(i.run.outcomes[0].completed.ns() == 17'633'000'000);
+  CHECK(i.run.outcomes[1].completed.ns() == 17'747'000'000);
+  CHECK(!assumed(i.result, "no image build in the log"));
+  CHECK(i.run.passed());
+}
+
 TEST_CASE("import: bad input gets one line naming the file, never a crash") {
   const std::string bad = testing::source_path("tests/import/bad/");
   CHECK(import_error({bad + "binary.peer.log.gz"}).find("binary.peer.log.gz: gzip-compressed") !=
