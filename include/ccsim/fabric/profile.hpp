@@ -140,9 +140,9 @@ struct Profile {
   /// the peer after a minute of receiving nothing and gives up 20s later without an ACK. 1.0's
   /// shim sets none: it never PINGs.
   bool shim_grpc_keepalive = true;
-  /// The peer and the shim are built with grpc-go 1.66 or later (2.5: 1.79, 3.0: 1.66,
-  /// fabric-chaincode-go v2.3.0: 1.70; every 1.x release vendors 1.15 or older): connection
-  /// and keepalive errors are spelled as those versions spell them.
+  /// The peer and the shim are built with grpc-go 1.66 or later (2.5: 1.79, 3.0.0: 1.66,
+  /// 3.1.4: 1.72, fabric-chaincode-go v2.3.0: 1.70; every 1.x release vendors 1.15 or older):
+  /// connection and keepalive errors are spelled as those versions spell them.
   bool modern_grpc = true;
   /// 2.2+: on SIGTERM the peer stops the containers it started before it exits
   /// (containerRouter.Shutdown(5s), internal/peer/node/start.go); 1.x leaves them running.
