@@ -294,8 +294,8 @@ class Importer {
       read(f, /*chaincode_log=*/true);
     if (txs_.empty() && chaincodes_.empty()) {
       std::uint64_t unread = 0;
-      for (const char* m : {"chaincode", "endorser", "dockercontroller", "container", "extcc"})
-        unread += protocol_lines_[m];
+      for (const auto& [module, n] : protocol_lines_)
+        unread += n;
       if (unread > 0) {
         throw ImportError(options_.peer_logs.front() + ": " + std::to_string(unread) +
                           " lines of the chaincode protocol's modules (chaincode, endorser, "
@@ -472,6 +472,23 @@ class Importer {
     return tail.substr(0, tail.find('('));
   }
 
+  // The modules of the chaincode side of the protocol: the handler, the container runtimes.
+  static bool chaincode_module(const std::string& m) {
+    return m == "chaincode" || m == "dockercontroller" || m == "container" || m == "extcc";
+  }
+
+  // "container exited with <n>" in an error: the code, if it is one (0-255; anything else is a
+  // cut or garbled line).
+  std::optional<int> exit_code_in(const std::string& text) const {
+    std::string digits;
+    if (!re2::RE2::PartialMatch(text, re_.container_exited, &digits)) return std::nullopt;
+    int code = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), code);
+    if (ec != std::errc() || end != digits.data() + digits.size() || code > 255)
+      return std::nullopt;
+    return code;
+  }
+
   static bool package_hash(const std::string& tail) {
     const auto hex = [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); };
     return tail.size() == 64 && std::all_of(tail.begin(), tail.end(), hex);
@@ -546,9 +563,7 @@ class Importer {
       }
     }
     if (other_peer(r)) return;
-    if (l.module == "chaincode" || l.module == "endorser" || l.module == "dockercontroller" ||
-        l.module == "container" || l.module == "extcc")
-      ++protocol_lines_[l.module];
+    if (l.module == "endorser" || chaincode_module(l.module)) ++protocol_lines_[l.module];
     const std::int64_t t = time_of(r);
     for (const std::string& m : r.more) {
       config_line(r, m);
@@ -626,8 +641,7 @@ class Importer {
       }
       return;
     }
-    if (l.module == "chaincode" || l.module == "dockercontroller" || l.module == "container" ||
-        l.module == "extcc") {
+    if (chaincode_module(l.module)) {
       chaincode_record(r, t);
       return;
     }
@@ -657,11 +671,7 @@ class Importer {
         cc.custodian_error = "could not launch chaincode " + a + ": " + b;
         if (!cc.launch_started) cc.launch_started = t;
         if (!cc.failed_at) cc.failed_at = t;
-        if (re2::RE2::PartialMatch(b, re_.container_exited, &d)) {
-          int code = 0;
-          const auto [end, ec] = std::from_chars(d.data(), d.data() + d.size(), code);
-          if (ec == std::errc() && end == d.data() + d.size() && code <= 255) cc.exit_code = code;
-        }
+        if (auto code = exit_code_in(b)) cc.exit_code = code;
       }
       release("2.5", "lifecycle's custodian launching a chaincode (2.0 and later)", 1);
       use(r, "the peer's launch of " + cc.name + " after install or commit fails: " + b);
@@ -847,7 +857,6 @@ class Importer {
         learn_ccid(*c, ccid);
       }
     }
-    std::string code;
     std::string address;
     if (c != nullptr && re2::RE2::PartialMatch(text, re_.dial_address_full, &address)) {
       as_service(*c, r);
@@ -861,12 +870,8 @@ class Importer {
       c->dials.push_back({x.arrived.value_or(t), refused ? "refuse" : "drop"});
       if (!refused && x.arrived) c->dial_timeout_ms = t - *x.arrived;
     }
-    if (c != nullptr && re2::RE2::PartialMatch(text, re_.container_exited, &code)) {
-      int exit_code = 0;
-      const auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), exit_code);
-      // An exit code is 0-255; anything else is not one (a cut or garbled line).
-      if (ec == std::errc() && end == code.data() + code.size() && exit_code <= 255)
-        c->exit_code = exit_code;
+    if (c != nullptr && re2::RE2::PartialMatch(text, re_.container_exited)) {
+      if (auto exit_code = exit_code_in(text)) c->exit_code = exit_code;
       if (!c->failed_at) c->failed_at = t;
     }
     if (c != nullptr &&
